@@ -1,0 +1,77 @@
+/**
+ * The engine's public face, used by every front end (Slack, shell, CLI, Lambda worker).
+ * Implemented by `createEngine` in engine/executor/.
+ */
+import type { ActionRegistry } from './actions/types.js';
+import type { Clock, Directory, Notifier, Random, RunStore } from './ports.js';
+import type { GateRecord, Run, RunStatus } from './run.js';
+import type { Mode, Runbook } from './runbook/types.js';
+
+export interface StartRunRequest {
+  runbook: Runbook;
+  mode: Mode;
+  initiator: string;
+  params?: Record<string, string>;
+  /** Front-end context (channel, thread ts …), stored on the run verbatim. */
+  meta?: Record<string, string>;
+}
+
+export interface AdvanceResult {
+  status: RunStatus;
+  /** When `advance` should be called again; absent when the run is terminal or only waits on people. */
+  wakeAt?: number;
+  run: Run;
+  /** False when another worker holds the lease: nothing was done. */
+  advanced: boolean;
+}
+
+export type ApprovalRefusal =
+  | 'initiator'
+  | 'not-an-approver'
+  | 'already-approved'
+  | 'gate-closed'
+  | 'not-waiting';
+
+export interface ApprovalAnswer {
+  /** Whether this click changed anything. */
+  counted: boolean;
+  reason?: ApprovalRefusal;
+  /** A sentence for the person who clicked: why it counted or not. */
+  explanation: string;
+  gate?: GateRecord;
+  /** True for exactly one caller: the one whose approval opened the gate. */
+  opened: boolean;
+  /** True when this call rejected the gate. */
+  rejected: boolean;
+}
+
+export interface EngineOptions {
+  store: RunStore;
+  clock: Clock;
+  random: Random;
+  notifier: Notifier;
+  directory: Directory;
+  actions: ActionRegistry;
+  /** Max steps started at once per run. @default 50 */
+  concurrency?: number;
+  /** Lease length for one advance. @default 60_000 */
+  leaseMs?: number;
+  /** This worker's identity in leases. @default a random id */
+  owner?: string;
+}
+
+export interface Engine {
+  /** Validates access, takes the per-runbook lock for failover/failback, persists the run. */
+  startRun(request: StartRunRequest): Promise<Run>;
+  /** Starts every ready step, polls due ones, persists transitions; never waits in memory. */
+  advance(runId: string): Promise<AdvanceResult>;
+  approve(runId: string, stepKey: string, user: string): Promise<ApprovalAnswer>;
+  reject(runId: string, stepKey: string, user: string, reason?: string): Promise<ApprovalAnswer>;
+  /** Confirms a `manual` step as done. */
+  confirmManual(runId: string, stepKey: string, user: string): Promise<Run>;
+  /** Cancels running steps; drill cleanup still runs. Allowed for the initiator and owners. */
+  abort(runId: string, by: string, reason?: string): Promise<Run>;
+  getRun(runId: string): Promise<Run>;
+  /** The runbook snapshot a run executes (stored at start, by content hash). */
+  runbookOf(run: Run): Promise<Runbook>;
+}

@@ -1,0 +1,34 @@
+/** Durations are authored as strings: `500ms`, `90s`, `15m`, `1h`, `2d`, or compounds like `1h30m`. */
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
+const PART = /(\d+)(ms|s|m|h|d)/g;
+
+export function isDuration(text: string): boolean {
+  return DURATION.test(text);
+}
+
+/** Milliseconds in a duration string; throws RangeError on bad input (the loader reports it first). */
+export function parseDuration(text: string): number {
+  if (!DURATION.test(text)) throw new RangeError(`"${text}" is not a duration such as 90s, 15m or 1h`);
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(PART))
+    total += Number(amount) * (UNIT_MS[unit as string] ?? 0);
+  return total;
+}
+
+/** Short human form: 42s, 12m, 1h05m, 2d3h. */
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.round(Math.abs(ms) / 1000);
+  if (rest < 60) return `${sign}${rest}s`;
+  const days = Math.floor(rest / 86_400);
+  rest -= days * 86_400;
+  const hours = Math.floor(rest / 3_600);
+  rest -= hours * 3_600;
+  const minutes = Math.floor(rest / 60);
+  const seconds = rest - minutes * 60;
+  if (days > 0) return `${sign}${days}d${hours}h`;
+  if (hours > 0) return `${sign}${hours}h${String(minutes).padStart(2, '0')}m`;
+  return `${sign}${minutes}m${seconds ? `${String(seconds).padStart(2, '0')}s` : ''}`;
+}

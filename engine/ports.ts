@@ -1,0 +1,105 @@
+/**
+ * The engine's ports. The core depends only on these interfaces; adapters (memory, DynamoDB,
+ * sim, AWS, Slack) implement them and are injected, so tests run on a fake clock with no network.
+ */
+import type { AuditEvent, GateRecord, Run, RunSummary } from './run.js';
+import type { Mode, Principals } from './runbook/types.js';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+}
+
+export type LockResult = { acquired: true } | { acquired: false; holder: string };
+
+export type ApprovalWrite =
+  | { counted: true; gate: GateRecord; opened: boolean }
+  | { counted: false; reason: 'already-approved' | 'gate-closed'; gate: GateRecord };
+
+export interface ListRunsQuery {
+  runbook?: string;
+  mode?: Mode;
+  /** @default 20 */
+  limit?: number;
+}
+
+/**
+ * Durable state. Every mutation is a single-item conditional write (dynalite has no
+ * transactions, and single-item conditions are the right pattern anyway).
+ */
+export interface RunStore {
+  /** Creates the run; ConflictError when the id exists. */
+  createRun(run: Run): Promise<void>;
+  getRun(runId: string): Promise<Run | undefined>;
+  /**
+   * Replaces the run when the stored version equals `expectedVersion`; the caller has already set
+   * `run.version = expectedVersion + 1`. Throws ConflictError otherwise.
+   */
+  saveRun(run: Run, expectedVersion: number): Promise<void>;
+  /** Newest first. */
+  listRuns(query: ListRunsQuery): Promise<RunSummary[]>;
+
+  /** Appends events; each (runId, seq) is written at most once (ConflictError on a duplicate). */
+  appendAudit(events: AuditEvent[]): Promise<void>;
+  /** Events in `seq` order, optionally only those after `afterSeq`. */
+  listAudit(runId: string, afterSeq?: number): Promise<AuditEvent[]>;
+
+  /** Takes or renews the run's lease when free, expired, or already ours. */
+  acquireLease(runId: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(runId: string, owner: string): Promise<void>;
+
+  /** Per-runbook exclusive lock (failover/failback). Re-acquiring with the same holder succeeds. */
+  acquireLock(name: string, holder: string, now: number): Promise<LockResult>;
+  releaseLock(name: string, holder: string): Promise<void>;
+
+  /** Creates the gate item if absent and returns the stored one. */
+  openGate(gate: GateRecord): Promise<GateRecord>;
+  getGate(runId: string, stepKey: string): Promise<GateRecord | undefined>;
+  /**
+   * One conditional update: adds `user` unless already there or the gate is decided. When the
+   * approvals reach `required`, exactly one caller sees `opened: true` (it wrote the decision).
+   */
+  recordApproval(runId: string, stepKey: string, user: string, at: number): Promise<ApprovalWrite>;
+  /** Writes a reject / timeout decision unless the gate is already decided. */
+  decideGate(
+    runId: string,
+    stepKey: string,
+    decision: NonNullable<GateRecord['decision']>,
+  ): Promise<{ applied: boolean; gate: GateRecord }>;
+
+  /** Small JSON documents: runbook snapshots, sim state, mappings, Slack message refs. */
+  getDoc<T>(kind: string, id: string): Promise<T | undefined>;
+  putDoc<T>(kind: string, id: string, doc: T): Promise<void>;
+}
+
+/** Receives audit events after they are persisted; front ends render them. Must not throw. */
+export interface Notifier {
+  publish(run: Run, events: AuditEvent[]): Promise<void>;
+}
+
+/** Resolves user groups to members (Slack user groups in production). */
+export interface Directory {
+  membersOf(group: string): Promise<string[]>;
+}
+
+/** True when `user` is listed, `*` is listed, or the user is in one of the groups. */
+export async function isAllowed(
+  user: string,
+  who: Principals | undefined,
+  directory: Directory,
+): Promise<boolean> {
+  if (!who) return false;
+  if (who.users?.includes('*') || who.users?.includes(user)) return true;
+  for (const group of who.groups ?? []) {
+    if ((await directory.membersOf(group)).includes(user)) return true;
+  }
+  return false;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const systemRandom: Random = { next: () => Math.random() };
