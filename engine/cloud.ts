@@ -80,6 +80,7 @@ export interface LaunchedInstance {
   instanceId: string;
   sourceInstanceId: string;
   instanceType: string;
+  privateIp?: string;
   /** Set when the requested type was unavailable and the default was used. */
   fellBackFrom?: string;
 }

@@ -15,9 +15,9 @@ const instanceList = {
   items: { type: 'string', minLength: 1 },
 };
 const side = {
-  enum: ['source', 'target'],
+  enum: ['recovery', 'protected'],
   description:
-    'Which side of the runbook to act on. `target` is the recovery side: spec.target for drill and failover, spec.source for failback.',
+    'Which region to act in. `recovery` (the default) is where instances are recovered: spec.target for drill and failover, spec.source for failback. `protected` is the other one.',
 };
 
 export const ACTION_SPECS: ActionSpec[] = [
@@ -137,7 +137,9 @@ export const ACTION_SPECS: ActionSpec[] = [
     },
     outputs: {
       instanceIds: 'The launched instance ids.',
-      instances: 'Launched instances: { instanceId, sourceInstanceId, instanceType, fellBackFrom? }.',
+      instances:
+        'Launched instances: { instanceId, sourceInstanceId, instanceType, privateIp?, fellBackFrom? }.',
+      privateIps: 'Private IPs of the launched instances, in launch order (for dns.switch).',
     },
   },
   {
