@@ -1,0 +1,217 @@
+/**
+ * An in-memory RunStore for unit tests and benches. It keeps the same contract as the DynamoDB
+ * store (the shared contract tests run against both): conditional writes fail the same way, and
+ * every record is deep-copied in and out so a caller mutating an object it passed or received
+ * cannot change stored state, exactly as with a real database.
+ */
+import type { AuditEvent, GateRecord, Run, RunSummary } from '../../run.js';
+import { summarize } from '../../run.js';
+import type { ApprovalWrite, ListRunsQuery, LockResult, RunStore } from '../../ports.js';
+import {
+  auditDuplicateError,
+  gateNotFoundError,
+  invalidRecordError,
+  runExistsError,
+  staleRunError,
+} from './store-errors.js';
+import { WriteCounter } from './write-counter.js';
+
+interface Lease {
+  owner: string;
+  expiresAt: number;
+}
+
+/** Default page size of `listRuns`, as documented on `ListRunsQuery.limit`. */
+export const DEFAULT_LIST_LIMIT = 20;
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** Keeps callers honest about asynchrony: results never arrive in the same tick, as over a network. */
+function tick(): Promise<void> {
+  return Promise.resolve();
+}
+
+export class MemoryRunStore implements RunStore {
+  /** Item writes attempted per operation, for benches. */
+  readonly writes = new WriteCounter();
+
+  private readonly runs = new Map<string, Run>();
+  private readonly audit = new Map<string, Map<number, AuditEvent>>();
+  private readonly leases = new Map<string, Lease>();
+  private readonly locks = new Map<string, { holder: string; since: number }>();
+  private readonly gates = new Map<string, GateRecord>();
+  private readonly docs = new Map<string, unknown>();
+
+  async createRun(run: Run): Promise<void> {
+    await tick();
+    this.writes.add('createRun');
+    if (!run.id) throw invalidRecordError('run', 'the id is empty');
+    if (this.runs.has(run.id)) throw runExistsError(run.id);
+    this.runs.set(run.id, copy(run));
+  }
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    await tick();
+    const run = this.runs.get(runId);
+    return run === undefined ? undefined : copy(run);
+  }
+
+  async saveRun(run: Run, expectedVersion: number): Promise<void> {
+    await tick();
+    this.writes.add('saveRun');
+    const stored = this.runs.get(run.id);
+    if (stored === undefined || stored.version !== expectedVersion) {
+      throw staleRunError(run.id, expectedVersion, stored?.version);
+    }
+    this.runs.set(run.id, copy(run));
+  }
+
+  async listRuns(query: ListRunsQuery): Promise<RunSummary[]> {
+    await tick();
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    const matching = [...this.runs.values()].filter(
+      (run) =>
+        (query.runbook === undefined || run.runbook.name === query.runbook) &&
+        (query.mode === undefined || run.mode === query.mode),
+    );
+    // Newest first; ties broken by id (ULIDs sort by time), the same order as the DynamoDB index.
+    matching.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return matching.slice(0, Math.max(0, limit)).map((run) => copy(summarize(run)));
+  }
+
+  async appendAudit(events: AuditEvent[]): Promise<void> {
+    await tick();
+    for (const event of events) {
+      if (!event.runId) throw invalidRecordError('audit event', 'the run id is empty');
+      if (!Number.isInteger(event.seq) || event.seq < 1) {
+        throw invalidRecordError('audit event', `seq ${event.seq} is not a positive integer`);
+      }
+    }
+    // Like independent conditional puts: every fresh event is written, duplicates are reported.
+    const duplicates = new Map<string, number[]>();
+    for (const event of events) {
+      this.writes.add('appendAudit');
+      let trail = this.audit.get(event.runId);
+      if (trail === undefined) {
+        trail = new Map();
+        this.audit.set(event.runId, trail);
+      }
+      if (trail.has(event.seq)) {
+        duplicates.set(event.runId, [...(duplicates.get(event.runId) ?? []), event.seq]);
+        continue;
+      }
+      trail.set(event.seq, copy(event));
+    }
+    const [first] = duplicates;
+    if (first) throw auditDuplicateError(first[0], first[1]);
+  }
+
+  async listAudit(runId: string, afterSeq?: number): Promise<AuditEvent[]> {
+    await tick();
+    const trail = this.audit.get(runId);
+    if (trail === undefined) return [];
+    return [...trail.values()]
+      .filter((event) => afterSeq === undefined || event.seq > afterSeq)
+      .sort((a, b) => a.seq - b.seq)
+      .map(copy);
+  }
+
+  async acquireLease(runId: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    await tick();
+    this.writes.add('acquireLease');
+    const lease = this.leases.get(runId);
+    // A lease is free from its expiry instant on, matching the DynamoDB condition `expiresAt <= :now`.
+    if (lease !== undefined && lease.owner !== owner && lease.expiresAt > now) return false;
+    this.leases.set(runId, { owner, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(runId: string, owner: string): Promise<void> {
+    await tick();
+    this.writes.add('releaseLease');
+    if (this.leases.get(runId)?.owner === owner) this.leases.delete(runId);
+  }
+
+  async acquireLock(name: string, holder: string, now: number): Promise<LockResult> {
+    await tick();
+    this.writes.add('acquireLock');
+    const lock = this.locks.get(name);
+    if (lock !== undefined && lock.holder !== holder) return { acquired: false, holder: lock.holder };
+    if (lock === undefined) this.locks.set(name, { holder, since: now });
+    return { acquired: true };
+  }
+
+  async releaseLock(name: string, holder: string): Promise<void> {
+    await tick();
+    this.writes.add('releaseLock');
+    if (this.locks.get(name)?.holder === holder) this.locks.delete(name);
+  }
+
+  async openGate(gate: GateRecord): Promise<GateRecord> {
+    await tick();
+    this.writes.add('openGate');
+    const key = gateKey(gate.runId, gate.stepKey);
+    const stored = this.gates.get(key);
+    if (stored !== undefined) return copy(stored);
+    this.gates.set(key, copy(gate));
+    return copy(gate);
+  }
+
+  async getGate(runId: string, stepKey: string): Promise<GateRecord | undefined> {
+    await tick();
+    const gate = this.gates.get(gateKey(runId, stepKey));
+    return gate === undefined ? undefined : copy(gate);
+  }
+
+  async recordApproval(runId: string, stepKey: string, user: string, at: number): Promise<ApprovalWrite> {
+    await tick();
+    this.writes.add('recordApproval');
+    const gate = this.gates.get(gateKey(runId, stepKey));
+    if (gate === undefined) throw gateNotFoundError(runId, stepKey);
+    // "Already approved" wins over "closed": the person clicking twice learns their click counted before.
+    if (gate.approvals.some((approval) => approval.user === user)) {
+      return { counted: false, reason: 'already-approved', gate: copy(gate) };
+    }
+    if (gate.decision !== undefined) return { counted: false, reason: 'gate-closed', gate: copy(gate) };
+    gate.approvals.push({ user, at });
+    const opened = gate.approvals.length >= gate.required;
+    if (opened) gate.decision = { outcome: 'approved', by: user, at };
+    return { counted: true, gate: copy(gate), opened };
+  }
+
+  async decideGate(
+    runId: string,
+    stepKey: string,
+    decision: NonNullable<GateRecord['decision']>,
+  ): Promise<{ applied: boolean; gate: GateRecord }> {
+    await tick();
+    this.writes.add('decideGate');
+    const gate = this.gates.get(gateKey(runId, stepKey));
+    if (gate === undefined) throw gateNotFoundError(runId, stepKey);
+    if (gate.decision !== undefined) return { applied: false, gate: copy(gate) };
+    gate.decision = copy(decision);
+    return { applied: true, gate: copy(gate) };
+  }
+
+  async getDoc<T>(kind: string, id: string): Promise<T | undefined> {
+    await tick();
+    const doc = this.docs.get(docKey(kind, id));
+    return doc === undefined ? undefined : (copy(doc) as T);
+  }
+
+  async putDoc<T>(kind: string, id: string, doc: T): Promise<void> {
+    await tick();
+    this.writes.add('putDoc');
+    this.docs.set(docKey(kind, id), copy(doc));
+  }
+}
+
+function gateKey(runId: string, stepKey: string): string {
+  return JSON.stringify([runId, stepKey]);
+}
+
+function docKey(kind: string, id: string): string {
+  return JSON.stringify([kind, id]);
+}
