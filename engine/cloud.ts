@@ -159,4 +159,9 @@ export interface CloudProvider {
     idempotencyKey: string,
   ): Promise<{ changeId: string }>;
   dnsStatus(changeId: string): Promise<'PENDING' | 'INSYNC'>;
+  /** Creates or updates drbot's SSM documents in a region before first use (AWS only; the sim has them built in). */
+  ensureDocuments?(
+    region: string,
+    docs: { name: string; content: string; format: 'YAML' | 'JSON' }[],
+  ): Promise<Record<string, 'created' | 'updated' | 'unchanged'>>;
 }

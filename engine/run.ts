@@ -35,6 +35,11 @@ export interface StepState {
   error?: UserFacingError;
   /** Approval gate name, for `approval` steps. */
   gate?: string;
+  /**
+   * Attempts that ended in a throttle (`RetryAfterError`). They count towards `maxAttempts` but
+   * not towards backoff growth, so the backoff exponent is `attempt - throttles`.
+   */
+  throttles?: number;
 }
 
 export interface RunMeasures {
@@ -71,6 +76,12 @@ export interface Run {
   auditSeq: number;
   /** Name of the per-runbook lock this run holds (failover/failback), if any. */
   lock?: string;
+  /**
+   * Audit outbox: the events written by the save that stored this copy. They are appended to the
+   * audit trail right after the save; whoever loads the run re-appends any that are missing (a
+   * crash between the two writes), so events are never lost and keep their order.
+   */
+  pendingAudit?: AuditEvent[];
 }
 
 export type AuditKind =

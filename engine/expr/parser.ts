@@ -16,7 +16,8 @@ export function parseExpression(source: string): ExprNode {
   if (parser.peek().kind === 'eof') throw new ExpressionError('expression is empty', 0);
   const node = parser.parseOr(0);
   const rest = parser.peek();
-  if (rest.kind !== 'eof') throw new ExpressionError(`unexpected "${rest.text}" after the expression`, rest.start);
+  if (rest.kind !== 'eof')
+    throw new ExpressionError(`unexpected "${rest.text}" after the expression`, rest.start);
   return node;
 }
 
@@ -55,7 +56,9 @@ class Parser {
   }
 
   parseOr(depth: number): ExprNode {
-    return this.binaryLevel(depth, ['||'], (d) => this.binaryLevel(d, ['&&'], (d2) => this.parseEquality(d2)));
+    return this.binaryLevel(depth, ['||'], (d) =>
+      this.binaryLevel(d, ['&&'], (d2) => this.parseEquality(d2)),
+    );
   }
 
   private parseEquality(depth: number): ExprNode {
@@ -112,7 +115,8 @@ class Parser {
     switch (token.kind) {
       case 'number': {
         const value = Number(token.text);
-        if (!Number.isFinite(value)) throw new ExpressionError(`number ${token.text} is out of range`, token.start);
+        if (!Number.isFinite(value))
+          throw new ExpressionError(`number ${token.text} is out of range`, token.start);
         return { kind: 'literal', value, start: token.start };
       }
       case 'string':

@@ -1,11 +1,19 @@
 import type { Command } from 'commander';
+import { registerDocs } from './docs.js';
+import { registerLint } from './lint.js';
+import { registerPlan } from './plan.js';
+import { registerProtectCommand } from './protect.js';
+import { registerRunCommand } from './run.js';
+import { registerServe } from './serve.js';
+import { registerShell } from './shell.js';
 
 /** Every subcommand registers itself here; keep one file per command. */
 export function registerCommands(program: Command): void {
-  program
-    .command('shell')
-    .description('Terminal chat on the embedded store and the simulated cloud (coming with the bot issue).')
-    .action(() => {
-      program.outputHelp();
-    });
+  registerLint(program);
+  registerPlan(program);
+  registerDocs(program);
+  registerShell(program);
+  registerServe(program);
+  registerRunCommand(program);
+  registerProtectCommand(program);
 }

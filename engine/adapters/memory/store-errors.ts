@@ -15,24 +15,33 @@ export function runExistsError(runId: string): ConflictError {
 }
 
 /** `saveRun` lost an optimistic-locking race, or the run is missing. */
-export function staleRunError(runId: string, expectedVersion: number, storedVersion: number | undefined): ConflictError {
+export function staleRunError(
+  runId: string,
+  expectedVersion: number,
+  storedVersion: number | undefined,
+): ConflictError {
   const found = storedVersion === undefined ? 'no stored run' : `stored version ${storedVersion}`;
-  return new ConflictError(`Run ${runId} was not saved: expected version ${expectedVersion}, found ${found}.`, {
-    code: 'RUN_VERSION_CONFLICT',
-    explanation:
-      storedVersion === undefined
-        ? 'A run can only be saved after it was created.'
-        : 'Another worker saved the run after this one loaded it (optimistic locking), so this copy is stale.',
-    action: 'Reload the run and apply the change again; the lease normally prevents this, so check for a second worker.',
-    context: { runId, expectedVersion, storedVersion },
-  });
+  return new ConflictError(
+    `Run ${runId} was not saved: expected version ${expectedVersion}, found ${found}.`,
+    {
+      code: 'RUN_VERSION_CONFLICT',
+      explanation:
+        storedVersion === undefined
+          ? 'A run can only be saved after it was created.'
+          : 'Another worker saved the run after this one loaded it (optimistic locking), so this copy is stale.',
+      action:
+        'Reload the run and apply the change again; the lease normally prevents this, so check for a second worker.',
+      context: { runId, expectedVersion, storedVersion },
+    },
+  );
 }
 
 /** `appendAudit` found events already written for these sequence numbers. */
 export function auditDuplicateError(runId: string, seqs: number[]): ConflictError {
   return new ConflictError(`Audit events ${seqs.join(', ')} of run ${runId} already exist.`, {
     code: 'AUDIT_SEQ_CONFLICT',
-    explanation: 'Each audit sequence number is written once, so two writers cannot both claim the same place in the trail.',
+    explanation:
+      'Each audit sequence number is written once, so two writers cannot both claim the same place in the trail.',
     action: 'Reload the run to learn its current audit sequence, then append after it.',
     context: { runId, seqs },
   });
@@ -42,7 +51,8 @@ export function auditDuplicateError(runId: string, seqs: number[]): ConflictErro
 export function gateNotFoundError(runId: string, stepKey: string): NotFoundError {
   return new NotFoundError(`No approval gate is open for step ${stepKey} of run ${runId}.`, {
     code: 'GATE_NOT_FOUND',
-    explanation: 'Approvals and decisions are recorded on a gate the engine opens when the approval step starts.',
+    explanation:
+      'Approvals and decisions are recorded on a gate the engine opens when the approval step starts.',
     action: 'Check the run id and step; if the step has not started yet, wait for the approval request.',
     context: { runId, stepId: stepKey },
   });

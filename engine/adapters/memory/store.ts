@@ -4,9 +4,10 @@
  * every record is deep-copied in and out so a caller mutating an object it passed or received
  * cannot change stored state, exactly as with a real database.
  */
+
+import type { ApprovalWrite, ListRunsQuery, LockResult, RunStore } from '../../ports.js';
 import type { AuditEvent, GateRecord, Run, RunSummary } from '../../run.js';
 import { summarize } from '../../run.js';
-import type { ApprovalWrite, ListRunsQuery, LockResult, RunStore } from '../../ports.js';
 import {
   auditDuplicateError,
   gateNotFoundError,
@@ -46,8 +47,8 @@ export class MemoryRunStore implements RunStore {
 
   async createRun(run: Run): Promise<void> {
     await tick();
-    this.writes.add('createRun');
     if (!run.id) throw invalidRecordError('run', 'the id is empty');
+    this.writes.add('createRun');
     if (this.runs.has(run.id)) throw runExistsError(run.id);
     this.runs.set(run.id, copy(run));
   }
@@ -172,6 +173,11 @@ export class MemoryRunStore implements RunStore {
     if (gate === undefined) throw gateNotFoundError(runId, stepKey);
     // "Already approved" wins over "closed": the person clicking twice learns their click counted before.
     if (gate.approvals.some((approval) => approval.user === user)) {
+      // Same repair as the DynamoDB store: a quorum without a decision (a crash between its two
+      // writes there) is completed by the next click.
+      if (gate.decision === undefined && gate.approvals.length >= gate.required) {
+        gate.decision = { outcome: 'approved', by: user, at };
+      }
       return { counted: false, reason: 'already-approved', gate: copy(gate) };
     }
     if (gate.decision !== undefined) return { counted: false, reason: 'gate-closed', gate: copy(gate) };

@@ -1,0 +1,13 @@
+import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
+import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
+let t = Date.now();
+const d = await startEmbeddedDynamo();
+const store = new DynamoRunStore({ client: d.client, tableName: 'ttt', createTable: true });
+await store.getRun('x');
+console.log('start+table', Date.now() - t); t = Date.now();
+for (let i = 0; i < 100; i++) await store.getRun('x');
+console.log('100 gets', Date.now() - t); t = Date.now();
+for (let i = 0; i < 100; i++) await store.putDoc('k', 'x', { i });
+console.log('100 puts', Date.now() - t); t = Date.now();
+await d.close();
+console.log('close', Date.now() - t);

@@ -1,0 +1,16 @@
+import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
+import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
+const d = await startEmbeddedDynamo();
+const store = new DynamoRunStore({ client: d.client, tableName: 'ttt', createTable: true });
+await store.openGate({ runId: 'R1', stepKey: 's', gate: 'g', required: 2, approvals: [] });
+d.client.middlewareStack.add((next) => async (args) => { const t = Date.now(); const r = await next(args); return r; }, { step: 'finalizeRequest' });
+let t = Date.now();
+const res = await Promise.all(Array.from({ length: 200 }, (_, i) => store.recordApproval('R1', 's', `U${i % 5}`, i).catch(e => { console.log(e.name, e.$metadata); return e; })));
+console.log('ms', Date.now() - t, res.filter((r: any) => r.opened).length);
+t = Date.now();
+await Promise.all(Array.from({ length: 200 }, (_, i) => store.getGate('R1', 's')));
+console.log('200 gets ms', Date.now() - t);
+t = Date.now();
+await Promise.all(Array.from({ length: 200 }, (_, i) => store.putDoc('k', `d${i}`, {i})));
+console.log('200 puts distinct ms', Date.now() - t);
+await d.close();

@@ -1,0 +1,12 @@
+import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
+import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
+const d = await startEmbeddedDynamo();
+const store = new DynamoRunStore({ client: d.client, tableName: 'ttt', createTable: true });
+for (let i = 0; i < 200; i++) await store.openGate({ runId: `R${i}`, stepKey: 's', gate: 'g', required: 2, approvals: [] });
+let t = Date.now();
+await Promise.all(Array.from({ length: 200 }, (_, i) => store.recordApproval(`R${i}`, 's', `U${i % 5}`, i)));
+console.log('distinct items ms', Date.now() - t);
+t = Date.now();
+for (let i = 0; i < 50; i++) await store.recordApproval(`R${i}`, 's', `V${i % 5}`, i);
+console.log('50 sequential ms', Date.now() - t);
+await d.close();

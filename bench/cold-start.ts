@@ -1,0 +1,93 @@
+/**
+ * Cold start of each Lambda handler: the esbuild bundle size (same options as serverless.yml's
+ * `custom.esbuild`) and the module-init time — importing the bundle in a fresh node process,
+ * median of 10. Prints JSON lines; targets are ≤ 1.5 MB and ≤ 300 ms per handler.
+ *
+ *   node --import tsx bench/cold-start.ts            # all four handlers
+ *   node --import tsx bench/cold-start.ts slack      # one
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const HANDLERS = ['slack', 'worker', 'scheduler', 'protect'] as const;
+const RUNS = 10;
+const TARGET_BYTES = 1.5 * 1024 * 1024;
+const TARGET_INIT_MS = 300;
+
+const root = resolve(import.meta.dirname, '..');
+/** Must match serverless.yml `custom.esbuild` so the numbers describe what is deployed. */
+const BANNER =
+  "import { createRequire as drbotCreateRequire } from 'node:module'; const require = drbotCreateRequire(import.meta.url);";
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Imports the bundle in a new node process and reports how long evaluation took there. */
+function initMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-west-2', NODE_ENV: 'production' },
+    encoding: 'utf8',
+  });
+  return Number(out.trim().split('\n').pop());
+}
+
+async function measure(name: string, dir: string): Promise<Record<string, unknown>> {
+  const outfile = join(dir, `${name}.mjs`);
+  const result = await build({
+    entryPoints: [join(root, `bot/lambda/${name}.ts`)],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    banner: { js: BANNER },
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = Object.values(result.metafile.outputs)[0];
+  const bytes = output?.bytes ?? 0;
+  const byPackage = new Map<string, number>();
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const key = match?.[1] ?? path.split('/').slice(0, 2).join('/');
+    byPackage.set(key, (byPackage.get(key) ?? 0) + input.bytesInOutput);
+  }
+  const largest = [...byPackage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([pkg, size]) => `${pkg} ${Math.round(size / 1024)}KiB`);
+  const times = Array.from({ length: RUNS }, () => initMs(outfile));
+  const init = median(times);
+  return {
+    bench: 'cold-start',
+    handler: name,
+    bundleBytes: bytes,
+    bundleMiB: Number((bytes / 1024 / 1024).toFixed(2)),
+    initMsMedian: Number(init.toFixed(1)),
+    initMsMin: Number(Math.min(...times).toFixed(1)),
+    runs: RUNS,
+    withinSize: bytes <= TARGET_BYTES,
+    withinInit: init <= TARGET_INIT_MS,
+    largest,
+  };
+}
+
+const wanted = process.argv.slice(2).filter((a) => (HANDLERS as readonly string[]).includes(a));
+const dir = mkdtempSync(join(tmpdir(), 'drbot-cold-start-'));
+try {
+  // A package.json marking the bundles as ESM is not needed (.mjs), but keep node from walking up.
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+  for (const name of wanted.length > 0 ? wanted : HANDLERS) console.log(JSON.stringify(await measure(name, dir)));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,108 @@
+/**
+ * Engine overhead bench: a 1000-step wide DAG of fixed 20 ms actions at concurrency 50, driven
+ * with real timers. Prints JSON lines: wall time ÷ critical path (ceil(steps/concurrency) × 20 ms)
+ * and store writes per step transition (a step has two: started and ended).
+ *
+ *   npx tsx bench/engine.ts
+ *
+ * Stores come from `STORES` factories, so a DynamoDB (dynalite) variant is one more entry.
+ */
+import { SeededRandom } from '../engine/adapters/memory/clock.js';
+import { MemoryRunStore } from '../engine/adapters/memory/store.js';
+import { LocalDriver } from '../engine/driver/local-driver.js';
+import { createEngine } from '../engine/executor/index.js';
+import { type RunStore, systemClock } from '../engine/ports.js';
+import { createTestActions } from '../test/helpers/actions.js';
+import { makeRunbook } from '../test/helpers/runbook.js';
+
+export interface BenchStore {
+  name: string;
+  create(): Promise<{ store: RunStore; close(): Promise<void> }>;
+}
+
+const WRITE_METHODS = [
+  'createRun',
+  'saveRun',
+  'appendAudit',
+  'acquireLease',
+  'releaseLease',
+  'acquireLock',
+  'releaseLock',
+  'openGate',
+  'recordApproval',
+  'decideGate',
+  'putDoc',
+] as const;
+
+/** Wraps a store to count write calls (an appendAudit of n events counts n item writes). */
+export function countingStore(inner: RunStore): { store: RunStore; writes: () => number } {
+  let writes = 0;
+  const store = Object.create(inner) as RunStore;
+  for (const method of WRITE_METHODS) {
+    const original = (inner[method] as (...args: unknown[]) => Promise<unknown>).bind(inner);
+    (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      writes += method === 'appendAudit' ? (args[0] as unknown[]).length : 1;
+      return original(...args);
+    };
+  }
+  for (const method of ['getRun', 'listRuns', 'listAudit', 'getGate', 'getDoc'] as const) {
+    (store as unknown as Record<string, unknown>)[method] = (
+      inner[method] as (...a: unknown[]) => unknown
+    ).bind(inner);
+  }
+  return { store, writes: () => writes };
+}
+
+export const STORES: BenchStore[] = [
+  { name: 'memory', create: async () => ({ store: new MemoryRunStore(), close: async () => undefined }) },
+];
+
+export async function benchEngine(factory: BenchStore, steps = 1000, concurrency = 50, actionMs = 20) {
+  const { store: inner, close } = await factory.create();
+  const { store, writes } = countingStore(inner);
+  const actions = createTestActions();
+  const engine = createEngine({
+    store,
+    clock: systemClock,
+    random: new SeededRandom(1),
+    notifier: { publish: async () => undefined },
+    directory: { membersOf: async () => [] },
+    actions: actions.registry,
+    concurrency,
+  });
+  const runbook = makeRunbook({
+    steps: Array.from({ length: steps }, (_, i) => ({
+      id: `s${i}`,
+      action: 'test.sleep',
+      with: { ms: actionMs },
+    })),
+  });
+  const driver = new LocalDriver({ engine, clock: systemClock });
+  const run = await engine.startRun({ runbook, mode: 'drill', initiator: 'bench' });
+  const before = writes();
+  const started = performance.now();
+  const done = await driver.runToCompletion(run.id);
+  const wallMs = performance.now() - started;
+  await close();
+  if (done.status !== 'succeeded') throw new Error(`bench run ended ${done.status}`);
+  const criticalPathMs = Math.ceil(steps / concurrency) * actionMs;
+  return {
+    bench: 'engine',
+    store: factory.name,
+    steps,
+    concurrency,
+    wallMs: Math.round(wallMs),
+    criticalPathMs,
+    ratio: Number((wallMs / criticalPathMs).toFixed(3)),
+    writesPerTransition: Number(((writes() - before) / (steps * 2)).toFixed(3)),
+  };
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  for (const factory of STORES) {
+    // One warm-up so JIT compilation is not billed to the engine.
+    await benchEngine(factory, 100);
+    console.log(JSON.stringify(await benchEngine(factory)));
+  }
+}

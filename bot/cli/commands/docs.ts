@@ -1,0 +1,49 @@
+/**
+ * `drbot docs [--write README.md]`: the runbook reference, generated from the schema descriptions
+ * and the action catalogue. `--write` replaces only the text between the reference markers.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import {
+  REFERENCE_END,
+  REFERENCE_START,
+  renderReference,
+  replaceReference,
+} from '../../../engine/runbook/reference.js';
+
+export function registerDocs(program: Command): void {
+  program
+    .command('docs')
+    .description('Generate the runbook reference (schema fields and actions) as markdown.')
+    .option('--write <file>', `replace the text between ${REFERENCE_START} and ${REFERENCE_END} in this file`)
+    .action(async (options: { write?: string }) => {
+      const reference = renderReference();
+      if (!options.write) {
+        process.stdout.write(reference);
+        return;
+      }
+      let document: string;
+      try {
+        document = await readFile(options.write, 'utf8');
+      } catch (err) {
+        process.stderr.write(
+          `error: cannot read ${options.write}: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const updated = replaceReference(document, reference);
+      if (updated === undefined) {
+        process.stdout.write(reference);
+        process.stderr.write(
+          `error: ${options.write} has no reference markers, so nothing was written.\n` +
+            `  The reference goes between two lines:\n    ${REFERENCE_START}\n    ${REFERENCE_END}\n` +
+            `  Add them where the reference belongs, then run \`npm run docs\` again.\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      if (updated !== document) await writeFile(options.write, updated);
+      process.stderr.write(`${updated === document ? 'unchanged' : 'updated'}: ${options.write}\n`);
+    });
+}

@@ -1,0 +1,53 @@
+/**
+ * What executing a command produces, independent of the front end: Slack renders it as Block
+ * Kit, the shell as text. Errors are always `{ message, explanation, action }`.
+ */
+import type { ApprovalAnswer } from '../../engine/api.js';
+import type { UserFacingError } from '../../engine/errors.js';
+import type { Plan } from '../../engine/plan/index.js';
+import type { Run, RunSummary } from '../../engine/run.js';
+import type { Mode, Runbook } from '../../engine/runbook/types.js';
+import type { RunView } from '../render/view.js';
+import type { Surface, UsageError } from './grammar.js';
+
+export interface RunbookEntry {
+  name: string;
+  description?: string;
+  rto: string;
+  rpo: string;
+  modes: Mode[];
+  lastDrill?: RunSummary;
+}
+
+export type Reply =
+  | { kind: 'started'; run: Run; runbook: Runbook }
+  | { kind: 'status'; views: RunView[]; empty?: string }
+  | { kind: 'runs'; runs: RunSummary[] }
+  | { kind: 'list'; entries: RunbookEntry[] }
+  | { kind: 'plan'; plan: Plan }
+  | { kind: 'help'; surface: Surface; topic?: string }
+  | {
+      kind: 'approval';
+      decision: 'approve' | 'reject';
+      answer: ApprovalAnswer;
+      runId: string;
+      stepKey: string;
+    }
+  | { kind: 'aborted'; run: Run }
+  | { kind: 'confirmed'; run: Run; stepKey: string }
+  | { kind: 'usage'; error: UsageError }
+  | { kind: 'error'; error: UserFacingError };
+
+/**
+ * A reply plus the work to do after it is delivered (kicking the driver): Slack acks first, then
+ * runs `followUp`, so the 3-second ack never waits on the driver.
+ */
+export interface Outcome {
+  reply: Reply;
+  followUp?: () => Promise<void>;
+}
+
+/** Replies everyone in the channel may see; the rest are shown only to the person who asked. */
+export function isPublic(reply: Reply): boolean {
+  return reply.kind === 'plan';
+}

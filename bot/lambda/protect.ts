@@ -1,0 +1,116 @@
+/**
+ * The `protect` function: every hour, a recovery point of every runbook's protected instances,
+ * copied to the runbook's target region, pruned to the retention (24 by default: a day of hourly
+ * points). It needs no Slack and no store: just the runbooks and the cloud.
+ *
+ * Captures are idempotent per key (`drbot-hourly:<runbook>:<hour>`), so a retried invocation
+ * continues the same capture instead of taking another. The function polls until the copies are
+ * available in the target region or its time budget runs out; a capture still pending then stays
+ * in the source region and the next hour takes a fresh one.
+ */
+import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
+import type { CloudProvider, RecoveryPoint } from '../../engine/cloud.js';
+import { type Clock, systemClock } from '../../engine/ports.js';
+import type { Runbook } from '../../engine/runbook/types.js';
+import { loadRunbookDir } from '../runbooks/repository.js';
+
+/** Points kept per instance when the runbook sets no `defaults.retention`. */
+export const DEFAULT_RETENTION = 24;
+
+export interface ProtectDeps {
+  cloud: CloudProvider;
+  runbooks: Map<string, Runbook>;
+  clock: Clock;
+  /** Milliseconds left before the function must return. */
+  remainingMs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** Pause between polls of pending copies. @default 15000 */
+  pollMs?: number;
+}
+
+export interface RunbookProtection {
+  runbook: string;
+  instances: number;
+  available: number;
+  pending: number;
+  pruned: number;
+  error?: string;
+}
+
+/** `2026-01-05T09`: one capture key per runbook and UTC hour. */
+export function hourKey(at: number): string {
+  return new Date(at).toISOString().slice(0, 13);
+}
+
+const SAFETY_MS = 30_000;
+
+async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number): Promise<RunbookProtection> {
+  const { spec } = runbook;
+  const name = runbook.metadata.name;
+  const instances = await deps.cloud.listProtected(spec.protect, spec.source.region);
+  const result: RunbookProtection = { runbook: name, instances: instances.length, available: 0, pending: 0, pruned: 0 };
+  if (instances.length === 0) return result;
+  const request = {
+    instances,
+    sourceRegion: spec.source.region,
+    targetRegion: spec.target.region,
+    retention: spec.defaults?.retention ?? DEFAULT_RETENTION,
+    captureKey: `drbot-hourly:${name}:${hourKey(now)}`,
+  };
+  const pollMs = deps.pollMs ?? 15_000;
+  for (;;) {
+    const out = await deps.cloud.protect(request);
+    const done = (p: RecoveryPoint) => p.region === spec.target.region && p.state === 'available';
+    result.available = out.points.filter(done).length;
+    result.pending = out.points.length - result.available;
+    result.pruned += out.pruned.length;
+    if (out.points.some((p) => p.state === 'error')) {
+      result.error = `capture failed for ${out.points.filter((p) => p.state === 'error').map((p) => p.sourceInstanceId).join(', ')}`;
+      return result;
+    }
+    if (result.pending === 0 || deps.remainingMs() < pollMs + SAFETY_MS) return result;
+    await deps.sleep(pollMs);
+  }
+}
+
+/** Protects every runbook; one runbook failing does not stop the others. */
+export async function protectAll(deps: ProtectDeps): Promise<RunbookProtection[]> {
+  const now = deps.clock.now();
+  const results: RunbookProtection[] = [];
+  for (const runbook of deps.runbooks.values()) {
+    try {
+      results.push(await protectRunbook(deps, runbook, now));
+    } catch (err) {
+      results.push({
+        runbook: runbook.metadata.name,
+        instances: 0,
+        available: 0,
+        pending: 0,
+        pruned: 0,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return results;
+}
+
+let runbooksOnce: Promise<Map<string, Runbook>> | undefined;
+const cloud = createAwsProvider();
+
+export async function handler(_event: unknown, context: { getRemainingTimeInMillis?: () => number }) {
+  runbooksOnce ??= loadRunbookDir(`${process.env.LAMBDA_TASK_ROOT ?? '.'}/${process.env.DRBOT_RUNBOOK_DIR ?? 'runbooks'}`).then(
+    (loaded) => loaded.runbooks,
+  );
+  const results = await protectAll({
+    cloud,
+    runbooks: await runbooksOnce,
+    clock: systemClock,
+    remainingMs: () => context.getRemainingTimeInMillis?.() ?? 60_000,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  for (const result of results) console.log(JSON.stringify({ drbot: 'protect', ...result }));
+  const failed = results.filter((r) => r.error);
+  // Failing the invocation makes the Lambda Errors metric (and any alarm on it) see the problem.
+  if (failed.length > 0) throw new Error(`Recovery points failed for ${failed.map((r) => `${r.runbook}: ${r.error}`).join('; ')}`);
+  return results;
+}

@@ -1,0 +1,92 @@
+/**
+ * The `worker` function: one SQS message = "advance this run". It calls `engine.advance(runId)`
+ * and, while the run still has timed work, re-enqueues it with DelaySeconds for its `wakeAt`
+ * (≤ 900 s; longer waits hop). Failures are reported per message (ReportBatchItemFailures) so SQS
+ * retries only that message, and after 5 receives moves it to the dead-letter queue (alarmed).
+ */
+import { createActionRegistry } from '../../engine/adapters/actions/index.js';
+import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
+import { decodeRunMessage, type RunMessage } from '../../engine/adapters/aws/sqs-driver.js';
+import { DrbotError, NotFoundError } from '../../engine/errors.js';
+import { isTerminal } from '../../engine/run.js';
+import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
+
+/** A kick that finds the lease taken is retried this much later, at most `KICK_RETRIES` times. */
+export const KICK_RETRY_SECONDS = 5;
+export const KICK_RETRIES = 3;
+
+/** The parts of an SQS event record the worker reads. */
+export interface SqsRecord {
+  messageId: string;
+  body: string;
+}
+
+export interface SqsEvent {
+  Records: SqsRecord[];
+}
+
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/** What one message did, for logs and tests. */
+export type WorkerOutcome =
+  | { kind: 'advanced'; runId: string; status: string; delaySeconds?: number }
+  | { kind: 'lease-taken'; runId: string; retried: boolean }
+  | { kind: 'dropped'; reason: string };
+
+export async function processMessage(runtime: AwsRuntime, message: RunMessage): Promise<WorkerOutcome> {
+  const { runId } = message;
+  let result: Awaited<ReturnType<AwsRuntime['engine']['advance']>>;
+  try {
+    result = await runtime.engine.advance(runId);
+  } catch (err) {
+    // A run that no longer exists will not appear by retrying: drop instead of filling the DLQ.
+    if (err instanceof NotFoundError) return { kind: 'dropped', reason: `run ${runId} not found` };
+    throw err;
+  }
+  if (!result.advanced) {
+    // Another worker is advancing the run. A timer is redundant (the holder schedules the next
+    // one); a kick may carry news the holder loaded too early (an approval), so look again soon.
+    const retry = (message.retry ?? 0) + 1;
+    const retried = message.kind === 'kick' && retry <= KICK_RETRIES;
+    if (retried) await runtime.driver.kick(runId, KICK_RETRY_SECONDS, retry);
+    return { kind: 'lease-taken', runId, retried };
+  }
+  if (isTerminal(result.status) || result.wakeAt === undefined) {
+    return { kind: 'advanced', runId, status: result.status };
+  }
+  const delaySeconds = await runtime.driver.schedule(runId, result.wakeAt, runtime.services.clock.now());
+  return { kind: 'advanced', runId, status: result.status, ...(delaySeconds === undefined ? {} : { delaySeconds }) };
+}
+
+export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {
+  return async (event: SqsEvent, _context: unknown): Promise<SqsBatchResponse> => {
+    const runtime = await getRuntime();
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      try {
+        let message: RunMessage;
+        try {
+          message = decodeRunMessage(record.body);
+        } catch (err) {
+          // Unreadable messages never become readable: log and drop rather than retry 5 times.
+          console.error(err instanceof DrbotError ? `${err.message} ${err.action}` : err);
+          continue;
+        }
+        const outcome = await processMessage(runtime, message);
+        console.log(JSON.stringify({ drbot: 'worker', messageId: record.messageId, ...outcome }));
+      } catch (err) {
+        console.error(`drbot: advancing from message ${record.messageId} failed; SQS will retry it`, err);
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    await runtime.flush();
+    return { batchItemFailures: failures };
+  };
+}
+
+/** The worker is the one function that executes steps: it alone gets the AWS cloud's handlers. */
+export const handler = createWorkerHandler(() =>
+  getAwsRuntime({ actions: ({ clock }) => createActionRegistry({ cloud: createAwsProvider({ clock }) }) }),
+);

@@ -1,0 +1,130 @@
+/**
+ * The parent status message of a run in Slack: header, progress, current step, clocks, the
+ * approval awaited, failures with what to do, the final measures, and an Abort button while the
+ * run is in flight. Its size does not grow with the runbook: a 200-step run shows a progress bar.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { Runbook } from '../../engine/runbook/types.js';
+import { actions, button, context, fieldsSection, fitBlocks, header, LIMITS, section } from './blocks.js';
+import { describePrincipals, duration, escapeMrkdwn, MODE_TITLE, progressBar, STATUS_ICON, truncate, user } from './format.js';
+import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
+import { type RunView, stepLabel } from './view.js';
+
+/** `action_id`s of every button drbot posts; the listeners match on them. */
+export const ACTION_IDS = { approve: 'drbot_approve', reject: 'drbot_reject', abort: 'drbot_abort' } as const;
+
+export interface ActionValue {
+  runId: string;
+  stepKey?: string;
+}
+
+/** Button values carry ids only, so they stay far below the 2000-character limit. */
+export function encodeActionValue(value: ActionValue): string {
+  return JSON.stringify(value.stepKey === undefined ? { r: value.runId } : { r: value.runId, s: value.stepKey });
+}
+
+export function decodeActionValue(text: string | undefined): ActionValue | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { r, s } = parsed as { r?: unknown; s?: unknown };
+    if (typeof r !== 'string' || !r) return undefined;
+    return typeof s === 'string' && s ? { runId: r, stepKey: s } : { runId: r };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage {
+  const { run } = view;
+  const runbook = runbookArg ?? view.runbook;
+  const title = `${MODE_TITLE[run.mode] ?? run.mode} · ${run.runbook.name}`;
+  const statusWord = run.abortRequested && !view.terminal ? 'aborting' : run.status;
+  const blocks: KnownBlock[] = [
+    header(`${STATUS_ICON[run.status] ?? ''} ${title}`),
+    fieldsSection([
+      `*Initiator*\n${user(run.initiator, 'slack')}`,
+      `*Status*\n${statusWord}`,
+      `*Progress*\n${progressBar(view.done, view.total)}`,
+      `*Current step*\n${escapeMrkdwn(currentLine(view, runbook, 'slack'))}`,
+      `*Elapsed*\n${duration(view.elapsedMs)}`,
+      `*RTO*\n${rtoLine(view)}`,
+    ]),
+  ];
+  for (const gate of view.waiting.slice(0, 3)) {
+    blocks.push(
+      section(
+        `⏳ *Approval waiting* — ${escapeMrkdwn(stepLabel(gate.stepKey, runbook, run))}: ${approvalCount(gate, 'slack')}.\n` +
+          `May approve: ${mayApprove(gate, run.initiator, 'slack')}. The buttons are in the thread.`,
+      ),
+    );
+  }
+  if (view.waiting.length > 3) blocks.push(context(`…and ${view.waiting.length - 3} more approvals waiting.`));
+  for (const step of view.failed.slice(0, 3)) {
+    const err = step.error;
+    const key = Object.entries(run.steps).find(([, s]) => s === step)?.[0] ?? step.id;
+    blocks.push(
+      section(
+        `❌ *${escapeMrkdwn(stepLabel(key, runbook, run))} failed*${err ? `: ${escapeMrkdwn(err.message)}\n*Why:* ${escapeMrkdwn(err.explanation)}\n*What to do:* ${escapeMrkdwn(err.action)}` : ''}`,
+      ),
+    );
+  }
+  if (view.failed.length > 3) blocks.push(context(`…and ${view.failed.length - 3} more failed steps (see the thread).`));
+  if (view.terminal) {
+    blocks.push(section(finalSummary(view).join('\n')));
+  } else {
+    const cleanup = cleanupLine(view);
+    if (cleanup) blocks.push(context(cleanup));
+  }
+  if (!view.terminal && !run.abortRequested) {
+    blocks.push(
+      actions(`drbot_run_${run.id}`.slice(0, 255), [
+        button({
+          actionId: ACTION_IDS.abort,
+          text: 'Abort',
+          value: encodeActionValue({ runId: run.id }),
+          style: 'danger',
+          confirm: {
+            title: `Abort this ${run.mode}?`,
+            text: `Running steps are cancelled${run.mode === 'drill' ? '; drill cleanup still runs' : ''}.`,
+            confirm: 'Abort',
+            deny: 'Keep running',
+          },
+        }),
+      ]),
+    );
+  }
+  blocks.push(
+    context(
+      `Run \`${run.id}\``,
+      `Abort: ${user(run.initiator, 'slack')} or owners (${describePrincipals(view.owners, 'slack')})`,
+    ),
+  );
+  const text = truncate(
+    `${title}: ${statusWord}, ${view.done}/${view.total} steps${view.waiting.length ? ', approval waiting' : ''}`,
+    LIMITS.messageText,
+  );
+  return { text, blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`) };
+}
+
+/** Lines of the final summary: outcome, RTO and RPO against objectives, duration, cleanup. */
+export function finalSummary(view: RunView): string[] {
+  const { run } = view;
+  const outcome =
+    run.status === 'succeeded' ? '✅ *Succeeded*' : run.status === 'aborted' ? '🛑 *Aborted*' : '❌ *Failed*';
+  const lines = [
+    `${outcome} in ${duration(run.measures.durationMs ?? view.elapsedMs)}`,
+    rtoLine(view),
+    rpoLine(view),
+  ];
+  const cleanup = cleanupLine(view);
+  if (cleanup) lines.push(cleanup);
+  if (run.abortRequested) lines.push(`Abort requested by ${user(run.abortRequested.by, 'slack')}`);
+  return lines;
+}

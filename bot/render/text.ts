@@ -1,0 +1,101 @@
+/**
+ * The terminal renderer: the same facts as the Slack messages, as plain lines. The status block
+ * is a few lines per run whatever the runbook's size; events are one log line each.
+ */
+import { renderPlan } from '../../engine/plan/index.js';
+import type { Runbook } from '../../engine/runbook/types.js';
+import type { Reply } from '../commands/replies.js';
+import type { EventLine } from './events.js';
+import { describePrincipals, duration, MODE_TITLE, progressBar, STATUS_MARK, user } from './format.js';
+import { helpLines, usageLines } from './help.js';
+import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
+import { type RunView, stepLabel } from './view.js';
+
+/** The live status block of one run. */
+export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
+  const { run } = view;
+  const runbook = runbookArg ?? view.runbook;
+  const status = run.abortRequested && !view.terminal ? 'aborting' : run.status;
+  const lines = [
+    `┌ ${MODE_TITLE[run.mode] ?? run.mode} · ${run.runbook.name} · by ${run.initiator} · ${status.toUpperCase()}   run ${run.id}`,
+    `│ ${progressBar(view.done, view.total, 20)} · now: ${currentLine(view, runbook, 'text')} · ${duration(view.elapsedMs)} elapsed`,
+    `│ ${rtoLine(view)}`,
+  ];
+  for (const gate of view.waiting) {
+    lines.push(
+      `│ ⏳ approval waiting: ${stepLabel(gate.stepKey, runbook, run)} — ${approvalCount(gate, 'text')}; may approve: ${mayApprove(gate, run.initiator, 'text')}`,
+      `│    type: /as <approver> then approve ${run.id}  (or reject ${run.id} <reason>)`,
+    );
+  }
+  for (const [key, step] of Object.entries(run.steps)) {
+    if (step.status !== 'failed' || !step.error) continue;
+    lines.push(
+      `│ ✗ ${stepLabel(key, runbook, run)} failed: ${step.error.message}`,
+      `│    why: ${step.error.explanation}`,
+      `│    what to do: ${step.error.action}`,
+    );
+  }
+  if (view.terminal) {
+    lines.push(`│ ${rpoLine(view)}`, `│ duration ${duration(run.measures.durationMs ?? view.elapsedMs)}`);
+  }
+  const cleanup = cleanupLine(view);
+  if (cleanup) lines.push(`│ ${cleanup}`);
+  lines.push(`└ abort: ${run.initiator} or owners (${describePrincipals(view.owners, 'text')})`);
+  return lines;
+}
+
+/** One log line for the thread: `12:00:03 [app-tier 4XQ2] ✓ launch succeeded in 3s`. */
+export function eventText(line: EventLine, at: number, runId: string, runbook: string): string[] {
+  const time = new Date(at).toISOString().slice(11, 19);
+  const head = `${time} [${runbook} ${runId.slice(-6)}] ${line.icon} ${line.text.replace(/\*/g, '')}`;
+  return [head, ...(line.detail ?? []).map((d) => `           ${d.replace(/\*/g, '')}`)];
+}
+
+export function replyText(reply: Reply): string[] {
+  switch (reply.kind) {
+    case 'error':
+      return [
+        `⚠ ${reply.error.message}`,
+        `  why: ${reply.error.explanation}`,
+        `  what to do: ${reply.error.action}`,
+      ];
+    case 'usage':
+      return [`⚠ ${usageLines(reply.error, 'shell').join('\n')}`, 'Nothing was started.'];
+    case 'help':
+      return helpLines('shell', reply.topic);
+    case 'started':
+      return [
+        `🚀 started the ${reply.run.mode} of ${reply.run.runbook.name} as run ${reply.run.id} (initiator ${reply.run.initiator})`,
+        `   follow it with: status ${reply.run.id.slice(-6)}`,
+      ];
+    case 'status':
+      if (reply.views.length === 0) return [reply.empty?.replace(/`/g, '') ?? 'No runs.'];
+      return reply.views.flatMap((v) => runBlock(v));
+    case 'runs':
+      if (reply.runs.length === 0) return ['No runs yet. Start one with: drill <runbook>'];
+      return reply.runs.map(
+        (r) =>
+          `${STATUS_MARK[r.status] ?? ' '} ${r.id}  ${r.mode.padEnd(8)} ${r.runbook.padEnd(14)} ${user(r.initiator, 'text').padEnd(8)} ${r.status}` +
+          (r.measures.rtoMs !== undefined ? `  RTO ${duration(r.measures.rtoMs)}` : ''),
+      );
+    case 'list':
+      if (reply.entries.length === 0) return ['No runbooks are loaded.'];
+      return reply.entries.map((e) => {
+        const last = e.lastDrill
+          ? `last drill ${e.lastDrill.status} ${new Date(e.lastDrill.createdAt).toISOString().slice(0, 16)}Z`
+          : 'never drilled';
+        return `${e.name.padEnd(14)} RTO ${e.rto.padEnd(5)} RPO ${e.rpo.padEnd(5)} ${e.modes.join('/').padEnd(24)} ${last}`;
+      });
+    case 'plan':
+      return [...renderPlan(reply.plan).split('\n'), '(a plan only: nothing was done)'];
+    case 'approval': {
+      const a = reply.answer;
+      const mark = a.counted ? (a.opened ? '🔓' : a.rejected ? '⛔' : '👍') : '✋';
+      return [`${mark} ${a.explanation}`];
+    }
+    case 'aborted':
+      return [`🛑 abort requested for run ${reply.run.id}`];
+    case 'confirmed':
+      return [`☑ confirmed ${reply.stepKey} of run ${reply.run.id}`];
+  }
+}

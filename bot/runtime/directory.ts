@@ -1,0 +1,50 @@
+/**
+ * A fixed user directory for local mode: `runbooks/sim/directory.yaml` maps group ids to users,
+ * standing in for Slack user groups so `drbot run failover … --as alice` can be authorised.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { DrbotError } from '../../engine/errors.js';
+import type { Directory } from '../../engine/ports.js';
+
+export class StaticDirectory implements Directory {
+  constructor(private readonly groups: Record<string, string[]>) {}
+
+  membersOf(group: string): Promise<string[]> {
+    return Promise.resolve([...(this.groups[group] ?? [])]);
+  }
+
+  /** Every group and its members (for help texts and the shell). */
+  entries(): [string, string[]][] {
+    return Object.entries(this.groups).map(([g, users]) => [g, [...users]]);
+  }
+}
+
+/** Parses a directory file: `groups: { S0OPS: [alice, bob] }`. */
+export function parseDirectory(text: string, file: string): StaticDirectory {
+  const invalid = (why: string) =>
+    new DrbotError(`The local directory ${file} is invalid: ${why}`, {
+      code: 'DIRECTORY_INVALID',
+      explanation: 'Local mode reads user groups from this file instead of Slack.',
+      action: `Fix ${file}: it must hold \`groups:\` mapping each group id to a list of user ids.`,
+    });
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw invalid(err instanceof Error ? err.message.split('\n')[0]! : String(err));
+  }
+  const groups = (doc as { groups?: unknown } | null)?.groups;
+  if (typeof groups !== 'object' || groups === null || Array.isArray(groups))
+    throw invalid('no `groups` mapping');
+  for (const [group, users] of Object.entries(groups)) {
+    if (!Array.isArray(users) || !users.every((u) => typeof u === 'string')) {
+      throw invalid(`group ${group} must list user ids`);
+    }
+  }
+  return new StaticDirectory(groups as Record<string, string[]>);
+}
+
+export async function loadDirectoryFile(file: string): Promise<StaticDirectory> {
+  return parseDirectory(await readFile(file, 'utf8'), file);
+}

@@ -1,0 +1,137 @@
+/**
+ * The local runtime behind `npm start`, `drbot run` and `drbot protect`: the embedded DynamoDB
+ * (dynalite, data under `.drbot/`) or an in-memory store, the simulated cloud restored from that
+ * store (or AWS), the action registry, the engine and the in-process driver, wired once.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createActionRegistry } from '../../engine/adapters/actions/index.js';
+import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
+import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
+import type { WorldFaults } from '../../engine/adapters/sim/world.js';
+import type { Engine } from '../../engine/api.js';
+import type { CloudProvider } from '../../engine/cloud.js';
+import { LocalDriver } from '../../engine/driver/local-driver.js';
+import { createEngine } from '../../engine/executor/engine.js';
+import {
+  type Clock,
+  type Directory,
+  type Notifier,
+  type Random,
+  type RunStore,
+  systemClock,
+  systemRandom,
+} from '../../engine/ports.js';
+import type { RunbookIssue } from '../../engine/runbook/errors.js';
+import type { Runbook } from '../../engine/runbook/types.js';
+import { startEmbeddedDynamo } from '../embedded/dynalite.js';
+import { loadRunbookDir } from '../runbooks/repository.js';
+import { loadDirectoryFile } from './directory.js';
+import { createProvider, type ProviderName } from './provider.js';
+
+export interface LocalRuntimeOptions {
+  /** Where the embedded store (and the sim's agent sandboxes) keep their files. @default .drbot */
+  dataDir?: string;
+  /** Use an in-memory store instead of dynalite: nothing survives the process. @default false */
+  inMemory?: boolean;
+  /** @default the system clock (pass a FakeClock to skip time, as `--fast` does) */
+  clock?: Clock;
+  /** @default Math.random */
+  random?: Random;
+  /** Multiplies the sim's latencies; small values make `npm start` feel alive. @default 0.1 */
+  latencyScale?: number;
+  /** Faults injected into the sim, replacing the world's. @default the world's faults */
+  faults?: WorldFaults;
+  /** @default sim */
+  provider?: ProviderName;
+  /** Receives every audit event (progress lines, the terminal chat). @default none */
+  notifier?: Notifier;
+  /** @default runbooks/sim/directory.yaml */
+  directory?: Directory;
+  /** Where runbooks (and sim/world.yaml, sim/directory.yaml) live. @default runbooks */
+  runbooksDir?: string;
+  /** Run the real agent script for `Drbot*` documents in the sim. @default true */
+  agent?: boolean;
+  /** Table name in the embedded DynamoDB. @default drbot */
+  tableName?: string;
+}
+
+export interface LocalRuntime {
+  engine: Engine;
+  store: RunStore;
+  cloud: CloudProvider;
+  driver: LocalDriver;
+  /** Valid runbooks by name. */
+  runbooks: Map<string, Runbook>;
+  /** Problems found while loading the runbook directory (invalid files are left out of `runbooks`). */
+  runbookIssues: RunbookIssue[];
+  directory: Directory;
+  clock: Clock;
+  /** Stops the driver's timers, the embedded store and removes temporary sandboxes. */
+  close(): Promise<void>;
+}
+
+const silentNotifier: Notifier = { publish: () => Promise.resolve() };
+
+export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const dataDir = options.dataDir ?? '.drbot';
+  const runbooksDir = options.runbooksDir ?? 'runbooks';
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const fn of closers.splice(0).reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    let store: RunStore;
+    if (options.inMemory) {
+      store = new MemoryRunStore();
+    } else {
+      const dynamo = await startEmbeddedDynamo({ dataDir: join(dataDir, 'dynamo') });
+      closers.push(() => dynamo.close());
+      store = new DynamoRunStore({
+        client: dynamo.client,
+        tableName: options.tableName ?? 'drbot',
+        createTable: true,
+      });
+    }
+    let sandboxRoot: string | undefined;
+    if ((options.agent ?? true) && (options.provider ?? 'sim') === 'sim') {
+      if (options.inMemory) {
+        const tmp = await mkdtemp(join(tmpdir(), 'drbot-sandbox-'));
+        closers.push(() => rm(tmp, { recursive: true, force: true }));
+        sandboxRoot = tmp;
+      } else {
+        sandboxRoot = join(dataDir, 'sandbox');
+      }
+    }
+    const cloud = await createProvider(options.provider ?? 'sim', {
+      worldFile: join(runbooksDir, 'sim', 'world.yaml'),
+      store,
+      clock,
+      random,
+      latencyScale: options.latencyScale ?? 0.1,
+      faults: options.faults,
+      sandboxRoot,
+    });
+    const actions = createActionRegistry({ cloud });
+    const directory =
+      options.directory ?? (await loadDirectoryFile(join(runbooksDir, 'sim', 'directory.yaml')));
+    const engine = createEngine({
+      store,
+      clock,
+      random,
+      notifier: options.notifier ?? silentNotifier,
+      directory,
+      actions,
+    });
+    const driver = new LocalDriver({ engine, clock });
+    closers.push(async () => driver.stop());
+    const { runbooks, issues } = await loadRunbookDir(runbooksDir);
+    return { engine, store, cloud, driver, runbooks, runbookIssues: issues, directory, clock, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Chooses the cloud for local runs: the simulated world (default) or real AWS through the SDK's
+ * standard configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE> …).
+ */
+import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
+import type { CloudProvider } from '../../engine/cloud.js';
+import { NonRetryableError } from '../../engine/errors.js';
+import { createLocalSim, type LocalSimOptions } from './sim-provider.js';
+
+export type ProviderName = 'sim' | 'aws';
+export const PROVIDERS: readonly ProviderName[] = ['sim', 'aws'];
+
+export function parseProvider(value: string): ProviderName {
+  if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderName;
+  throw new NonRetryableError(`Unknown provider "${value}"`, {
+    code: 'UNKNOWN_PROVIDER',
+    explanation: 'drbot can run against the simulated cloud (sim) or real AWS (aws).',
+    action: 'Use --provider sim or --provider aws.',
+  });
+}
+
+export async function createProvider(name: ProviderName, sim: LocalSimOptions): Promise<CloudProvider> {
+  if (name === 'aws') return createAwsProvider({ clock: sim.clock });
+  return createLocalSim(sim);
+}

@@ -1,0 +1,45 @@
+/**
+ * The local simulated cloud: the world from runbooks/sim/world.yaml, its state restored from the
+ * store (`sim`/`state`) and saved back after every mutation, so a restart continues the world.
+ * With the agent enabled, `Drbot*` documents run the real agent script in per-instance sandboxes.
+ */
+import { readFile } from 'node:fs/promises';
+import { createScriptAgentRunner } from '../../engine/adapters/sim/agent-runner.js';
+import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
+import type { SimState } from '../../engine/adapters/sim/state.js';
+import type { WorldFaults } from '../../engine/adapters/sim/world.js';
+import { loadWorld } from '../../engine/adapters/sim/world-load.js';
+import type { Clock, Random, RunStore } from '../../engine/ports.js';
+
+/** Where the sim state lives in the store. */
+export const SIM_STATE_DOC = { kind: 'sim', id: 'state' } as const;
+
+export interface LocalSimOptions {
+  worldFile: string;
+  store: RunStore;
+  clock: Clock;
+  random: Random;
+  latencyScale: number;
+  /** Replaces the world's faults. */
+  faults?: WorldFaults;
+  /** Sandbox root for the agent; no agent runs when absent. */
+  sandboxRoot?: string;
+}
+
+export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud> {
+  const world = loadWorld(await readFile(options.worldFile, 'utf8'), options.worldFile);
+  const saved = await options.store.getDoc<SimState>(SIM_STATE_DOC.kind, SIM_STATE_DOC.id);
+  const sim = new SimCloud({
+    world,
+    clock: options.clock,
+    random: options.random,
+    latencyScale: options.latencyScale,
+    faults: options.faults,
+    state: saved?.version === 1 ? saved : undefined,
+    persist: (state) => options.store.putDoc(SIM_STATE_DOC.kind, SIM_STATE_DOC.id, state),
+    ...(options.sandboxRoot
+      ? { sandboxRoot: options.sandboxRoot, agentRunner: createScriptAgentRunner() }
+      : {}),
+  });
+  return sim;
+}

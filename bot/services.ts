@@ -1,0 +1,27 @@
+/**
+ * What every front end (Slack listeners, the terminal shell, Lambda handlers) needs to execute a
+ * command. Built once per process: by `createLocalRuntime` locally, by the Lambda wiring on AWS.
+ */
+import type { Engine } from '../engine/api.js';
+import type { Clock, Directory, RunStore } from '../engine/ports.js';
+import type { Runbook } from '../engine/runbook/types.js';
+
+/** Advances runs outside the request: a timer loop locally, an SQS message on Lambda. */
+export interface RunKicker {
+  /** Schedules `engine.advance(runId)` soon; returns once scheduled, not once advanced. */
+  kick(runId: string): void | Promise<void>;
+}
+
+export interface BotServices {
+  engine: Engine;
+  store: RunStore;
+  /** The runbooks by name, as currently loaded (called per command, so a reload is seen). */
+  runbooks: () => Map<string, Runbook>;
+  directory: Directory;
+  clock: Clock;
+  driver: RunKicker;
+  /** Where runbooks live, for messages that tell a person which file to edit. @default 'runbooks/' */
+  runbookDir?: string;
+  /** Reports failures of background work (kicks after an ack). @default console.error */
+  log?: (message: string, err?: unknown) => void;
+}

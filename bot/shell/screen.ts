@@ -1,0 +1,89 @@
+/**
+ * The shell's output. On a TTY a live status block (one per run in flight) is redrawn below the
+ * log and above the prompt, Hubot/Errbot-shell style; elsewhere (pipes, CI) it prints plain log
+ * lines plus one progress line whenever a run's progress changes, so scripts can grep it.
+ */
+import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
+
+export interface ScreenOptions {
+  out: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** Redraw in place (a TTY) or append plain lines. */
+  live: boolean;
+  /** Redraws the prompt with the typed input after output (readline's `prompt(true)`). */
+  redrawPrompt?: () => void;
+  /** Terminal width for clipping status lines. @default out.columns or 100 */
+  columns?: () => number;
+}
+
+export class Screen {
+  private readonly blocks = new Map<string, { lines: string[]; progress: string }>();
+  private drawn = 0;
+
+  constructor(private readonly options: ScreenOptions) {}
+
+  get live(): boolean {
+    return this.options.live;
+  }
+
+  /** Prints lines above the status block (the thread, replies). */
+  log(lines: string[]): void {
+    if (lines.length === 0) return;
+    if (!this.options.live) {
+      this.write(`${lines.join('\n')}\n`);
+      return;
+    }
+    this.erase();
+    this.write(`${lines.join('\n')}\n`);
+    this.draw();
+  }
+
+  /**
+   * Sets a run's status block; `progress` is the one-line form printed in plain mode when it
+   * changes. `undefined` removes the block (the run ended; its summary went to the log).
+   */
+  setStatus(runId: string, block: { lines: string[]; progress: string } | undefined): void {
+    const before = this.blocks.get(runId);
+    if (block === undefined) this.blocks.delete(runId);
+    else this.blocks.set(runId, block);
+    if (!this.options.live) {
+      if (block && block.progress !== before?.progress) this.write(`${block.progress}\n`);
+      return;
+    }
+    this.erase();
+    this.draw();
+  }
+
+  /** Redraws the live block (elapsed time moves even when no event arrives). */
+  refresh(): void {
+    if (!this.options.live || this.blocks.size === 0) return;
+    this.erase();
+    this.draw();
+  }
+
+  private erase(): void {
+    const out = this.options.out;
+    // Clear the prompt line, then the status lines above it.
+    cursorTo(out, 0);
+    if (this.drawn > 0) moveCursor(out, 0, -this.drawn);
+    clearScreenDown(out);
+    this.drawn = 0;
+  }
+
+  private draw(): void {
+    const width = Math.max(20, (this.options.columns?.() ?? (this.options.out as NodeJS.WriteStream).columns ?? 100) - 1);
+    const lines = [...this.blocks.values()].flatMap((b) => b.lines).map((l) => clip(l, width));
+    if (lines.length > 0) this.write(`${lines.join('\n')}\n`);
+    this.drawn = lines.length;
+    this.options.redrawPrompt?.();
+  }
+
+  private write(text: string): void {
+    this.options.out.write(text);
+  }
+}
+
+/** Clips to the terminal width so a status line never wraps (wrapping breaks the redraw). */
+function clip(line: string, width: number): string {
+  const chars = [...line];
+  return chars.length <= width ? line : `${chars.slice(0, width - 1).join('')}…`;
+}

@@ -1,0 +1,148 @@
+/**
+ * One terminal chat session: the same grammar and executor as Slack, plus shell words:
+ * `/as <user>` to switch identity (try the two-person rule alone), `wait [seconds]` for scripts,
+ * `/quit`. Runs are durable: the session resumes runs left in flight by an earlier one.
+ */
+import { executeCommand } from '../commands/execute.js';
+import { parseCommand } from '../commands/grammar.js';
+import { isTerminal, type Run } from '../../engine/run.js';
+import { replyText } from '../render/text.js';
+import type { BotServices } from '../services.js';
+import type { Screen } from './screen.js';
+
+export interface ShellSessionOptions {
+  services: BotServices;
+  screen: Screen;
+  /** Who you are at start. @default 'alice' */
+  user?: string;
+  /** Local users, for `/as` hints. */
+  users?: string[];
+  /** How often `wait` looks at the runs. @default 200 */
+  pollMs?: number;
+}
+
+export type LineResult = 'continue' | 'quit';
+
+const RECENT = 50;
+
+export class ShellSession {
+  user: string;
+  private readonly services: BotServices;
+  private readonly screen: Screen;
+
+  constructor(private readonly options: ShellSessionOptions) {
+    this.services = options.services;
+    this.screen = options.screen;
+    this.user = options.user ?? 'alice';
+  }
+
+  get prompt(): string {
+    return `${this.user}> `;
+  }
+
+  /** Kicks every run an earlier session left in flight; returns them. */
+  async resume(): Promise<Run[]> {
+    const runs = await this.inFlight();
+    for (const run of runs) await this.services.driver.kick(run.id);
+    if (runs.length > 0) {
+      this.screen.log([
+        `↻ resuming ${runs.length} run${runs.length === 1 ? '' : 's'} left in flight: ${runs.map((r) => `${r.mode} of ${r.runbook.name} (${r.id})`).join(', ')}`,
+      ]);
+    }
+    return runs;
+  }
+
+  async handle(raw: string): Promise<LineResult> {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return 'continue';
+    const [word = '', ...rest] = line.split(/\s+/);
+    switch (word.toLowerCase()) {
+      case '/quit':
+      case '/exit':
+      case 'quit':
+      case 'exit':
+        return 'quit';
+      case '/as':
+        this.switchUser(rest[0]);
+        return 'continue';
+      case '/whoami':
+      case 'whoami':
+        this.screen.log([`you are ${this.user}`]);
+        return 'continue';
+      case 'wait':
+      case '/wait': {
+        const seconds = rest[0] === undefined ? undefined : Number(rest[0]);
+        if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+          this.screen.log(['⚠ wait takes a number of seconds, e.g. wait 30 (or no number: until runs settle)']);
+          return 'continue';
+        }
+        await this.waitUntilSettled(seconds === undefined ? undefined : seconds * 1000);
+        return 'continue';
+      }
+      case '/help':
+        return this.handle('help');
+    }
+    const parsed = parseCommand(line, 'shell');
+    if (!parsed.ok) {
+      this.screen.log(replyText({ kind: 'usage', error: parsed.error }));
+      return 'continue';
+    }
+    const outcome = await executeCommand(this.services, parsed.command, {
+      user: this.user,
+      surface: 'shell',
+      meta: { surface: 'shell' },
+    });
+    this.screen.log(replyText(outcome.reply));
+    await outcome.followUp?.();
+    return 'continue';
+  }
+
+  /**
+   * Waits until every run is finished or waits only on people (an approval, a manual step).
+   * Returns the runs that wait on people, so the caller can say who must act.
+   */
+  async waitUntilSettled(timeoutMs?: number): Promise<{ settled: boolean; waiting: Run[] }> {
+    const started = Date.now();
+    const pollMs = this.options.pollMs ?? 200;
+    for (;;) {
+      const open = await this.inFlight();
+      const moving = open.filter((r) => r.status !== 'waiting');
+      if (moving.length === 0) {
+        const waiting = open.filter((r) => r.status === 'waiting');
+        for (const run of waiting) {
+          this.screen.log([`⏳ run ${run.id} (${run.mode} of ${run.runbook.name}) waits on people: see \`status ${run.id.slice(-6)}\``]);
+        }
+        return { settled: true, waiting };
+      }
+      if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) {
+        this.screen.log([`… ${moving.length} run${moving.length === 1 ? ' is' : 's are'} still moving after ${Math.round(timeoutMs / 1000)}s`]);
+        return { settled: false, waiting: [] };
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  private switchUser(name: string | undefined): void {
+    const users = this.options.users ?? [];
+    if (!name || !/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
+      this.screen.log([`⚠ say who: /as <user>${users.length ? ` (local users: ${users.join(', ')})` : ''}`]);
+      return;
+    }
+    this.user = name;
+    const unknown = users.length > 0 && !users.includes(name);
+    this.screen.log([
+      `you are now ${name}${unknown ? ` (not a known local user, so you are in no group; known: ${users.join(', ')})` : ''}`,
+    ]);
+  }
+
+  private async inFlight(): Promise<Run[]> {
+    const recent = await this.services.store.listRuns({ limit: RECENT });
+    const runs: Run[] = [];
+    for (const summary of recent) {
+      if (isTerminal(summary.status)) continue;
+      const run = await this.services.store.getRun(summary.id);
+      if (run && !isTerminal(run.status)) runs.push(run);
+    }
+    return runs;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The Slack listeners, shared by every entry point (HTTP receiver, Socket Mode, Lambda). Thin:
+ * parse, authorise, start or record, ack within 3 s. Runs are advanced by the driver, kicked after
+ * the ack; nothing here waits for a step.
+ */
+import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
+import { type CommandContext, executeCommand } from '../commands/execute.js';
+import { type Command, parseCommand } from '../commands/grammar.js';
+import { isPublic, type Outcome } from '../commands/replies.js';
+import { ACTION_IDS, decodeActionValue, type SlackMessage } from '../render/slack-status.js';
+import { errorMessage, replyMessage } from '../render/slack-replies.js';
+import type { BotServices } from '../services.js';
+
+export interface ListenerOptions {
+  /** The slash command name as configured in the Slack app. @default '/dr' */
+  command?: string;
+  /** Called after an approval click the engine counted, so the approval message is redrawn. */
+  onApprovalChanged?: (runId: string, stepKey: string) => Promise<void>;
+}
+
+export function registerListeners(app: App, services: BotServices, options: ListenerOptions = {}): void {
+  const log = services.log ?? ((m: string, e?: unknown) => console.error(m, e));
+
+  app.command(options.command ?? '/dr', async ({ command, ack }) => {
+    const text = command.text?.trim() ?? '';
+    const parsed = parseCommand(text === '' ? 'help' : text, 'slack');
+    if (!parsed.ok) {
+      await ack(asResponse(replyMessage({ kind: 'usage', error: parsed.error }), false));
+      return;
+    }
+    const context: CommandContext = {
+      user: command.user_id,
+      surface: 'slack',
+      meta: { channel: command.channel_id, ...(command.team_id ? { team: command.team_id } : {}) },
+    };
+    const outcome = await executeCommand(services, parsed.command, context);
+    await ack(asResponse(replyMessage(outcome.reply), isPublic(outcome.reply)));
+    await runFollowUp(outcome, log);
+  });
+
+  const button =
+    (kind: 'approve' | 'reject' | 'abort') =>
+    async ({
+      ack,
+      body,
+      action,
+      respond,
+    }: {
+      ack: () => Promise<void>;
+      body: BlockAction<ButtonAction>;
+      action: ButtonAction;
+      respond: (message: RespondArguments) => Promise<unknown>;
+    }) => {
+      await ack();
+      const value = decodeActionValue(action.value);
+      if (!value) {
+        await respond(
+          ephemeral(
+            errorMessage({
+              message: 'This button does not name a run.',
+              explanation: 'Its value is not one drbot posts; the message may come from another app or an old version.',
+              action: 'Use `/dr status` to find the run, and its status message for current buttons.',
+              code: 'BAD_BUTTON',
+            }),
+          ),
+        ).catch((err) => log('drbot: respond failed', err));
+        return;
+      }
+      const command: Command =
+        kind === 'abort'
+          ? { kind: 'abort', runId: value.runId }
+          : { kind, runId: value.runId, ...(value.stepKey ? { stepKey: value.stepKey } : {}) };
+      const outcome = await executeCommand(services, command, { user: body.user.id, surface: 'slack' });
+      await respond(ephemeral(replyMessage(outcome.reply))).catch((err) => log('drbot: respond failed', err));
+      const reply = outcome.reply;
+      if (reply.kind === 'approval' && reply.answer.counted) {
+        await options.onApprovalChanged?.(reply.runId, reply.stepKey).catch((err) => log('drbot: refresh failed', err));
+      }
+      await runFollowUp(outcome, log);
+    };
+
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, button('approve'));
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.reject, button('reject'));
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.abort, button('abort'));
+
+  app.error(async (error) => {
+    log('drbot: Slack listener failed', error);
+  });
+}
+
+function asResponse(message: SlackMessage, inChannel: boolean): RespondArguments {
+  return { response_type: inChannel ? 'in_channel' : 'ephemeral', text: message.text, blocks: message.blocks };
+}
+
+function ephemeral(message: SlackMessage): RespondArguments {
+  return { response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks };
+}
+
+async function runFollowUp(outcome: Outcome, log: (m: string, e?: unknown) => void): Promise<void> {
+  try {
+    await outcome.followUp?.();
+  } catch (err) {
+    log('drbot: follow-up failed', err);
+  }
+}

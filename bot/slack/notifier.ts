@@ -1,0 +1,213 @@
+/**
+ * Renders a run's audit events in Slack: one parent status message per run (posted on
+ * run.started in `run.meta.channel`, its ts stored with the run's docs), a thread of step
+ * updates, approval messages updated in place, and a final summary. Updates are coalesced per
+ * channel (≤ 1 tick per interval), so a burst of events costs one chat.update.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Clock, Notifier, RunStore } from '../../engine/ports.js';
+import type { AuditEvent, Run } from '../../engine/run.js';
+import type { Runbook } from '../../engine/runbook/types.js';
+import { describeEvent, type EventLine, isFinal } from '../render/events.js';
+import { statusMessage } from '../render/slack-status.js';
+import { approvalMessage, finalMessage, threadMessage } from '../render/slack-thread.js';
+import { buildRunView, gateView } from '../render/view.js';
+import { ChannelPacer, type Scheduler } from './pacer.js';
+
+/** Where a run's parent message lives; stored as doc `slack-message/<runId>`. */
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface SlackNotifierOptions {
+  client: WebClient;
+  store: RunStore;
+  clock: Clock;
+  /** The runbook a run executes (for step names, gates, owners); usually `engine.runbookOf`. */
+  runbookOf: (run: Run) => Promise<Runbook | undefined>;
+  /** Channel for runs whose meta has none (scheduled runs set their own). */
+  defaultChannel?: string;
+  /** Minimum time between two ticks in one channel. @default 1000 */
+  minIntervalMs?: number;
+  /** @default setTimeout */
+  schedule?: Scheduler;
+  /** @default console.error */
+  log?: (message: string, err?: unknown) => void;
+}
+
+interface RunState {
+  run: Run;
+  channel: string;
+  lines: EventLine[];
+  final: boolean;
+  parentDirty: boolean;
+  /** Approval steps whose message must be re-rendered. */
+  approvals: Set<string>;
+  /** Serialises posting per run so the parent exists before any thread reply. */
+  chain: Promise<void>;
+}
+
+export class SlackNotifier implements Notifier {
+  private readonly runs = new Map<string, RunState>();
+  private readonly pacer: ChannelPacer;
+  private readonly log: (message: string, err?: unknown) => void;
+  private inFlight = 0;
+
+  constructor(private readonly options: SlackNotifierOptions) {
+    this.pacer = new ChannelPacer(options.minIntervalMs ?? 1000, (ch) => this.tick(ch), options.schedule);
+    this.log = options.log ?? ((m, e) => console.error(m, e));
+  }
+
+  async publish(run: Run, events: AuditEvent[]): Promise<void> {
+    const channel = run.meta.channel ?? this.options.defaultChannel;
+    if (!channel) return; // started from the shell or CLI: nothing to show in Slack
+    const state = this.stateOf(run, channel);
+    if (run.version >= state.run.version) state.run = run;
+    const runbook = await this.options.runbookOf(run).catch(() => undefined);
+    const requested: string[] = [];
+    for (const event of events) {
+      const line = describeEvent(event, run, runbook, 'slack');
+      if (line && event.kind !== 'run.started') state.lines.push(line);
+      if (event.kind === 'approval.requested' && event.stepKey) requested.push(event.stepKey);
+      else if (event.kind.startsWith('approval.') && event.stepKey) state.approvals.add(event.stepKey);
+      if (isFinal(event)) state.final = true;
+    }
+    state.parentDirty = true;
+    await this.serial(state, async () => {
+      await this.ensureParent(state, runbook);
+      for (const stepKey of requested) await this.postApproval(state, stepKey, runbook);
+    });
+    this.pacer.mark(channel);
+  }
+
+  /** Re-renders an approval message soon (after a click that the engine recorded). */
+  refreshApproval(run: Run, stepKey: string): void {
+    const channel = run.meta.channel ?? this.options.defaultChannel;
+    if (!channel) return;
+    const state = this.stateOf(run, channel);
+    if (run.version >= state.run.version) state.run = run;
+    state.approvals.add(stepKey);
+    state.parentDirty = true;
+    this.pacer.mark(channel);
+  }
+
+  /** Resolves once nothing is queued or being sent (tests, shutdown). */
+  async idle(pollMs = 5): Promise<void> {
+    while (this.pacer.hasPending() || this.inFlight > 0) await new Promise((r) => setTimeout(r, pollMs));
+  }
+
+  close(): void {
+    this.pacer.close();
+  }
+
+  private stateOf(run: Run, channel: string): RunState {
+    let state = this.runs.get(run.id);
+    if (!state) {
+      state = { run, channel, lines: [], final: false, parentDirty: false, approvals: new Set(), chain: Promise.resolve() };
+      this.runs.set(run.id, state);
+    }
+    return state;
+  }
+
+  private serial(state: RunState, work: () => Promise<void>): Promise<void> {
+    this.inFlight += 1;
+    const next = state.chain.then(work).catch((err) => this.log(`drbot: Slack update for run ${state.run.id} failed`, err));
+    state.chain = next.finally(() => {
+      this.inFlight -= 1;
+    });
+    return state.chain;
+  }
+
+  private async parentRef(state: RunState): Promise<SlackMessageRef | undefined> {
+    return this.options.store.getDoc<SlackMessageRef>('slack-message', state.run.id);
+  }
+
+  private async ensureParent(state: RunState, runbook: Runbook | undefined): Promise<SlackMessageRef> {
+    const existing = await this.parentRef(state);
+    if (existing) return existing;
+    const message = statusMessage(this.viewOf(state, runbook), runbook);
+    const posted = await this.options.client.chat.postMessage({ channel: state.channel, ...message });
+    const ref = { channel: posted.channel ?? state.channel, ts: String(posted.ts) };
+    await this.options.store.putDoc('slack-message', state.run.id, ref);
+    state.parentDirty = false;
+    return ref;
+  }
+
+  private async postApproval(state: RunState, stepKey: string, runbook: Runbook | undefined): Promise<void> {
+    const docId = `${state.run.id}/${stepKey}`;
+    if (await this.options.store.getDoc<SlackMessageRef>('slack-approval', docId)) return;
+    const parent = await this.ensureParent(state, runbook);
+    const message = await this.approvalOf(state, stepKey, runbook);
+    const posted = await this.options.client.chat.postMessage({
+      channel: parent.channel,
+      thread_ts: parent.ts,
+      ...message,
+    });
+    await this.options.store.putDoc('slack-approval', docId, { channel: parent.channel, ts: String(posted.ts) });
+  }
+
+  private async approvalOf(state: RunState, stepKey: string, runbook: Runbook | undefined) {
+    const run = state.run;
+    const record = await this.options.store.getGate(run.id, stepKey);
+    const gateName = run.steps[stepKey]?.gate ?? record?.gate ?? stepKey;
+    return approvalMessage(run, gateView(stepKey, gateName, run, runbook, record), runbook, this.options.clock.now());
+  }
+
+  private viewOf(state: RunState, runbook: Runbook | undefined) {
+    return buildRunView(state.run, { ...(runbook ? { runbook } : {}), now: this.options.clock.now() });
+  }
+
+  /** One paced tick: thread batches, then at most one chat.update for this channel. */
+  private async tick(channel: string): Promise<void> {
+    const states = [...this.runs.values()].filter((s) => s.channel === channel);
+    let updated = false;
+    for (const state of states) {
+      await this.serial(state, async () => {
+        const runbook = await this.options.runbookOf(state.run).catch(() => undefined);
+        const parent = await this.ensureParent(state, runbook);
+        const batch = threadMessage(state.lines.splice(0));
+        if (batch) await this.options.client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, ...batch });
+        if (state.final) {
+          state.final = false;
+          const view = await this.fullView(state, runbook);
+          await this.options.client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, ...finalMessage(view) });
+        }
+        if (updated) return;
+        const [stepKey] = state.approvals;
+        if (stepKey !== undefined) {
+          state.approvals.delete(stepKey);
+          const ref = await this.options.store.getDoc<SlackMessageRef>('slack-approval', `${state.run.id}/${stepKey}`);
+          if (ref) {
+            await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...(await this.approvalOf(state, stepKey, runbook)) });
+            updated = true;
+            return;
+          }
+        }
+        if (state.parentDirty) {
+          state.parentDirty = false;
+          const view = await this.fullView(state, runbook);
+          await this.options.client.chat.update({ channel: parent.channel, ts: parent.ts, ...statusMessage(view, runbook) });
+          updated = true;
+        }
+      });
+    }
+    // Whatever could not be sent in this tick (rate limit) goes in the next one.
+    if (states.some((s) => s.parentDirty || s.approvals.size > 0 || s.lines.length > 0)) this.pacer.mark(channel);
+    for (const state of states) if (!state.parentDirty && state.approvals.size === 0 && isTerminalRun(state.run)) this.runs.delete(state.run.id);
+  }
+
+  private async fullView(state: RunState, runbook: Runbook | undefined) {
+    const gates = [];
+    for (const [key, step] of Object.entries(state.run.steps)) {
+      if (step.status !== 'waiting' || !step.gate) continue;
+      const gate = await this.options.store.getGate(state.run.id, key);
+      if (gate) gates.push(gate);
+    }
+    return buildRunView(state.run, { ...(runbook ? { runbook } : {}), gates, now: this.options.clock.now() });
+  }
+}
+
+function isTerminalRun(run: Run): boolean {
+  return run.status === 'succeeded' || run.status === 'failed' || run.status === 'aborted';
+}

@@ -1,0 +1,145 @@
+/**
+ * What the agent.* actions share: choosing the instances and the region, sending a Drbot*
+ * document with the step's idempotency key, and turning each instance's invocation into either
+ * the typed agent result or a one-line reason it failed.
+ */
+import type { AgentCommand } from '../../../agent/document-specs.js';
+import { AgentError } from '../../../agent/errors.js';
+import { type AgentResults, isAgentFailure, parseAgentOutput } from '../../../agent/output.js';
+import type { ActionContext, ActionResult } from '../../actions/types.js';
+import type { CloudProvider, CommandInvocationStatus, CommandResult } from '../../cloud.js';
+import { NonRetryableError } from '../../errors.js';
+import { invalidInput, stringList } from './inputs.js';
+import { regionOf, type Side } from './regions.js';
+
+export interface AgentCommandHandle {
+  commandId: string;
+  region: string;
+  document: string;
+  instances: string[];
+}
+
+export interface InstanceOutcome<C extends AgentCommand> {
+  instanceId: string;
+  status: CommandInvocationStatus | 'missing';
+  /** The agent's result when its output could be read (it may still say `ok: false`). */
+  result?: AgentResults[C];
+  /** Why the instance failed, one line; undefined when the agent ran and reported ok. */
+  failure?: string;
+}
+
+/** Engine error for an agent helper error (bad parameter, unknown document). */
+export function fromAgentError(err: unknown): unknown {
+  if (!(err instanceof AgentError)) return err;
+  return new NonRetryableError(err.message, {
+    code: err.code,
+    explanation: err.explanation,
+    action: err.action,
+    cause: err,
+  });
+}
+
+/** A string or a list of strings (runbooks often write `http: http://localhost/healthz`). */
+export function stringOrList(
+  action: string,
+  inputs: Record<string, unknown>,
+  field: string,
+): string[] | undefined {
+  const value = inputs[field];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.length > 0) return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' && v.length > 0))
+    return value as string[];
+  throw invalidInput(action, field, 'a string or a list of strings', value);
+}
+
+/**
+ * The step's instances and region. Without `instances`, actions that allow it act on the
+ * protected instances (spec.protect) of the chosen side.
+ */
+export async function targetInstances(
+  cloud: CloudProvider,
+  ctx: ActionContext,
+  action: string,
+  defaultSide: Side,
+  allowProtectedDefault: boolean,
+): Promise<{ instances: string[]; region: string }> {
+  const side =
+    ctx.inputs.side === 'protected' || ctx.inputs.side === 'recovery' ? ctx.inputs.side : defaultSide;
+  const region = regionOf(ctx.runbook, ctx.mode, side);
+  const given = stringList(action, ctx.inputs, 'instances');
+  if (given && given.length > 0) return { instances: [...new Set(given)], region };
+  if (allowProtectedDefault) {
+    const found = await cloud.listProtected(ctx.runbook.spec.protect, region);
+    const running = found.filter((i) => i.state === 'running').map((i) => i.id);
+    if (running.length > 0) return { instances: running, region };
+  }
+  throw new NonRetryableError(`${action} has no instances to act on in ${region}`, {
+    code: 'NO_INSTANCES',
+    explanation: allowProtectedDefault
+      ? `The step names no \`instances\` and no running instance in ${region} matches spec.protect.`
+      : 'The step input `instances` is empty.',
+    action:
+      'Set `instances` (usually `${{ steps.<launch>.outputs.instanceIds }}`) or check spec.protect and `side`.',
+  });
+}
+
+export async function sendAgentCommand(
+  cloud: CloudProvider,
+  target: { instances: string[]; region: string },
+  document: string,
+  parameters: Record<string, string[]>,
+  idempotencyKey: string,
+  pollAfterMs: number,
+): Promise<ActionResult> {
+  const { commandId } = await cloud.runCommand(
+    target.instances,
+    target.region,
+    document,
+    parameters,
+    idempotencyKey,
+  );
+  const handle: AgentCommandHandle = { commandId, document, ...target };
+  return { status: 'pending', handle, pollAfterMs };
+}
+
+export function commandHandle(ctx: ActionContext): AgentCommandHandle {
+  return ctx.handle as AgentCommandHandle;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').trim().split('\n')[0] ?? '';
+}
+
+/** Reads every instance of a finished command. */
+export function outcomes<C extends AgentCommand>(
+  command: C,
+  result: CommandResult,
+  handle: AgentCommandHandle,
+): InstanceOutcome<C>[] {
+  return handle.instances.map((instanceId): InstanceOutcome<C> => {
+    const invocation = result.invocations.find((i) => i.instanceId === instanceId);
+    if (!invocation) return { instanceId, status: 'missing', failure: 'SSM reported no invocation' };
+    const { status } = invocation;
+    if (status === 'timed-out' || status === 'cancelled') {
+      const why = firstLine(invocation.stderr);
+      return { instanceId, status, failure: `the command ${status}${why ? `: ${why}` : ''}` };
+    }
+    try {
+      const parsed = parseAgentOutput(command, invocation.stdout ?? '');
+      if (isAgentFailure(parsed))
+        return { instanceId, status, failure: `${parsed.error.code}: ${parsed.error.message}` };
+      const failure = parsed.ok ? undefined : (parsed.error?.message ?? `the agent reported a failure`);
+      return { instanceId, status, result: parsed, failure };
+    } catch (err) {
+      const why = firstLine(invocation.stderr) || (err instanceof Error ? err.message : String(err));
+      const exit = invocation.exitCode === undefined ? '' : `, exit ${invocation.exitCode}`;
+      return { instanceId, status, failure: `${status}${exit}: ${why}` };
+    }
+  });
+}
+
+/** `i-1 (reason); i-2 (reason)` for error messages. */
+export function describeFailures(list: InstanceOutcome<AgentCommand>[]): string {
+  return list.map((o) => `${o.instanceId} (${o.failure})`).join('; ');
+}

@@ -1,0 +1,76 @@
+/**
+ * Reading a step's evaluated inputs. The loader validated `with` against the action schema, but
+ * `${{ }}` expressions are only evaluated at run time, so their results are checked here.
+ */
+import { parseDuration } from '../../duration.js';
+import { NonRetryableError } from '../../errors.js';
+
+export function invalidInput(
+  action: string,
+  field: string,
+  expected: string,
+  got: unknown,
+): NonRetryableError {
+  return new NonRetryableError(`${action}: input ${field} must be ${expected}`, {
+    code: 'INVALID_INPUT',
+    explanation: `The step's \`with.${field}\` evaluated to ${JSON.stringify(got) ?? 'undefined'}.`,
+    action: `Fix \`with.${field}\` in the runbook step (check the expression it uses).`,
+    context: { field },
+  });
+}
+
+export function stringList(
+  action: string,
+  inputs: Record<string, unknown>,
+  field: string,
+): string[] | undefined {
+  const value = inputs[field];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) {
+    throw invalidInput(action, field, 'a list of ids', value);
+  }
+  return value as string[];
+}
+
+export function optionalString(
+  action: string,
+  inputs: Record<string, unknown>,
+  field: string,
+): string | undefined {
+  const value = inputs[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0)
+    throw invalidInput(action, field, 'a non-empty string', value);
+  return value;
+}
+
+export function stringMap(
+  action: string,
+  inputs: Record<string, unknown>,
+  field: string,
+): Record<string, string> | undefined {
+  const value = inputs[field];
+  if (value === undefined) return undefined;
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string');
+  if (!ok) throw invalidInput(action, field, 'a map of instance id → recovery point id', value);
+  return value as Record<string, string>;
+}
+
+export function durationMs(
+  action: string,
+  inputs: Record<string, unknown>,
+  field: string,
+): number | undefined {
+  const value = inputs[field];
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && value >= 0) return value;
+  try {
+    return parseDuration(String(value));
+  } catch {
+    throw invalidInput(action, field, 'a duration such as 90s, 15m or 1h', value);
+  }
+}

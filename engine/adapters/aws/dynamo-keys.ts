@@ -1,0 +1,46 @@
+/**
+ * Item keys of the run store's single table. Numbers inside sort keys are zero-padded so that
+ * DynamoDB's byte-order sort equals numeric order (audit seq, run creation time).
+ */
+
+const SEQ_DIGITS = 12;
+const TIME_DIGITS = 15;
+
+function pad(value: number, digits: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot use ${value} in a sort key`);
+  return String(value).padStart(digits, '0');
+}
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+  [attribute: string]: string;
+}
+
+export const keys = {
+  run: (runId: string): ItemKey => ({ PK: `RUN#${runId}`, SK: 'RUN' }),
+  audit: (runId: string, seq: number): ItemKey => ({ PK: `RUN#${runId}`, SK: auditSortKey(seq) }),
+  lease: (runId: string): ItemKey => ({ PK: `RUN#${runId}`, SK: 'LEASE' }),
+  gate: (runId: string, stepKey: string): ItemKey => ({ PK: `RUN#${runId}`, SK: `GATE#${stepKey}` }),
+  lock: (name: string): ItemKey => ({ PK: `LOCK#${name}`, SK: 'LOCK' }),
+  doc: (kind: string, id: string): ItemKey => ({ PK: `DOC#${kind}`, SK: id }),
+};
+
+export function auditSortKey(seq: number): string {
+  return `AUDIT#${pad(seq, SEQ_DIGITS)}`;
+}
+
+/** The highest audit sort key, to bound range queries. */
+export const LAST_AUDIT_SORT_KEY = `AUDIT#${'9'.repeat(SEQ_DIGITS)}`;
+
+/** Partition of the all-runs index. One partition is plenty at DR-run volumes (a few a day). */
+export const ALL_RUNS_PARTITION = 'RUNS';
+
+export function runbookPartition(runbook: string): string {
+  return `RUNBOOK#${runbook}`;
+}
+
+/** Newest-first index sort key: creation time, then the id to keep equal times apart. */
+export function runListSortKey(createdAt: number, runId: string): string {
+  return `${pad(createdAt, TIME_DIGITS)}#${runId}`;
+}

@@ -1,0 +1,108 @@
+/**
+ * What every concern of the sim (ec2, recovery, ssm, dns) shares, and `settle`: applying every
+ * deadline that has passed on the sim clock. Called at the start of each API call, so the state a
+ * caller sees is always "as of now" without any timer.
+ */
+import { parseDuration } from '../../duration.js';
+import type { Clock } from '../../ports.js';
+import type { FaultInjector } from './faults.js';
+import type { Latency } from './latency.js';
+import type { Sandbox } from './sandbox.js';
+import { newPoint, type SimPoint, type SimState } from './state.js';
+import type { World } from './world.js';
+
+/** The agent document the sim runs to write an RPO marker before a capture. */
+export const MARK_DOCUMENT = 'DrbotMark';
+
+export interface SimContext {
+  world: World;
+  state: SimState;
+  clock: Clock;
+  faults: FaultInjector;
+  latency: Latency;
+  sandbox?: Sandbox;
+}
+
+export async function settle(ctx: SimContext): Promise<void> {
+  const now = ctx.clock.now();
+  settleInstances(ctx.state, now);
+  runSchedules(ctx, now);
+  for (const point of Object.values(ctx.state.points)) {
+    if (point.state === 'pending' && point.availableAt <= now) point.state = 'available';
+  }
+  await settleSandboxes(ctx);
+}
+
+function settleInstances(state: SimState, now: number): void {
+  for (const inst of Object.values(state.instances)) {
+    const t = inst.transition;
+    if (t && t.at <= now) {
+      inst.state = t.to;
+      inst.transition = undefined;
+      if (t.to !== 'running') inst.healthy = false;
+    }
+    if (inst.state === 'running' && !inst.healthy && inst.healthyAt !== undefined && inst.healthyAt <= now) {
+      inst.healthy = true;
+    }
+  }
+}
+
+/** The world's own protection job: hourly (say) points appear without anyone calling protect. */
+function runSchedules(ctx: SimContext, now: number): void {
+  const protection = ctx.world.protection;
+  if (!protection) return;
+  const every = parseDuration(protection.every);
+  if (every <= 0) return;
+  for (const schedule of ctx.state.schedules) {
+    const source = ctx.state.instances[schedule.instanceId];
+    if (!source || source.state === 'terminated') continue;
+    // after a long pause only the last `retention` captures matter: skip the ones retention drops
+    const earliest = now - every * protection.retention;
+    if (schedule.lastAt < earliest)
+      schedule.lastAt += Math.floor((earliest - schedule.lastAt) / every) * every;
+    while (schedule.lastAt + every <= now) {
+      schedule.lastAt += every;
+      const size = source.volumes.reduce((sum, v) => sum + v.sizeGiB, 0);
+      const point = newPoint(ctx.state, {
+        kind: 'snapshot',
+        region: schedule.region,
+        source,
+        capturedAt: schedule.lastAt,
+        availableAt: schedule.lastAt + ctx.latency.copy(size),
+        appConsistent: false,
+      });
+      ctx.state.points[point.id] = point;
+      prune(ctx.state, source.id, schedule.region, protection.retention);
+    }
+  }
+}
+
+/** Keeps the newest `retention` points of a source in a region; returns the deleted ids. */
+export function prune(state: SimState, sourceId: string, region: string, retention: number): string[] {
+  const points = Object.values(state.points)
+    .filter((p) => p.sourceInstanceId === sourceId && p.region === region)
+    .sort((a, b) => b.capturedAt - a.capturedAt || (b.id < a.id ? -1 : 1));
+  const dropped = points.slice(retention).map((p) => p.id);
+  for (const id of dropped) delete state.points[id];
+  return dropped;
+}
+
+/**
+ * Gives every point its sandbox copy, oldest capture first: the agent writes a marker on the
+ * source at the capture time, then the source's files are copied to the point.
+ */
+async function settleSandboxes(ctx: SimContext): Promise<void> {
+  const sandbox = ctx.sandbox;
+  if (!sandbox) return;
+  const waiting: SimPoint[] = Object.values(ctx.state.points)
+    .filter((p) => !p.sandboxReady)
+    .sort((a, b) => a.capturedAt - b.capturedAt);
+  for (const point of waiting) {
+    const source = ctx.state.instances[point.sourceInstanceId];
+    if (source && source.state !== 'terminated' && sandbox.hasRunner) {
+      await sandbox.run(source.id, MARK_DOCUMENT, {}, point.capturedAt);
+    }
+    sandbox.copy(point.sourceInstanceId, point.id);
+    point.sandboxReady = true;
+  }
+}

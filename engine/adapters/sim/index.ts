@@ -1,0 +1,8 @@
+/** The simulated cloud's public surface. */
+export { EC2_APIS, type SimCounters, totalCalls } from './counters.js';
+export { type GenerateWorldOptions, generateWorld } from './generate-world.js';
+export { SimCloud, type SimCloudOptions } from './sim-cloud.js';
+export type { SimState } from './state.js';
+export type { AgentInvocation, AgentOutput, AgentRunner } from './types.js';
+export type { World, WorldFaults, WorldLatencies } from './world.js';
+export { loadWorld, SimWorldError, validateWorld } from './world-load.js';

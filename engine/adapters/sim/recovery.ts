@@ -1,0 +1,102 @@
+/**
+ * Simulated recovery points: snapshot capture, cross-region copy (latency grows with size),
+ * retention, and idempotency per capture key.
+ */
+import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud.js';
+import { NonRetryableError } from '../../errors.js';
+import { MARK_DOCUMENT, prune, type SimContext } from './context.js';
+import { countCall, countKey } from './counters.js';
+import { apiCall } from './ec2.js';
+import { newPoint, publicPoint, type SimPoint } from './state.js';
+
+export function recoveryPoints(ctx: SimContext, sourceInstanceId: string, region: string): RecoveryPoint[] {
+  apiCall(ctx, 'DescribeSnapshots', region);
+  return pointsOf(ctx, sourceInstanceId, region).map(publicPoint);
+}
+
+/** The newest point that can be launched from (available). */
+export function latestRecoveryPoint(
+  ctx: SimContext,
+  sourceInstanceId: string,
+  region: string,
+): RecoveryPoint | undefined {
+  apiCall(ctx, 'DescribeSnapshots', region);
+  const newest = pointsOf(ctx, sourceInstanceId, region).find((p) => p.state === 'available');
+  return newest ? publicPoint(newest) : undefined;
+}
+
+/** Newest first. */
+function pointsOf(ctx: SimContext, sourceInstanceId: string, region: string): SimPoint[] {
+  return Object.values(ctx.state.points)
+    .filter((p) => p.sourceInstanceId === sourceInstanceId && p.region === region)
+    .sort((a, b) => b.capturedAt - a.capturedAt);
+}
+
+/**
+ * One capture per instance (CreateSnapshots in the source region + CopySnapshot to the target),
+ * then retention. A capture key seen before returns the same points, in their current state.
+ */
+export async function protect(ctx: SimContext, request: ProtectRequest): Promise<ProtectResult> {
+  const { state } = ctx;
+  countKey(state.counters, request.captureKey);
+  const known = state.tokens.capture[request.captureKey];
+  if (known) {
+    apiCall(ctx, 'DescribeSnapshots', request.targetRegion);
+    const points = known.map((id) => state.points[id]).filter((p): p is SimPoint => p !== undefined);
+    return { points: points.map(publicPoint), pruned: [] };
+  }
+  if (request.retention < 1) {
+    throw new NonRetryableError(`Retention ${request.retention} would delete every recovery point`, {
+      code: 'INVALID_RETENTION',
+      explanation: 'protect keeps the newest N points per instance; N must be at least 1.',
+      action: 'Set retention (or spec.defaults.retention) to 1 or more.',
+    });
+  }
+  if (request.sourceRegion === request.targetRegion) {
+    throw new NonRetryableError(`Source and target region are both ${request.sourceRegion}`, {
+      code: 'SAME_REGION',
+      explanation: 'Recovery points protect against a region failure only when copied to another region.',
+      action: 'Give the runbook different spec.source and spec.target regions.',
+    });
+  }
+  const sources = request.instances.map((i) => {
+    const inst = state.instances[i.id];
+    if (!inst || inst.region !== request.sourceRegion || inst.state === 'terminated') {
+      throw new NonRetryableError(`Cannot protect ${i.id}: not a live instance in ${request.sourceRegion}`, {
+        code: 'NOT_FOUND',
+        explanation: 'Only existing, non-terminated instances of the source region can be captured.',
+        action: 'Check the runbook protect selector and the source region.',
+        context: { instanceId: i.id },
+      });
+    }
+    return inst;
+  });
+  apiCall(ctx, 'CreateSnapshots', request.sourceRegion, Math.max(1, sources.length));
+  countCall(state.counters, 'CopySnapshot', sources.length);
+  ctx.faults.beforeCall('CopySnapshot', request.targetRegion);
+  const now = ctx.clock.now();
+  const created: SimPoint[] = [];
+  const pruned: string[] = [];
+  for (const source of sources) {
+    if (ctx.sandbox?.hasRunner) await ctx.sandbox.run(source.id, MARK_DOCUMENT, {}, now);
+    const size = source.volumes.reduce((sum, v) => sum + v.sizeGiB, 0);
+    const point = newPoint(state, {
+      kind: 'snapshot',
+      region: request.targetRegion,
+      source,
+      capturedAt: now,
+      availableAt: now + ctx.latency.copy(size),
+      appConsistent: request.appConsistent ?? false,
+    });
+    state.points[point.id] = point;
+    if (ctx.sandbox) {
+      ctx.sandbox.copy(source.id, point.id);
+      point.sandboxReady = true;
+    }
+    created.push(point);
+    pruned.push(...prune(state, source.id, request.targetRegion, request.retention));
+  }
+  if (pruned.length > 0) countCall(state.counters, 'DeleteSnapshot', pruned.length);
+  state.tokens.capture[request.captureKey] = created.map((p) => p.id);
+  return { points: created.map(publicPoint), pruned };
+}

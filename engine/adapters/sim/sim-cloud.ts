@@ -1,0 +1,190 @@
+/**
+ * The simulated cloud: a deterministic CloudProvider for `npm start`, tests and benches. Every
+ * call settles time-driven changes first, runs alone (calls are serialised, as the state is one
+ * document), and mutating calls end by handing the state to the `persist` hook.
+ */
+import type {
+  CloudProvider,
+  CommandResult,
+  Instance,
+  LaunchedInstance,
+  LaunchRequest,
+  MutationGuard,
+  ProtectRequest,
+  ProtectResult,
+  ProtectSelector,
+  RecoveryPoint,
+} from '../../cloud.js';
+import type { Clock, Random } from '../../ports.js';
+import { MARK_DOCUMENT, type SimContext, settle } from './context.js';
+import type { SimCounters } from './counters.js';
+import { dnsStatus, dnsValue, switchDns } from './dns.js';
+import { describe, findRunOwned, launch, listProtected, mutate } from './ec2.js';
+import { FaultInjector } from './faults.js';
+import { Latency } from './latency.js';
+import { latestRecoveryPoint, protect, recoveryPoints } from './recovery.js';
+import { Sandbox } from './sandbox.js';
+import { commandStatus, runCommand } from './ssm.js';
+import { initialState, publicInstance, publicPoint, type SimState } from './state.js';
+import type { AgentRunner } from './types.js';
+import type { World, WorldFaults } from './world.js';
+
+export interface SimCloudOptions {
+  world: World;
+  clock: Clock;
+  /** Drives throttling faults; seed it for reproducible runs. */
+  random: Random;
+  /** Multiplies every world latency: ~0.1 for a lively `npm start`. @default 1 */
+  latencyScale?: number;
+  /** Replaces the world's `faults` (tests and `drbot run` inject their own). @default world.faults */
+  faults?: WorldFaults;
+  /** A saved state to continue from (see `snapshot`). @default a fresh world at clock.now() */
+  state?: SimState;
+  /** Called with a copy of the state after every mutating call, e.g. to save it in the store. */
+  persist?: (state: SimState) => void | Promise<void>;
+  /** Runs the real agent for `Drbot*` documents; needs `sandboxRoot`. */
+  agentRunner?: AgentRunner;
+  /** Root of the per-instance sandbox directories (`${sandboxRoot}/${instanceId}`). */
+  sandboxRoot?: string;
+}
+
+export class SimCloud implements CloudProvider {
+  readonly name = 'sim';
+  private readonly ctx: SimContext;
+  private readonly persistHook?: SimCloudOptions['persist'];
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: SimCloudOptions) {
+    const state = options.state
+      ? structuredClone(options.state)
+      : initialState(options.world, options.clock.now());
+    if (options.agentRunner && !options.sandboxRoot) {
+      throw new RangeError('SimCloud: agentRunner needs sandboxRoot (where instance directories live)');
+    }
+    this.ctx = {
+      world: options.world,
+      state,
+      clock: options.clock,
+      faults: new FaultInjector(options.faults ?? options.world.faults, options.random, state),
+      latency: new Latency(options.world.latencies, options.latencyScale ?? 1),
+      sandbox: options.sandboxRoot ? new Sandbox(options.sandboxRoot, options.agentRunner) : undefined,
+    };
+    this.persistHook = options.persist;
+  }
+
+  /** Continues from a saved state with the given world, clock and options. */
+  static restore(state: SimState, options: Omit<SimCloudOptions, 'state'>): SimCloud {
+    return new SimCloud({ ...options, state });
+  }
+
+  /** Live counters: calls by API name, launches, duplicate tokens, terminations … */
+  get counters(): SimCounters {
+    return this.ctx.state.counters;
+  }
+
+  /** A deep copy of the whole state, safe to store as JSON. */
+  snapshot(): SimState {
+    return structuredClone(this.ctx.state);
+  }
+
+  listProtected(selector: ProtectSelector, region: string): Promise<Instance[]> {
+    return this.op(false, () => listProtected(this.ctx, selector, region));
+  }
+  recoveryPoints(sourceInstanceId: string, region: string): Promise<RecoveryPoint[]> {
+    return this.op(false, () => recoveryPoints(this.ctx, sourceInstanceId, region));
+  }
+  latestRecoveryPoint(sourceInstanceId: string, region: string): Promise<RecoveryPoint | undefined> {
+    return this.op(false, () => latestRecoveryPoint(this.ctx, sourceInstanceId, region));
+  }
+  protect(request: ProtectRequest): Promise<ProtectResult> {
+    return this.op(true, () => protect(this.ctx, request));
+  }
+  launch(request: LaunchRequest): Promise<LaunchedInstance[]> {
+    return this.op(true, () => launch(this.ctx, request));
+  }
+  describe(instanceIds: string[], region: string): Promise<Instance[]> {
+    return this.op(false, () => describe(this.ctx, instanceIds, region));
+  }
+  findRunOwned(runId: string, region: string): Promise<Instance[]> {
+    return this.op(false, () => findRunOwned(this.ctx, runId, region));
+  }
+  stop(instanceIds: string[], region: string, guard: MutationGuard): Promise<void> {
+    return this.op(true, () => mutate(this.ctx, 'stop', instanceIds, region, guard));
+  }
+  start(instanceIds: string[], region: string, guard: MutationGuard): Promise<void> {
+    return this.op(true, () => mutate(this.ctx, 'start', instanceIds, region, guard));
+  }
+  terminate(instanceIds: string[], region: string, guard: MutationGuard): Promise<void> {
+    return this.op(true, () => mutate(this.ctx, 'terminate', instanceIds, region, guard));
+  }
+  runCommand(
+    instanceIds: string[],
+    region: string,
+    document: string,
+    parameters: Record<string, string[]>,
+    idempotencyKey: string,
+  ): Promise<{ commandId: string }> {
+    return this.op(true, () =>
+      runCommand(this.ctx, instanceIds, region, document, parameters, idempotencyKey),
+    );
+  }
+  commandStatus(commandId: string, region: string): Promise<CommandResult> {
+    return this.op(false, () => commandStatus(this.ctx, commandId, region));
+  }
+  switchDns(
+    zone: string,
+    record: string,
+    target: string,
+    idempotencyKey: string,
+  ): Promise<{ changeId: string }> {
+    return this.op(true, () => switchDns(this.ctx, zone, record, target, idempotencyKey));
+  }
+  dnsStatus(changeId: string): Promise<'PENDING' | 'INSYNC'> {
+    return this.op(false, () => dnsStatus(this.ctx, changeId));
+  }
+
+  /**
+   * Lets time pass in the world without an API call: settles deadlines, runs the world's own
+   * protection schedule and, with an agent runner, writes an RPO marker on every running
+   * protected source instance (call it periodically, e.g. from the local driver).
+   */
+  tick(): Promise<void> {
+    return this.op(true, async () => {
+      const sandbox = this.ctx.sandbox;
+      if (!sandbox?.hasRunner) return;
+      const now = this.ctx.clock.now();
+      const sources = new Set(this.ctx.state.schedules.map((s) => s.instanceId));
+      for (const id of sources) {
+        if (this.ctx.state.instances[id]?.state === 'running') await sandbox.run(id, MARK_DOCUMENT, {}, now);
+      }
+    });
+  }
+
+  /** Every instance and recovery point as they are now, without counting a call (tests, shell). */
+  async inspect(): Promise<{ instances: Instance[]; points: RecoveryPoint[] }> {
+    return this.op(false, () => ({
+      instances: Object.values(this.ctx.state.instances).map(publicInstance),
+      points: Object.values(this.ctx.state.points).map(publicPoint),
+    }));
+  }
+
+  /** A DNS record's current value (tests, shell). */
+  dnsRecord(zone: string, record: string): string | undefined {
+    return dnsValue(this.ctx, zone, record);
+  }
+
+  /** Serialises calls; settles first; persists after mutating calls, even failed ones (fault budgets). */
+  private op<T>(mutating: boolean, fn: () => T | Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      await settle(this.ctx);
+      try {
+        return await fn();
+      } finally {
+        if (mutating && this.persistHook) await this.persistHook(this.snapshot());
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

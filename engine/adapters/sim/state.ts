@@ -1,0 +1,210 @@
+/**
+ * The sim's whole mutable state as plain JSON, so `snapshot()` can be stored verbatim
+ * (`store.putDoc('sim', 'state', …)`) and `SimCloud.restore` continues where it stopped.
+ * Time-driven changes (pending → running) are stored as deadlines and applied lazily (`settle`),
+ * so nothing depends on timers and a FakeClock drives everything.
+ */
+import type { CommandInvocation, Instance, LaunchType, RecoveryPoint, Volume } from '../../cloud.js';
+import { parseDuration } from '../../duration.js';
+import { emptyCounters, type SimCounters } from './counters.js';
+import type { World } from './world.js';
+
+export interface SimInstance extends Instance {
+  launchedAt: number;
+  /** A pending state change: at `at` the instance becomes `to`. */
+  transition?: { to: Instance['state']; at: number };
+  /** When status checks pass (after reaching running). */
+  healthyAt?: number;
+  launchType?: LaunchType;
+  /** True for instances of the world file (the protected fleet), false for launched ones. */
+  seeded: boolean;
+}
+
+export interface SimPoint extends RecoveryPoint {
+  volumes: Volume[];
+  availableAt: number;
+  /** Whether the sandbox copy for this point exists (agent integration). */
+  sandboxReady: boolean;
+}
+
+export interface SimCommand {
+  commandId: string;
+  region: string;
+  document: string;
+  sentAt: number;
+  doneAt: number;
+  /** Final invocations, revealed once `doneAt` has passed. */
+  invocations: CommandInvocation[];
+}
+
+export interface SimDnsChange {
+  changeId: string;
+  zone: string;
+  record: string;
+  target: string;
+  insyncAt: number;
+}
+
+/** A protection schedule of the world: a point of `instanceId` in `region` every `every` ms. */
+export interface SimSchedule {
+  instanceId: string;
+  region: string;
+  lastAt: number;
+}
+
+export interface SimState {
+  version: 1;
+  createdAt: number;
+  nextId: number;
+  instances: Record<string, SimInstance>;
+  points: Record<string, SimPoint>;
+  commands: Record<string, SimCommand>;
+  dnsRecords: Record<string, string>;
+  dnsChanges: Record<string, SimDnsChange>;
+  schedules: SimSchedule[];
+  /** Idempotency: token/key → what it created. */
+  tokens: {
+    launch: Record<string, string>;
+    capture: Record<string, string[]>;
+    command: Record<string, string>;
+    dns: Record<string, string>;
+  };
+  /** Fault budgets already used up. */
+  faultsUsed: {
+    capacity: Record<string, number>;
+    launchFailures: number;
+    ssmFailures: number;
+    ssmTimeouts: number;
+  };
+  counters: SimCounters;
+}
+
+/** Builds the first state of a world: its fleet and its seeded recovery points aged from `now`. */
+export function initialState(world: World, now: number): SimState {
+  const state: SimState = {
+    version: 1,
+    createdAt: now,
+    nextId: 1,
+    instances: {},
+    points: {},
+    commands: {},
+    dnsRecords: {},
+    dnsChanges: {},
+    schedules: [],
+    tokens: { launch: {}, capture: {}, command: {}, dns: {} },
+    faultsUsed: { capacity: {}, launchFailures: 0, ssmFailures: 0, ssmTimeouts: 0 },
+    counters: emptyCounters(),
+  };
+  for (const w of world.instances) {
+    const zone = world.regions[w.region]?.subnets.find((s) => s.id === w.subnet)?.zone;
+    state.instances[w.id] = {
+      id: w.id,
+      region: w.region,
+      zone,
+      type: w.type,
+      state: w.state ?? 'running',
+      subnetId: w.subnet,
+      privateIp: w.privateIp,
+      securityGroups: [...w.securityGroups],
+      instanceProfile: w.instanceProfile,
+      volumes: w.volumes.map((v, i) => ({ id: `vol-${w.id.slice(2)}${i}`, ...v })),
+      tags: { ...w.tags },
+      healthy: (w.state ?? 'running') === 'running',
+      launchedAt: now,
+      seeded: true,
+    };
+  }
+  for (const spec of world.recoveryPoints) {
+    const sources =
+      spec.instances ?? world.instances.filter((i) => i.region !== spec.region).map((i) => i.id);
+    for (const sourceId of sources) {
+      const source = state.instances[sourceId];
+      if (!source) continue;
+      // oldest first, so ids grow with capture time like real snapshot ids do not, but logs read well
+      const ages = [...spec.ages].map(parseDuration).sort((a, b) => b - a);
+      for (const age of ages) {
+        const point = newPoint(state, {
+          kind: spec.kind ?? 'snapshot',
+          region: spec.region,
+          source,
+          capturedAt: now - age,
+          availableAt: now - age,
+          appConsistent: false,
+        });
+        state.points[point.id] = point;
+      }
+      const newest = now - Math.min(...ages);
+      state.schedules.push({ instanceId: sourceId, region: spec.region, lastAt: newest });
+    }
+  }
+  if (world.dns) {
+    for (const [zone, records] of Object.entries(world.dns))
+      for (const [record, value] of Object.entries(records)) state.dnsRecords[dnsKey(zone, record)] = value;
+  }
+  return state;
+}
+
+/** Deterministic AWS-looking ids: a prefix and 17 hex digits from the state's counter. */
+export function nextId(state: SimState, prefix: string): string {
+  const n = state.nextId++;
+  return `${prefix}-0${n.toString(16).padStart(16, '0')}`;
+}
+
+export function newPoint(
+  state: SimState,
+  p: {
+    kind: 'snapshot' | 'ami';
+    region: string;
+    source: SimInstance;
+    capturedAt: number;
+    availableAt: number;
+    appConsistent: boolean;
+  },
+): SimPoint {
+  return {
+    id: nextId(state, p.kind === 'ami' ? 'ami' : 'snap'),
+    kind: p.kind,
+    region: p.region,
+    sourceInstanceId: p.source.id,
+    capturedAt: p.capturedAt,
+    appConsistent: p.appConsistent,
+    state: p.availableAt <= p.capturedAt ? 'available' : 'pending',
+    volumes: p.source.volumes.map((v) => ({ ...v })),
+    availableAt: p.availableAt,
+    sandboxReady: false,
+  };
+}
+
+export function dnsKey(zone: string, record: string): string {
+  return `${zone}|${record}`;
+}
+
+/** The public view of an instance: the port's `Instance`, without sim bookkeeping. */
+export function publicInstance(i: SimInstance): Instance {
+  return {
+    id: i.id,
+    region: i.region,
+    zone: i.zone,
+    type: i.type,
+    state: i.state,
+    subnetId: i.subnetId,
+    privateIp: i.privateIp,
+    securityGroups: [...i.securityGroups],
+    instanceProfile: i.instanceProfile,
+    volumes: i.volumes.map((v) => ({ ...v })),
+    tags: { ...i.tags },
+    healthy: i.healthy ?? false,
+  };
+}
+
+export function publicPoint(p: SimPoint): RecoveryPoint {
+  return {
+    id: p.id,
+    kind: p.kind,
+    region: p.region,
+    sourceInstanceId: p.sourceInstanceId,
+    capturedAt: p.capturedAt,
+    appConsistent: p.appConsistent,
+    state: p.state,
+  };
+}

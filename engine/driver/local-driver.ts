@@ -1,0 +1,126 @@
+/**
+ * The in-process driver: calls `advance` again at the `wakeAt` it returns. With the real clock
+ * it uses timers; with a FakeClock (anything with `advanceTo`) it jumps the clock instead, so a
+ * 30-minute approval timeout runs in milliseconds. On Lambda the SQS driver plays this part.
+ */
+import type { AdvanceResult, Engine } from '../api.js';
+import type { Clock } from '../ports.js';
+import { isTerminal, type Run } from '../run.js';
+
+/** A clock tests can move (engine/adapters/memory/clock.ts FakeClock). */
+interface SkippableClock extends Clock {
+  advanceTo(at: number): void;
+}
+
+export interface LocalDriverOptions {
+  engine: Engine;
+  clock: Clock;
+  /** Runs `fn` after `ms`; returns a cancel function. @default setTimeout/clearTimeout */
+  schedule?: (fn: () => void, ms: number) => () => void;
+  /** How long to wait when another worker holds the run's lease. @default 1000 */
+  busyRetryMs?: number;
+  /** Errors of background loops started by `kick`. @default ignored */
+  onError?: (runId: string, err: unknown) => void;
+}
+
+export interface RunToCompletionOptions {
+  /** Called when the run waits on people (approval, manual step); approve there to continue. */
+  onIdle?: (run: Run) => void | Promise<void>;
+}
+
+/** Stops runaway loops in tests: no real run needs this many wake-ups in one call. */
+const MAX_WAKEUPS = 100_000;
+
+function canSkip(clock: Clock): clock is SkippableClock {
+  return typeof (clock as Partial<SkippableClock>).advanceTo === 'function';
+}
+
+const defaultSchedule = (fn: () => void, ms: number): (() => void) => {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+};
+
+export class LocalDriver {
+  private readonly engine: Engine;
+  private readonly clock: Clock;
+  private readonly schedule: (fn: () => void, ms: number) => () => void;
+  private readonly busyRetryMs: number;
+  private readonly onError: (runId: string, err: unknown) => void;
+  private readonly timers = new Map<string, () => void>();
+  private readonly kicked = new Map<string, () => void>();
+
+  constructor(options: LocalDriverOptions) {
+    this.engine = options.engine;
+    this.clock = options.clock;
+    this.schedule = options.schedule ?? defaultSchedule;
+    this.busyRetryMs = options.busyRetryMs ?? 1000;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  /** Advances the run now and keeps it going in the background until it settles. */
+  kick(runId: string): void {
+    this.timers.get(runId)?.();
+    this.timers.delete(runId);
+    this.kicked.get(runId)?.();
+    void this.engine.advance(runId).then(
+      (result) => this.after(runId, result),
+      (err) => this.onError(runId, err),
+    );
+  }
+
+  /** Cancels every background timer. */
+  stop(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+  }
+
+  /**
+   * Advances until the run ends or waits on people (status `waiting`). It does not skip ahead to
+   * an approval timeout: people get their chance first; `advance` after moving the clock.
+   */
+  async runUntilSettled(runId: string): Promise<AdvanceResult> {
+    for (let i = 0; i < MAX_WAKEUPS; i++) {
+      const result = await this.engine.advance(runId);
+      if (isTerminal(result.status)) return result;
+      if (result.advanced && (result.status === 'waiting' || result.wakeAt === undefined)) return result;
+      await this.waitUntil(result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs);
+    }
+    throw new Error(`run ${runId} did not settle after ${MAX_WAKEUPS} wake-ups`);
+  }
+
+  /**
+   * Runs to the end. When the run waits on people it calls `onIdle` (approve there), then waits
+   * for the next wake-up (an approval timeout) or a `kick`.
+   */
+  async runToCompletion(runId: string, options: RunToCompletionOptions = {}): Promise<Run> {
+    for (let i = 0; i < MAX_WAKEUPS; i++) {
+      const settled = await this.runUntilSettled(runId);
+      if (isTerminal(settled.status)) return settled.run;
+      await options.onIdle?.(settled.run);
+      const next = await this.engine.advance(runId);
+      if (isTerminal(next.status)) return next.run;
+      if (next.status !== 'waiting') continue;
+      if (next.wakeAt !== undefined) await this.waitUntil(next.wakeAt);
+      else await new Promise<void>((resolve) => this.kicked.set(runId, resolve));
+    }
+    throw new Error(`run ${runId} did not complete after ${MAX_WAKEUPS} idle rounds`);
+  }
+
+  private after(runId: string, result: AdvanceResult): void {
+    if (isTerminal(result.status)) return;
+    const at = result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs;
+    if (at === undefined) return;
+    const cancel = this.schedule(() => this.kick(runId), Math.max(0, at - this.clock.now()));
+    this.timers.set(runId, cancel);
+  }
+
+  private async waitUntil(at: number | undefined): Promise<void> {
+    if (at === undefined) return;
+    if (canSkip(this.clock)) {
+      this.clock.advanceTo(at);
+      return;
+    }
+    const ms = Math.max(0, at - this.clock.now());
+    await new Promise<void>((resolve) => this.schedule(resolve, ms));
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * `advance(runId)`: the durable step machine. Under the run's lease it settles every decision it
+ * can (abort, timeouts, gates, failure policy, ready steps, phases), saves intents, calls the
+ * actions with bounded concurrency, applies their results, and repeats until nothing is in
+ * flight. Then it reports when to come back (`wakeAt`). It never sleeps.
+ */
+import type { AdvanceResult } from '../api.js';
+import { parseDuration } from '../duration.js';
+import { toUserFacing } from '../errors.js';
+import { evaluateCondition } from '../expr/index.js';
+import { isTerminal } from '../run.js';
+import {
+  actionContext,
+  applyOutcome,
+  type CallOutcome,
+  cancelAction,
+  evaluateInputs,
+  handlerFor,
+  invoke,
+  scopeOf,
+} from './calls.js';
+import { type EngineDeps, loadRun, openSession } from './deps.js';
+import { leaseLost } from './errors.js';
+import { checkGateStep, isGateAction, startGateStep } from './gates.js';
+import { createMachine, type Machine, phaseSteps } from './machine.js';
+import { advancePhase, applyAbort, applyFailurePolicy } from './phases.js';
+import { countRunning, readiness } from './scheduling.js';
+import { beginAttempt, cancelStep, failStep, skipStep } from './transitions.js';
+import { type DeadlineOf, nextWake, statusOf } from './wake.js';
+
+export async function advanceRun(deps: EngineDeps, runId: string): Promise<AdvanceResult> {
+  const { store, clock, owner, leaseMs } = deps;
+  if (!(await store.acquireLease(runId, owner, clock.now(), leaseMs))) {
+    const run = await loadRun(deps, runId);
+    return { status: run.status, run, advanced: false, wakeAt: nextWake(run) };
+  }
+  try {
+    let renewedAt = clock.now();
+    const renew = async (): Promise<boolean> => {
+      renewedAt = clock.now();
+      return store.acquireLease(runId, owner, renewedAt, leaseMs);
+    };
+    const s = await openSession(deps, runId, { confirmLease: renew });
+    const m = createMachine(deps, s);
+    if (!isTerminal(s.run.status)) {
+      await drive(m, async () => {
+        if (clock.now() - renewedAt > leaseMs / 3 && !(await renew())) throw leaseLost(runId);
+      });
+    }
+    return { status: s.run.status, run: s.run, advanced: true, wakeAt: nextWake(s.run, deadlines(m)) };
+  } finally {
+    await store.releaseLease(runId, owner).catch(() => undefined);
+  }
+}
+
+function deadlines(m: Machine): DeadlineOf {
+  return (key, step) => {
+    const timeout = m.plan.get(key)?.spec.timeout;
+    return timeout && step.startedAt !== undefined ? step.startedAt + parseDuration(timeout) : undefined;
+  };
+}
+
+/** The loop: decide → save intents → call actions → apply results → decide again. */
+async function drive(m: Machine, renewLease: () => Promise<void>): Promise<void> {
+  const inflight = new Set<string>();
+  const settled: CallOutcome[] = [];
+  let wake: (() => void) | undefined;
+  for (;;) {
+    await settle(m);
+    const { calls, failed } = collectCalls(m, inflight);
+    // Intents (and the results applied since the last save) are durable before any action runs.
+    await m.s.commit();
+    await renewLease();
+    for (const call of calls) {
+      inflight.add(call.key);
+      void call.run().then((outcome) => {
+        inflight.delete(outcome.key);
+        settled.push(outcome);
+        wake?.();
+      });
+    }
+    // A step that failed before its call (bad inputs) may unblock decisions: settle again.
+    if (inflight.size === 0 && settled.length === 0 && !failed) return;
+    if (settled.length === 0 && inflight.size > 0) await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+    // Group commit: let calls that finish in the same moment land, so they share one save.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const outcome of settled.splice(0)) applyOutcome(m, outcome);
+  }
+}
+
+/** Runs decision passes until one changes nothing. */
+async function settle(m: Machine): Promise<void> {
+  for (let passes = 0; passes < 1000; passes++) {
+    let changed = await applyAbort(m);
+    changed = (await applyTimeouts(m)) || changed;
+    changed = (await checkGates(m)) || changed;
+    changed = (await applyFailurePolicy(m)) || changed;
+    changed = (await startReady(m)) || changed;
+    changed = (await advancePhase(m)) || changed;
+    const status = statusOf(m.s.run);
+    if (status !== m.s.run.status) {
+      m.s.run.status = status;
+      m.s.touch();
+    }
+    if (!changed || m.s.run.phase === 'done') return;
+  }
+}
+
+/** A step's `timeout` bounds the whole step, all attempts included, from its first start. */
+async function applyTimeouts(m: Machine): Promise<boolean> {
+  let changed = false;
+  const now = m.s.now();
+  for (const [key, step] of phaseSteps(m)) {
+    const active = step.status === 'running' || (step.status === 'pending' && step.attempt > 0);
+    const spec = m.plan.get(key)?.spec;
+    if (!active || !spec?.timeout || step.startedAt === undefined) continue;
+    const limit = parseDuration(spec.timeout);
+    if (now < step.startedAt + limit) continue;
+    if (step.status === 'running') await cancelAction(m, key, step);
+    failStep(m.s, key, spec, {
+      message: `${key} timed out after ${spec.timeout} (attempt ${step.attempt}).`,
+      explanation: `The step's timeout of ${spec.timeout} covers all its attempts, and it had not finished.`,
+      action: 'Check the resource the step works on; raise the step timeout if it is normally this slow.',
+      code: 'STEP_TIMED_OUT',
+    });
+    changed = true;
+  }
+  return changed;
+}
+
+async function checkGates(m: Machine): Promise<boolean> {
+  let changed = false;
+  for (const [key, step] of phaseSteps(m)) {
+    if (step.status !== 'waiting') continue;
+    await checkGateStep(m, key);
+    changed = changed || m.s.run.steps[key]?.status !== 'waiting';
+  }
+  return changed;
+}
+
+/** Starts ready steps of the current phase in declaration order, up to the concurrency limit. */
+async function startReady(m: Machine): Promise<boolean> {
+  const { s, deps } = m;
+  let changed = false;
+  let running = countRunning(s.run);
+  let scope: ReturnType<typeof scopeOf> | undefined;
+  const now = s.now();
+  for (const [key, step] of phaseSteps(m)) {
+    if (step.status !== 'pending') continue;
+    const planned = m.plan.get(key);
+    if (!planned) continue;
+    const state = readiness(s.run, planned);
+    if (state === 'blocked') continue;
+    if (state === 'unreachable') {
+      const failed = planned.needs.filter((n) =>
+        ['failed', 'cancelled'].includes(s.run.steps[n]?.status ?? ''),
+      );
+      cancelStep(s, key, `it needs ${failed.join(', ')}, which did not succeed`);
+      changed = true;
+      continue;
+    }
+    if (step.attempt > 0 && (step.nextAt ?? 0) > now) continue;
+    const { spec } = planned;
+    if (step.attempt === 0 && spec.when !== undefined) {
+      scope ??= scopeOf(m);
+      let pass: boolean;
+      try {
+        pass = evaluateCondition(spec.when, scope);
+      } catch (err) {
+        failStep(s, key, spec, toUserFacing(err));
+        changed = true;
+        continue;
+      }
+      if (!pass) {
+        skipStep(s, key, `its condition \`${spec.when}\` is false`);
+        changed = true;
+        continue;
+      }
+    }
+    if (isGateAction(spec.action)) {
+      const evaluated = evaluateInputs(spec, () => (scope ??= scopeOf(m)));
+      if ('error' in evaluated) failStep(s, key, spec, toUserFacing(evaluated.error));
+      else await startGateStep(m, key, spec, evaluated.inputs);
+      changed = true;
+      continue;
+    }
+    if (running >= deps.concurrency) continue;
+    const handler = handlerFor(m, spec);
+    if (handler instanceof Error) {
+      failStep(s, key, spec, toUserFacing(handler));
+    } else {
+      beginAttempt(s, key, spec);
+      running++;
+    }
+    changed = true;
+  }
+  return changed;
+}
+
+interface PendingCall {
+  key: string;
+  run: () => Promise<CallOutcome>;
+}
+
+/**
+ * Calls owed to running steps: `start` when the intent is not acknowledged (a new attempt, or a
+ * crash left it unknown: the same idempotency key makes the retry safe), `poll` when due.
+ */
+function collectCalls(m: Machine, inflight: Set<string>): { calls: PendingCall[]; failed: boolean } {
+  const { s } = m;
+  const now = s.now();
+  const calls: PendingCall[] = [];
+  let failed = false;
+  let scope: ReturnType<typeof scopeOf> | undefined;
+  for (const [key, step] of Object.entries(s.run.steps)) {
+    if (step.status !== 'running' || inflight.has(key)) continue;
+    const kind =
+      step.intent && !step.intent.acknowledged ? 'start' : (step.nextAt ?? 0) <= now ? 'poll' : undefined;
+    if (!kind) continue;
+    const spec = m.plan.get(key)?.spec;
+    if (!spec) continue;
+    const handler = handlerFor(m, spec);
+    if (handler instanceof Error) {
+      failStep(s, key, spec, toUserFacing(handler));
+      failed = true;
+      continue;
+    }
+    const evaluated = evaluateInputs(spec, () => (scope ??= scopeOf(m)));
+    if ('error' in evaluated) {
+      failStep(s, key, spec, toUserFacing(evaluated.error));
+      failed = true;
+      continue;
+    }
+    const ctx = actionContext(m, key, step, evaluated.inputs);
+    calls.push({ key, run: () => invoke(handler, kind, ctx) });
+  }
+  return { calls, failed };
+}

@@ -1,0 +1,125 @@
+/**
+ * `createEngine`: the Engine every front end uses. Starting a run checks who may start it,
+ * snapshots the runbook by content hash, takes the per-runbook lock for failover/failback and
+ * persists the run; everything after that happens in `advance` (advance.ts).
+ */
+import type { Engine, EngineOptions, StartRunRequest } from '../api.js';
+import { isAllowed } from '../ports.js';
+import { isTerminal, type Run, type StepState } from '../run.js';
+import type { Mode, Runbook } from '../runbook/types.js';
+import { advanceRun } from './advance.js';
+import { approve, confirmManual, reject } from './approvals.js';
+import { appendEvents, nextEvent, publish } from './audit.js';
+import { type EngineDeps, loadRun, loadRunbook, resolveDeps } from './deps.js';
+import { abortNotAllowed, modeNotFound, runAlreadyEnded, runbookLocked, startNotAllowed } from './errors.js';
+import { createIdFactory } from './ids.js';
+import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.js';
+import { mutateRun } from './mutate.js';
+import { CLEANUP_PREFIX } from './scheduling.js';
+
+/** Modes that change production and so must never run twice at once for one runbook. */
+const LOCKED_MODES: readonly Mode[] = ['failover', 'failback'];
+
+export function createEngine(options: EngineOptions): Engine {
+  const deps = resolveDeps(options);
+  const newId = createIdFactory(deps.clock, deps.random);
+  return {
+    startRun: (request) => startRun(deps, newId, request),
+    advance: (runId) => advanceRun(deps, runId),
+    approve: (runId, stepKey, user) => approve(deps, runId, stepKey, user),
+    reject: (runId, stepKey, user, reason) => reject(deps, runId, stepKey, user, reason),
+    confirmManual: (runId, stepKey, user) => confirmManual(deps, runId, stepKey, user),
+    abort: (runId, by, reason) => abortRun(deps, runId, by, reason),
+    getRun: (runId) => loadRun(deps, runId),
+    runbookOf: (run) => loadRunbook(deps, run),
+  };
+}
+
+function initialSteps(runbook: Runbook, mode: Mode): Record<string, StepState> {
+  const spec = runbook.spec.modes[mode];
+  const steps: Record<string, StepState> = {};
+  for (const step of spec?.steps ?? []) {
+    steps[step.id] = { id: step.id, phase: 'main', action: step.action, status: 'pending', attempt: 0 };
+  }
+  for (const step of spec?.cleanup ?? []) {
+    steps[CLEANUP_PREFIX + step.id] = {
+      id: step.id,
+      phase: 'cleanup',
+      action: step.action,
+      status: 'pending',
+      attempt: 0,
+    };
+  }
+  return steps;
+}
+
+async function startRun(deps: EngineDeps, newId: () => string, request: StartRunRequest): Promise<Run> {
+  const { runbook, mode, initiator } = request;
+  const name = runbook.metadata.name;
+  const params = { ...(request.params ?? {}) };
+  const modes = Object.keys(runbook.spec.modes);
+  if (!runbook.spec.modes[mode]) throw modeNotFound(name, mode, modes);
+  const who = runbook.spec.access[mode];
+  if (!(await isAllowed(initiator, who, deps.directory))) throw startNotAllowed(initiator, name, mode, who);
+  if (params[DECLARED_AT_PARAM] !== undefined) parseDeclaredAt(params[DECLARED_AT_PARAM]);
+
+  const now = deps.clock.now();
+  const run: Run = {
+    id: newId(),
+    runbook: { name, hash: runbook.hash },
+    mode,
+    initiator,
+    params,
+    status: 'running',
+    phase: 'main',
+    createdAt: now,
+    updatedAt: now,
+    steps: initialSteps(runbook, mode),
+    measures: initialMeasures(runbook),
+    meta: { ...(request.meta ?? {}) },
+    version: 1,
+    auditSeq: 0,
+  };
+  // The snapshot first: a run must never exist without the runbook it executes.
+  await deps.store.putDoc('runbook', runbook.hash, runbook);
+  if (LOCKED_MODES.includes(mode)) {
+    const lock = `runbook:${name}`;
+    const taken = await deps.store.acquireLock(lock, run.id, now);
+    if (!taken.acquired) throw runbookLocked(name, taken.holder);
+    run.lock = lock;
+  }
+  const started = nextEvent(run, now, 'run.started', {
+    actor: initiator,
+    message: `@${initiator} started a ${mode} of ${name}.`,
+    data: { mode, params, runbook: run.runbook },
+  });
+  run.pendingAudit = [started];
+  try {
+    await deps.store.createRun(run);
+  } catch (err) {
+    if (run.lock) await deps.store.releaseLock(run.lock, run.id).catch(() => undefined);
+    throw err;
+  }
+  await appendEvents(deps.store, [started]);
+  await publish(deps.notifier, run, [started]);
+  return run;
+}
+
+async function abortRun(deps: EngineDeps, runId: string, by: string, reason?: string): Promise<Run> {
+  const run = await loadRun(deps, runId);
+  if (isTerminal(run.status)) throw runAlreadyEnded(runId, run.status);
+  const runbook = await loadRunbook(deps, run);
+  const allowed = by === run.initiator || (await isAllowed(by, runbook.spec.owners, deps.directory));
+  if (!allowed) throw abortNotAllowed(by, runId, run.initiator, runbook.spec.owners);
+  if (run.abortRequested) return run;
+  return mutateRun(deps, runId, (m) => {
+    const { run: current } = m.s;
+    if (current.abortRequested || isTerminal(current.status)) return;
+    current.abortRequested = { by, at: m.s.now(), ...(reason ? { reason } : {}) };
+    m.s.emit('run.abort-requested', {
+      actor: by,
+      message: `@${by} asked to abort the run${reason ? `: ${reason}` : ''}. Running steps are cancelled; cleanup still runs.`,
+      data: reason ? { reason } : undefined,
+    });
+  });
+}

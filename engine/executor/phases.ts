@@ -1,0 +1,143 @@
+/**
+ * Run-level policy: what a failed step does to the rest of the run (onFailure), how the run
+ * moves main → rollback → cleanup → done, and how it ends. Everything is derived from the
+ * stored step states, so a resumed worker takes exactly the same decisions.
+ */
+import type { RunPhase, RunStatus, StepState } from '../run.js';
+import { cancelAction } from './calls.js';
+import { type Machine, phaseSteps, replan, specOf } from './machine.js';
+import { recordRunEnd } from './measures.js';
+import { COMPENSATE_PREFIX, isStepTerminal, modeOf, rollbackOrder } from './scheduling.js';
+import { cancelStep } from './transitions.js';
+
+/** Cancels every unfinished step of the current phase (abort request, or abort/rollback policy). */
+async function cancelPhase(m: Machine, reason: string, actor?: string): Promise<boolean> {
+  let changed = false;
+  for (const [key, step] of phaseSteps(m)) {
+    if (isStepTerminal(step.status)) continue;
+    if (step.status === 'running') await cancelAction(m, key, step);
+    cancelStep(m.s, key, reason, actor);
+    changed = true;
+  }
+  return changed;
+}
+
+/** An abort request stops the main steps and any rollback; cleanup still runs in full. */
+export async function applyAbort(m: Machine): Promise<boolean> {
+  const { run } = m.s;
+  const request = run.abortRequested;
+  if (!request || (run.phase !== 'main' && run.phase !== 'rollback')) return false;
+  return cancelPhase(
+    m,
+    `the run was aborted by @${request.by}${request.reason ? ` (${request.reason})` : ''}`,
+    request.by,
+  );
+}
+
+/** The first failed main step whose onFailure stops the others (abort or rollback). */
+function haltingFailure(m: Machine): [string, StepState] | undefined {
+  for (const [key, step] of phaseSteps(m, 'main')) {
+    if (step.status !== 'failed') continue;
+    const policy = specOf(m, key)?.onFailure ?? 'abort';
+    if (policy === 'abort' || policy === 'rollback') return [key, step];
+  }
+  return undefined;
+}
+
+/**
+ * onFailure abort/rollback: stop starting main steps and cancel the running ones. `continue`
+ * needs nothing here: dependants become unreachable and independent branches carry on.
+ */
+export async function applyFailurePolicy(m: Machine): Promise<boolean> {
+  if (m.s.run.phase !== 'main') return false;
+  const halting = haltingFailure(m);
+  if (!halting) return false;
+  const [key] = halting;
+  const policy = specOf(m, key)?.onFailure ?? 'abort';
+  return cancelPhase(m, `step ${key} failed and its onFailure is ${policy}`);
+}
+
+function needsRollback(m: Machine): boolean {
+  if (m.s.run.abortRequested) return false;
+  return phaseSteps(m, 'main').some(
+    ([key, step]) => step.status === 'failed' && specOf(m, key)?.onFailure === 'rollback',
+  );
+}
+
+function phaseDone(m: Machine, phase: RunPhase): boolean {
+  return phaseSteps(m, phase).every(([, step]) => isStepTerminal(step.status));
+}
+
+/** Moves to the next phase when the current one has nothing left to do. */
+export async function advancePhase(m: Machine): Promise<boolean> {
+  const { run } = m.s;
+  if (run.phase === 'done' || !phaseDone(m, run.phase)) return false;
+  if (run.phase === 'main' && needsRollback(m)) {
+    const mode = modeOf(m.s.runbook, run.mode);
+    const order = rollbackOrder(run, mode);
+    for (const id of order) {
+      const action = mode.steps.find((s) => s.id === id)?.compensate?.action ?? '';
+      run.steps[COMPENSATE_PREFIX + id] = { id, phase: 'compensate', action, status: 'pending', attempt: 0 };
+    }
+    replan(m);
+    enterPhase(
+      m,
+      'rollback',
+      `Rolling back ${order.length} completed step(s), newest first: ${order.join(', ') || 'none'}.`,
+    );
+    return true;
+  }
+  if ((run.phase === 'main' || run.phase === 'rollback') && phaseSteps(m, 'cleanup').length > 0) {
+    enterPhase(m, 'cleanup', 'Running cleanup (it always runs, whatever the outcome).');
+    return true;
+  }
+  await finishRun(m);
+  return true;
+}
+
+function enterPhase(m: Machine, phase: RunPhase, message: string): void {
+  m.s.run.phase = phase;
+  m.s.emit('phase.changed', { message, data: { phase } });
+}
+
+function outcomeOf(m: Machine): RunStatus {
+  const { run } = m.s;
+  if (run.abortRequested) return 'aborted';
+  const failed = Object.values(run.steps).some(
+    (step) => step.status === 'failed' && (step.phase === 'main' || step.phase === 'compensate'),
+  );
+  return failed ? 'failed' : 'succeeded';
+}
+
+/** Ends the run: status, measures, lock released (before the save: a retry releases again). */
+async function finishRun(m: Machine): Promise<void> {
+  const { run } = m.s;
+  const now = m.s.now();
+  const status = outcomeOf(m);
+  run.phase = 'done';
+  run.status = status;
+  run.endedAt = now;
+  recordRunEnd(run, now);
+  if (run.lock) await m.deps.store.releaseLock(run.lock, run.id);
+  const failedSteps = Object.entries(run.steps)
+    .filter(([, step]) => step.status === 'failed')
+    .map(([key]) => key);
+  const cleanupFailed = failedSteps.filter((key) => run.steps[key]?.phase === 'cleanup');
+  const rto =
+    run.measures.rtoMs === undefined
+      ? ''
+      : ` RTO ${Math.round(run.measures.rtoMs / 1000)} s (objective ${Math.round(run.measures.objectives.rtoMs / 1000)} s).`;
+  const verb = status === 'succeeded' ? 'succeeded' : status === 'aborted' ? 'was aborted' : 'failed';
+  const failures =
+    status === 'failed'
+      ? ` Failed: ${failedSteps.filter((k) => !cleanupFailed.includes(k)).join(', ')}.`
+      : '';
+  const cleanup =
+    cleanupFailed.length > 0
+      ? ` Cleanup failed: ${cleanupFailed.join(', ')} — check for leftover resources.`
+      : '';
+  m.s.emit(`run.${status}` as 'run.succeeded' | 'run.failed' | 'run.aborted', {
+    message: `Run ${verb}.${failures}${rto}${cleanup}`,
+    data: { measures: run.measures, failedSteps, cleanupFailed },
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * A working copy of one run while the engine changes it. Every change emits its audit events
+ * here; `commit` writes them with one version-checked `saveRun` (events in the outbox) and one
+ * `appendAudit`, then notifies. That is 2 writes per batch of transitions.
+ */
+import { ConflictError } from '../errors.js';
+import type { Clock, Notifier, RunStore } from '../ports.js';
+import type { AuditEvent, AuditKind, Run, RunPhase, StepStatus } from '../run.js';
+import type { Runbook } from '../runbook/types.js';
+import { appendEvents, type EventFields, nextEvent, publish, recoverOutbox } from './audit.js';
+import { leaseLost } from './errors.js';
+
+export interface SessionDeps {
+  store: RunStore;
+  clock: Clock;
+  notifier: Notifier;
+}
+
+export interface SessionOptions {
+  /**
+   * Set for the lease holder (advance): on a version conflict it merges the few changes others
+   * may make while it holds the lease (approvals deciding waiting steps, abort requests, audit
+   * events) instead of failing. Called first to confirm the lease is still ours.
+   */
+  confirmLease?: () => Promise<boolean>;
+}
+
+/** Give up merging after this many conflicts in a row: something is writing in a loop. */
+const MAX_MERGES = 20;
+
+export class RunSession {
+  private events: AuditEvent[] = [];
+  private dirty = false;
+  private baseVersion: number;
+  private basePhase: RunPhase;
+  private baseStatus = new Map<string, StepStatus>();
+
+  constructor(
+    private readonly deps: SessionDeps,
+    readonly run: Run,
+    readonly runbook: Runbook,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.baseVersion = run.version;
+    this.basePhase = run.phase;
+    this.snapshot();
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** Records an audit event for the next commit. */
+  emit(kind: AuditKind, fields: EventFields): AuditEvent {
+    const event = nextEvent(this.run, this.now(), kind, fields);
+    this.events.push(event);
+    this.dirty = true;
+    return event;
+  }
+
+  /** Marks a change that has no audit event of its own (e.g. a poll handle), so it is saved. */
+  touch(): void {
+    this.dirty = true;
+  }
+
+  get hasChanges(): boolean {
+    return this.dirty;
+  }
+
+  /** Writes the outbox events a crashed writer left behind (see audit.ts). */
+  async recover(): Promise<void> {
+    const recovered = await recoverOutbox(this.deps.store, this.run);
+    await publish(this.deps.notifier, this.run, recovered);
+  }
+
+  /** Saves the run (version-checked), appends its events, notifies. No-op without changes. */
+  async commit(): Promise<void> {
+    if (!this.dirty) return;
+    for (let merges = 0; ; merges++) {
+      this.run.version = this.baseVersion + 1;
+      this.run.updatedAt = this.now();
+      this.run.pendingAudit = this.events;
+      try {
+        await this.deps.store.saveRun(this.run, this.baseVersion);
+        break;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || !this.options.confirmLease || merges >= MAX_MERGES) {
+          this.run.version = this.baseVersion;
+          throw err;
+        }
+        await this.merge();
+      }
+    }
+    this.baseVersion = this.run.version;
+    this.basePhase = this.run.phase;
+    this.snapshot();
+    const events = this.events;
+    this.events = [];
+    this.dirty = false;
+    await appendEvents(this.deps.store, events);
+    await publish(this.deps.notifier, this.run, events);
+  }
+
+  private snapshot(): void {
+    this.baseStatus.clear();
+    for (const [key, step] of Object.entries(this.run.steps)) this.baseStatus.set(key, step.status);
+  }
+
+  /**
+   * While we hold the lease, others only: decide waiting steps (approve/reject/confirm),
+   * request an abort, and append audit events. Anything else means another worker advanced
+   * the run, and we must stop rather than overwrite its work.
+   */
+  private async merge(): Promise<void> {
+    const { store } = this.deps;
+    if (!(await this.options.confirmLease?.())) throw leaseLost(this.run.id);
+    const fresh = await store.getRun(this.run.id);
+    if (!fresh || fresh.phase !== this.basePhase) throw leaseLost(this.run.id);
+    await recoverOutbox(store, fresh);
+    for (const [key, theirs] of Object.entries(fresh.steps)) {
+      const before = this.baseStatus.get(key);
+      if (before === theirs.status) continue;
+      if (before !== 'waiting') throw leaseLost(this.run.id);
+      // Their decision comes from the gate item, the same truth we read: take their copy and
+      // drop our events about the step, which would repeat theirs.
+      this.run.steps[key] = theirs;
+      this.baseStatus.set(key, theirs.status);
+      this.events = this.events.filter((e) => e.stepKey !== key);
+    }
+    this.run.abortRequested ??= fresh.abortRequested;
+    this.run.meta = fresh.meta;
+    let seq = fresh.auditSeq;
+    for (const event of this.events) event.seq = ++seq;
+    this.run.auditSeq = seq;
+    this.baseVersion = fresh.version;
+  }
+}

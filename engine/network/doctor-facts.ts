@@ -1,0 +1,96 @@
+/**
+ * Gathers the doctor's facts through the ports (CloudProvider, NetworkCloud, RunStore). A check
+ * that cannot be made (permissions, outage) becomes a CHECK_FAILED warning instead of hiding the
+ * findings of the other checks.
+ */
+import type { CloudProvider, Instance, RecoveryPoint } from '../cloud.js';
+import { parseDuration } from '../duration.js';
+import type { RunStore } from '../ports.js';
+import type { Runbook, StepSpec } from '../runbook/types.js';
+import type { DoctorFacts } from './doctor.js';
+import { loadRunbookMapping } from './mapping-store.js';
+import type { NetworkCloud } from './ports.js';
+import type { VpcTopology } from './topology.js';
+
+/** The SSM document each agent action runs (see agent/document-specs.ts). */
+const AGENT_DOCUMENTS: Record<string, string> = {
+  'agent.install': 'DrbotInstallAgent',
+  'agent.health': 'DrbotHealth',
+  'agent.freeze': 'DrbotFreeze',
+  'agent.thaw': 'DrbotThaw',
+  'agent.measureRpo': 'DrbotReadMark',
+};
+
+/** Documents the runbook's steps run: agent actions' documents and literal ssm.runCommand names. */
+export function requiredDocuments(runbook: Pick<Runbook, 'spec'>): string[] {
+  const steps: StepSpec[] = Object.values(runbook.spec.modes).flatMap((m) => [...(m?.steps ?? []), ...(m?.cleanup ?? [])]);
+  const names = new Set<string>();
+  for (const step of steps) {
+    const agent = AGENT_DOCUMENTS[step.action];
+    if (agent) names.add(agent);
+    const doc = step.with.document;
+    // expressions are only known at run time, and AWS-owned documents always exist
+    if (step.action === 'ssm.runCommand' && typeof doc === 'string' && !doc.includes('${{') && !doc.startsWith('AWS-')) {
+      names.add(doc);
+    }
+  }
+  return [...names].sort();
+}
+
+export interface GatherDoctorFactsInput {
+  cloud: CloudProvider;
+  network: NetworkCloud;
+  store: RunStore;
+  runbook: Pick<Runbook, 'metadata' | 'spec'>;
+  now: number;
+}
+
+export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<DoctorFacts> {
+  const { cloud, network, runbook } = input;
+  const { source, target, objectives, defaults } = runbook.spec;
+  const failedChecks: { check: string; message: string }[] = [];
+  const attempt = async <T>(check: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      failedChecks.push({ check, message: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
+  };
+  const instances: Instance[] =
+    (await attempt('protected instances', () => cloud.listProtected(runbook.spec.protect, source.region))) ?? [];
+  const ids = instances.map((i) => i.id);
+  const ssmManaged = await attempt('SSM registration', () => network.ssmManagedInstances(source.region, ids));
+  const mapping = await loadRunbookMapping(input.store, runbook.metadata.name);
+  const mappedSubnets = instances.map((i) => (i.subnetId ? mapping.lookupTarget(i.subnetId) : undefined)).filter((s): s is string => !!s);
+  const targetTopologies: VpcTopology[] =
+    mappedSubnets.length > 0
+      ? ((await attempt('target network', () => network.discover(target.region, [...new Set(mappedSubnets)]))) ?? [])
+      : [];
+  const latestPoints: Record<string, RecoveryPoint | undefined> = {};
+  await attempt('recovery points', async () => {
+    for (const i of instances) latestPoints[i.id] = await cloud.latestRecoveryPoint(i.id, target.region);
+  });
+  const types = [...new Set([...instances.map((i) => i.type), ...(defaults?.instanceType ? [defaults.instanceType] : [])])];
+  const offeredTypes = await attempt('instance type offerings', () => network.offeredInstanceTypes(target.region, types));
+  const required = requiredDocuments(runbook);
+  const presentDocuments =
+    required.length > 0 ? await attempt('SSM documents', () => network.existingDocuments(target.region, required)) : [];
+  return {
+    runbook: runbook.metadata.name,
+    sourceRegion: source.region,
+    targetRegion: target.region,
+    rpoMs: parseDuration(objectives.rpo),
+    now: input.now,
+    ...(defaults?.instanceType ? { defaultInstanceType: defaults.instanceType } : {}),
+    instances,
+    ...(ssmManaged ? { ssmManaged } : {}),
+    mapping,
+    targetTopologies,
+    latestPoints,
+    ...(offeredTypes ? { offeredTypes } : {}),
+    requiredDocuments: required,
+    ...(presentDocuments ? { presentDocuments } : {}),
+    failedChecks,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The network side of a cloud: what replication, blueprints and the doctor need beyond the
+ * CloudProvider port. AWS (engine/adapters/aws/network) and the sim (engine/adapters/sim/network)
+ * implement it; engine/network only talks to this interface.
+ */
+import type { MappingEntry } from './mapping.js';
+import type { ReplicationPlan } from './plan-types.js';
+import type { VpcTopology } from './topology.js';
+
+export interface AppliedResource {
+  kind: MappingEntry['kind'];
+  sourceId: string;
+  targetId: string;
+  /** False when an existing resource tagged with the source id was found and reused. */
+  created: boolean;
+}
+
+export interface ApplyResult {
+  /** A mapping entry per resource of the plan (zone entries are added from the plan). */
+  entries: MappingEntry[];
+  targetVpcId: string;
+  resources: AppliedResource[];
+  /** Sub-resource changes made (routes, rules, ACL entries, associations), for the summary. */
+  changes: string[];
+}
+
+/** An IPv4 range used by a VPC of a region, with the source id when drbot created it. */
+export interface VpcRange {
+  vpcId: string;
+  cidrs: string[];
+  sourceId?: string;
+}
+
+export interface NetworkCloud {
+  readonly name: string;
+  /** The VPCs holding these subnets (ids of that region), each with its whole topology. */
+  discover(region: string, subnetIds: readonly string[]): Promise<VpcTopology[]>;
+  availabilityZones(region: string): Promise<string[]>;
+  vpcRanges(region: string): Promise<VpcRange[]>;
+  /**
+   * Converges the target region to the plan: describe-before-create by the `drbot:source-id` tag,
+   * so a second apply creates nothing and returns the same mapping.
+   */
+  apply(plan: ReplicationPlan): Promise<ApplyResult>;
+  /** The subset of `types` offered in the region (DescribeInstanceTypeOfferings). */
+  offeredInstanceTypes(region: string, types: readonly string[]): Promise<string[]>;
+  /** The subset of `instanceIds` registered with SSM (SSM agent online, profile allows SSM). */
+  ssmManagedInstances(region: string, instanceIds: readonly string[]): Promise<string[]>;
+  /** The subset of SSM document `names` that exist in the region. */
+  existingDocuments(region: string, names: readonly string[]): Promise<string[]>;
+}

@@ -1,0 +1,120 @@
+/**
+ * network.replicate: discover the source VPCs of the protected instances, plan each (refusing a
+ * remap that does not fit before anything is created), converge the target region, and store
+ * each VPC's mapping (replacing the previous one). Running it again creates nothing twice.
+ */
+import type { Instance } from '../cloud.js';
+import type { Clock, RunStore } from '../ports.js';
+import { type CidrRemap, cidrsOverlap, isIdentityRemap, isIpv6, parseCidr } from './cidr.js';
+import { ReplicationPlanError } from './errors.js';
+import type { VpcMappingDoc } from './mapping.js';
+import { saveMapping } from './mapping-store.js';
+import { buildReplicationPlan } from './plan.js';
+import type { ReplicationPlan } from './plan-types.js';
+import type { ApplyResult, NetworkCloud } from './ports.js';
+import type { VpcTopology } from './topology.js';
+
+export interface ReplicateNetworkInput {
+  network: NetworkCloud;
+  store: RunStore;
+  clock: Clock;
+  runbook: string;
+  sourceRegion: string;
+  targetRegion: string;
+  /** The protected instances (source side): their subnets decide which VPCs are copied. */
+  instances: readonly Instance[];
+  cidrRemap?: CidrRemap;
+  zoneOverrides?: Record<string, string>;
+  /** Who wrote the mapping: a run id or `cli`. */
+  replicatedBy?: string;
+}
+
+export interface ReplicateNetworkResult {
+  mappings: VpcMappingDoc[];
+  plans: ReplicationPlan[];
+  applied: ApplyResult[];
+  created: number;
+  reused: number;
+  notes: string[];
+}
+
+/** The remap applies to a VPC only when it covers one of the VPC's ranges. */
+function remapFor(topology: VpcTopology, remap: CidrRemap | undefined): CidrRemap | undefined {
+  if (!remap || isIdentityRemap(remap)) return undefined;
+  if (isIpv6(remap.from)) return remap; // the plan builder refuses it with the reason
+  const from = parseCidr(remap.from);
+  const covers = topology.vpc.cidrs.filter((c) => !isIpv6(c)).some((c) => cidrsOverlap(parseCidr(c), from));
+  return covers ? remap : undefined;
+}
+
+/** Plans every VPC first, so a refused remap or plan leaves the target region untouched. */
+export async function planNetwork(input: ReplicateNetworkInput): Promise<ReplicationPlan[]> {
+  const subnetIds = [...new Set(input.instances.map((i) => i.subnetId).filter((s): s is string => !!s))];
+  if (subnetIds.length === 0) {
+    throw new ReplicationPlanError(
+      `No subnet to replicate for ${input.runbook}`,
+      `None of the ${input.instances.length} protected instance(s) in ${input.sourceRegion} is in a VPC subnet.`,
+      'Check spec.protect selects the right instances and that they run in a VPC.',
+    );
+  }
+  const topologies = await input.network.discover(input.sourceRegion, subnetIds);
+  const zones = await input.network.availabilityZones(input.targetRegion);
+  const ranges = await input.network.vpcRanges(input.targetRegion);
+  if (input.cidrRemap && !isIdentityRemap(input.cidrRemap) && !topologies.some((t) => remapFor(t, input.cidrRemap))) {
+    // let the plan builder explain why (it names the VPC ranges the remap misses)
+    const first = topologies[0];
+    if (first) buildReplicationPlan(first, { targetRegion: input.targetRegion, targetZones: zones, cidrRemap: input.cidrRemap });
+  }
+  return topologies.map((topology) => {
+    const remap = remapFor(topology, input.cidrRemap);
+    return buildReplicationPlan(topology, {
+      targetRegion: input.targetRegion,
+      targetZones: zones,
+      ...(remap ? { cidrRemap: remap } : {}),
+      ...(input.zoneOverrides ? { zoneOverrides: input.zoneOverrides } : {}),
+      avoidCidrs: ranges
+        .filter((r) => r.sourceId !== topology.vpc.id)
+        .flatMap((r) => r.cidrs.map((cidr) => ({ cidr, label: r.vpcId }))),
+      privateIps: input.instances
+        .filter((i) => i.subnetId && topology.subnets.some((s) => s.id === i.subnetId))
+        .map((i) => i.privateIp)
+        .filter((ip): ip is string => !!ip),
+    });
+  });
+}
+
+export async function replicateNetwork(input: ReplicateNetworkInput): Promise<ReplicateNetworkResult> {
+  const plans = await planNetwork(input);
+  const applied: ApplyResult[] = [];
+  const mappings: VpcMappingDoc[] = [];
+  for (const plan of plans) {
+    const result = await input.network.apply(plan);
+    applied.push(result);
+    const doc: VpcMappingDoc = {
+      version: 1,
+      sourceRegion: plan.sourceRegion,
+      targetRegion: plan.targetRegion,
+      sourceVpcId: plan.sourceVpcId,
+      targetVpcId: result.targetVpcId,
+      sourceCidrs: plan.sourceCidrs,
+      ...(plan.cidrRemap ? { cidrRemap: plan.cidrRemap } : {}),
+      entries: [
+        ...result.entries,
+        ...Object.entries(plan.zones).map(([sourceId, targetId]) => ({ kind: 'zone' as const, sourceId, targetId })),
+      ],
+      replicatedAt: input.clock.now(),
+      ...(input.replicatedBy ? { replicatedBy: input.replicatedBy } : {}),
+    };
+    await saveMapping(input.store, input.runbook, doc);
+    mappings.push(doc);
+  }
+  const resources = applied.flatMap((a) => a.resources);
+  return {
+    mappings,
+    plans,
+    applied,
+    created: resources.filter((r) => r.created).length,
+    reused: resources.filter((r) => !r.created).length,
+    notes: plans.flatMap((p) => p.notes),
+  };
+}

@@ -1,0 +1,30 @@
+'use strict';
+/**
+ * esbuild plugins for the Lambda bundles (serverless.yml `custom.esbuild.plugins`, and
+ * bench/cold-start.ts so the bench measures what is deployed).
+ *
+ * Bolt's entry point loads every receiver, so the `slack` bundle would carry Socket Mode (its
+ * WebSocket stack and undici) and Express's body parsing (iconv-lite's codepage tables): about
+ * 1 MB that no Lambda request ever executes, since AwsLambdaReceiver reads the API Gateway event
+ * itself. Those modules are replaced by empty ones; their top-level `require`s still succeed.
+ */
+
+/** Modules unreachable from AwsLambdaReceiver; using one on Lambda would fail loudly (undefined). */
+const UNREACHABLE_ON_LAMBDA = ['@slack/socket-mode', 'undici', 'iconv-lite'];
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const stubUnreachable = {
+  name: 'drbot-stub-unreachable',
+  setup(build) {
+    const filter = new RegExp(`^(${UNREACHABLE_ON_LAMBDA.map(escape).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'drbot-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'drbot-stub' }, (args) => ({
+      contents: `// ${args.path} is not bundled: it is unreachable on Lambda (see serverless/esbuild-plugins.cjs)\nmodule.exports = {};`,
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [stubUnreachable];
+module.exports.UNREACHABLE_ON_LAMBDA = UNREACHABLE_ON_LAMBDA;

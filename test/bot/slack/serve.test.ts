@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockKitViolations } from '../../../bot/render/blocks.js';
+import { ACTION_IDS } from '../../../bot/render/slack-status.js';
+import { slackSignature } from '../support/signed.js';
+import { blocksOf, CHANNEL, ended, type Harness, runIdOf, SECRET, startHarness, textOf } from '../support/served.js';
+import { postSigned, slashCommandBody } from '../support/signed.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Every message drbot sent to Slack stays within Block Kit's limits. */
+function expectAllWithinLimits(): void {
+  for (const call of h.slack.calls) {
+    if (!Array.isArray(call.body.blocks)) continue;
+    expect(blockKitViolations(blocksOf(call.body)), `${call.method}: ${String(call.body.text)}`).toEqual([]);
+  }
+}
+
+function parentOf(runId: string) {
+  return h.served.runtime.store.getDoc<{ channel: string; ts: string }>('slack-message', runId);
+}
+
+async function approvalButtonValue(runId: string): Promise<{ value: string; ts: string }> {
+  const parent = await parentOf(runId);
+  for (let i = 0; i < 200; i++) {
+    const post = h.slack
+      .callsOf('chat.postMessage')
+      .find((c) => c.body.thread_ts === parent?.ts && textOf(c.body.blocks).includes('Approval needed'));
+    const ref = await h.served.runtime.store.getDoc<{ ts: string }>('slack-approval', `${runId}/cutover-approval`);
+    const actions = blocksOf(post?.body ?? {}).find((b) => b.type === 'actions');
+    if (post && ref && actions?.type === 'actions' && actions.elements[0]?.type === 'button') {
+      return { value: actions.elements[0].value ?? '', ts: ref.ts };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no approval message was posted');
+}
+
+describe('drbot serve (signed Slack requests on loopback)', () => {
+  it('runs a drill end to end: parent posted and updated, steps in the thread, RTO in the summary', async () => {
+    const ack = await h.slash('drill app-tier', 'alice');
+    expect(ack.status).toBe(200);
+    expect(ack.json).toMatchObject({ response_type: 'ephemeral' });
+    const runId = runIdOf(ack);
+    const run = await h.waitForRun(runId, ended);
+    expect(run.status).toBe('succeeded');
+    expect(run.measures.rtoMs).toBeGreaterThan(0);
+
+    const parent = await parentOf(runId);
+    expect(parent?.channel).toBe(CHANNEL);
+    const parentPosts = h.slack.callsOf('chat.postMessage').filter((c) => c.body.ts === undefined && !c.body.thread_ts);
+    expect(parentPosts.filter((c) => textOf(c.body.blocks).includes(runId))).toHaveLength(1);
+    const updates = h.slack.callsOf('chat.update').filter((c) => c.body.ts === parent?.ts);
+    expect(updates.length).toBeGreaterThan(0);
+    const last = textOf(updates.at(-1)?.body.blocks);
+    expect(last).toContain('Succeeded');
+    expect(last).toMatch(/RTO \d+/);
+    expect(last).toContain('Cleanup: done');
+    expect(JSON.stringify(updates.at(-1)?.body.blocks)).not.toContain(ACTION_IDS.abort);
+
+    const thread = h.slack
+      .callsOf('chat.postMessage')
+      .filter((c) => c.body.thread_ts === parent?.ts)
+      .map((c) => textOf(c.body.blocks))
+      .join('\n');
+    expect(thread).toContain('Launch isolated TEST copies');
+    expect(thread).toContain('succeeded');
+    expect(thread).toMatch(/RTO \d+.*objective 15m/);
+    expectAllWithinLimits();
+  });
+
+  it('refuses a failover to someone the runbook does not allow, and says who may', async () => {
+    const before = (await h.served.runtime.store.listRuns({})).length;
+    const ack = await h.slash('failover db-tier', 'mallory');
+    expect(ack.status).toBe(200);
+    expect(ack.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf((ack.json as { blocks: unknown }).blocks)).toContain('members of <!subteam^S0OPS>');
+    expect((await h.served.runtime.store.listRuns({})).length).toBe(before);
+  });
+
+  it('counts distinct approvers once, refuses the initiator and non-approvers, opens the gate once', async () => {
+    const runId = runIdOf(await h.slash('failover db-tier', 'alice'));
+    await h.waitForRun(runId, (r) => r.status === 'waiting');
+    const { value, ts } = await approvalButtonValue(runId);
+
+    const gate = () => h.served.runtime.store.getGate(runId, 'cutover-approval');
+    const explain = (user: string) => textOf(h.responsesTo(user).at(-1)?.blocks);
+
+    expect((await h.click(ACTION_IDS.approve, value, 'alice')).status).toBe(200);
+    await waitUntil(() => h.responsesTo('alice').length === 1);
+    expect(explain('alice')).toMatch(/initiat/i);
+    expect((await h.click(ACTION_IDS.approve, value, 'mallory')).status).toBe(200);
+    await waitUntil(() => h.responsesTo('mallory').length === 1);
+    expect((await gate())?.approvals).toEqual([]);
+
+    await h.click(ACTION_IDS.approve, value, 'bob');
+    await h.click(ACTION_IDS.approve, value, 'bob');
+    await waitUntil(() => h.responsesTo('bob').length === 2);
+    expect((await gate())?.approvals.map((a) => a.user)).toEqual(['bob']);
+    expect((await h.run(runId)).status).toBe('waiting');
+
+    await h.click(ACTION_IDS.approve, value, 'carol');
+    const after = await h.waitForRun(runId, (r) => r.steps['cutover-approval']?.status === 'succeeded');
+    expect(after.steps['cutover-approval']?.status).toBe('succeeded');
+    expect((await gate())?.decision?.outcome).toBe('approved');
+    const granted = (await h.served.runtime.store.listAudit(runId)).filter((e) => e.kind === 'approval.granted');
+    expect(granted).toHaveLength(1);
+
+    await waitUntil(() =>
+      h.slack.callsOf('chat.update').some((c) => c.body.ts === ts && textOf(c.body.blocks).includes('Approved')),
+    );
+    const decided = h.slack.callsOf('chat.update').filter((c) => c.body.ts === ts).at(-1);
+    expect(JSON.stringify(decided?.body.blocks)).not.toContain(ACTION_IDS.approve);
+    expect(textOf(decided?.body.blocks)).toContain('<@bob> and <@carol>');
+    await h.waitForRun(runId, ended, 30_000);
+    expectAllWithinLimits();
+  });
+
+  it('fails the gate on a reject by an approver and ends the failover', async () => {
+    const runId = runIdOf(await h.slash('failover app-tier', 'alice'));
+    await h.waitForRun(runId, (r) => r.status === 'waiting');
+    const { value } = await approvalButtonValue(runId);
+    await h.click(ACTION_IDS.reject, value, 'dave');
+    const run = await h.waitForRun(runId, ended);
+    expect(run.status).toBe('failed');
+    expect((await h.served.runtime.store.getGate(runId, 'cutover-approval'))?.decision).toMatchObject({
+      outcome: 'rejected',
+      by: 'dave',
+    });
+    await waitUntil(() => h.responsesTo('dave').length === 1);
+    expect(textOf(h.responsesTo('dave')[0]?.blocks)).toMatch(/reject/i);
+  });
+
+  it('answers 401 to a forged signature or a stale timestamp, and starts nothing', async () => {
+    const before = (await h.served.runtime.store.listRuns({})).length;
+    const posts = h.slack.callsOf('chat.postMessage').length;
+    const body = slashCommandBody({ text: 'drill app-tier', user: 'alice', responseUrl: h.slack.responseUrl('x') });
+    const forged = await postSigned(h.url, body, { secret: SECRET, signature: slackSignature('wrong-secret', Math.floor(Date.now() / 1000), body) });
+    expect(forged.status).toBe(401);
+    const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+    const old = await postSigned(h.url, body, { secret: SECRET, timestamp: stale });
+    expect(old.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await h.served.runtime.store.listRuns({})).length).toBe(before);
+    expect(h.slack.callsOf('chat.postMessage').length).toBe(posts);
+  });
+
+  it('answers a malformed command with an ephemeral usage and starts nothing', async () => {
+    const before = (await h.served.runtime.store.listRuns({})).length;
+    for (const text of ['drill', 'launch app-tier', 'plan app-tier sideways']) {
+      const ack = await h.slash(text, 'alice');
+      expect(ack.status).toBe(200);
+      expect(ack.json).toMatchObject({ response_type: 'ephemeral' });
+      const shown = textOf((ack.json as { blocks: unknown }).blocks);
+      expect(shown).toContain('Usage');
+      expect(shown).toContain('Nothing was started');
+    }
+    expect((await h.served.runtime.store.listRuns({})).length).toBe(before);
+  });
+});
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Packages the service once with `osls package` (offline, no AWS credentials) and checks the
+ * generated CloudFormation: the resources drbot depends on exist with the settings that matter,
+ * there is one schedule per runbook schedule entry, and IAM stays least-privilege.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IamStatement, iamStatements, MUTATING_EC2_ACTIONS, resourcesOfType, type Template } from './template.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const { loadRunbooks } = require('../../serverless/runbooks.cjs') as {
+  loadRunbooks: (dir: string) => { name: string; spec: { schedule?: { cron: string; timezone: string }[] } }[];
+};
+const { toSchedulerExpression } = require('../../serverless/cron.cjs') as { toSchedulerExpression: (c: string) => string };
+
+/** The environment of a CI machine with no AWS account: credentials and profiles removed. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  for (const key of Object.keys(env)) if (key.startsWith('AWS_') || key.startsWith('DRBOT_')) delete env[key];
+  env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
+  env.AWS_CONFIG_FILE = '/nonexistent';
+  return env;
+}
+
+describe('osls package (CloudFormation)', () => {
+  let out: string;
+  let template: Template;
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'drbot-package-'));
+    await promisify(execFile)(join(root, 'node_modules/.bin/osls'), ['package', '--stage', 'ci', '--package', out], {
+      cwd: root,
+      env: offlineEnv(),
+      timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  }, 300_000);
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it('defines the four functions on nodejs22.x arm64, each with its own role', () => {
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    const byName = Object.fromEntries(functions.map(([, r]) => [r.Properties.FunctionName, r.Properties]));
+    expect(Object.keys(byName).sort()).toEqual(['drbot-ci-protect', 'drbot-ci-scheduler', 'drbot-ci-slack', 'drbot-ci-worker']);
+    const roles = new Set<string>();
+    for (const props of Object.values(byName)) {
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      roles.add(JSON.stringify(props.Role));
+      expect(props.Environment.Variables).toMatchObject({ DRBOT_REGION: 'us-west-2' });
+      expect(props.Environment.Variables.DRBOT_TABLE).toEqual({ Ref: 'RunTable' });
+      expect(props.Environment.Variables.DRBOT_QUEUE_URL).toEqual({ Ref: 'WorkQueue' });
+    }
+    expect(roles.size).toBe(4);
+    expect(byName['drbot-ci-slack'].Timeout).toBeLessThanOrEqual(10);
+  });
+
+  it('passes Slack secrets as SSM parameter names, never as values', () => {
+    const text = JSON.stringify(template);
+    expect(text).toContain('/drbot/ci/slack-signing-secret');
+    expect(text).not.toMatch(/xox[abp]-/);
+    for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const vars = Object.keys(fn.Properties.Environment.Variables);
+      expect(vars).not.toContain('SLACK_SIGNING_SECRET');
+      expect(vars).not.toContain('SLACK_BOT_TOKEN');
+    }
+  });
+
+  it('routes POST /slack/events to the slack function', () => {
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(routes).toContain('POST /slack/events');
+  });
+
+  it('declares the run table the store expects, with PITR, deletion protection and on-demand billing', async () => {
+    const [[, table] = []] = resourcesOfType(template, 'AWS::DynamoDB::Table');
+    const { cloudFormationTableProperties } = await import('../../engine/adapters/aws/table-definition.js');
+    expect(table?.Properties).toMatchObject(cloudFormationTableProperties() as Record<string, unknown>);
+    expect(table?.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table?.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table?.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('feeds the worker from a queue with a dead-letter queue and an alarm on its depth', () => {
+    const queue = template.Resources.WorkQueue;
+    expect(queue?.Type).toBe('AWS::SQS::Queue');
+    expect(queue?.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(template.Resources.DeadLetterQueue?.Type).toBe('AWS::SQS::Queue');
+    const [mapping] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping?.[1].Properties).toMatchObject({
+      BatchSize: 1,
+      EventSourceArn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+      FunctionName: { 'Fn::GetAtt': ['WorkerLambdaFunction', 'Arn'] },
+    });
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+      }),
+    );
+  });
+
+  it('creates one Scheduler schedule per runbook schedule entry, with its timezone', () => {
+    const expected = loadRunbooks(root).flatMap((rb) =>
+      (rb.spec.schedule ?? []).map((e) => ({ expr: toSchedulerExpression(e.cron), tz: e.timezone, runbook: rb.name })),
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
+    const drills = schedules.filter((s) => JSON.stringify(s.Target.Arn).includes('SchedulerLambdaFunction'));
+    expect(drills).toHaveLength(expected.length);
+    for (const entry of expected) {
+      const match = drills.find(
+        (s) => s.ScheduleExpression === entry.expr && JSON.parse(s.Target.Input).runbook === entry.runbook,
+      );
+      expect(match?.ScheduleExpressionTimezone).toBe(entry.tz);
+      expect(match?.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['SchedulerInvokeRole', 'Arn'] });
+    }
+    const hourly = schedules.filter((s) => JSON.stringify(s.Target.Arn).includes('ProtectLambdaFunction'));
+    expect(hourly.map((s) => s.ScheduleExpression)).toEqual(['rate(1 hour)']);
+  });
+
+  it('grants no Action "*" or "<service>:*" in any IAM statement', () => {
+    const statements = iamStatements(template);
+    expect(statements.length).toBeGreaterThan(10);
+    for (const { statement, where } of statements) {
+      for (const action of [statement.Action ?? []].flat()) {
+        expect(action, where).not.toBe('*');
+        expect(action, where).not.toMatch(/:\*$/);
+      }
+      expect(statement.NotAction, where).toBeUndefined();
+    }
+  });
+
+  it('never allows a mutating EC2 action on Resource "*" unless a tag condition constrains it', () => {
+    const offenders = iamStatements(template).filter(({ statement }) => {
+      const actions = [statement.Action ?? []].flat();
+      const resources = [statement.Resource ?? []].flat();
+      const mutating = actions.some((a) => MUTATING_EC2_ACTIONS.includes(a as string));
+      return mutating && resources.includes('*') && !hasTagCondition(statement);
+    });
+    expect(offenders.map((o) => o.where)).toEqual([]);
+  });
+
+  it('launches only instances tagged with a run id and terminates only run-owned instances', () => {
+    const worker = iamStatements(template).filter((s) => s.where.startsWith('WorkerRole'));
+    const launch = worker.find((s) => s.statement.Sid === 'LaunchTaggedInstances')?.statement;
+    expect(launch?.Condition).toEqual({ Null: { 'aws:RequestTag/drbot:run-id': 'false' } });
+    const terminating = worker.filter(({ statement }) => [statement.Action].flat().includes('ec2:TerminateInstances'));
+    expect(terminating.length).toBeGreaterThan(0);
+    for (const { statement } of terminating) {
+      expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/drbot:run-id': 'false' } });
+    }
+  });
+
+  it("scopes ssm:SendCommand to drbot's documents and instances", () => {
+    for (const { statement, where } of iamStatements(template)) {
+      if (![statement.Action].flat().includes('ssm:SendCommand')) continue;
+      const resources = [statement.Resource].flat().map((r) => JSON.stringify(r));
+      expect(resources, where).not.toContain('"*"');
+      expect(resources.some((r) => r.includes(':document/Drbot*')), where).toBe(true);
+      for (const r of resources) expect(r, where).toMatch(/document\/Drbot\*|:instance\/\*/);
+    }
+  });
+
+  it('lets only the worker and protect functions touch EC2', () => {
+    for (const { statement, where } of iamStatements(template)) {
+      if (!where.startsWith('SlackRole') && !where.startsWith('SchedulerRole')) continue;
+      for (const action of [statement.Action].flat()) expect(action, where).not.toMatch(/^(ec2:|ssm:SendCommand|iam:)/);
+    }
+  });
+});
+
+function hasTagCondition(statement: IamStatement): boolean {
+  return JSON.stringify(statement.Condition ?? {}).match(/aws:(Request|Resource)Tag\/|ec2:CreateAction|aws:TagKeys/) !== null;
+}

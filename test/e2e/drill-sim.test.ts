@@ -1,0 +1,117 @@
+/**
+ * End to end on the simulated cloud: the real CLI (spawned) and the same local run in-process,
+ * with the embedded engine, the real runbooks, the sim world and the real agent script.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runLocally } from '../../bot/runtime/run-local.js';
+import type { AuditEvent, Run } from '../../engine/run.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+
+async function drbot(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/drbot.mjs', ...args], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+interface Record_ {
+  status: Run['status'];
+  steps: Run['steps'];
+  measures: Run['measures'];
+  audit: AuditEvent[];
+  counters: { launches: number; terminations: number; duplicateLaunchTokens: number };
+}
+
+describe('drbot run on the simulated cloud', () => {
+  it('runs a whole drill from the CLI: RTO and RPO measured, every launched instance terminated', async () => {
+    const { code, stdout, stderr } = await drbot([
+      'run',
+      'drill',
+      'app-tier',
+      '--provider',
+      'sim',
+      '--json',
+      '--in-memory',
+      '--fast',
+    ]);
+    expect(stderr).toContain('run.succeeded');
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout) as Record_;
+    expect(record.status).toBe('succeeded');
+    expect(record.measures.rtoMs).toBeGreaterThan(0);
+    expect(record.measures.rpoClaimedMs).toBe(20 * 60_000);
+    expect(record.counters.launches).toBe(3);
+    expect(record.counters.terminations).toBe(record.counters.launches);
+    expect(record.counters.duplicateLaunchTokens).toBe(0);
+    expect(record.steps['cleanup:terminate']?.status).toBe('succeeded');
+  });
+
+  it('survives 20% throttling and a capacity error: the audit shows the retries and the fallback', async () => {
+    const {
+      run: result,
+      audit,
+      counters,
+    } = await runLocally({
+      mode: 'drill',
+      runbook: 'app-tier',
+      runbooksDir: `${ROOT}runbooks`,
+      inMemory: true,
+      fast: true,
+      seed: 4,
+      faults: { throttleRate: 0.2, capacityErrors: { 't3.medium': 1 } },
+    });
+    expect(result.status).toBe('succeeded');
+    expect(result.measures.rtoMs).toBeGreaterThan(0);
+    expect(counters!.throttled).toBeGreaterThan(0);
+    const notes = audit.filter((e) => e.kind === 'step.note').map((e) => e.message);
+    expect(notes.some((n) => n.includes('throttled'))).toBe(true);
+    expect(notes.some((n) => n.includes('as t3.large') && n.includes('t3.medium'))).toBe(true);
+    expect(counters!.launches).toBe(3);
+    expect(counters!.terminations).toBe(3);
+  });
+
+  it('fails over with two distinct approvers answering the cutover gate', async () => {
+    const lines: string[] = [];
+    const { run: result, audit } = await runLocally({
+      mode: 'failover',
+      runbook: 'app-tier',
+      runbooksDir: `${ROOT}runbooks`,
+      inMemory: true,
+      fast: true,
+      approveAs: ['bob', 'carol'],
+      as: 'alice',
+      onLine: (l) => void lines.push(l),
+    });
+    expect(result.status).toBe('succeeded');
+    const granted = audit.find((e) => e.kind === 'approval.granted');
+    expect(granted?.message).toContain('@bob and @carol');
+    expect(result.steps.dns?.status).toBe('succeeded');
+    expect(lines.some((l) => l.startsWith('@carol'))).toBe(true);
+  });
+
+  it('refuses --approve-as with --provider aws, explaining why', async () => {
+    const { code, stderr } = await drbot([
+      'run',
+      'failover',
+      'app-tier',
+      '--provider',
+      'aws',
+      '--approve-as',
+      'bob,carol',
+    ]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('--approve-as is refused with --provider aws');
+    expect(stderr).toContain('two approvers');
+  });
+});

@@ -1,0 +1,140 @@
+import {
+  DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+  type Instance as Ec2Instance,
+} from '@aws-sdk/client-ec2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RetryAfterError } from '../../../../engine/errors.js';
+import { awsError, instanceIds, mockedProvider } from './aws-test-helpers.js';
+
+function rawInstance(id: string, extra: Partial<Ec2Instance> = {}): Ec2Instance {
+  return { InstanceId: id, InstanceType: 'm5.large', State: { Name: 'running', Code: 16 }, ...extra };
+}
+
+describe('AwsCloudProvider inventory', () => {
+  let ctx = mockedProvider();
+  afterEach(() => {
+    ctx.ec2.restore();
+    ctx = mockedProvider();
+  });
+
+  it('listProtected maps instances, volumes, network, security groups, profile and tags', async () => {
+    ctx.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            rawInstance('i-web1', {
+              Placement: { AvailabilityZone: 'us-east-1a' },
+              SubnetId: 'subnet-1',
+              PrivateIpAddress: '10.0.1.10',
+              SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'web' }],
+              IamInstanceProfile: { Arn: 'arn:aws:iam::123456789012:instance-profile/app/web-profile' },
+              BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-1' } }],
+              Tags: [
+                { Key: 'dr-tier', Value: 'app' },
+                { Key: 'Name', Value: 'web1' },
+              ],
+            }),
+          ],
+        },
+      ],
+    });
+    ctx.ec2.on(DescribeVolumesCommand).resolves({
+      Volumes: [{ VolumeId: 'vol-1', Size: 40, VolumeType: 'gp3', Attachments: [{ Device: '/dev/xvda' }] }],
+    });
+
+    const [web] = await ctx.provider.listProtected({ tags: { 'dr-tier': 'app' } }, 'us-east-1');
+
+    expect(web).toEqual({
+      id: 'i-web1',
+      region: 'us-east-1',
+      zone: 'us-east-1a',
+      type: 'm5.large',
+      state: 'running',
+      subnetId: 'subnet-1',
+      privateIp: '10.0.1.10',
+      securityGroups: ['sg-1'],
+      instanceProfile: 'web-profile',
+      volumes: [{ id: 'vol-1', device: '/dev/xvda', sizeGiB: 40, type: 'gp3' }],
+      tags: { 'dr-tier': 'app', Name: 'web1' },
+    });
+    const input = ctx.ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input;
+    expect(input?.Filters).toContainEqual({ Name: 'tag:dr-tier', Values: ['app'] });
+    expect(input?.Filters?.find((f) => f.Name === 'instance-state-name')?.Values).not.toContain('terminated');
+    expect(ctx.regionsAsked).toEqual(['us-east-1']);
+  });
+
+  it('listProtected follows NextToken across two pages', async () => {
+    ctx.ec2
+      .on(DescribeInstancesCommand)
+      .resolvesOnce({ Reservations: [{ Instances: [rawInstance('i-1')] }], NextToken: 'page-2' })
+      .resolvesOnce({ Reservations: [{ Instances: [rawInstance('i-2')] }] });
+    ctx.ec2.on(DescribeVolumesCommand).resolves({ Volumes: [] });
+
+    const found = await ctx.provider.listProtected({ tags: { 'dr-tier': 'app' } }, 'us-east-1');
+
+    expect(found.map((i) => i.id)).toEqual(['i-1', 'i-2']);
+    const calls = ctx.ec2.commandCalls(DescribeInstancesCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.args[0].input.NextToken).toBe('page-2');
+  });
+
+  it('describe of 2500 ids makes 3 DescribeInstances calls and 25 status calls, not one per instance', async () => {
+    const ids = instanceIds(2500);
+    ctx.ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({
+      Reservations: [{ Instances: input.InstanceIds.map((id) => rawInstance(id)) }],
+    }));
+    ctx.ec2.on(DescribeInstanceStatusCommand).callsFake((input: { InstanceIds: string[] }) => ({
+      InstanceStatuses: input.InstanceIds.map((id, n) => ({
+        InstanceId: id,
+        SystemStatus: { Status: 'ok' },
+        InstanceStatus: { Status: n === 0 ? 'initializing' : 'ok' },
+      })),
+    }));
+
+    const described = await ctx.provider.describe(ids, 'us-west-2');
+
+    const describeCalls = ctx.ec2.commandCalls(DescribeInstancesCommand);
+    expect(describeCalls.map((c) => c.args[0].input.InstanceIds?.length)).toEqual([1000, 1000, 500]);
+    const statusCalls = ctx.ec2.commandCalls(DescribeInstanceStatusCommand);
+    expect(statusCalls).toHaveLength(25);
+    expect(statusCalls.every((c) => c.args[0].input.IncludeAllInstances === true)).toBe(true);
+    expect(described).toHaveLength(2500);
+    expect(described.filter((i) => i.healthy)).toHaveLength(2500 - 25);
+  });
+
+  it('describe drops ids EC2 does not know yet instead of failing the poll round', async () => {
+    ctx.ec2
+      .on(DescribeInstancesCommand)
+      .rejectsOnce(awsError('InvalidInstanceID.NotFound', "The instance ID 'i-0new' does not exist"))
+      .resolves({ Reservations: [{ Instances: [rawInstance('i-0old')] }] });
+    ctx.ec2.on(DescribeInstanceStatusCommand).resolves({ InstanceStatuses: [] });
+
+    const described = await ctx.provider.describe(['i-0old', 'i-0new'], 'us-west-2');
+
+    expect(described.map((i) => i.id)).toEqual(['i-0old']);
+    expect(described[0]?.healthy).toBe(false);
+    expect(ctx.ec2.commandCalls(DescribeInstancesCommand)[1]?.args[0].input.InstanceIds).toEqual(['i-0old']);
+  });
+
+  it('maps throttling during describe to RetryAfterError', async () => {
+    ctx.ec2.on(DescribeInstancesCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.'));
+
+    await expect(ctx.provider.describe(['i-1'], 'us-west-2')).rejects.toBeInstanceOf(RetryAfterError);
+  });
+
+  it('findRunOwned filters on the drbot:run-id tag', async () => {
+    ctx.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        { Instances: [rawInstance('i-d1', { Tags: [{ Key: 'drbot:run-id', Value: 'run-7' }] })] },
+      ],
+    });
+
+    const owned = await ctx.provider.findRunOwned('run-7', 'us-west-2');
+
+    expect(owned.map((i) => i.id)).toEqual(['i-d1']);
+    const filters = ctx.ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input.Filters;
+    expect(filters).toContainEqual({ Name: 'tag:drbot:run-id', Values: ['run-7'] });
+  });
+});
