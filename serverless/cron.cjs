@@ -24,7 +24,12 @@ function convertWeekdays(field, cron) {
     .map((part) => {
       const [range, step] = part.split('/');
       const converted =
-        range === '*' ? '*' : range.split('-').map((token) => awsWeekday(token, cron)).join('-');
+        range === '*'
+          ? '*'
+          : range
+              .split('-')
+              .map((token) => awsWeekday(token, cron))
+              .join('-');
       return step === undefined ? converted : `${converted}/${step}`;
     })
     .join(',');

@@ -12,12 +12,12 @@
 /** Modules unreachable from AwsLambdaReceiver; using one on Lambda would fail loudly (undefined). */
 const UNREACHABLE_ON_LAMBDA = ['@slack/socket-mode', 'undici', 'iconv-lite'];
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const stubUnreachable = {
   name: 'drbot-stub-unreachable',
   setup(build) {
-    const filter = new RegExp(`^(${UNREACHABLE_ON_LAMBDA.map(escape).join('|')})$`);
+    const filter = new RegExp(`^(${UNREACHABLE_ON_LAMBDA.map(escapeRegExp).join('|')})$`);
     build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'drbot-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'drbot-stub' }, (args) => ({
       contents: `// ${args.path} is not bundled: it is unreachable on Lambda (see serverless/esbuild-plugins.cjs)\nmodule.exports = {};`,

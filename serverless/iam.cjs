@@ -37,7 +37,9 @@ function logStatements(functionName) {
       Sid: 'WriteOwnLogs',
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: sub(`arn:${PARTITION}:logs:\${AWS::Region}:${ACCOUNT}:log-group:/aws/lambda/${functionName}:*`),
+      Resource: sub(
+        `arn:${PARTITION}:logs:\${AWS::Region}:${ACCOUNT}:log-group:/aws/lambda/${functionName}:*`,
+      ),
     },
   ];
 }
@@ -61,12 +63,22 @@ function tableStatements() {
   ];
 }
 
-const queueSend = { Sid: 'KickWorker', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] } };
+const queueSend = {
+  Sid: 'KickWorker',
+  Effect: 'Allow',
+  Action: ['sqs:SendMessage'],
+  Resource: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+};
 
 const queueConsume = {
   Sid: 'ConsumeWorkQueue',
   Effect: 'Allow',
-  Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+  Action: [
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ChangeMessageVisibility',
+  ],
   Resource: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
 };
 
@@ -112,7 +124,13 @@ function recoveryPointStatements(regions) {
     {
       Sid: 'CaptureRecoveryPoints',
       Effect: 'Allow',
-      Action: ['ec2:CreateSnapshot', 'ec2:CreateSnapshots', 'ec2:CopySnapshot', 'ec2:CreateImage', 'ec2:CopyImage'],
+      Action: [
+        'ec2:CreateSnapshot',
+        'ec2:CreateSnapshots',
+        'ec2:CopySnapshot',
+        'ec2:CreateImage',
+        'ec2:CopyImage',
+      ],
       Resource: ec2Arns(regions, ['instance', 'volume', 'snapshot', 'image']),
     },
     {
@@ -137,7 +155,14 @@ function tagStatements(regions) {
       Resource: taggable,
       Condition: {
         StringEquals: {
-          'ec2:CreateAction': ['RunInstances', 'CreateSnapshot', 'CreateSnapshots', 'CopySnapshot', 'CreateImage', 'CopyImage'],
+          'ec2:CreateAction': [
+            'RunInstances',
+            'CreateSnapshot',
+            'CreateSnapshots',
+            'CopySnapshot',
+            'CreateImage',
+            'CopyImage',
+          ],
         },
       },
     },
@@ -172,7 +197,14 @@ function launchStatements(regions) {
       Sid: 'LaunchFromInputs',
       Effect: 'Allow',
       Action: ['ec2:RunInstances'],
-      Resource: ec2Arns(regions, ['image', 'snapshot', 'subnet', 'security-group', 'network-interface', 'key-pair']),
+      Resource: ec2Arns(regions, [
+        'image',
+        'snapshot',
+        'subnet',
+        'security-group',
+        'network-interface',
+        'key-pair',
+      ]),
     },
     {
       Sid: 'PassInstanceRolesToEc2',
@@ -219,7 +251,9 @@ function lifecycleStatements(runbooks, regions) {
         Sid: `StopStartListed${pascal(name)}`,
         Effect: 'Allow',
         Action: ['ec2:StopInstances', 'ec2:StartInstances'],
-        Resource: protect.instanceIds.map((id) => sub(`arn:${PARTITION}:ec2:${source}:${ACCOUNT}:instance/${id}`)),
+        Resource: protect.instanceIds.map((id) =>
+          sub(`arn:${PARTITION}:ec2:${source}:${ACCOUNT}:instance/${id}`),
+        ),
       });
     }
   }
@@ -267,16 +301,23 @@ function runCommandStatements(regions) {
 
 /** DNS switch: only the hosted zones the runbooks name (`spec.dns.zone`, a zone id). */
 function dnsStatements(runbooks) {
-  const zones = [...new Set(runbooks.map((r) => r.spec.dns && r.spec.dns.zone).filter(Boolean))];
+  const zones = [...new Set(runbooks.map((r) => r.spec.dns?.zone).filter(Boolean))];
   if (zones.length === 0) return [];
   return [
     {
       Sid: 'SwitchRunbookRecords',
       Effect: 'Allow',
       Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'],
-      Resource: zones.map((zone) => sub(`arn:${PARTITION}:route53:::hostedzone/${String(zone).replace(/^\/?hostedzone\//, '')}`)),
+      Resource: zones.map((zone) =>
+        sub(`arn:${PARTITION}:route53:::hostedzone/${String(zone).replace(/^\/?hostedzone\//, '')}`),
+      ),
     },
-    { Sid: 'ReadDnsChanges', Effect: 'Allow', Action: ['route53:GetChange'], Resource: sub(`arn:${PARTITION}:route53:::change/*`) },
+    {
+      Sid: 'ReadDnsChanges',
+      Effect: 'Allow',
+      Action: ['route53:GetChange'],
+      Resource: sub(`arn:${PARTITION}:route53:::change/*`),
+    },
   ];
 }
 
@@ -290,9 +331,16 @@ function lambdaRole(functionName, statements) {
     Properties: {
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] },
+        ],
       },
-      Policies: [{ PolicyName: `${functionName}-policy`, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+      Policies: [
+        {
+          PolicyName: `${functionName}-policy`,
+          PolicyDocument: { Version: '2012-10-17', Statement: statements },
+        },
+      ],
     },
   };
 }

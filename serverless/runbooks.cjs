@@ -33,12 +33,12 @@ function loadRunbooks(serviceDir = path.resolve(__dirname, '..')) {
   for (const name of files) {
     const file = path.join(dir, name);
     const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
-    if (!doc || doc.kind !== 'Runbook') continue;
-    const runbookName = doc.metadata && doc.metadata.name;
+    if (doc?.kind !== 'Runbook') continue;
+    const runbookName = doc.metadata?.name;
     if (typeof runbookName !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(runbookName)) {
       fail(file, 'metadata.name must be lower-case letters, digits and dashes.');
     }
-    if (!doc.spec || !doc.spec.source || !doc.spec.target) fail(file, 'spec.source and spec.target are required.');
+    if (!doc.spec?.source || !doc.spec.target) fail(file, 'spec.source and spec.target are required.');
     runbooks.push({ file, name: runbookName, spec: doc.spec });
   }
   return runbooks.sort((a, b) => a.name.localeCompare(b.name));

@@ -30,7 +30,9 @@ function loadDefinition() {
 function tableProperties() {
   const definition = loadDefinition();
   if (typeof definition.cloudFormationTableProperties !== 'function') {
-    throw new Error(`${DEFINITION} no longer exports cloudFormationTableProperties(); update serverless/table.cjs.`);
+    throw new Error(
+      `${DEFINITION} no longer exports cloudFormationTableProperties(); update serverless/table.cjs.`,
+    );
   }
   return definition.cloudFormationTableProperties();
 }

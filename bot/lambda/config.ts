@@ -19,11 +19,13 @@ export interface LambdaConfig {
 }
 
 const HOW = {
-  DRBOT_TABLE: 'the run-store table name (serverless.yml sets it to the stack\'s RunTable)',
-  DRBOT_QUEUE_URL: 'the worker queue URL (serverless.yml sets it to the stack\'s WorkQueue)',
-  DRBOT_REGION: 'the region holding the table and queue, e.g. us-west-2 (never a runbook\'s source region)',
-  DRBOT_SLACK_SIGNING_SECRET_PARAM: 'the SSM parameter name of the Slack signing secret, e.g. /drbot/prod/slack-signing-secret',
-  DRBOT_SLACK_BOT_TOKEN_PARAM: 'the SSM parameter name of the Slack bot token, e.g. /drbot/prod/slack-bot-token',
+  DRBOT_TABLE: "the run-store table name (serverless.yml sets it to the stack's RunTable)",
+  DRBOT_QUEUE_URL: "the worker queue URL (serverless.yml sets it to the stack's WorkQueue)",
+  DRBOT_REGION: "the region holding the table and queue, e.g. us-west-2 (never a runbook's source region)",
+  DRBOT_SLACK_SIGNING_SECRET_PARAM:
+    'the SSM parameter name of the Slack signing secret, e.g. /drbot/prod/slack-signing-secret',
+  DRBOT_SLACK_BOT_TOKEN_PARAM:
+    'the SSM parameter name of the Slack bot token, e.g. /drbot/prod/slack-bot-token',
 } as const;
 
 export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {

@@ -48,7 +48,13 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
   const { spec } = runbook;
   const name = runbook.metadata.name;
   const instances = await deps.cloud.listProtected(spec.protect, spec.source.region);
-  const result: RunbookProtection = { runbook: name, instances: instances.length, available: 0, pending: 0, pruned: 0 };
+  const result: RunbookProtection = {
+    runbook: name,
+    instances: instances.length,
+    available: 0,
+    pending: 0,
+    pruned: 0,
+  };
   if (instances.length === 0) return result;
   const request = {
     instances,
@@ -65,7 +71,10 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
     result.pending = out.points.length - result.available;
     result.pruned += out.pruned.length;
     if (out.points.some((p) => p.state === 'error')) {
-      result.error = `capture failed for ${out.points.filter((p) => p.state === 'error').map((p) => p.sourceInstanceId).join(', ')}`;
+      result.error = `capture failed for ${out.points
+        .filter((p) => p.state === 'error')
+        .map((p) => p.sourceInstanceId)
+        .join(', ')}`;
       return result;
     }
     if (result.pending === 0 || deps.remainingMs() < pollMs + SAFETY_MS) return result;
@@ -98,9 +107,9 @@ let runbooksOnce: Promise<Map<string, Runbook>> | undefined;
 const cloud = createAwsProvider();
 
 export async function handler(_event: unknown, context: { getRemainingTimeInMillis?: () => number }) {
-  runbooksOnce ??= loadRunbookDir(`${process.env.LAMBDA_TASK_ROOT ?? '.'}/${process.env.DRBOT_RUNBOOK_DIR ?? 'runbooks'}`).then(
-    (loaded) => loaded.runbooks,
-  );
+  runbooksOnce ??= loadRunbookDir(
+    `${process.env.LAMBDA_TASK_ROOT ?? '.'}/${process.env.DRBOT_RUNBOOK_DIR ?? 'runbooks'}`,
+  ).then((loaded) => loaded.runbooks);
   const results = await protectAll({
     cloud,
     runbooks: await runbooksOnce,
@@ -111,6 +120,7 @@ export async function handler(_event: unknown, context: { getRemainingTimeInMill
   for (const result of results) console.log(JSON.stringify({ drbot: 'protect', ...result }));
   const failed = results.filter((r) => r.error);
   // Failing the invocation makes the Lambda Errors metric (and any alarm on it) see the problem.
-  if (failed.length > 0) throw new Error(`Recovery points failed for ${failed.map((r) => `${r.runbook}: ${r.error}`).join('; ')}`);
+  if (failed.length > 0)
+    throw new Error(`Recovery points failed for ${failed.map((r) => `${r.runbook}: ${r.error}`).join('; ')}`);
   return results;
 }

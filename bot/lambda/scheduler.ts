@@ -33,7 +33,8 @@ export function parseScheduleEvent(event: unknown): DueSchedule {
     throw new DrbotError('The scheduler function received an event it does not understand.', {
       code: 'BAD_SCHEDULE_EVENT',
       explanation: `Expected the payload serverless/schedules.cjs generates ({"source":"drbot.schedule","runbook",…}); got ${JSON.stringify(event).slice(0, 200)}.`,
-      action: 'Invoke it only from the generated EventBridge schedules; redeploy if the payload format changed.',
+      action:
+        'Invoke it only from the generated EventBridge schedules; redeploy if the payload format changed.',
     });
   }
   return {
@@ -46,7 +47,10 @@ export function parseScheduleEvent(event: unknown): DueSchedule {
 }
 
 export function createSchedulerHandler(getRuntime: () => Promise<AwsRuntime>) {
-  return async (event: unknown, _context: unknown): Promise<{ kind: ScheduledOutcome['kind']; runId?: string }> => {
+  return async (
+    event: unknown,
+    _context: unknown,
+  ): Promise<{ kind: ScheduledOutcome['kind']; runId?: string }> => {
     const due = parseScheduleEvent(event);
     const runtime = await getRuntime();
     const outcome = await runScheduledDrill(

@@ -7,7 +7,7 @@
 import { createActionRegistry } from '../../engine/adapters/actions/index.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/aws/sqs-driver.js';
-import { DrbotError, NotFoundError } from '../../engine/errors.js';
+import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
 import { isTerminal } from '../../engine/run.js';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
 
@@ -43,21 +43,32 @@ export async function processMessage(runtime: AwsRuntime, message: RunMessage): 
   } catch (err) {
     // A run that no longer exists will not appear by retrying: drop instead of filling the DLQ.
     if (err instanceof NotFoundError) return { kind: 'dropped', reason: `run ${runId} not found` };
+    // Another worker took the run over mid-advance: it carries on, exactly as if the lease was taken.
+    if (err instanceof ConflictError && err.code === 'LEASE_LOST') return leaseTaken(runtime, message);
     throw err;
   }
-  if (!result.advanced) {
-    // Another worker is advancing the run. A timer is redundant (the holder schedules the next
-    // one); a kick may carry news the holder loaded too early (an approval), so look again soon.
-    const retry = (message.retry ?? 0) + 1;
-    const retried = message.kind === 'kick' && retry <= KICK_RETRIES;
-    if (retried) await runtime.driver.kick(runId, KICK_RETRY_SECONDS, retry);
-    return { kind: 'lease-taken', runId, retried };
-  }
+  if (!result.advanced) return leaseTaken(runtime, message);
   if (isTerminal(result.status) || result.wakeAt === undefined) {
     return { kind: 'advanced', runId, status: result.status };
   }
   const delaySeconds = await runtime.driver.schedule(runId, result.wakeAt, runtime.services.clock.now());
-  return { kind: 'advanced', runId, status: result.status, ...(delaySeconds === undefined ? {} : { delaySeconds }) };
+  return {
+    kind: 'advanced',
+    runId,
+    status: result.status,
+    ...(delaySeconds === undefined ? {} : { delaySeconds }),
+  };
+}
+
+/**
+ * Another worker is advancing the run. A timer is redundant (the holder schedules the next one);
+ * a kick may carry news the holder loaded too early (an approval), so it is looked at again soon.
+ */
+async function leaseTaken(runtime: AwsRuntime, message: RunMessage): Promise<WorkerOutcome> {
+  const retry = (message.retry ?? 0) + 1;
+  const retried = message.kind === 'kick' && retry <= KICK_RETRIES;
+  if (retried) await runtime.driver.kick(message.runId, KICK_RETRY_SECONDS, retry);
+  return { kind: 'lease-taken', runId: message.runId, retried };
 }
 
 export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {

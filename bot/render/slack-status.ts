@@ -11,7 +11,12 @@ import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine }
 import { type RunView, stepLabel } from './view.js';
 
 /** `action_id`s of every button drbot posts; the listeners match on them. */
-export const ACTION_IDS = { approve: 'drbot_approve', reject: 'drbot_reject', abort: 'drbot_abort' } as const;
+export const ACTION_IDS = {
+  approve: 'drbot_approve',
+  reject: 'drbot_reject',
+  abort: 'drbot_abort',
+  confirm: 'drbot_confirm',
+} as const;
 
 export interface ActionValue {
   runId: string;
@@ -71,7 +76,7 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     const key = Object.entries(run.steps).find(([, s]) => s === step)?.[0] ?? step.id;
     blocks.push(
       section(
-        `❌ *${escapeMrkdwn(stepLabel(key, runbook, run))} failed*${err ? `: ${escapeMrkdwn(err.message)}\n*Why:* ${escapeMrkdwn(err.explanation)}\n*What to do:* ${escapeMrkdwn(err.action)}` : ''}`,
+        `❌ *${escapeMrkdwn(stepLabel(key, runbook, run))} failed*${err ? `: ${short(err.message)}\n*Why:* ${short(err.explanation)}\n*What to do:* ${short(err.action)}` : ''}`,
       ),
     );
   }
@@ -111,6 +116,11 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     LIMITS.messageText,
   );
   return { text, blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`) };
+}
+
+/** Failure texts in the status message stay short; the thread has them whole. */
+function short(text: string): string {
+  return escapeMrkdwn(truncate(text, 600));
 }
 
 /** Lines of the final summary: outcome, RTO and RPO against objectives, duration, cleanup. */

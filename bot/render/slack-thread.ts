@@ -95,6 +95,39 @@ export function approvalMessage(run: Run, gate: GateView, runbook: Runbook | und
   return { text: truncate(text, LIMITS.messageText), blocks };
 }
 
+/** A manual step: what to do and a "Done" button, or who confirmed it once done. */
+export function manualMessage(run: Run, stepKey: string, runbook: Runbook | undefined, now: number): SlackMessage {
+  const step = run.steps[stepKey];
+  const label = escapeMrkdwn(stepLabel(stepKey, runbook, run));
+  const spec = runbook?.spec.modes[run.mode]?.steps.find((s) => s.id === (step?.id ?? stepKey));
+  const instructions = typeof spec?.with.instructions === 'string' ? spec.with.instructions : 'See the runbook.';
+  const blocks: KnownBlock[] = [section(`🧑‍🔧 *Manual step: ${label}*\n${escapeMrkdwn(instructions)}`)];
+  const confirmedBy = step?.outputs?.confirmedBy;
+  if (step && step.status !== 'waiting' && step.status !== 'pending') {
+    blocks.push(
+      section(
+        step.status === 'succeeded'
+          ? `☑️ *Done* — confirmed by ${typeof confirmedBy === 'string' ? user(confirmedBy, 'slack') : 'an operator'}${step.endedAt ? ` ${when(step.endedAt, 'slack')}` : ''}`
+          : `This step is ${step.status}.`,
+      ),
+    );
+  } else {
+    blocks.push(
+      actions(`drbot_manual_${stepKey}`.slice(0, 255), [
+        button({
+          actionId: ACTION_IDS.confirm,
+          text: 'Done',
+          value: encodeActionValue({ runId: run.id, stepKey }),
+          style: 'primary',
+          confirm: { title: 'Is it done?', text: truncate(instructions, 280), confirm: 'It is done', deny: 'Not yet' },
+        }),
+      ]),
+      context(`Run \`${run.id}\` · waiting since ${when(step?.startedAt ?? now, 'slack')}`),
+    );
+  }
+  return { text: truncate(`Manual step: ${stepLabel(stepKey, runbook, run)}`, LIMITS.messageText), blocks };
+}
+
 /** The run's final summary as a thread reply (the parent message shows it too). */
 export function finalMessage(view: RunView): SlackMessage {
   const lines = finalSummary(view);

@@ -6,7 +6,7 @@ import { renderPlan } from '../../engine/plan/index.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import type { Reply } from '../commands/replies.js';
 import type { EventLine } from './events.js';
-import { describePrincipals, duration, MODE_TITLE, progressBar, STATUS_MARK, user } from './format.js';
+import { describePrincipals, duration, MODE_TITLE, progressBar, STATUS_MARK, truncate, user } from './format.js';
 import { helpLines, usageLines } from './help.js';
 import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
 import { type RunView, stepLabel } from './view.js';
@@ -27,14 +27,15 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
       `│    type: /as <approver> then approve ${run.id}  (or reject ${run.id} <reason>)`,
     );
   }
-  for (const [key, step] of Object.entries(run.steps)) {
-    if (step.status !== 'failed' || !step.error) continue;
+  const failed = Object.entries(run.steps).filter(([, s]) => s.status === 'failed' && s.error);
+  for (const [key, step] of failed.slice(0, 3)) {
     lines.push(
-      `│ ✗ ${stepLabel(key, runbook, run)} failed: ${step.error.message}`,
-      `│    why: ${step.error.explanation}`,
-      `│    what to do: ${step.error.action}`,
+      `│ ✗ ${stepLabel(key, runbook, run)} failed: ${truncate(step.error?.message ?? '', 300)}`,
+      `│    why: ${truncate(step.error?.explanation ?? '', 300)}`,
+      `│    what to do: ${truncate(step.error?.action ?? '', 300)}`,
     );
   }
+  if (failed.length > 3) lines.push(`│ …and ${failed.length - 3} more failed steps (see the log)`);
   if (view.terminal) {
     lines.push(`│ ${rpoLine(view)}`, `│ duration ${duration(run.measures.durationMs ?? view.elapsedMs)}`);
   }

@@ -106,16 +106,20 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
         sandboxRoot = join(dataDir, 'sandbox');
       }
     }
-    const cloud = await createProvider(options.provider ?? 'sim', {
+    const provider = options.provider ?? 'sim';
+    const latencyScale = options.latencyScale ?? 0.1;
+    const cloud = await createProvider(provider, {
       worldFile: join(runbooksDir, 'sim', 'world.yaml'),
       store,
       clock,
       random,
-      latencyScale: options.latencyScale ?? 0.1,
+      latencyScale,
       faults: options.faults,
       sandboxRoot,
     });
-    const actions = createActionRegistry({ cloud });
+    // polls follow the sim's pace: a tenth of the latencies, a tenth of the poll interval
+    const pollIntervalMs = provider === 'sim' ? Math.max(250, Math.round(5_000 * latencyScale)) : 5_000;
+    const actions = createActionRegistry({ cloud, pollIntervalMs });
     const directory =
       options.directory ?? (await loadDirectoryFile(join(runbooksDir, 'sim', 'directory.yaml')));
     const engine = createEngine({

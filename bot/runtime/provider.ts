@@ -2,7 +2,6 @@
  * Chooses the cloud for local runs: the simulated world (default) or real AWS through the SDK's
  * standard configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE> …).
  */
-import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import type { CloudProvider } from '../../engine/cloud.js';
 import { NonRetryableError } from '../../engine/errors.js';
 import { createLocalSim, type LocalSimOptions } from './sim-provider.js';
@@ -20,6 +19,10 @@ export function parseProvider(value: string): ProviderName {
 }
 
 export async function createProvider(name: ProviderName, sim: LocalSimOptions): Promise<CloudProvider> {
-  if (name === 'aws') return createAwsProvider({ clock: sim.clock });
+  if (name === 'aws') {
+    // loaded on demand: the sim never needs the EC2/SSM/Route 53 SDK clients
+    const { createAwsProvider } = await import('../../engine/adapters/aws/provider.js');
+    return createAwsProvider({ clock: sim.clock });
+  }
   return createLocalSim(sim);
 }

@@ -10,8 +10,10 @@ import { type DueSchedule, runScheduledDrill, type ScheduledDrillDeps, scheduleE
 
 export interface LocalSchedule {
   entry: DueSchedule & { cron: string; timezone: string };
-  /** Next firing, for `drbot shell` to show; undefined when the pattern never fires again. */
+  /** Next firing, for `drbot shell` to show; undefined when stopped or never again. */
   nextRun(): Date | undefined;
+  /** Fires the entry now, as if it came due (a "run the weekly drill now" command, tests). */
+  trigger(): Promise<void>;
 }
 
 export interface LocalSchedulesOptions {
@@ -59,7 +61,13 @@ export function startLocalSchedules(
       },
     );
     jobs.push(job);
-    schedules.push({ entry, nextRun: () => job.nextRun() ?? undefined });
+    schedules.push({
+      entry,
+      nextRun: () => job.nextRun() ?? undefined,
+      trigger: async () => {
+        await fire(entry);
+      },
+    });
   }
   options.onStarted?.(schedules);
   return () => {

@@ -80,7 +80,12 @@ export function scorecardMessage(card: Scorecard): SlackMessage {
     section(`${trendLine(card)}\n${freshnessLine(card)}`),
     ...(steps.length > 0
       ? linesToSections(
-          [card.previousRunId ? `*Steps* vs previous drill \`${card.previousRunId}\`` : '*Steps* (first drill)', ...steps],
+          [
+            card.previousRunId
+              ? `*Steps* vs previous drill \`${card.previousRunId}\``
+              : '*Steps* (first drill)',
+            ...steps,
+          ],
           20,
           (n) => `…and ${n} more steps`,
         )

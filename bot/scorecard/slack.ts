@@ -96,8 +96,12 @@ export function registerScheduleActions(app: App, services: BotServices, start: 
     } catch (err) {
       log('drbot: Start drill button failed', err);
       const text =
-        err instanceof DrbotError ? `${err.message} ${err.explanation} ${err.action}` : `Could not start: ${String(err)}`;
-      await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((e) => log('drbot: respond failed', e));
+        err instanceof DrbotError
+          ? `${err.message} ${err.explanation} ${err.action}`
+          : `Could not start: ${String(err)}`;
+      await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((e) =>
+        log('drbot: respond failed', e),
+      );
     }
   });
 }

@@ -93,7 +93,8 @@ export function runbookFor(services: BotServices, name: string): Runbook {
   if (!runbook) {
     throw new DrbotError(`The schedule names runbook ${name}, which is not loaded.`, {
       code: 'SCHEDULED_RUNBOOK_MISSING',
-      explanation: 'Schedules are generated from the runbooks when packaging; this one was removed or renamed since.',
+      explanation:
+        'Schedules are generated from the runbooks when packaging; this one was removed or renamed since.',
       action: `Restore ${services.runbookDir ?? 'runbooks/'}${name}.yaml or redeploy so its schedule goes away.`,
     });
   }
@@ -101,7 +102,10 @@ export function runbookFor(services: BotServices, name: string): Runbook {
 }
 
 /** Handles one due schedule entry: announce, then start (auto) or offer the button. */
-export async function runScheduledDrill(deps: ScheduledDrillDeps, due: DueSchedule): Promise<ScheduledOutcome> {
+export async function runScheduledDrill(
+  deps: ScheduledDrillDeps,
+  due: DueSchedule,
+): Promise<ScheduledOutcome> {
   const { services } = deps;
   try {
     const runbook = runbookFor(services, due.runbook);
@@ -135,7 +139,8 @@ export function decodeStartValue(value: string | undefined): { runbook: string; 
   if (!value) return undefined;
   try {
     const parsed = JSON.parse(value) as { rb?: unknown; m?: unknown };
-    if (typeof parsed.rb !== 'string' || !['drill', 'failover', 'failback'].includes(String(parsed.m))) return undefined;
+    if (typeof parsed.rb !== 'string' || !['drill', 'failover', 'failback'].includes(String(parsed.m)))
+      return undefined;
     return { runbook: parsed.rb, mode: parsed.m as Mode };
   } catch {
     return undefined;
@@ -143,7 +148,9 @@ export function decodeStartValue(value: string | undefined): { runbook: string; 
 }
 
 /** Every schedule entry of every runbook, as due-schedule payloads. */
-export function scheduleEntries(runbooks: Iterable<Runbook>): (DueSchedule & { cron: string; timezone: string })[] {
+export function scheduleEntries(
+  runbooks: Iterable<Runbook>,
+): (DueSchedule & { cron: string; timezone: string })[] {
   const out: (DueSchedule & { cron: string; timezone: string })[] = [];
   for (const runbook of runbooks) {
     runbook.spec.schedule.forEach((entry: ScheduleEntry, index) => {

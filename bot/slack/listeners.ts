@@ -14,7 +14,7 @@ import type { BotServices } from '../services.js';
 export interface ListenerOptions {
   /** The slash command name as configured in the Slack app. @default '/dr' */
   command?: string;
-  /** Called after an approval click the engine counted, so the approval message is redrawn. */
+  /** Called after a click the engine counted (approval, manual step done), so its message is redrawn. */
   onApprovalChanged?: (runId: string, stepKey: string) => Promise<void>;
 }
 
@@ -39,7 +39,7 @@ export function registerListeners(app: App, services: BotServices, options: List
   });
 
   const button =
-    (kind: 'approve' | 'reject' | 'abort') =>
+    (kind: 'approve' | 'reject' | 'abort' | 'confirm') =>
     async ({
       ack,
       body,
@@ -69,12 +69,20 @@ export function registerListeners(app: App, services: BotServices, options: List
       const command: Command =
         kind === 'abort'
           ? { kind: 'abort', runId: value.runId }
-          : { kind, runId: value.runId, ...(value.stepKey ? { stepKey: value.stepKey } : {}) };
+          : kind === 'confirm'
+            ? { kind: 'confirm', runId: value.runId, stepKey: value.stepKey ?? '' }
+            : { kind, runId: value.runId, ...(value.stepKey ? { stepKey: value.stepKey } : {}) };
       const outcome = await executeCommand(services, command, { user: body.user.id, surface: 'slack' });
       await respond(ephemeral(replyMessage(outcome.reply))).catch((err) => log('drbot: respond failed', err));
       const reply = outcome.reply;
-      if (reply.kind === 'approval' && reply.answer.counted) {
-        await options.onApprovalChanged?.(reply.runId, reply.stepKey).catch((err) => log('drbot: refresh failed', err));
+      const changed =
+        reply.kind === 'approval' && reply.answer.counted
+          ? { runId: reply.runId, stepKey: reply.stepKey }
+          : reply.kind === 'confirmed'
+            ? { runId: reply.run.id, stepKey: reply.stepKey }
+            : undefined;
+      if (changed) {
+        await options.onApprovalChanged?.(changed.runId, changed.stepKey).catch((err) => log('drbot: refresh failed', err));
       }
       await runFollowUp(outcome, log);
     };
@@ -82,6 +90,7 @@ export function registerListeners(app: App, services: BotServices, options: List
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, button('approve'));
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.reject, button('reject'));
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.abort, button('abort'));
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.confirm, button('confirm'));
 
   app.error(async (error) => {
     log('drbot: Slack listener failed', error);

@@ -10,7 +10,7 @@ import type { AuditEvent, Run } from '../../engine/run.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { describeEvent, type EventLine, isFinal } from '../render/events.js';
 import { statusMessage } from '../render/slack-status.js';
-import { approvalMessage, finalMessage, threadMessage } from '../render/slack-thread.js';
+import { approvalMessage, finalMessage, manualMessage, threadMessage } from '../render/slack-thread.js';
 import { buildRunView, gateView } from '../render/view.js';
 import { ChannelPacer, type Scheduler } from './pacer.js';
 
@@ -42,7 +42,7 @@ interface RunState {
   lines: EventLine[];
   final: boolean;
   parentDirty: boolean;
-  /** Approval steps whose message must be re-rendered. */
+  /** Approval and manual steps whose message must be re-rendered. */
   approvals: Set<string>;
   /** Serialises posting per run so the parent exists before any thread reply. */
   chain: Promise<void>;
@@ -69,8 +69,10 @@ export class SlackNotifier implements Notifier {
     for (const event of events) {
       const line = describeEvent(event, run, runbook, 'slack');
       if (line && event.kind !== 'run.started') state.lines.push(line);
+      const manual = event.stepKey !== undefined && run.steps[event.stepKey]?.action === 'manual';
       if (event.kind === 'approval.requested' && event.stepKey) requested.push(event.stepKey);
-      else if (event.kind.startsWith('approval.') && event.stepKey) state.approvals.add(event.stepKey);
+      else if (event.kind === 'step.waiting' && manual && event.stepKey) requested.push(event.stepKey);
+      else if ((event.kind.startsWith('approval.') || manual) && event.stepKey) state.approvals.add(event.stepKey);
       if (isFinal(event)) state.final = true;
     }
     state.parentDirty = true;
@@ -149,6 +151,7 @@ export class SlackNotifier implements Notifier {
 
   private async approvalOf(state: RunState, stepKey: string, runbook: Runbook | undefined) {
     const run = state.run;
+    if (run.steps[stepKey]?.action === 'manual') return manualMessage(run, stepKey, runbook, this.options.clock.now());
     const record = await this.options.store.getGate(run.id, stepKey);
     const gateName = run.steps[stepKey]?.gate ?? record?.gate ?? stepKey;
     return approvalMessage(run, gateView(stepKey, gateName, run, runbook, record), runbook, this.options.clock.now());

@@ -243,7 +243,10 @@ export const ACTION_SPECS: ActionSpec[] = [
       required: ['instances'],
       properties: {
         instances: instanceList,
-        http: { type: 'array', items: { type: 'string' }, description: 'URLs that must answer 2xx/3xx.' },
+        http: {
+          anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+          description: 'URL(s) that must answer 2xx/3xx.',
+        },
         tcp: {
           type: 'array',
           items: { type: 'string' },

@@ -71,8 +71,15 @@ export function createBlueprintSource(options: BlueprintSourceOptions): Blueprin
       const name = request.runbook.metadata.name;
       const mapping = await loadRunbookMapping(options.store, name);
       const defaults = request.runbook.spec.defaults ?? {};
-      const types = [...new Set([...request.instances.map((i) => i.type), ...(defaults.instanceType ? [defaults.instanceType] : [])])];
-      const availableTypes = options.network ? await options.network.offeredInstanceTypes(request.region, types) : undefined;
+      const types = [
+        ...new Set([
+          ...request.instances.map((i) => i.type),
+          ...(defaults.instanceType ? [defaults.instanceType] : []),
+        ]),
+      ];
+      const availableTypes = options.network
+        ? await options.network.offeredInstanceTypes(request.region, types)
+        : undefined;
       const stored =
         options.useStored === false
           ? undefined

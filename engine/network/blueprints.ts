@@ -52,7 +52,9 @@ export interface BuildBlueprintsInput {
 
 /** Tags copied from the protected instance: not AWS-reserved ones, not drbot's own. */
 function copiedTags(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('aws:') && !k.startsWith('drbot:')));
+  return Object.fromEntries(
+    Object.entries(tags).filter(([k]) => !k.startsWith('aws:') && !k.startsWith('drbot:')),
+  );
 }
 
 function chooseType(
@@ -94,21 +96,28 @@ function mapped(
 
 export function buildBlueprint(instance: Instance, input: BuildBlueprintsInput): PlannedBlueprint {
   const notes: string[] = [];
-  const override = input.overrides?.[instance.id] ?? (instance.tags.Name ? input.overrides?.[instance.tags.Name] : undefined) ?? {};
+  const override =
+    input.overrides?.[instance.id] ??
+    (instance.tags.Name ? input.overrides?.[instance.tags.Name] : undefined) ??
+    {};
   const { mapping } = input;
   const type = chooseType(override.instanceType ?? instance.type, input, notes);
-  const subnetId = override.subnetId ?? mapped(instance.subnetId ? [instance.subnetId] : [], mapping, 'subnet', notes)[0];
+  const subnetId =
+    override.subnetId ?? mapped(instance.subnetId ? [instance.subnetId] : [], mapping, 'subnet', notes)[0];
   const groups = override.securityGroups ?? mapped(instance.securityGroups, mapping, 'security group', notes);
   let privateIp = override.privateIp;
   if (privateIp === undefined && instance.privateIp !== undefined) {
     try {
       privateIp = mapping ? mapping.ip(instance.privateIp) : instance.privateIp;
     } catch (err) {
-      notes.push(`private IP ${instance.privateIp} cannot be remapped: ${err instanceof Error ? err.message : String(err)}`);
+      notes.push(
+        `private IP ${instance.privateIp} cannot be remapped: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   const recoveryPointId = input.recoveryPoints[instance.id] ?? '';
-  if (!recoveryPointId) notes.push(`no recovery point of ${instance.id} in ${input.region} yet: run \`drbot protect\``);
+  if (!recoveryPointId)
+    notes.push(`no recovery point of ${instance.id} in ${input.region} yet: run \`drbot protect\``);
   return {
     sourceInstanceId: instance.id,
     recoveryPointId,

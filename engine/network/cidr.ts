@@ -63,7 +63,11 @@ export function formatCidr(c: Cidr): string {
 
 /** True when `inner` lies entirely inside `outer` (equal counts). */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && inner.network >= outer.network && inner.network + cidrSize(inner) <= outer.network + cidrSize(outer);
+  return (
+    inner.prefix >= outer.prefix &&
+    inner.network >= outer.network &&
+    inner.network + cidrSize(inner) <= outer.network + cidrSize(outer)
+  );
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {

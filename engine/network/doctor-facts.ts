@@ -23,14 +23,22 @@ const AGENT_DOCUMENTS: Record<string, string> = {
 
 /** Documents the runbook's steps run: agent actions' documents and literal ssm.runCommand names. */
 export function requiredDocuments(runbook: Pick<Runbook, 'spec'>): string[] {
-  const steps: StepSpec[] = Object.values(runbook.spec.modes).flatMap((m) => [...(m?.steps ?? []), ...(m?.cleanup ?? [])]);
+  const steps: StepSpec[] = Object.values(runbook.spec.modes).flatMap((m) => [
+    ...(m?.steps ?? []),
+    ...(m?.cleanup ?? []),
+  ]);
   const names = new Set<string>();
   for (const step of steps) {
     const agent = AGENT_DOCUMENTS[step.action];
     if (agent) names.add(agent);
     const doc = step.with.document;
     // expressions are only known at run time, and AWS-owned documents always exist
-    if (step.action === 'ssm.runCommand' && typeof doc === 'string' && !doc.includes('${{') && !doc.startsWith('AWS-')) {
+    if (
+      step.action === 'ssm.runCommand' &&
+      typeof doc === 'string' &&
+      !doc.includes('${{') &&
+      !doc.startsWith('AWS-')
+    ) {
       names.add(doc);
     }
   }
@@ -58,24 +66,35 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     }
   };
   const instances: Instance[] =
-    (await attempt('protected instances', () => cloud.listProtected(runbook.spec.protect, source.region))) ?? [];
+    (await attempt('protected instances', () => cloud.listProtected(runbook.spec.protect, source.region))) ??
+    [];
   const ids = instances.map((i) => i.id);
   const ssmManaged = await attempt('SSM registration', () => network.ssmManagedInstances(source.region, ids));
   const mapping = await loadRunbookMapping(input.store, runbook.metadata.name);
-  const mappedSubnets = instances.map((i) => (i.subnetId ? mapping.lookupTarget(i.subnetId) : undefined)).filter((s): s is string => !!s);
+  const mappedSubnets = instances
+    .map((i) => (i.subnetId ? mapping.lookupTarget(i.subnetId) : undefined))
+    .filter((s): s is string => !!s);
   const targetTopologies: VpcTopology[] =
     mappedSubnets.length > 0
-      ? ((await attempt('target network', () => network.discover(target.region, [...new Set(mappedSubnets)]))) ?? [])
+      ? ((await attempt('target network', () =>
+          network.discover(target.region, [...new Set(mappedSubnets)]),
+        )) ?? [])
       : [];
   const latestPoints: Record<string, RecoveryPoint | undefined> = {};
   await attempt('recovery points', async () => {
     for (const i of instances) latestPoints[i.id] = await cloud.latestRecoveryPoint(i.id, target.region);
   });
-  const types = [...new Set([...instances.map((i) => i.type), ...(defaults?.instanceType ? [defaults.instanceType] : [])])];
-  const offeredTypes = await attempt('instance type offerings', () => network.offeredInstanceTypes(target.region, types));
+  const types = [
+    ...new Set([...instances.map((i) => i.type), ...(defaults?.instanceType ? [defaults.instanceType] : [])]),
+  ];
+  const offeredTypes = await attempt('instance type offerings', () =>
+    network.offeredInstanceTypes(target.region, types),
+  );
   const required = requiredDocuments(runbook);
   const presentDocuments =
-    required.length > 0 ? await attempt('SSM documents', () => network.existingDocuments(target.region, required)) : [];
+    required.length > 0
+      ? await attempt('SSM documents', () => network.existingDocuments(target.region, required))
+      : [];
   return {
     runbook: runbook.metadata.name,
     sourceRegion: source.region,

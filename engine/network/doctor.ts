@@ -115,7 +115,9 @@ function networkFindings(f: DoctorFacts, out: Finding[]): void {
   }
   for (const topology of f.targetTopologies) {
     const services = new Set(
-      topology.endpoints.filter((e) => e.privateDns).map((e) => e.service.slice(e.service.lastIndexOf('.') + 1)),
+      topology.endpoints
+        .filter((e) => e.privateDns)
+        .map((e) => e.service.slice(e.service.lastIndexOf('.') + 1)),
     );
     const missing = SSM_ENDPOINT_SERVICES.filter((s) => !services.has(s));
     if (missing.length === 0) continue;
@@ -158,7 +160,8 @@ function pointFindings(f: DoctorFacts, out: Finding[]): void {
 function typeFindings(f: DoctorFacts, out: Finding[]): void {
   if (!f.offeredTypes) return;
   const offered = new Set(f.offeredTypes);
-  const fallback = f.defaultInstanceType && offered.has(f.defaultInstanceType) ? f.defaultInstanceType : undefined;
+  const fallback =
+    f.defaultInstanceType && offered.has(f.defaultInstanceType) ? f.defaultInstanceType : undefined;
   for (const type of [...new Set(f.instances.map((i) => i.type))]) {
     if (offered.has(type)) continue;
     const users = f.instances.filter((i) => i.type === type).map((i) => i.id);
@@ -221,7 +224,8 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
 
 /** Plain-text rendering (CLI, terminal shell); Slack renders `findings` itself. */
 export function formatDoctorReport(report: DoctorReport): string {
-  if (report.findings.length === 0) return `✓ ${report.runbook}: ready — nothing would block a drill or failover.`;
+  if (report.findings.length === 0)
+    return `✓ ${report.runbook}: ready — nothing would block a drill or failover.`;
   const lines = [
     report.blocking
       ? `✗ ${report.runbook}: ${report.findings.filter((f) => f.severity === 'blocker').length} blocker(s)`

@@ -26,7 +26,8 @@ export class InvalidCidrError extends NonRetryableError {
     super(`Not a valid ${what}: ${JSON.stringify(value)}`, {
       code: 'INVALID_CIDR',
       explanation: `drbot expected an ${what} such as 10.0.0.0/16 (network address, then a prefix length 0–32).`,
-      action: 'Fix the value (the network address must have no host bits set, e.g. 10.0.0.0/16, not 10.0.0.1/16).',
+      action:
+        'Fix the value (the network address must have no host bits set, e.g. 10.0.0.0/16, not 10.0.0.1/16).',
       context: { value },
     });
   }

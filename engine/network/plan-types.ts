@@ -70,7 +70,12 @@ export type PlanStep =
       description: string;
       isDefault: boolean;
     })
-  | (StepBase & { kind: 'security-group-rules'; groupRef: string; ingress: PlannedRule[]; egress: PlannedRule[] })
+  | (StepBase & {
+      kind: 'security-group-rules';
+      groupRef: string;
+      ingress: PlannedRule[];
+      egress: PlannedRule[];
+    })
   | (StepBase & {
       kind: 'vpc-endpoint';
       vpcRef: string;

@@ -36,7 +36,9 @@ export function endpointGroupId(vpcId: string): string {
 }
 
 function copiedTags(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('aws:') && !k.startsWith('drbot:')));
+  return Object.fromEntries(
+    Object.entries(tags).filter(([k]) => !k.startsWith('aws:') && !k.startsWith('drbot:')),
+  );
 }
 
 /** The region's default DHCP domain name, which must follow the region rather than be copied. */
@@ -44,12 +46,19 @@ function defaultDomain(region: string): string {
   return region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`;
 }
 
-function planRoute(route: TopologyRoute, remap: CidrRemap | undefined, notes: string[], tableId: string): PlannedRoute | undefined {
+function planRoute(
+  route: TopologyRoute,
+  remap: CidrRemap | undefined,
+  notes: string[],
+  tableId: string,
+): PlannedRoute | undefined {
   const where = route.destination ?? route.ipv6Destination ?? route.prefixListId ?? '?';
   const { kind, id } = route.target;
   if (kind === 'local') return undefined;
   if (kind === 'other' || kind === 'vpc-endpoint' || route.prefixListId) {
-    notes.push(`route ${where} → ${id} of ${tableId} is not copied: its target (${kind}) is not replicated by drbot`);
+    notes.push(
+      `route ${where} → ${id} of ${tableId} is not copied: its target (${kind}) is not replicated by drbot`,
+    );
     return undefined;
   }
   return {
@@ -59,9 +68,16 @@ function planRoute(route: TopologyRoute, remap: CidrRemap | undefined, notes: st
   };
 }
 
-function planRule(rule: SgRule, groups: Set<string>, remap: CidrRemap | undefined, notes: string[], sg: string): PlannedRule {
+function planRule(
+  rule: SgRule,
+  groups: Set<string>,
+  remap: CidrRemap | undefined,
+  notes: string[],
+  sg: string,
+): PlannedRule {
   const foreign = rule.groupIds.filter((g) => !groups.has(g));
-  for (const g of foreign) notes.push(`rule of ${sg} referring to ${g} is not copied: ${g} is not in the replicated VPC`);
+  for (const g of foreign)
+    notes.push(`rule of ${sg} referring to ${g} is not copied: ${g} is not in the replicated VPC`);
   return {
     ...rule,
     cidrs: rule.cidrs.map((c) => remapCidr(c, remap)),
@@ -138,21 +154,53 @@ export function buildReplicationPlan(topology: VpcTopology, options: PlanOptions
     steps.push({ kind: 'egress-only-gateway', sourceId: topology.egressOnlyGateway.id, vpcRef, tags: {} });
   }
   for (const nat of topology.natGateways) {
-    steps.push({ kind: 'nat-gateway', sourceId: nat.id, subnetRef: nat.subnetId, connectivity: nat.connectivity, tags: copiedTags(nat.tags) });
+    steps.push({
+      kind: 'nat-gateway',
+      sourceId: nat.id,
+      subnetRef: nat.subnetId,
+      connectivity: nat.connectivity,
+      tags: copiedTags(nat.tags),
+    });
   }
   for (const table of topology.routeTables) {
-    const routes = table.routes.map((r) => planRoute(r, remap, notes, table.id)).filter((r) => r !== undefined);
-    steps.push({ kind: 'route-table', sourceId: table.id, vpcRef, main: table.main, subnetRefs: table.subnetIds, routes, tags: copiedTags(table.tags) });
+    const routes = table.routes
+      .map((r) => planRoute(r, remap, notes, table.id))
+      .filter((r) => r !== undefined);
+    steps.push({
+      kind: 'route-table',
+      sourceId: table.id,
+      vpcRef,
+      main: table.main,
+      subnetRefs: table.subnetIds,
+      routes,
+      tags: copiedTags(table.tags),
+    });
   }
   for (const acl of topology.networkAcls) {
     const entries = acl.entries
       .filter((e) => e.ruleNumber < 32767) // the catch-all deny exists in every ACL
       .map((e) => (e.cidr ? { ...e, cidr: remapCidr(e.cidr, remap) } : e));
-    steps.push({ kind: 'network-acl', sourceId: acl.id, vpcRef, isDefault: acl.isDefault, subnetRefs: acl.subnetIds, entries, tags: copiedTags(acl.tags) });
+    steps.push({
+      kind: 'network-acl',
+      sourceId: acl.id,
+      vpcRef,
+      isDefault: acl.isDefault,
+      subnetRefs: acl.subnetIds,
+      entries,
+      tags: copiedTags(acl.tags),
+    });
   }
   const groupIds = new Set(topology.securityGroups.map((g) => g.id));
   for (const sg of topology.securityGroups) {
-    steps.push({ kind: 'security-group', sourceId: sg.id, vpcRef, name: sg.name, description: sg.description, isDefault: sg.isDefault, tags: copiedTags(sg.tags) });
+    steps.push({
+      kind: 'security-group',
+      sourceId: sg.id,
+      vpcRef,
+      name: sg.name,
+      description: sg.description,
+      isDefault: sg.isDefault,
+      tags: copiedTags(sg.tags),
+    });
   }
   const endpointSg = endpointGroupId(vpc.id);
   steps.push({
@@ -179,7 +227,16 @@ export function buildReplicationPlan(topology: VpcTopology, options: PlanOptions
     sourceId: endpointSg,
     groupRef: endpointSg,
     ingress: [
-      { protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: [primary ?? ''], ipv6Cidrs: [], groupIds: [], prefixListIds: [], description: 'HTTPS from the VPC (SSM agent)' },
+      {
+        protocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrs: [primary ?? ''],
+        ipv6Cidrs: [],
+        groupIds: [],
+        prefixListIds: [],
+        description: 'HTTPS from the VPC (SSM agent)',
+      },
     ],
     egress: [],
     tags: {},
@@ -199,7 +256,9 @@ export function buildReplicationPlan(topology: VpcTopology, options: PlanOptions
     });
   }
   if (vpc.ipv6Cidrs.length > 0) {
-    notes.push(`IPv6 ranges (${vpc.ipv6Cidrs.join(', ')}) are not copied: the target VPC gets its own Amazon-provided block`);
+    notes.push(
+      `IPv6 ranges (${vpc.ipv6Cidrs.join(', ')}) are not copied: the target VPC gets its own Amazon-provided block`,
+    );
   }
   return {
     sourceRegion: topology.region,

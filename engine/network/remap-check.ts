@@ -53,7 +53,9 @@ function collect(reasons: string[], fn: () => void): void {
 export function remapProblems(remap: CidrRemap, subject: RemapSubject): string[] {
   const reasons: string[] = [];
   if (isIpv6(remap.from) || isIpv6(remap.to)) {
-    return [`IPv6 ranges cannot be remapped (${remap.from} → ${remap.to}): AWS assigns a VPC's IPv6 ranges itself`];
+    return [
+      `IPv6 ranges cannot be remapped (${remap.from} → ${remap.to}): AWS assigns a VPC's IPv6 ranges itself`,
+    ];
   }
   const from = tryParse(remap.from, 'from', reasons);
   const to = tryParse(remap.to, 'to', reasons);
@@ -95,7 +97,9 @@ export function remapProblems(remap: CidrRemap, subject: RemapSubject): string[]
       if (isIpv6(other.cidr)) continue;
       const o = tryParse(other.cidr, other.label, reasons);
       if (o && cidrsOverlap(parseCidr(moved), o)) {
-        reasons.push(`the remapped VPC range ${moved} overlaps ${other.label} (${other.cidr}) in the target region`);
+        reasons.push(
+          `the remapped VPC range ${moved} overlaps ${other.label} (${other.cidr}) in the target region`,
+        );
       }
     }
   }

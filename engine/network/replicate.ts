@@ -60,10 +60,19 @@ export async function planNetwork(input: ReplicateNetworkInput): Promise<Replica
   const topologies = await input.network.discover(input.sourceRegion, subnetIds);
   const zones = await input.network.availabilityZones(input.targetRegion);
   const ranges = await input.network.vpcRanges(input.targetRegion);
-  if (input.cidrRemap && !isIdentityRemap(input.cidrRemap) && !topologies.some((t) => remapFor(t, input.cidrRemap))) {
+  if (
+    input.cidrRemap &&
+    !isIdentityRemap(input.cidrRemap) &&
+    !topologies.some((t) => remapFor(t, input.cidrRemap))
+  ) {
     // let the plan builder explain why (it names the VPC ranges the remap misses)
     const first = topologies[0];
-    if (first) buildReplicationPlan(first, { targetRegion: input.targetRegion, targetZones: zones, cidrRemap: input.cidrRemap });
+    if (first)
+      buildReplicationPlan(first, {
+        targetRegion: input.targetRegion,
+        targetZones: zones,
+        cidrRemap: input.cidrRemap,
+      });
   }
   return topologies.map((topology) => {
     const remap = remapFor(topology, input.cidrRemap);
@@ -100,7 +109,11 @@ export async function replicateNetwork(input: ReplicateNetworkInput): Promise<Re
       ...(plan.cidrRemap ? { cidrRemap: plan.cidrRemap } : {}),
       entries: [
         ...result.entries,
-        ...Object.entries(plan.zones).map(([sourceId, targetId]) => ({ kind: 'zone' as const, sourceId, targetId })),
+        ...Object.entries(plan.zones).map(([sourceId, targetId]) => ({
+          kind: 'zone' as const,
+          sourceId,
+          targetId,
+        })),
       ],
       replicatedAt: input.clock.now(),
       ...(input.replicatedBy ? { replicatedBy: input.replicatedBy } : {}),

@@ -127,9 +127,13 @@ export interface VpcTopology {
 }
 
 /** Is the subnet's traffic to the internet routed through an IGW, a NAT gateway, or nowhere? */
-export function subnetEgress(topology: VpcTopology, subnetId: string): 'internet-gateway' | 'nat-gateway' | 'none' {
+export function subnetEgress(
+  topology: VpcTopology,
+  subnetId: string,
+): 'internet-gateway' | 'nat-gateway' | 'none' {
   const table =
-    topology.routeTables.find((t) => t.subnetIds.includes(subnetId)) ?? topology.routeTables.find((t) => t.main);
+    topology.routeTables.find((t) => t.subnetIds.includes(subnetId)) ??
+    topology.routeTables.find((t) => t.main);
   const defaultRoute = table?.routes.find((r) => r.destination === '0.0.0.0/0');
   if (defaultRoute?.target.kind === 'internet-gateway') return 'internet-gateway';
   if (defaultRoute?.target.kind === 'nat-gateway') return 'nat-gateway';

@@ -27,7 +27,10 @@ import { sandbox, writeScript } from './helpers.js';
 interface SsmDocument {
   schemaVersion: string;
   description: string;
-  parameters: Record<string, { type: string; interpolationType: string; allowedPattern: string; default: string }>;
+  parameters: Record<
+    string,
+    { type: string; interpolationType: string; allowedPattern: string; default: string }
+  >;
   mainSteps: { action: string; inputs: { runCommand: string[]; timeoutSeconds: string } }[];
 }
 
@@ -40,7 +43,11 @@ describe('agent SSM documents', () => {
     for (const [file, content] of Object.entries(rendered)) {
       expect(readFileSync(join(DOCUMENTS_DIR, file), 'utf8'), file).toBe(content);
     }
-    expect(docs.map((d) => d.name)).toEqual(Object.keys(rendered).map((f) => f.replace('.yaml', '')).sort());
+    expect(docs.map((d) => d.name)).toEqual(
+      Object.keys(rendered)
+        .map((f) => f.replace('.yaml', ''))
+        .sort(),
+    );
   });
 
   it('are seven schema 2.2 aws:runShellScript documents with ENV_VAR parameters', () => {
@@ -74,12 +81,19 @@ describe('agent SSM documents', () => {
     const fake = join(box.root, 'fake-agent');
     writeScript(fake, 'for a in "$@"; do printf "%s\\n" "$a"; done');
     const cases: Record<string, Record<string, string[]>> = {
-      DrbotHealth: healthParameters({ http: ['http://localhost/healthz?a=1&b=2', 'https://x/'], tcp: ['db:5432'], process: ['nginx'], timeoutS: 3 }),
+      DrbotHealth: healthParameters({
+        http: ['http://localhost/healthz?a=1&b=2', 'https://x/'],
+        tcp: ['db:5432'],
+        process: ['nginx'],
+        timeoutS: 3,
+      }),
       DrbotMark: {},
       DrbotReadMark: readMarkParameters({ dirs: ['/data', '/srv/db'] }),
       DrbotFreeze: freezeParameters({ dirs: ['/data'], maxSeconds: 45 }),
       DrbotThaw: {},
-      DrbotPostRecovery: postRecoveryParameters({ env: { DB_HOST: '10.0.0.9', API_URL: 'https://api.internal/v1' } }),
+      DrbotPostRecovery: postRecoveryParameters({
+        env: { DB_HOST: '10.0.0.9', API_URL: 'https://api.internal/v1' },
+      }),
     };
     for (const [name, parameters] of Object.entries(cases)) {
       const doc = byName(name);
@@ -98,12 +112,19 @@ describe('agent SSM documents', () => {
     const script = (doc.mainSteps[0]?.inputs.runCommand ?? []).join('\n');
     let stdout = '';
     try {
-      execFileSync('sh', ['-c', script], { env: { PATH: process.env.PATH ?? '', DRBOT_AGENT: '/nonexistent/agent' }, encoding: 'utf8' });
+      execFileSync('sh', ['-c', script], {
+        env: { PATH: process.env.PATH ?? '', DRBOT_AGENT: '/nonexistent/agent' },
+        encoding: 'utf8',
+      });
     } catch (err) {
       stdout = String((err as { stdout: string }).stdout);
       expect((err as { status: number }).status).toBe(3);
     }
-    expect(JSON.parse(stdout)).toMatchObject({ command: 'health', ok: false, error: { code: 'not-installed' } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      command: 'health',
+      ok: false,
+      error: { code: 'not-installed' },
+    });
   });
 });
 
@@ -131,7 +152,10 @@ describe('agent parameter builders', () => {
     expect(() => agentArgs('AWS-RunShellScript', {})).toThrow(/not a drbot agent document/);
     expect(() => agentArgs('DrbotMark', { dir: ['/x'] })).toThrow(/has no parameter dir/);
     expect(() => agentArgs('DrbotFreeze', { maxSeconds: ['soon'] })).toThrow(AgentParameterError);
-    expect(agentArgs('DrbotInstallAgent', { dirs: ['/a  /b'] })).toEqual({ subcommand: 'install', args: ['--dir', '/a', '--dir', '/b'] });
+    expect(agentArgs('DrbotInstallAgent', { dirs: ['/a  /b'] })).toEqual({
+      subcommand: 'install',
+      args: ['--dir', '/a', '--dir', '/b'],
+    });
   });
 
   it('cover every document spec', () => {

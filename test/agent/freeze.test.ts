@@ -56,7 +56,12 @@ describe('drbot-agent freeze / thaw', () => {
     const run = await runAgent(['freeze', '--dir', '/data', '--dir', '/logs', '--max', '30'], opts());
     expect(run.code).toBe(0);
     const result = parseAgentOutput('freeze', run.stdout);
-    expect(result).toMatchObject({ ok: true, frozen: ['/data', '/logs'], maxSeconds: 30, thawBy: 1700000030 });
+    expect(result).toMatchObject({
+      ok: true,
+      frozen: ['/data', '/logs'],
+      maxSeconds: 30,
+      thawBy: 1700000030,
+    });
     expect(readFileSync(order, 'utf8')).toBe('10 pre-snapshot\n20 pre-snapshot /data /logs\n');
     expect(run.stderr).toContain('stdout-noise');
     expect(calls()).toEqual(['-f /data', '-f /logs']);
@@ -71,18 +76,24 @@ describe('drbot-agent freeze / thaw', () => {
     const run = await runAgent(['freeze', '--dir', '/data', '--max', '1'], opts());
     expect(run.code).toBe(0);
     expect(run.json.watchdogPid).toEqual(expect.any(Number));
-    await until(() => calls().includes('-u /data') && !existsSync(join(box.root, 'var/lib/drbot/freeze')));
+    // the watchdog logs last, after the thaw, the post hooks and clearing the state
+    const log = join(box.root, 'var/lib/drbot/watchdog.log');
+    await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('\n'));
     expect(calls()).toEqual(['-f /data', '-u /data']);
     expect(readFileSync(join(box.root, 'post.log'), 'utf8')).toBe('resumed\n');
-    expect(readFileSync(join(box.root, 'var/lib/drbot/watchdog.log'), 'utf8')).toContain('watchdog thawed /data');
+    expect(existsSync(join(box.root, 'var/lib/drbot/freeze'))).toBe(false);
+    expect(readFileSync(join(box.root, 'var/lib/drbot/watchdog.log'), 'utf8')).toContain(
+      'watchdog thawed /data',
+    );
     // a late thaw is harmless
     const late = await runAgent(['thaw'], opts());
     expect(late.json).toMatchObject({ ok: true, thawed: [], watchdog: 'none' });
   });
 
-  it('thaw stops the watchdog so it never thaws a later freeze', async () => {
+  it('thaw stops the watchdog, and a stale watchdog never thaws a later freeze', async () => {
     await runAgent(['freeze', '--dir', '/data', '--max', '1'], opts());
-    await runAgent(['thaw'], opts());
+    const thaw = await runAgent(['thaw'], opts());
+    expect(thaw.json).toMatchObject({ ok: true, watchdog: 'stopped' });
     await runAgent(['freeze', '--dir', '/logs', '--max', '30'], opts());
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(calls()).toEqual(['-f /data', '-u /data', '-f /logs']);
@@ -135,7 +146,10 @@ describe('drbot-agent freeze / thaw', () => {
   });
 
   it('never calls fsfreeze under DRBOT_SIM=1', async () => {
-    const run = await runAgent(['freeze', '--dir', '/data', '--max', '30'], { ...opts(), env: { DRBOT_SIM: '1' } });
+    const run = await runAgent(['freeze', '--dir', '/data', '--max', '30'], {
+      ...opts(),
+      env: { DRBOT_SIM: '1' },
+    });
     expect(run.code).toBe(0);
     const thaw = await runAgent(['thaw'], { ...opts(), env: { DRBOT_SIM: '1' } });
     expect(thaw.json).toMatchObject({ ok: true, thawed: ['/data'] });

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentOutput } from '../../agent/output.js';
@@ -34,7 +34,10 @@ afterAll(async () => {
 
 describe('drbot-agent health', () => {
   it('passes an HTTP check against a loopback server and reports status and latency', async () => {
-    const run = await runAgent(['health', '--http', `http://127.0.0.1:${port}/healthz`, '--timeout', '2'], box);
+    const run = await runAgent(
+      ['health', '--http', `http://127.0.0.1:${port}/healthz`, '--timeout', '2'],
+      box,
+    );
     expect(run.code).toBe(0);
     const result = parseAgentOutput('health', run.stdout);
     expect(result.ok).toBe(true);
@@ -60,7 +63,10 @@ describe('drbot-agent health', () => {
   });
 
   it('fails an HTTP check against a closed port with the connection error', async () => {
-    const run = await runAgent(['health', '--http', `http://127.0.0.1:${closedPort}/`, '--timeout', '2'], box);
+    const run = await runAgent(
+      ['health', '--http', `http://127.0.0.1:${closedPort}/`, '--timeout', '2'],
+      box,
+    );
     expect(run.code).toBe(1);
     const checks = run.json.checks as { ok: boolean; detail: string }[];
     expect(checks[0]?.ok).toBe(false);
@@ -127,10 +133,19 @@ describe('drbot-agent health', () => {
     const sim = sandbox();
     mkdirSync(join(sim.root, 'etc/drbot'), { recursive: true });
     const env = { DRBOT_SIM: '1' };
-    const up = await runAgent(['health', '--http', 'http://localhost/healthz', '--tcp', 'db:5432'], { ...sim, env });
+    const up = await runAgent(['health', '--http', 'http://localhost/healthz', '--tcp', 'db:5432'], {
+      ...sim,
+      env,
+    });
     expect(up.code).toBe(0);
-    writeFileSync(join(sim.root, 'etc/drbot/sim-health'), '# chaos\nhttp http://localhost/* down app not started\n');
-    const down = await runAgent(['health', '--http', 'http://localhost/healthz', '--tcp', 'db:5432'], { ...sim, env });
+    writeFileSync(
+      join(sim.root, 'etc/drbot/sim-health'),
+      '# chaos\nhttp http://localhost/* down app not started\n',
+    );
+    const down = await runAgent(['health', '--http', 'http://localhost/healthz', '--tcp', 'db:5432'], {
+      ...sim,
+      env,
+    });
     expect(down.code).toBe(1);
     expect((down.json.checks as { ok: boolean; detail: string }[]).map((c) => [c.ok, c.detail])).toEqual([
       [false, 'simulated: down (app not started)'],

@@ -67,7 +67,25 @@ function which(tool: string): string | undefined {
 }
 
 /** What the agent needs from a minimal system, whatever the check tools. */
-const BASE_TOOLS = ['sh', 'date', 'uname', 'mkdir', 'mv', 'rm', 'cat', 'sed', 'awk', 'tr', 'sync', 'sleep', 'grep', 'env', 'cp', 'chmod', 'rmdir'];
+const BASE_TOOLS = [
+  'sh',
+  'date',
+  'uname',
+  'mkdir',
+  'mv',
+  'rm',
+  'cat',
+  'sed',
+  'awk',
+  'tr',
+  'sync',
+  'sleep',
+  'grep',
+  'env',
+  'cp',
+  'chmod',
+  'rmdir',
+];
 
 /** A PATH dir holding only the base tools plus `extra` (to test fallbacks such as wget or curl telnet). */
 export function restrictedPath(root: string, extra: string[]): string {

@@ -65,7 +65,10 @@ describe('drbot-agent mark', () => {
   });
 
   it('escapes hostile strings in the marker as JSON', async () => {
-    const run = await runAgent(['mark', '--dir', '/data'], { ...box, env: { DRBOT_INSTANCE_ID: 'i-"x"\\\ty' } });
+    const run = await runAgent(['mark', '--dir', '/data'], {
+      ...box,
+      env: { DRBOT_INSTANCE_ID: 'i-"x"\\\ty' },
+    });
     expect(run.code).toBe(0);
     expect(marker('data').instanceId).toBe('i-"x"\\\ty');
   });

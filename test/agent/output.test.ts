@@ -29,7 +29,10 @@ describe('parseAgentOutput', () => {
       '{"command":"freeze","ok":false,"error":{"code":"not-installed","message":"drbot-agent is not installed"}}',
     );
     expect(isAgentFailure(out)).toBe(true);
-    const usage = parseAgentOutput('mark', '{"command":"","ok":false,"agentVersion":"0.1.0","error":{"code":"usage","message":"x"}}');
+    const usage = parseAgentOutput(
+      'mark',
+      '{"command":"","ok":false,"agentVersion":"0.1.0","error":{"code":"usage","message":"x"}}',
+    );
     expect(isAgentFailure(usage) && usage.error.code).toBe('usage');
   });
 
@@ -39,8 +42,14 @@ describe('parseAgentOutput', () => {
     ['{"command":"health","ok":tru', /invalid JSON/],
     ['[1,2]', /no JSON object/],
     [JSON.stringify({ ...health, command: 'mark' }), /answers command "mark"/],
-    [JSON.stringify({ ...health, checks: [{ ...health.checks[0], latencyMs: 'fast' }] }), /checks\[0\]\.latencyMs: expected number/],
-    [JSON.stringify({ ...health, checks: [{ ...health.checks[0], kind: 'udp' }] }), /checks\[0\]\.kind: expected one of http, tcp, process/],
+    [
+      JSON.stringify({ ...health, checks: [{ ...health.checks[0], latencyMs: 'fast' }] }),
+      /checks\[0\]\.latencyMs: expected number/,
+    ],
+    [
+      JSON.stringify({ ...health, checks: [{ ...health.checks[0], kind: 'udp' }] }),
+      /checks\[0\]\.kind: expected one of http, tcp, process/,
+    ],
     [JSON.stringify({ ...health, instanceId: undefined }), /instanceId: missing/],
   ])('rejects %j with a clear error', (stdout, message) => {
     expect(() => parseAgentOutput('health', stdout)).toThrow(AgentOutputError);
@@ -61,7 +70,14 @@ describe('parseAgentOutput', () => {
   });
 
   it('accepts a read-mark without a marker (null) and validates a present one', () => {
-    const none = { command: 'read-mark', ok: false, time: 1, marker: null, dir: null, dirs: [{ dir: '/data', status: 'missing' }] };
+    const none = {
+      command: 'read-mark',
+      ok: false,
+      time: 1,
+      marker: null,
+      dir: null,
+      dirs: [{ dir: '/data', status: 'missing' }],
+    };
     expect(parseAgentOutput('read-mark', JSON.stringify(none))).toEqual(none);
     const bad = { ...none, ok: true, marker: { format: 'drbot-rpo-marker/v1', time: 'x' } };
     expect(() => parseAgentOutput('read-mark', JSON.stringify(bad))).toThrow(/marker\.time: expected number/);

@@ -24,11 +24,17 @@ describe('drbot-agent post-recovery', () => {
     );
     expect(run.code).toBe(0);
     const result = parseAgentOutput('post-recovery', run.stdout);
-    expect(result).toMatchObject({ ok: true, keys: ['DB_HOST', 'NOTE'], envFile: '/etc/drbot/recovered.env' });
+    expect(result).toMatchObject({
+      ok: true,
+      keys: ['DB_HOST', 'NOTE'],
+      envFile: '/etc/drbot/recovered.env',
+    });
     const envFile = join(box.root, 'etc/drbot/recovered.env');
     expect(readFileSync(log, 'utf8')).toBe(`10.1.2.3|it's "quoted" $HOME|${envFile}\n`);
     // the file is sh-sourceable and round-trips the values
-    const sourced = execFileSync('sh', ['-c', `. "${envFile}"; printf '%s|%s' "$DB_HOST" "$NOTE"`], { encoding: 'utf8' });
+    const sourced = execFileSync('sh', ['-c', `. "${envFile}"; printf '%s|%s' "$DB_HOST" "$NOTE"`], {
+      encoding: 'utf8',
+    });
     expect(sourced).toBe(`10.1.2.3|it's "quoted" $HOME`);
     expect(readdirSync(join(box.root, 'etc/drbot')).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
@@ -37,7 +43,11 @@ describe('drbot-agent post-recovery', () => {
     writeScript(join(box.root, 'etc/drbot/hooks/post-recovery.d/10-broken'), 'exit 7');
     const run = await runAgent(['post-recovery', '--env', 'A=b'], box);
     expect(run.code).toBe(1);
-    expect(run.json).toMatchObject({ ok: false, hooks: [{ hook: '10-broken', exitCode: 7 }], error: { code: 'hook-failed' } });
+    expect(run.json).toMatchObject({
+      ok: false,
+      hooks: [{ hook: '10-broken', exitCode: 7 }],
+      error: { code: 'hook-failed' },
+    });
     expect(existsSync(join(box.root, 'etc/drbot/recovered.env'))).toBe(true);
   });
 });
@@ -57,7 +67,9 @@ describe('drbot-agent install', () => {
     for (const d of ['pre-snapshot.d', 'post-snapshot.d', 'post-recovery.d'])
       expect(existsSync(join(box.root, 'etc/drbot/hooks', d))).toBe(true);
     expect(readFileSync(join(box.root, 'etc/drbot/dirs'), 'utf8')).toBe('/data\n');
-    expect(readFileSync(join(box.root, 'etc/systemd/system/drbot-mark.timer'), 'utf8')).toContain('OnCalendar=*-*-* *:*:00');
+    expect(readFileSync(join(box.root, 'etc/systemd/system/drbot-mark.timer'), 'utf8')).toContain(
+      'OnCalendar=*-*-* *:*:00',
+    );
     expect(readFileSync(join(box.root, 'etc/systemd/system/drbot-mark.service'), 'utf8')).toContain(
       'ExecStart=/usr/local/bin/drbot-agent mark',
     );

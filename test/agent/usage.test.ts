@@ -44,6 +44,10 @@ describe('drbot-agent bad input', () => {
   it('prints its version', async () => {
     const run = await runAgent(['version'], box);
     expect(run.code).toBe(0);
-    expect(parseAgentOutput('version', run.stdout)).toMatchObject({ command: 'version', ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(parseAgentOutput('version', run.stdout)).toMatchObject({
+      command: 'version',
+      ok: true,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
   });
 });

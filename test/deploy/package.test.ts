@@ -10,18 +10,33 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IamStatement, iamStatements, MUTATING_EC2_ACTIONS, resourcesOfType, type Template } from './template.js';
+import {
+  type IamStatement,
+  iamStatements,
+  MUTATING_EC2_ACTIONS,
+  type Resource,
+  resourcesOfType,
+  type Template,
+} from './template.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 const { loadRunbooks } = require('../../serverless/runbooks.cjs') as {
-  loadRunbooks: (dir: string) => { name: string; spec: { schedule?: { cron: string; timezone: string }[] } }[];
+  loadRunbooks: (
+    dir: string,
+  ) => { name: string; spec: { schedule?: { cron: string; timezone: string }[] } }[];
 };
-const { toSchedulerExpression } = require('../../serverless/cron.cjs') as { toSchedulerExpression: (c: string) => string };
+const { toSchedulerExpression } = require('../../serverless/cron.cjs') as {
+  toSchedulerExpression: (c: string) => string;
+};
 
 /** The environment of a CI machine with no AWS account: credentials and profiles removed. */
 function offlineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
   for (const key of Object.keys(env)) if (key.startsWith('AWS_') || key.startsWith('DRBOT_')) delete env[key];
   env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
   env.AWS_CONFIG_FILE = '/nonexistent';
@@ -34,13 +49,19 @@ describe('osls package (CloudFormation)', () => {
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'drbot-package-'));
-    await promisify(execFile)(join(root, 'node_modules/.bin/osls'), ['package', '--stage', 'ci', '--package', out], {
-      cwd: root,
-      env: offlineEnv(),
-      timeout: 240_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+    await promisify(execFile)(
+      join(root, 'node_modules/.bin/osls'),
+      ['package', '--stage', 'ci', '--package', out],
+      {
+        cwd: root,
+        env: offlineEnv(),
+        timeout: 240_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    template = JSON.parse(
+      readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as Template;
   }, 300_000);
 
   afterAll(() => {
@@ -49,8 +70,15 @@ describe('osls package (CloudFormation)', () => {
 
   it('defines the four functions on nodejs22.x arm64, each with its own role', () => {
     const functions = resourcesOfType(template, 'AWS::Lambda::Function');
-    const byName = Object.fromEntries(functions.map(([, r]) => [r.Properties.FunctionName, r.Properties]));
-    expect(Object.keys(byName).sort()).toEqual(['drbot-ci-protect', 'drbot-ci-scheduler', 'drbot-ci-slack', 'drbot-ci-worker']);
+    const byName: Record<string, Resource['Properties']> = Object.fromEntries(
+      functions.map(([, r]) => [r.Properties.FunctionName, r.Properties]),
+    );
+    expect(Object.keys(byName).sort()).toEqual([
+      'drbot-ci-protect',
+      'drbot-ci-scheduler',
+      'drbot-ci-slack',
+      'drbot-ci-worker',
+    ]);
     const roles = new Set<string>();
     for (const props of Object.values(byName)) {
       expect(props.Runtime).toBe('nodejs22.x');
@@ -76,7 +104,9 @@ describe('osls package (CloudFormation)', () => {
   });
 
   it('routes POST /slack/events to the slack function', () => {
-    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(
+      ([, r]) => r.Properties.RouteKey,
+    );
     expect(routes).toContain('POST /slack/events');
   });
 
@@ -117,7 +147,11 @@ describe('osls package (CloudFormation)', () => {
 
   it('creates one Scheduler schedule per runbook schedule entry, with its timezone', () => {
     const expected = loadRunbooks(root).flatMap((rb) =>
-      (rb.spec.schedule ?? []).map((e) => ({ expr: toSchedulerExpression(e.cron), tz: e.timezone, runbook: rb.name })),
+      (rb.spec.schedule ?? []).map((e) => ({
+        expr: toSchedulerExpression(e.cron),
+        tz: e.timezone,
+        runbook: rb.name,
+      })),
     );
     expect(expected.length).toBeGreaterThan(0);
     const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
@@ -160,7 +194,9 @@ describe('osls package (CloudFormation)', () => {
     const worker = iamStatements(template).filter((s) => s.where.startsWith('WorkerRole'));
     const launch = worker.find((s) => s.statement.Sid === 'LaunchTaggedInstances')?.statement;
     expect(launch?.Condition).toEqual({ Null: { 'aws:RequestTag/drbot:run-id': 'false' } });
-    const terminating = worker.filter(({ statement }) => [statement.Action].flat().includes('ec2:TerminateInstances'));
+    const terminating = worker.filter(({ statement }) =>
+      [statement.Action].flat().includes('ec2:TerminateInstances'),
+    );
     expect(terminating.length).toBeGreaterThan(0);
     for (const { statement } of terminating) {
       expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/drbot:run-id': 'false' } });
@@ -172,7 +208,10 @@ describe('osls package (CloudFormation)', () => {
       if (![statement.Action].flat().includes('ssm:SendCommand')) continue;
       const resources = [statement.Resource].flat().map((r) => JSON.stringify(r));
       expect(resources, where).not.toContain('"*"');
-      expect(resources.some((r) => r.includes(':document/Drbot*')), where).toBe(true);
+      expect(
+        resources.some((r) => r.includes(':document/Drbot*')),
+        where,
+      ).toBe(true);
       for (const r of resources) expect(r, where).toMatch(/document\/Drbot\*|:instance\/\*/);
     }
   });
@@ -180,11 +219,16 @@ describe('osls package (CloudFormation)', () => {
   it('lets only the worker and protect functions touch EC2', () => {
     for (const { statement, where } of iamStatements(template)) {
       if (!where.startsWith('SlackRole') && !where.startsWith('SchedulerRole')) continue;
-      for (const action of [statement.Action].flat()) expect(action, where).not.toMatch(/^(ec2:|ssm:SendCommand|iam:)/);
+      for (const action of [statement.Action].flat())
+        expect(action, where).not.toMatch(/^(ec2:|ssm:SendCommand|iam:)/);
     }
   });
 });
 
 function hasTagCondition(statement: IamStatement): boolean {
-  return JSON.stringify(statement.Condition ?? {}).match(/aws:(Request|Resource)Tag\/|ec2:CreateAction|aws:TagKeys/) !== null;
+  return (
+    JSON.stringify(statement.Condition ?? {}).match(
+      /aws:(Request|Resource)Tag\/|ec2:CreateAction|aws:TagKeys/,
+    ) !== null
+  );
 }

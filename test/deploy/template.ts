@@ -48,7 +48,9 @@ export const MUTATING_EC2_ACTIONS = [
 ];
 
 export function resourcesOfType(template: Template, type: string): [string, Resource][] {
-  return Object.entries(template.Resources).filter((entry): entry is [string, Resource] => entry[1]?.Type === type);
+  return Object.entries(template.Resources).filter(
+    (entry): entry is [string, Resource] => entry[1]?.Type === type,
+  );
 }
 
 /** Every statement of every role and managed/inline policy, labelled `<LogicalId>/<n>`. */

@@ -3,9 +3,13 @@
  * with the embedded engine, the real runbooks, the sim world and the real agent script.
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { protectOnce } from '../../bot/runtime/protect-local.js';
 import { runLocally } from '../../bot/runtime/run-local.js';
 import type { AuditEvent, Run } from '../../engine/run.js';
 
@@ -113,5 +117,35 @@ describe('drbot run on the simulated cloud', () => {
     expect(code).not.toBe(0);
     expect(stderr).toContain('--approve-as is refused with --provider aws');
     expect(stderr).toContain('two approvers');
+  });
+
+  it('drills the db tier, measuring real data loss from markers in its data dirs', async () => {
+    const { run: result } = await runLocally({
+      mode: 'drill',
+      runbook: 'db-tier',
+      runbooksDir: `${ROOT}runbooks`,
+      inMemory: true,
+      fast: true,
+    });
+    expect(result.status).toBe('succeeded');
+    // the newest point is 20 minutes old and the agent marked the source when it was captured
+    expect(result.measures.rpoMeasuredMs).toBeGreaterThanOrEqual(20 * 60_000);
+    expect(result.measures.rpoMeasuredMs).toBeLessThan(21 * 60_000);
+  });
+
+  it('continues the simulated world after a restart of the embedded store', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'drbot-e2e-'));
+    try {
+      const options = { runbook: 'app-tier', runbooksDir: `${ROOT}runbooks`, dataDir, fast: true };
+      const first = await protectOnce(options);
+      const second = await protectOnce(options);
+      expect(first.rows.every((r) => r.pointId)).toBe(true);
+      // the second process saw the first one's points: ids continue instead of starting over
+      const ids = (rows: typeof first.rows) => rows.map((r) => r.pointId!).sort();
+      expect(ids(second.rows).every((id) => !ids(first.rows).includes(id))).toBe(true);
+      expect(ids(second.rows)[0]! > ids(first.rows).at(-1)!).toBe(true);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

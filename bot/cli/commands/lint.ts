@@ -48,7 +48,7 @@ export function registerLint(program: Command): void {
         process.stdout.write(
           errors + warnings === 0
             ? `ok: ${count(summary.runbooks.length, 'runbook')} clean (${summary.runbooks.join(', ') || 'none found'})\n`
-            : `${count(errors, 'error')}, ${count(warnings, 'warning')} in ${count(summary.files, 'file')}\n`,
+            : `${count(errors, 'error')}, ${count(warnings, 'warning')} (${count(summary.files, 'file')} checked)\n`,
         );
       }
       process.exitCode = errors > 0 ? 1 : 0;

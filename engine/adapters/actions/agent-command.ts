@@ -3,6 +3,7 @@
  * document with the step's idempotency key, and turning each instance's invocation into either
  * the typed agent result or a one-line reason it failed.
  */
+import { agentDocuments } from '../../../agent/commands.js';
 import type { AgentCommand } from '../../../agent/document-specs.js';
 import { AgentError } from '../../../agent/errors.js';
 import { type AgentResults, isAgentFailure, parseAgentOutput } from '../../../agent/output.js';
@@ -64,11 +65,14 @@ export async function targetInstances(
   defaultSide: Side,
   allowProtectedDefault: boolean,
 ): Promise<{ instances: string[]; region: string }> {
-  const side =
-    ctx.inputs.side === 'protected' || ctx.inputs.side === 'recovery' ? ctx.inputs.side : defaultSide;
-  const region = regionOf(ctx.runbook, ctx.mode, side);
   const given = stringList(action, ctx.inputs, 'instances');
-  if (given && given.length > 0) return { instances: [...new Set(given)], region };
+  const named = given !== undefined && given.length > 0;
+  const explicit =
+    ctx.inputs.side === 'protected' || ctx.inputs.side === 'recovery' ? ctx.inputs.side : undefined;
+  // without instances the step means "the protected instances", which live on the protected side
+  const side = explicit ?? (named || !allowProtectedDefault ? defaultSide : 'protected');
+  const region = regionOf(ctx.runbook, ctx.mode, side);
+  if (named) return { instances: [...new Set(given)], region };
   if (allowProtectedDefault) {
     const found = await cloud.listProtected(ctx.runbook.spec.protect, region);
     const running = found.filter((i) => i.state === 'running').map((i) => i.id);
@@ -84,6 +88,19 @@ export async function targetInstances(
   });
 }
 
+/** Regions whose documents this process already deployed, per provider. */
+const deployed = new WeakMap<CloudProvider, Set<string>>();
+
+/** Creates or updates the Drbot* documents in `region` once per process (providers that need it). */
+export async function ensureAgentDocuments(cloud: CloudProvider, region: string): Promise<void> {
+  if (!cloud.ensureDocuments) return;
+  const regions = deployed.get(cloud) ?? new Set<string>();
+  deployed.set(cloud, regions);
+  if (regions.has(region)) return;
+  await cloud.ensureDocuments(region, agentDocuments());
+  regions.add(region);
+}
+
 export async function sendAgentCommand(
   cloud: CloudProvider,
   target: { instances: string[]; region: string },
@@ -92,6 +109,7 @@ export async function sendAgentCommand(
   idempotencyKey: string,
   pollAfterMs: number,
 ): Promise<ActionResult> {
+  await ensureAgentDocuments(cloud, target.region);
   const { commandId } = await cloud.runCommand(
     target.instances,
     target.region,

@@ -18,7 +18,7 @@ interface Target {
 const DEAD: Instance['state'][] = ['stopping', 'stopped', 'shutting-down', 'terminated'];
 
 export function waitHealthyHandler(cloud: CloudProvider, pollIntervalMs: number): ActionHandler {
-  const check = async (ctx: ActionContext, target: Target): Promise<ActionResult> => {
+  const check = async (target: Target): Promise<ActionResult> => {
     if (target.ids.length === 0) return { status: 'done', outputs: { instanceIds: [] } };
     const instances = await cloud.describe(target.ids, target.region);
     const dead = instances.filter((i) => DEAD.includes(i.state));
@@ -40,11 +40,11 @@ export function waitHealthyHandler(cloud: CloudProvider, pollIntervalMs: number)
   };
   return {
     start: (ctx) =>
-      check(ctx, {
+      check({
         region: regionOf(ctx.runbook, ctx.mode, ctx.inputs.side),
         ids: stringList('ec2.waitHealthy', ctx.inputs, 'instances') ?? [],
       }),
-    poll: (ctx) => check(ctx, ctx.handle as Target),
+    poll: (ctx) => check(ctx.handle as Target),
   };
 }
 

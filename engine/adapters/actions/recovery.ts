@@ -87,7 +87,7 @@ interface ProtectHandle {
 
 export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): ActionHandler {
   /** Protect is idempotent per capture key: calling it again reports the same points' progress. */
-  const pass = async (ctx: ActionContext, handle: ProtectHandle, instances: Instance[]) => {
+  const pass = async (handle: ProtectHandle, instances: Instance[]) => {
     const result = await cloud.protect({
       instances,
       sourceRegion: handle.sourceRegion,
@@ -130,12 +130,12 @@ export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): Ac
         instanceIds: instances.map((i) => i.id),
         pruned: [],
       };
-      return pass(ctx, handle, instances);
+      return pass(handle, instances);
     },
     async poll(ctx) {
       const handle = ctx.handle as ProtectHandle;
       const instances = await cloud.describe(handle.instanceIds, handle.sourceRegion);
-      return pass(ctx, handle, instances);
+      return pass(handle, instances);
     },
   };
 }

@@ -75,7 +75,8 @@ export function decodeRunMessage(body: string): RunMessage {
 function badMessage(body: string, cause?: unknown): DrbotError {
   return new DrbotError(`The worker received a queue message it cannot read: ${body.slice(0, 120)}`, {
     code: 'BAD_QUEUE_MESSAGE',
-    explanation: 'drbot messages are JSON `{"v":1,"runId":"…"}`; this one came from another producer or version.',
+    explanation:
+      'drbot messages are JSON `{"v":1,"runId":"…"}`; this one came from another producer or version.',
     action: 'Remove the message from the dead-letter queue; check what else sends to the drbot queue.',
     cause,
   });

@@ -3,16 +3,28 @@
  * deadline that has passed on the sim clock. Called at the start of each API call, so the state a
  * caller sees is always "as of now" without any timer.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseDuration } from '../../duration.js';
 import type { Clock } from '../../ports.js';
 import type { FaultInjector } from './faults.js';
 import type { Latency } from './latency.js';
 import type { Sandbox } from './sandbox.js';
-import { newPoint, type SimPoint, type SimState } from './state.js';
+import { newPoint, type SimInstance, type SimPoint, type SimState } from './state.js';
 import type { World } from './world.js';
 
 /** The agent document the sim runs to write an RPO marker before a capture. */
 export const MARK_DOCUMENT = 'DrbotMark';
+
+/**
+ * Writes an RPO marker on an instance at sim time `now`, in its data dirs (created in the sandbox
+ * first: they stand for the instance's mounted volumes).
+ */
+export async function writeMarker(sandbox: Sandbox, instance: SimInstance, now: number): Promise<void> {
+  const dirs = instance.dataDirs ?? [];
+  for (const dir of dirs) mkdirSync(join(sandbox.ensure(instance.id), dir), { recursive: true });
+  await sandbox.run(instance.id, MARK_DOCUMENT, dirs.length ? { dirs: [dirs.join(' ')] } : {}, now);
+}
 
 export interface SimContext {
   world: World;
@@ -25,7 +37,9 @@ export interface SimContext {
 
 export async function settle(ctx: SimContext): Promise<void> {
   const now = ctx.clock.now();
-  settleInstances(ctx.state, now);
+  const terminated = settleInstances(ctx.state, now);
+  // a terminated instance's disks are gone: so is its sandbox
+  for (const id of terminated) ctx.sandbox?.remove(id);
   runSchedules(ctx, now);
   for (const point of Object.values(ctx.state.points)) {
     if (point.state === 'pending' && point.availableAt <= now) point.state = 'available';
@@ -33,18 +47,22 @@ export async function settle(ctx: SimContext): Promise<void> {
   await settleSandboxes(ctx);
 }
 
-function settleInstances(state: SimState, now: number): void {
+/** Applies due state changes; returns the ids that just became terminated. */
+function settleInstances(state: SimState, now: number): string[] {
+  const terminated: string[] = [];
   for (const inst of Object.values(state.instances)) {
     const t = inst.transition;
     if (t && t.at <= now) {
       inst.state = t.to;
       inst.transition = undefined;
       if (t.to !== 'running') inst.healthy = false;
+      if (t.to === 'terminated') terminated.push(inst.id);
     }
     if (inst.state === 'running' && !inst.healthy && inst.healthyAt !== undefined && inst.healthyAt <= now) {
       inst.healthy = true;
     }
   }
+  return terminated;
 }
 
 /** The world's own protection job: hourly (say) points appear without anyone calling protect. */
@@ -72,18 +90,22 @@ function runSchedules(ctx: SimContext, now: number): void {
         appConsistent: false,
       });
       ctx.state.points[point.id] = point;
-      prune(ctx.state, source.id, schedule.region, protection.retention);
+      prune(ctx, source.id, schedule.region, protection.retention);
     }
   }
 }
 
 /** Keeps the newest `retention` points of a source in a region; returns the deleted ids. */
-export function prune(state: SimState, sourceId: string, region: string, retention: number): string[] {
+export function prune(ctx: SimContext, sourceId: string, region: string, retention: number): string[] {
+  const { state } = ctx;
   const points = Object.values(state.points)
     .filter((p) => p.sourceInstanceId === sourceId && p.region === region)
     .sort((a, b) => b.capturedAt - a.capturedAt || (b.id < a.id ? -1 : 1));
   const dropped = points.slice(retention).map((p) => p.id);
-  for (const id of dropped) delete state.points[id];
+  for (const id of dropped) {
+    delete state.points[id];
+    ctx.sandbox?.remove(id);
+  }
   return dropped;
 }
 
@@ -100,7 +122,7 @@ async function settleSandboxes(ctx: SimContext): Promise<void> {
   for (const point of waiting) {
     const source = ctx.state.instances[point.sourceInstanceId];
     if (source && source.state !== 'terminated' && sandbox.hasRunner) {
-      await sandbox.run(source.id, MARK_DOCUMENT, {}, point.capturedAt);
+      await writeMarker(sandbox, source, point.capturedAt);
     }
     sandbox.copy(point.sourceInstanceId, point.id);
     point.sandboxReady = true;

@@ -164,6 +164,7 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
     healthyAt: runningAt + latency.of('statusChecks'),
     launchType: request.launchType,
     seeded: false,
+    dataDirs: state.instances[blueprint.sourceInstanceId]?.dataDirs,
   };
   state.tokens.launch[plan.token] = id;
   state.counters.launches++;

@@ -4,7 +4,7 @@
  */
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud.js';
 import { NonRetryableError } from '../../errors.js';
-import { MARK_DOCUMENT, prune, type SimContext } from './context.js';
+import { prune, type SimContext, writeMarker } from './context.js';
 import { countCall, countKey } from './counters.js';
 import { apiCall } from './ec2.js';
 import { newPoint, publicPoint, type SimPoint } from './state.js';
@@ -78,7 +78,7 @@ export async function protect(ctx: SimContext, request: ProtectRequest): Promise
   const created: SimPoint[] = [];
   const pruned: string[] = [];
   for (const source of sources) {
-    if (ctx.sandbox?.hasRunner) await ctx.sandbox.run(source.id, MARK_DOCUMENT, {}, now);
+    if (ctx.sandbox?.hasRunner) await writeMarker(ctx.sandbox, source, now);
     const size = source.volumes.reduce((sum, v) => sum + v.sizeGiB, 0);
     const point = newPoint(state, {
       kind: 'snapshot',
@@ -94,7 +94,7 @@ export async function protect(ctx: SimContext, request: ProtectRequest): Promise
       point.sandboxReady = true;
     }
     created.push(point);
-    pruned.push(...prune(state, source.id, request.targetRegion, request.retention));
+    pruned.push(...prune(ctx, source.id, request.targetRegion, request.retention));
   }
   if (pruned.length > 0) countCall(state.counters, 'DeleteSnapshot', pruned.length);
   state.tokens.capture[request.captureKey] = created.map((p) => p.id);

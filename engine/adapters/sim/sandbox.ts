@@ -23,6 +23,10 @@ export class Sandbox {
     return dir;
   }
 
+  remove(id: string): void {
+    rmSync(this.dirOf(id), { recursive: true, force: true });
+  }
+
   /** Replaces `to`'s directory with a copy of `from`'s (an empty one when `from` has none). */
   copy(from: string, to: string): void {
     const target = this.dirOf(to);

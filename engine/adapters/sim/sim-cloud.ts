@@ -16,7 +16,7 @@ import type {
   RecoveryPoint,
 } from '../../cloud.js';
 import type { Clock, Random } from '../../ports.js';
-import { MARK_DOCUMENT, type SimContext, settle } from './context.js';
+import { type SimContext, settle, writeMarker } from './context.js';
 import type { SimCounters } from './counters.js';
 import { dnsStatus, dnsValue, switchDns } from './dns.js';
 import { describe, findRunOwned, launch, listProtected, mutate } from './ec2.js';
@@ -155,7 +155,8 @@ export class SimCloud implements CloudProvider {
       const now = this.ctx.clock.now();
       const sources = new Set(this.ctx.state.schedules.map((s) => s.instanceId));
       for (const id of sources) {
-        if (this.ctx.state.instances[id]?.state === 'running') await sandbox.run(id, MARK_DOCUMENT, {}, now);
+        const instance = this.ctx.state.instances[id];
+        if (instance?.state === 'running') await writeMarker(sandbox, instance, now);
       }
     });
   }

@@ -18,6 +18,8 @@ export interface SimInstance extends Instance {
   launchType?: LaunchType;
   /** True for instances of the world file (the protected fleet), false for launched ones. */
   seeded: boolean;
+  /** Where the agent writes RPO markers (inherited by instances launched from its points). */
+  dataDirs?: string[];
 }
 
 export interface SimPoint extends RecoveryPoint {
@@ -112,6 +114,7 @@ export function initialState(world: World, now: number): SimState {
       healthy: (w.state ?? 'running') === 'running',
       launchedAt: now,
       seeded: true,
+      ...(w.dataDirs ? { dataDirs: [...w.dataDirs] } : {}),
     };
   }
   for (const spec of world.recoveryPoints) {

@@ -245,6 +245,11 @@ function checkInstance(at: string, inst: unknown, regions: Record<string, WorldR
       region.securityGroups?.some((s) => s.id === g) ?? false,
       `${at}: unknown security group ${g} in ${String(inst.region)}`,
     );
+  need(
+    inst.dataDirs === undefined ||
+      (isStrList(inst.dataDirs) && inst.dataDirs.every((d) => d.startsWith('/'))),
+    `${at}.dataDirs must list absolute directories`,
+  );
   const volumes = Array.isArray(inst.volumes) ? inst.volumes : [];
   need(volumes.length > 0, `${at}.volumes must list at least one volume`);
   volumes.forEach((v, i) => {

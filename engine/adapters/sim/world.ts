@@ -82,6 +82,8 @@ export interface WorldInstance {
   tags: Record<string, string>;
   /** @default running */
   state?: 'running' | 'stopped';
+  /** Protected data directories, where the agent writes RPO markers. @default the agent's (/data) */
+  dataDirs?: string[];
 }
 
 /** Recovery points that exist when the world starts, aged relative to the sim's start. */

@@ -5,7 +5,12 @@ export const MINUTE = 60_000;
 export const DAY = 86_400_000;
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0); // a Monday, 09:00 UTC
 
-export function step(id: string, startMin: number, endMin: number, status: StepState['status'] = 'succeeded'): StepState {
+export function step(
+  id: string,
+  startMin: number,
+  endMin: number,
+  status: StepState['status'] = 'succeeded',
+): StepState {
   return {
     id,
     phase: 'main',
@@ -32,7 +37,11 @@ export function drill(options: DrillOptions): Run {
   const steps = Object.fromEntries(
     Object.entries(options.steps ?? {}).map(([key, s]) => [
       key,
-      { ...s, startedAt: (s.startedAt ?? T0) + shift, endedAt: s.endedAt === undefined ? undefined : s.endedAt + shift },
+      {
+        ...s,
+        startedAt: (s.startedAt ?? T0) + shift,
+        endedAt: s.endedAt === undefined ? undefined : s.endedAt + shift,
+      },
     ]),
   );
   return {

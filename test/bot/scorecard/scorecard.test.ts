@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { blockKitViolations } from '../../../bot/render/blocks.js';
 import { scorecardLines, scorecardMessage } from '../../../bot/scorecard/render.js';
 import { buildScorecard } from '../../../bot/scorecard/scorecard.js';
-import { blockKitViolations } from '../../../bot/render/blocks.js';
 import { DAY, drill, step, summary, T0 } from './fixtures.js';
 
 const previous = drill({
@@ -37,12 +37,21 @@ describe('buildScorecard', () => {
     const health = card.steps.find((s) => s.key === 'health');
     expect(launch).toMatchObject({ durationMs: 6 * 60_000, previousMs: 4 * 60_000, regression: true });
     expect(launch?.change).toBeCloseTo(0.5);
-    expect(health).toMatchObject({ durationMs: 2 * 60_000, previousMs: 2 * 60_000, change: 0, regression: false });
+    expect(health).toMatchObject({
+      durationMs: 2 * 60_000,
+      previousMs: 2 * 60_000,
+      change: 0,
+      regression: false,
+    });
   });
 
   it('does not call a tiny absolute slowdown a regression', () => {
     const quick = drill({ id: 'q', at: T0, steps: { ping: { ...step('ping', 0, 0), endedAt: T0 + 1500 } } });
-    const before = drill({ id: 'b', at: T0 - DAY, steps: { ping: { ...step('ping', 0, 0), endedAt: T0 + 1000 } } });
+    const before = drill({
+      id: 'b',
+      at: T0 - DAY,
+      steps: { ping: { ...step('ping', 0, 0), endedAt: T0 + 1000 } },
+    });
     const card = buildScorecard({ run: quick, previous: before, history: [], now: T0 });
     expect(card.steps[0]).toMatchObject({ regression: false });
     expect(card.steps[0]?.change).toBeCloseTo(0.5);

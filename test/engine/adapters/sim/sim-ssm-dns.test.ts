@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,29 @@ describe('SimCloud SSM and DNS', () => {
     expect((await sim.commandStatus(commandId, TARGET)).invocations[0]!.stdout).toBe(
       `{"at":${clock.now() - 5_000}}`,
     );
+    // a terminated instance's files go with it
+    await sim.terminate([launched!.instanceId], TARGET, { runId: 'run-1', mode: 'drill' });
+    clock.advance(10_000);
+    await sim.tick();
+    expect(existsSync(join(root, launched!.instanceId))).toBe(false);
+  });
+
+  it('writes markers on the protected sources at each tick, in their data dirs', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'drbot-sim-'));
+    dirs.push(root);
+    const calls: AgentInvocation[] = [];
+    const agentRunner = async (inv: AgentInvocation) => {
+      calls.push(inv);
+      return { exitCode: 0, stdout: '{}', stderr: '' };
+    };
+    const { sim, clock } = makeSim({ agentRunner, sandboxRoot: root });
+    await sim.tick();
+    const marks = calls.filter((c) => c.now === clock.now());
+    expect(marks.map((c) => c.instanceId)).toContain('i-0d22db000000004');
+    expect(marks.find((c) => c.instanceId === 'i-0d22db000000004')!.parameters).toEqual({
+      dirs: ['/var/lib/postgresql'],
+    });
+    expect(existsSync(join(root, 'i-0d22db000000004', 'var/lib/postgresql'))).toBe(true);
   });
 
   it('switches a DNS record: PENDING until propagated, then INSYNC', async () => {

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerHandler, KICK_RETRY_SECONDS } from '../../../bot/lambda/worker.js';
+import type { AwsRuntime } from '../../../bot/runtime/aws.js';
+import { encodeRunMessage } from '../../../engine/adapters/aws/sqs-driver.js';
+import { FakeClock } from '../../../engine/adapters/memory/clock.js';
+import { useDynalite } from '../../helpers/dynalite.js';
+import { makeRunbook } from '../../helpers/runbook.js';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { type FakeSqs, fakeSqs, lambdaContext, sqsEvent, testRuntime } from './support.js';
+
+const runbook = makeRunbook({
+  steps: [{ id: 'pause', action: 'wait', with: { duration: '2m' }, rto: 'end' }],
+});
+const long = makeRunbook({
+  name: 'slow-tier',
+  steps: [{ id: 'pause', action: 'wait', with: { duration: '40m' } }],
+});
+
+describe('worker Lambda handler', () => {
+  const db = useDynalite();
+  let slack: FakeSlack;
+  let tables = 0;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+
+  async function setup(): Promise<{
+    sqs: FakeSqs;
+    runtime: AwsRuntime;
+    clock: FakeClock;
+    runId: string;
+    handler: ReturnType<typeof createWorkerHandler>;
+    start: (rb?: typeof runbook) => Promise<string>;
+  }> {
+    tables += 1;
+    const sqs = fakeSqs();
+    const clock = new FakeClock();
+    const runtime = await testRuntime({
+      dynamo: db.dynamo,
+      table: `worker-${tables}`,
+      slackApiUrl: slack.apiUrl,
+      runbooks: [runbook, long],
+      sqs,
+      clock,
+      withHandlers: true,
+    });
+    const start = async (rb = runbook) =>
+      (
+        await runtime.engine.startRun({
+          runbook: rb,
+          mode: 'drill',
+          initiator: 'U1',
+          meta: { channel: 'C0DRILLS' },
+        })
+      ).id;
+    return {
+      sqs,
+      runtime,
+      clock,
+      runId: await start(),
+      handler: createWorkerHandler(() => Promise.resolve(runtime)),
+      start,
+    };
+  }
+
+  const kick = (runId: string, id = 'msg-1') => sqsEvent(encodeRunMessage({ runId, kind: 'kick' }), id);
+  const wake = (runId: string, id = 'msg-w') => sqsEvent(encodeRunMessage({ runId, kind: 'wake' }), id);
+
+  it('advances the run and re-enqueues it with DelaySeconds for its next wake-up', async () => {
+    const { sqs, runtime, runId, handler } = await setup();
+    const out = await handler(kick(runId), lambdaContext);
+    expect(out.batchItemFailures).toEqual([]);
+    expect((await runtime.store.getRun(runId))?.steps.pause?.status).toBe('running');
+    expect(sqs.messages()).toEqual([{ body: { v: 1, runId, kind: 'wake' }, delay: 120 }]);
+  });
+
+  it('caps the delay at 900 s and keeps hopping until the wait is over', async () => {
+    const { sqs, clock, handler, start } = await setup();
+    const runId = await start(long);
+    await handler(kick(runId), lambdaContext);
+    expect(sqs.messages().at(-1)?.delay).toBe(900);
+    clock.advance(900_000);
+    await handler(wake(runId), lambdaContext);
+    expect(sqs.messages().at(-1)?.delay).toBe(900);
+    clock.advance(900_000);
+    await handler(wake(runId), lambdaContext);
+    expect(sqs.messages().at(-1)?.delay).toBe(600);
+  });
+
+  it('finishes the drill on the wake-up and stops re-enqueueing, posting the scorecard in the thread', async () => {
+    const { sqs, runtime, clock, runId, handler } = await setup();
+    await handler(kick(runId), lambdaContext);
+    clock.advance(120_000);
+    await handler(wake(runId), lambdaContext);
+    const run = await runtime.store.getRun(runId);
+    expect(run?.status).toBe('succeeded');
+    expect(run?.measures.rtoMs).toBe(120_000);
+    expect(sqs.messages()).toHaveLength(1);
+    const parent = await runtime.store.getDoc<{ ts: string }>('slack-message', runId);
+    const scorecard = slack
+      .callsOf('chat.postMessage')
+      .find((c) => String(c.body.text).includes('Drill scorecard'));
+    expect(scorecard?.body.thread_ts).toBe(parent?.ts);
+    expect(String(scorecard?.body.text)).toContain('RTO 2m (objective 15m) ✅ pass');
+  });
+
+  it('does nothing while another worker holds the lease, and retries a kick shortly after', async () => {
+    const { sqs, runtime, clock, runId, handler } = await setup();
+    expect(await runtime.store.acquireLease(runId, 'other-worker', clock.now(), 60_000)).toBe(true);
+    await handler(kick(runId), lambdaContext);
+    expect((await runtime.store.getRun(runId))?.steps.pause?.status).toBe('pending');
+    expect(sqs.messages()).toEqual([
+      { body: { v: 1, runId, kind: 'kick', retry: 1 }, delay: KICK_RETRY_SECONDS },
+    ]);
+    await handler(wake(runId), lambdaContext);
+    expect(sqs.messages()).toHaveLength(1); // a timer is dropped: the lease holder schedules the next one
+  });
+
+  it('does not advance twice when SQS delivers the same message to two containers at once', async () => {
+    const { runtime, runId, handler, sqs, clock } = await setup();
+    // A second container: its own engine (its own lease owner id) on the same table and queue.
+    const other = await testRuntime({
+      dynamo: db.dynamo,
+      table: `worker-${tables}`,
+      slackApiUrl: slack.apiUrl,
+      runbooks: [runbook],
+      sqs,
+      clock,
+      withHandlers: true,
+    });
+    const otherHandler = createWorkerHandler(() => Promise.resolve(other));
+    const event = kick(runId, 'dup');
+    const results = await Promise.all([handler(event, lambdaContext), otherHandler(event, lambdaContext)]);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const audit = await runtime.store.listAudit(runId);
+    expect(audit.filter((e) => e.kind === 'step.started' && e.stepKey === 'pause')).toHaveLength(1);
+    expect((await runtime.store.getRun(runId))?.steps.pause?.attempt).toBe(1);
+  });
+
+  it('drops unreadable messages and messages for unknown runs instead of retrying them', async () => {
+    const { sqs, handler } = await setup();
+    const garbage = await handler(sqsEvent('not json', 'g'), lambdaContext);
+    const unknown = await handler(kick('01UNKNOWNRUN', 'u'), lambdaContext);
+    expect(garbage.batchItemFailures).toEqual([]);
+    expect(unknown.batchItemFailures).toEqual([]);
+    expect(sqs.sent).toHaveLength(0);
+  });
+
+  it('reports a failed advance as a batch item failure so SQS retries only that message', async () => {
+    const { runtime, runId } = await setup();
+    const broken = createWorkerHandler(() =>
+      Promise.resolve({
+        ...runtime,
+        engine: { ...runtime.engine, advance: () => Promise.reject(new Error('throttled')) },
+      }),
+    );
+    const out = await broken(kick(runId, 'boom'), lambdaContext);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'boom' }]);
+  });
+});

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Pipes a script into `node bin/drbot.mjs shell` and returns everything it printed. */
+function shell(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/drbot.mjs', 'shell', ...args], {
+      cwd: join(import.meta.dirname, '../..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+    child.stdin.end(script);
+  });
+}
+
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'drbot-shell-'));
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('drbot shell (piped script)', () => {
+  it('runs a drill to completion with a measured RTO and shows it in status', { timeout: 120_000 }, async () => {
+    const { code, out } = await shell('/dr drill app-tier\nwait\n/dr status\n', ['--data-dir', join(dataDir, 'a')]);
+    expect(code).toBe(0);
+    expect(out).toContain('Try first:');
+    expect(out).toMatch(/started the drill of app-tier as run [0-9A-Z]+/);
+    const status = out.slice(out.lastIndexOf('alice> /dr status'));
+    expect(status).toContain('Drill · app-tier · by alice · SUCCEEDED');
+    expect(status).toMatch(/RTO [0-9hms]+ \(objective 15m\) ✅/);
+    expect(status).toContain('Cleanup: done');
+  });
+
+  it('keeps a run across quitting: the next shell resumes it and status shows it finishing', { timeout: 180_000 }, async () => {
+    const dir = join(dataDir, 'b');
+    // `wait 3` quits between two polls of the run, not in the middle of an advance.
+    const first = await shell('/dr drill app-tier\nwait 3\n/quit\n', ['--data-dir', dir]);
+    expect(first.code).toBe(0);
+    const runId = /as run ([0-9A-Z]+)/.exec(first.out)?.[1];
+    expect(runId).toBeDefined();
+    expect(first.out).toContain('not finished: start `drbot shell` again');
+
+    const second = await shell(`/dr status ${runId}\nwait\n/dr status ${runId}\n`, ['--data-dir', dir, '--as', 'bob']);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(`resuming 1 run left in flight: drill of app-tier (${runId})`);
+    const last = second.out.slice(second.out.lastIndexOf(`bob> /dr status ${runId}`));
+    expect(last).toContain('SUCCEEDED');
+    expect(last).toMatch(/RTO [0-9hms]+ \(objective 15m\) ✅/);
+  });
+});

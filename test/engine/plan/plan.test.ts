@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { estimateStepMs, planRun, renderPlan } from '../../../engine/plan/index.js';
+import { loadRunbook } from '../../../engine/runbook/index.js';
+import type { StepSpec } from '../../../engine/runbook/types.js';
+
+const app = loadRunbook(readFileSync('runbooks/app-tier.yaml', 'utf8'), 'runbooks/app-tier.yaml');
+const db = loadRunbook(readFileSync('runbooks/db-tier.yaml', 'utf8'), 'runbooks/db-tier.yaml');
+
+function step(partial: Partial<StepSpec>): StepSpec {
+  return { id: 's', action: 'notify', with: {}, needs: [], onFailure: 'abort', ...partial };
+}
+
+describe('planRun', () => {
+  it('lists the failover CUTOVER gate with two approvers, not the initiator', () => {
+    const plan = planRun(app, 'failover');
+    expect(plan.gates).toEqual([
+      {
+        gate: 'cutover',
+        step: 'cutover-approval',
+        required: 2,
+        excludeInitiator: true,
+        approvers: { users: [], groups: ['S0SRE'] },
+        timeout: '30m',
+        description: expect.any(String),
+      },
+    ]);
+  });
+
+  it('groups steps in dependency levels', () => {
+    expect(planRun(app, 'drill').main.levels).toEqual([
+      ['rpo-gate'],
+      ['launch'],
+      ['wait-healthy'],
+      ['health'],
+      ['measure-rpo'],
+    ]);
+    // db-tier: the RPO gate and the network step have no needs, so they share the first level
+    expect(planRun(db, 'drill').main.levels.slice(0, 2)).toEqual([['rpo-gate', 'network'], ['db-launch']]);
+  });
+
+  it('follows the longest chain for the critical path', () => {
+    const plan = planRun(db, 'drill');
+    expect(plan.main.criticalPath.steps).toEqual([
+      'rpo-gate',
+      'db-launch',
+      'db-healthy',
+      'db-health',
+      'measure-rpo',
+    ]);
+    const sum = plan.main.criticalPath.steps
+      .map((id) => plan.main.steps.find((s) => s.id === id)?.estimateMs ?? 0)
+      .reduce((a, b) => a + b, 0);
+    expect(plan.main.criticalPath.estimateMs).toBe(sum);
+  });
+
+  it('estimates RTO up to the rto: end step and compares it to the objective', () => {
+    const plan = planRun(app, 'failover');
+    expect(plan.rto.endStep).toBe('health');
+    expect(plan.rto.estimateMs).toBe(30_000 + 300_000 + 300_000 + 180_000 + 60_000);
+    expect(plan.rto.withinObjective).toBe(true);
+  });
+
+  it('marks mutating steps, rollback compensations and cleanup', () => {
+    const drill = planRun(app, 'drill');
+    expect(drill.mutating).toEqual(['launch', 'terminate']);
+    expect(drill.cleanup.steps.map((s) => s.id)).toEqual(['terminate']);
+    const failover = planRun(app, 'failover');
+    expect(failover.rollback).toEqual([{ step: 'launch', action: 'ec2.terminate' }]);
+    expect(failover.main.steps.find((s) => s.id === 'launch')?.launchType).toBe('CUTOVER');
+  });
+
+  it('reverses the direction for failback', () => {
+    expect(planRun(app, 'failback').direction).toEqual({ from: 'us-west-2', to: 'us-east-1' });
+    expect(planRun(app, 'failover').direction).toEqual({ from: 'us-east-1', to: 'us-west-2' });
+  });
+
+  it('lists both failback gates, the irreversible stop behind its own', () => {
+    expect(planRun(app, 'failback').gates.map((g) => [g.gate, g.step, g.required])).toEqual([
+      ['cutover', 'failback-approval', 2],
+      ['stop-target', 'stop-target-approval', 2],
+    ]);
+  });
+
+  it('is plain JSON (stable --json output)', () => {
+    const plan = planRun(app, 'failover');
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+  });
+
+  it('refuses a mode the runbook does not define', () => {
+    const noFailback = { ...db, spec: { ...db.spec, modes: { drill: db.spec.modes.drill } } };
+    expect(() => planRun(noFailback, 'failback')).toThrow(/no failback mode/);
+  });
+});
+
+describe('estimateStepMs', () => {
+  it('uses the action table, capped by the timeout', () => {
+    expect(estimateStepMs(step({ action: 'ec2.launch' }))).toBe(300_000);
+    expect(estimateStepMs(step({ action: 'ec2.launch', timeout: '2m' }))).toBe(120_000);
+  });
+
+  it('uses the timeout for unknown actions and the duration of a wait', () => {
+    expect(estimateStepMs(step({ action: 'custom.thing', timeout: '7m' }))).toBe(420_000);
+    expect(estimateStepMs(step({ action: 'wait', with: { duration: '90s' } }))).toBe(90_000);
+  });
+});
+
+describe('renderPlan', () => {
+  it('shows levels, the critical path, gates and cleanup', () => {
+    const text = renderPlan(planRun(app, 'drill'));
+    expect(text).toContain('Plan: app-tier drill (us-east-1 → us-west-2)');
+    expect(text).toContain('Critical path (~');
+    expect(text).toContain('Cleanup (always runs)');
+    expect(text).toContain('terminate (ec2.terminate');
+  });
+});
