@@ -29,11 +29,15 @@ export interface BotConfig {
 export class ConfigError extends DrbotError {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`drbot cannot start: ${problems.length} setting${problems.length === 1 ? ' is' : 's are'} missing or invalid.`, {
-      code: 'CONFIG_INVALID',
-      explanation: problems.map((p) => `- ${p}`).join('\n'),
-      action: 'Set the variables above (e.g. in a .env file loaded by your shell or in serverless.yml) and start again.',
-    });
+    super(
+      `drbot cannot start: ${problems.length} setting${problems.length === 1 ? ' is' : 's are'} missing or invalid.`,
+      {
+        code: 'CONFIG_INVALID',
+        explanation: problems.map((p) => `- ${p}`).join('\n'),
+        action:
+          'Set the variables above (e.g. in a .env file loaded by your shell or in serverless.yml) and start again.',
+      },
+    );
     this.problems = problems;
   }
 }
@@ -43,7 +47,8 @@ const HOW: Record<string, string> = {
     'the Bot User OAuth Token (xoxb-…) from your Slack app › OAuth & Permissions; `export SLACK_BOT_TOKEN=xoxb-…`',
   SLACK_SIGNING_SECRET:
     'from your Slack app › Basic Information › App Credentials › Signing Secret; `export SLACK_SIGNING_SECRET=…` (or set SLACK_APP_TOKEN to use Socket Mode instead)',
-  SLACK_APP_TOKEN: 'an app-level token with connections:write (xapp-…) from Basic Information › App-Level Tokens',
+  SLACK_APP_TOKEN:
+    'an app-level token with connections:write (xapp-…) from Basic Information › App-Level Tokens',
 };
 
 export interface ConfigOverrides {
@@ -53,7 +58,10 @@ export interface ConfigOverrides {
 }
 
 /** Reads and validates the Slack bot's configuration; throws one ConfigError naming every problem. */
-export function loadBotConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): BotConfig {
+export function loadBotConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigOverrides = {},
+): BotConfig {
   const problems: string[] = [];
   const get = (name: string) => {
     const value = env[name]?.trim();
@@ -65,9 +73,12 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env, overrides: C
   const apiUrl = get('SLACK_API_URL');
 
   if (!botToken) problems.push(`SLACK_BOT_TOKEN is not set: ${HOW.SLACK_BOT_TOKEN}.`);
-  else if (!botToken.startsWith('xox')) problems.push(`SLACK_BOT_TOKEN does not look like a Slack token: ${HOW.SLACK_BOT_TOKEN}.`);
-  if (!signingSecret && !appToken) problems.push(`SLACK_SIGNING_SECRET is not set: ${HOW.SLACK_SIGNING_SECRET}.`);
-  if (appToken && !appToken.startsWith('xapp-')) problems.push(`SLACK_APP_TOKEN must start with xapp-: ${HOW.SLACK_APP_TOKEN}.`);
+  else if (!botToken.startsWith('xox'))
+    problems.push(`SLACK_BOT_TOKEN does not look like a Slack token: ${HOW.SLACK_BOT_TOKEN}.`);
+  if (!signingSecret && !appToken)
+    problems.push(`SLACK_SIGNING_SECRET is not set: ${HOW.SLACK_SIGNING_SECRET}.`);
+  if (appToken && !appToken.startsWith('xapp-'))
+    problems.push(`SLACK_APP_TOKEN must start with xapp-: ${HOW.SLACK_APP_TOKEN}.`);
 
   let normalizedApiUrl: string | undefined;
   if (apiUrl) {
@@ -75,7 +86,9 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env, overrides: C
       const url = new URL(apiUrl);
       normalizedApiUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
     } catch {
-      problems.push(`SLACK_API_URL "${apiUrl}" is not a URL: use e.g. https://slack.com/api/ or leave it unset.`);
+      problems.push(
+        `SLACK_API_URL "${apiUrl}" is not a URL: use e.g. https://slack.com/api/ or leave it unset.`,
+      );
     }
   }
 
@@ -83,7 +96,8 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env, overrides: C
   if (port === undefined) {
     const text = get('PORT');
     port = text === undefined ? 3000 : Number(text);
-    if (text !== undefined && !isPort(port)) problems.push(`PORT "${text}" is not a port number: use 1–65535, e.g. PORT=3000.`);
+    if (text !== undefined && !isPort(port))
+      problems.push(`PORT "${text}" is not a port number: use 1–65535, e.g. PORT=3000.`);
   } else if (!isPort(port) && port !== 0) {
     problems.push(`--port ${port} is not a port number: use 1–65535.`);
   }

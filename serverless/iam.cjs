@@ -55,8 +55,6 @@ function tableStatements() {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
-        'dynamodb:BatchGetItem',
-        'dynamodb:ConditionCheckItem',
       ],
       Resource: [{ 'Fn::GetAtt': ['RunTable', 'Arn'] }, sub('${RunTable.Arn}/index/*')],
     },

@@ -42,7 +42,11 @@ async function dispatch(services: BotServices, command: Command, context: Comman
   const audience: Audience = context.surface === 'slack' ? 'slack' : 'text';
   switch (command.kind) {
     case 'help':
-      return reply({ kind: 'help', surface: context.surface, ...(command.topic ? { topic: command.topic } : {}) });
+      return reply({
+        kind: 'help',
+        surface: context.surface,
+        ...(command.topic ? { topic: command.topic } : {}),
+      });
     case 'list':
       return reply({ kind: 'list', entries: await listRunbooks(services) });
     case 'runs':
@@ -97,7 +101,10 @@ async function dispatch(services: BotServices, command: Command, context: Comman
     case 'confirm': {
       const target = await resolveRun(services, command.runId);
       const run = await services.engine.confirmManual(target.id, command.stepKey, context.user);
-      return { reply: { kind: 'confirmed', run, stepKey: command.stepKey }, followUp: kick(services, run.id) };
+      return {
+        reply: { kind: 'confirmed', run, stepKey: command.stepKey },
+        followUp: kick(services, run.id),
+      };
     }
   }
 }
@@ -138,15 +145,22 @@ async function status(services: BotServices, runId: string | undefined): Promise
     const run = await services.store.getRun(summary.id);
     if (run) views.push((await loadRunView(services, run)).view);
   }
-  if (views.length === 0) return { kind: 'status', views, empty: 'No run yet. Start one with `drill <runbook>`.' };
+  if (views.length === 0)
+    return { kind: 'status', views, empty: 'No run yet. Start one with `drill <runbook>`.' };
   return { kind: 'status', views };
 }
 
 async function listRunbooks(services: BotServices): Promise<RunbookEntry[]> {
   const entries: RunbookEntry[] = [];
-  const runbooks = [...services.runbooks().values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const runbooks = [...services.runbooks().values()].sort((a, b) =>
+    a.metadata.name.localeCompare(b.metadata.name),
+  );
   for (const runbook of runbooks) {
-    const [lastDrill] = await services.store.listRuns({ runbook: runbook.metadata.name, mode: 'drill', limit: 1 });
+    const [lastDrill] = await services.store.listRuns({
+      runbook: runbook.metadata.name,
+      mode: 'drill',
+      limit: 1,
+    });
     entries.push({
       name: runbook.metadata.name,
       ...(runbook.metadata.description ? { description: runbook.metadata.description } : {}),

@@ -118,7 +118,8 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       if (!NAME.test(runbook)) return fail(`"${clip(runbook)}" is not a runbook name.`, usage);
       if (mode === undefined) return fail('Which mode? Give drill, failover or failback.', usage);
       const lowered = mode.toLowerCase();
-      if (!isMode(lowered)) return fail(`"${clip(mode)}" is not a mode: use drill, failover or failback.`, usage);
+      if (!isMode(lowered))
+        return fail(`"${clip(mode)}" is not a mode: use drill, failover or failback.`, usage);
       if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the mode.`, usage);
       return ok({ kind: 'plan', runbook, mode: lowered });
     }
@@ -138,7 +139,8 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       if (extra.length > 0) return fail('Ask for help on one command at a time.', usage);
       if (topic === undefined) return ok({ kind: 'help' });
       const name = topic.toLowerCase().replace(/^\/dr$/, 'help');
-      if (!Object.hasOwn(VERBS, name)) return fail(`There is no command "${clip(topic)}".`, allUsages(surface));
+      if (!Object.hasOwn(VERBS, name))
+        return fail(`There is no command "${clip(topic)}".`, allUsages(surface));
       return ok({ kind: 'help', topic: name });
     }
     case 'abort': {
@@ -151,7 +153,8 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       const [runId, stepKey, ...extra] = args;
       if (runId === undefined) return fail('Which run? The run id is missing.', usage);
       if (!RUN_ID.test(runId)) return fail(`"${clip(runId)}" is not a run id.`, usage);
-      if (stepKey !== undefined && !STEP_KEY.test(stepKey)) return fail(`"${clip(stepKey)}" is not a step key.`, usage);
+      if (stepKey !== undefined && !STEP_KEY.test(stepKey))
+        return fail(`"${clip(stepKey)}" is not a step key.`, usage);
       if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the step key.`, usage);
       return ok({ kind: 'approve', runId, ...(stepKey === undefined ? {} : { stepKey }) });
     }
@@ -162,7 +165,8 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       if (runId === undefined) return fail('Which run? The run id is missing.', usage);
       if (!RUN_ID.test(runId)) return fail(`"${clip(runId)}" is not a run id.`, usage);
       if (stepKey === undefined) return ok({ kind: 'reject', runId });
-      if (!STEP_KEY.test(stepKey)) return ok({ kind: 'reject', runId, reason: [stepKey, ...reason].join(' ') });
+      if (!STEP_KEY.test(stepKey))
+        return ok({ kind: 'reject', runId, reason: [stepKey, ...reason].join(' ') });
       return ok({ kind: 'reject', runId, stepKey, ...optionalText('reason', reason) });
     }
     case 'confirm': {
@@ -181,14 +185,16 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
 
 function parseStart(mode: Mode, args: string[], usage: string[]): ParseResult {
   const [runbook, ...rest] = args;
-  if (runbook === undefined) return fail(`Which runbook? Say \`${mode} <runbook>\`, e.g. ${mode} app-tier.`, usage);
+  if (runbook === undefined)
+    return fail(`Which runbook? Say \`${mode} <runbook>\`, e.g. ${mode} app-tier.`, usage);
   if (!NAME.test(runbook)) return fail(`"${clip(runbook)}" is not a runbook name.`, usage);
   const params: Record<string, string> = {};
   for (const token of rest) {
     const eq = token.indexOf('=');
     if (eq <= 0) return fail(`"${clip(token)}" is not a key=value parameter.`, usage);
     const key = token.slice(0, eq);
-    if (!PARAM_KEY.test(key) || RESERVED_KEYS.has(key)) return fail(`"${clip(key)}" is not a parameter name.`, usage);
+    if (!PARAM_KEY.test(key) || RESERVED_KEYS.has(key))
+      return fail(`"${clip(key)}" is not a parameter name.`, usage);
     if (Object.hasOwn(params, key)) return fail(`The parameter "${key}" is given twice.`, usage);
     params[key] = token.slice(eq + 1);
   }

@@ -12,7 +12,9 @@ const RECENT_FOR_MATCHING = 100;
 
 export function findRunbook(services: BotServices, name: string): Runbook {
   const runbooks = services.runbooks();
-  const found = runbooks.get(name) ?? [...runbooks.values()].find((r) => r.metadata.name.toLowerCase() === name.toLowerCase());
+  const found =
+    runbooks.get(name) ??
+    [...runbooks.values()].find((r) => r.metadata.name.toLowerCase() === name.toLowerCase());
   if (found) return found;
   const known = [...runbooks.keys()].sort();
   throw new NotFoundError(`There is no runbook named "${name}".`, {
@@ -90,16 +92,24 @@ export function approvalStepOf(run: Run, stepKey: string | undefined): string {
 }
 
 /** The refusal for a person the runbook's `access` does not allow to start `mode`. */
-export function accessRefusal(runbook: Runbook, mode: Mode, who: string, audience: Audience): NotAllowedError {
+export function accessRefusal(
+  runbook: Runbook,
+  mode: Mode,
+  who: string,
+  audience: Audience,
+): NotAllowedError {
   const allowed = runbook.spec.access[mode];
   const file = runbook.file && runbook.file !== '<inline>' ? runbook.file : `${runbook.metadata.name}.yaml`;
-  return new NotAllowedError(`${mention(who, audience)} may not start a ${mode} of ${runbook.metadata.name}.`, {
-    code: 'ACCESS_DENIED',
-    explanation: allowed
-      ? `The runbook allows ${describePrincipals(allowed, audience)} to start a ${mode}.`
-      : `The runbook has no spec.access.${mode}, so nobody may start a ${mode} from chat.`,
-    action: allowed
-      ? `Ask one of them to run it, or ask an owner to add you to spec.access.${mode} in ${file}.`
-      : `Add spec.access.${mode} to ${file} if this mode should be started from chat.`,
-  });
+  return new NotAllowedError(
+    `${mention(who, audience)} may not start a ${mode} of ${runbook.metadata.name}.`,
+    {
+      code: 'ACCESS_DENIED',
+      explanation: allowed
+        ? `The runbook allows ${describePrincipals(allowed, audience)} to start a ${mode}.`
+        : `The runbook has no spec.access.${mode}, so nobody may start a ${mode} from chat.`,
+      action: allowed
+        ? `Ask one of them to run it, or ask an owner to add you to spec.access.${mode} in ${file}.`
+        : `Add spec.access.${mode} to ${file} if this mode should be started from chat.`,
+    },
+  );
 }

@@ -33,7 +33,8 @@ export function tokenize(input: string): Lexed {
     current += ch;
     inToken = true;
   }
-  if (closer !== undefined) return { ok: false, problem: `A quote is not closed: add the closing ${closer}.` };
+  if (closer !== undefined)
+    return { ok: false, problem: `A quote is not closed: add the closing ${closer}.` };
   if (inToken) tokens.push(current);
   return { ok: true, tokens };
 }

@@ -34,17 +34,24 @@ export const LIMITS = {
 } as const;
 
 export function header(text: string): HeaderBlock {
-  return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true } };
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true },
+  };
 }
 
 export function section(text: string, fields?: string[]): SectionBlock {
   const block: SectionBlock = { type: 'section', text: mrkdwn(text || ' ', LIMITS.sectionText) };
-  if (fields?.length) block.fields = fields.slice(0, LIMITS.fields).map((f) => mrkdwn(f || ' ', LIMITS.fieldText));
+  if (fields?.length)
+    block.fields = fields.slice(0, LIMITS.fields).map((f) => mrkdwn(f || ' ', LIMITS.fieldText));
   return block;
 }
 
 export function fieldsSection(fields: string[]): SectionBlock {
-  return { type: 'section', fields: fields.slice(0, LIMITS.fields).map((f) => mrkdwn(f || ' ', LIMITS.fieldText)) };
+  return {
+    type: 'section',
+    fields: fields.slice(0, LIMITS.fields).map((f) => mrkdwn(f || ' ', LIMITS.fieldText)),
+  };
 }
 
 export function context(...texts: string[]): ContextBlock {
@@ -72,7 +79,8 @@ export function button(options: ButtonOptions): Button {
     action_id: truncate(options.actionId, LIMITS.actionId),
     text: { type: 'plain_text', text: truncate(options.text, LIMITS.buttonText), emoji: true },
     // A value that does not fit would be a broken button: callers keep values small (ids only).
-    value: options.value.length <= LIMITS.buttonValue ? options.value : options.value.slice(0, LIMITS.buttonValue),
+    value:
+      options.value.length <= LIMITS.buttonValue ? options.value : options.value.slice(0, LIMITS.buttonValue),
   };
   if (options.style) b.style = options.style;
   if (options.confirm) {
@@ -99,7 +107,11 @@ function mrkdwn(text: string, max: number): MrkdwnElement {
  * Packs lines into as few sections as possible, each within the section limit, and at most
  * `maxBlocks` of them; lines that do not fit are counted in a closing "…and N more" line.
  */
-export function linesToSections(lines: string[], maxBlocks: number, more: (n: number) => string): SectionBlock[] {
+export function linesToSections(
+  lines: string[],
+  maxBlocks: number,
+  more: (n: number) => string,
+): SectionBlock[] {
   const sections: string[] = [];
   let current = '';
   let used = 0;
@@ -142,10 +154,13 @@ export function blockKitViolations(blocks: readonly KnownBlock[]): string[] {
       if (block.text && block.text.text.length > LIMITS.sectionText) problems.push(`${where}: text too long`);
       if (block.text && block.text.text.length === 0) problems.push(`${where}: empty text`);
       if ((block.fields?.length ?? 0) > LIMITS.fields) problems.push(`${where}: too many fields`);
-      for (const f of block.fields ?? []) if (f.text.length > LIMITS.fieldText) problems.push(`${where}: field too long`);
+      for (const f of block.fields ?? [])
+        if (f.text.length > LIMITS.fieldText) problems.push(`${where}: field too long`);
     }
-    if (block.type === 'header' && block.text.text.length > LIMITS.headerText) problems.push(`${where}: header too long`);
-    if (block.type === 'context' && block.elements.length > LIMITS.contextElements) problems.push(`${where}: too many elements`);
+    if (block.type === 'header' && block.text.text.length > LIMITS.headerText)
+      problems.push(`${where}: header too long`);
+    if (block.type === 'context' && block.elements.length > LIMITS.contextElements)
+      problems.push(`${where}: too many elements`);
     if (block.type === 'actions') {
       if (block.elements.length > LIMITS.actionsElements) problems.push(`${where}: too many elements`);
       for (const el of block.elements) {

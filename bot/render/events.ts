@@ -47,7 +47,11 @@ export function describeEvent(
       };
     case 'step.started': {
       const attempt = typeof event.data?.attempt === 'number' ? event.data.attempt : (step?.attempt ?? 1);
-      return { icon: '▶️', text: `${label} started${attempt > 1 ? ` (attempt ${attempt})` : ''}`, important: false };
+      return {
+        icon: '▶️',
+        text: `${label} started${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+        important: false,
+      };
     }
     case 'step.retrying':
       return {
@@ -56,8 +60,15 @@ export function describeEvent(
         important: false,
       };
     case 'step.succeeded': {
-      const took = step?.startedAt !== undefined && step.endedAt !== undefined ? step.endedAt - step.startedAt : undefined;
-      return { icon: '✅', text: `${label} succeeded${took === undefined ? '' : ` in ${duration(took)}`}`, important: false };
+      const took =
+        step?.startedAt !== undefined && step.endedAt !== undefined
+          ? step.endedAt - step.startedAt
+          : undefined;
+      return {
+        icon: '✅',
+        text: `${label} succeeded${took === undefined ? '' : ` in ${duration(took)}`}`,
+        important: false,
+      };
     }
     case 'step.failed':
       return {
@@ -67,7 +78,11 @@ export function describeEvent(
         important: true,
       };
     case 'step.skipped':
-      return { icon: '⏭️', text: `${label} skipped${event.message ? ` — ${esc(event.message)}` : ''}`, important: false };
+      return {
+        icon: '⏭️',
+        text: `${label} skipped${event.message ? ` — ${esc(event.message)}` : ''}`,
+        important: false,
+      };
     case 'step.cancelled':
       return { icon: '🚫', text: `${label} cancelled`, important: false };
     case 'step.waiting':

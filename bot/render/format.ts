@@ -64,17 +64,18 @@ export function truncate(text: string, max: number): string {
 }
 
 /** Slack tokens drbot itself writes (mentions, dates, channels, links): kept, not escaped. */
-const SLACK_TOKEN = /<(?:@[A-Za-z0-9._-]+|!subteam\^[A-Za-z0-9]+|!date\^[^<>]+|#C[A-Z0-9]+|https?:\/\/[^<>\s]+)>/g;
+const SLACK_TOKEN =
+  /<(?:@[A-Za-z0-9._-]+|!subteam\^[A-Za-z0-9]+|!date\^[^<>]+|#C[A-Z0-9]+|https?:\/\/[^<>\s]+)>/g;
 
 /** Escapes the characters Slack's mrkdwn treats as control characters, keeping Slack tokens. */
 export function escapeMrkdwn(text: string): string {
   const tokens: string[] = [];
-  const held = text.replace(SLACK_TOKEN, (t) => `\u0000${tokens.push(t) - 1}\u0000`);
+  const held = text.replace(SLACK_TOKEN, (t) => `\uE000${tokens.push(t) - 1}\uE000`);
   return held
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\u0000(\d+)\u0000/g, (_, i: string) => tokens[Number(i)] ?? '');
+    .replace(/\uE000(\d+)\uE000/g, (_, i: string) => tokens[Number(i)] ?? '');
 }
 
 export const MODE_TITLE: Record<string, string> = {

@@ -1,12 +1,17 @@
 /** Help text, generated from the grammar's verb table so it never drifts from what is parsed. */
-import { type Surface, usageOf, VERBS } from '../commands/grammar.js';
+
 import type { UsageError } from '../commands/grammar.js';
+import { type Surface, usageOf, VERBS } from '../commands/grammar.js';
 
 export function helpLines(surface: Surface, topic?: string): string[] {
   const code = (t: string) => (surface === 'slack' ? `\`${t}\`` : t);
   if (topic && VERBS[topic]) {
     const verb = VERBS[topic];
-    return [code(usageOf(topic, surface)), verb?.summary ?? '', ...(EXAMPLES[topic] ?? []).map((e) => `  e.g. ${code(prefix(surface) + e)}`)];
+    return [
+      code(usageOf(topic, surface)),
+      verb?.summary ?? '',
+      ...(EXAMPLES[topic] ?? []).map((e) => `  e.g. ${code(prefix(surface) + e)}`),
+    ];
   }
   const lines = Object.entries(VERBS)
     .filter(([, v]) => !v.only || v.only === surface)

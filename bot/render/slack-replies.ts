@@ -31,7 +31,10 @@ export function replyMessage(reply: Reply): SlackMessage {
       const [problem, ...rest] = usageLines(reply.error, 'slack');
       return {
         text: truncate(`⚠️ ${reply.error.problem}`, LIMITS.messageText),
-        blocks: [section(`⚠️ ${escapeMrkdwn(problem ?? '')}\n${rest.join('\n')}`), context('Nothing was started.')],
+        blocks: [
+          section(`⚠️ ${escapeMrkdwn(problem ?? '')}\n${rest.join('\n')}`),
+          context('Nothing was started.'),
+        ],
       };
     }
     case 'help':
@@ -52,7 +55,10 @@ export function replyMessage(reply: Reply): SlackMessage {
       if (reply.views.length === 0) return listMessage('Status', [reply.empty ?? 'No runs.']);
       const blocks: KnownBlock[] = [];
       for (const view of reply.views) blocks.push(...statusMessage(view, undefined).blocks);
-      return { text: `${reply.views.length} run(s)`, blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`) };
+      return {
+        text: `${reply.views.length} run(s)`,
+        blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`),
+      };
     }
     case 'runs':
       return listMessage(
@@ -82,7 +88,10 @@ export function replyMessage(reply: Reply): SlackMessage {
     case 'approval': {
       const a = reply.answer;
       const icon = a.counted ? (a.opened ? '🔓' : a.rejected ? '⛔' : '👍') : '✋';
-      return { text: truncate(`${icon} ${a.explanation}`, LIMITS.messageText), blocks: [section(`${icon} ${escapeMrkdwn(a.explanation)}`)] };
+      return {
+        text: truncate(`${icon} ${a.explanation}`, LIMITS.messageText),
+        blocks: [section(`${icon} ${escapeMrkdwn(a.explanation)}`)],
+      };
     }
     case 'aborted':
       return {
@@ -106,5 +115,8 @@ function listMessage(title: string, lines: string[]): SlackMessage {
     section(`*${escapeMrkdwn(title)}*`),
     ...linesToSections(lines, LIMITS.blocks - 1, (n) => `…and ${n} more`),
   ];
-  return { text: truncate(title, LIMITS.messageText), blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`) };
+  return {
+    text: truncate(title, LIMITS.messageText),
+    blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`),
+  };
 }

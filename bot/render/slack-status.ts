@@ -6,7 +6,16 @@
 import type { KnownBlock } from '@slack/types';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { actions, button, context, fieldsSection, fitBlocks, header, LIMITS, section } from './blocks.js';
-import { describePrincipals, duration, escapeMrkdwn, MODE_TITLE, progressBar, STATUS_ICON, truncate, user } from './format.js';
+import {
+  describePrincipals,
+  duration,
+  escapeMrkdwn,
+  MODE_TITLE,
+  progressBar,
+  STATUS_ICON,
+  truncate,
+  user,
+} from './format.js';
 import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
 import { type RunView, stepLabel } from './view.js';
 
@@ -25,7 +34,9 @@ export interface ActionValue {
 
 /** Button values carry ids only, so they stay far below the 2000-character limit. */
 export function encodeActionValue(value: ActionValue): string {
-  return JSON.stringify(value.stepKey === undefined ? { r: value.runId } : { r: value.runId, s: value.stepKey });
+  return JSON.stringify(
+    value.stepKey === undefined ? { r: value.runId } : { r: value.runId, s: value.stepKey },
+  );
 }
 
 export function decodeActionValue(text: string | undefined): ActionValue | undefined {
@@ -70,7 +81,8 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
       ),
     );
   }
-  if (view.waiting.length > 3) blocks.push(context(`…and ${view.waiting.length - 3} more approvals waiting.`));
+  if (view.waiting.length > 3)
+    blocks.push(context(`…and ${view.waiting.length - 3} more approvals waiting.`));
   for (const step of view.failed.slice(0, 3)) {
     const err = step.error;
     const key = Object.entries(run.steps).find(([, s]) => s === step)?.[0] ?? step.id;
@@ -80,7 +92,8 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
       ),
     );
   }
-  if (view.failed.length > 3) blocks.push(context(`…and ${view.failed.length - 3} more failed steps (see the thread).`));
+  if (view.failed.length > 3)
+    blocks.push(context(`…and ${view.failed.length - 3} more failed steps (see the thread).`));
   if (view.terminal) {
     blocks.push(section(finalSummary(view).join('\n')));
   } else {

@@ -35,11 +35,19 @@ export function threadMessage(lines: EventLine[]): SlackMessage | undefined {
     lines.length === 1 ? `${first?.icon} ${first?.text}` : `${lines.length} updates: ${first?.text ?? ''}`,
     LIMITS.messageText,
   );
-  return { text, blocks: fitBlocks(blocks, (n) => `…${n} more updates summarised; \`/dr status\` shows the run.`) };
+  return {
+    text,
+    blocks: fitBlocks(blocks, (n) => `…${n} more updates summarised; \`/dr status\` shows the run.`),
+  };
 }
 
 /** The approval request with Approve / Reject buttons, or the decision once the gate is decided. */
-export function approvalMessage(run: Run, gate: GateView, runbook: Runbook | undefined, now: number): SlackMessage {
+export function approvalMessage(
+  run: Run,
+  gate: GateView,
+  runbook: Runbook | undefined,
+  now: number,
+): SlackMessage {
   const label = escapeMrkdwn(stepLabel(gate.stepKey, runbook, run));
   const cutover = run.mode !== 'drill';
   const what = cutover
@@ -96,11 +104,17 @@ export function approvalMessage(run: Run, gate: GateView, runbook: Runbook | und
 }
 
 /** A manual step: what to do and a "Done" button, or who confirmed it once done. */
-export function manualMessage(run: Run, stepKey: string, runbook: Runbook | undefined, now: number): SlackMessage {
+export function manualMessage(
+  run: Run,
+  stepKey: string,
+  runbook: Runbook | undefined,
+  now: number,
+): SlackMessage {
   const step = run.steps[stepKey];
   const label = escapeMrkdwn(stepLabel(stepKey, runbook, run));
   const spec = runbook?.spec.modes[run.mode]?.steps.find((s) => s.id === (step?.id ?? stepKey));
-  const instructions = typeof spec?.with.instructions === 'string' ? spec.with.instructions : 'See the runbook.';
+  const instructions =
+    typeof spec?.with.instructions === 'string' ? spec.with.instructions : 'See the runbook.';
   const blocks: KnownBlock[] = [section(`🧑‍🔧 *Manual step: ${label}*\n${escapeMrkdwn(instructions)}`)];
   const confirmedBy = step?.outputs?.confirmedBy;
   if (step && step.status !== 'waiting' && step.status !== 'pending') {
@@ -119,7 +133,12 @@ export function manualMessage(run: Run, stepKey: string, runbook: Runbook | unde
           text: 'Done',
           value: encodeActionValue({ runId: run.id, stepKey }),
           style: 'primary',
-          confirm: { title: 'Is it done?', text: truncate(instructions, 280), confirm: 'It is done', deny: 'Not yet' },
+          confirm: {
+            title: 'Is it done?',
+            text: truncate(instructions, 280),
+            confirm: 'It is done',
+            deny: 'Not yet',
+          },
         }),
       ]),
       context(`Run \`${run.id}\` · waiting since ${when(step?.startedAt ?? now, 'slack')}`),
@@ -131,5 +150,8 @@ export function manualMessage(run: Run, stepKey: string, runbook: Runbook | unde
 /** The run's final summary as a thread reply (the parent message shows it too). */
 export function finalMessage(view: RunView): SlackMessage {
   const lines = finalSummary(view);
-  return { text: truncate(lines[0]?.replace(/\*/g, '') ?? 'Run finished', LIMITS.messageText), blocks: [section(lines.join('\n'))] };
+  return {
+    text: truncate(lines[0]?.replace(/\*/g, '') ?? 'Run finished', LIMITS.messageText),
+    blocks: [section(lines.join('\n'))],
+  };
 }

@@ -2,9 +2,10 @@
  * The facts every status shows in words, shared by Slack and the terminal: the current step,
  * the RTO clock against its target, the measured RPO, the cleanup result and who is awaited.
  */
+
+import type { Runbook } from '../../engine/runbook/types.js';
 import { type Audience, describePrincipals, duration, joinWords, user } from './format.js';
 import { type GateView, type RunView, stepLabel } from './view.js';
-import type { Runbook } from '../../engine/runbook/types.js';
 
 export function verdict(measured: number | undefined, target: number): string {
   if (measured === undefined) return '';

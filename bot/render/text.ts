@@ -6,7 +6,15 @@ import { renderPlan } from '../../engine/plan/index.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import type { Reply } from '../commands/replies.js';
 import type { EventLine } from './events.js';
-import { describePrincipals, duration, MODE_TITLE, progressBar, STATUS_MARK, truncate, user } from './format.js';
+import {
+  describePrincipals,
+  duration,
+  MODE_TITLE,
+  progressBar,
+  STATUS_MARK,
+  truncate,
+  user,
+} from './format.js';
 import { helpLines, usageLines } from './help.js';
 import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
 import { type RunView, stepLabel } from './view.js';

@@ -61,7 +61,7 @@ export function buildRunView(
   const waiting: GateView[] = [];
   for (const [key, step] of all) {
     if (step.status !== 'waiting' || !step.gate) continue;
-    waiting.push(gateView(key, step.gate, run, context.runbook, gates.get(key)));
+    waiting.push(gateView(key, step.gate, context.runbook, gates.get(key)));
   }
   const cleanupDone = cleanup.filter(([, s]) => FINISHED.has(s.status)).length;
   const cleanupFailed = cleanup.filter(([, s]) => s.status === 'failed').length;
@@ -108,7 +108,6 @@ export function buildRunView(
 export function gateView(
   stepKey: string,
   gateName: string,
-  run: Run,
   runbook: Runbook | undefined,
   record: GateRecord | undefined,
 ): GateView {

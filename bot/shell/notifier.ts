@@ -45,7 +45,10 @@ export class ShellNotifier implements Notifier {
   private async render(run: Run, events: AuditEvent[]): Promise<void> {
     const known = this.latest.get(run.id);
     if (!known || run.version >= known.version) this.latest.set(run.id, run);
-    const runbook = await this.deps.engine().runbookOf(run).catch(() => undefined);
+    const runbook = await this.deps
+      .engine()
+      .runbookOf(run)
+      .catch(() => undefined);
     const lines: string[] = [];
     for (const event of events) {
       const line = describeEvent(event, run, runbook, 'text');
@@ -68,7 +71,10 @@ export class ShellNotifier implements Notifier {
   private async drawStatus(run: Run): Promise<void> {
     const latest = this.latest.get(run.id) ?? run;
     const { view, runbook } = await this.load(latest);
-    this.deps.screen.setStatus(run.id, { lines: runBlock(view, runbook), progress: progressLine(view, runbook) });
+    this.deps.screen.setStatus(run.id, {
+      lines: runBlock(view, runbook),
+      progress: progressLine(view, runbook),
+    });
   }
 
   private load(run: Run) {
@@ -79,6 +85,8 @@ export class ShellNotifier implements Notifier {
 /** One line for plain output: printed when progress, step or status changes (not the clock). */
 export function progressLine(view: RunView, runbook: Parameters<typeof currentLine>[1]): string {
   const r = view.run;
-  const waiting = view.waiting.length ? ` · ⏳ approval waiting (${view.waiting.map((w) => `${w.approvals.length}/${w.required}`).join(', ')})` : '';
+  const waiting = view.waiting.length
+    ? ` · ⏳ approval waiting (${view.waiting.map((w) => `${w.approvals.length}/${w.required}`).join(', ')})`
+    : '';
   return `   [${r.runbook.name} ${r.id.slice(-6)}] ${r.mode} ${r.status} ${progressBar(view.done, view.total, 10)} · now: ${currentLine(view, runbook, 'text')}${waiting}`;
 }

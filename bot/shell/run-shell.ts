@@ -63,11 +63,22 @@ export async function runShell(options: ShellOptions): Promise<number> {
   const users = [...new Set(groups.flatMap(([, members]) => members))].sort();
   const session = new ShellSession({ services, screen, user: options.user ?? 'alice', users });
 
-  screen.log(welcome(session.user, groups, [...rt.runbooks.keys()].sort(), options.dataDir ?? '.drbot', options.inMemory));
+  screen.log(
+    welcome(
+      session.user,
+      groups,
+      [...rt.runbooks.keys()].sort(),
+      options.dataDir ?? '.drbot',
+      options.inMemory,
+    ),
+  );
   for (const issue of rt.runbookIssues) screen.log([`⚠ runbook problem: ${JSON.stringify(issue)}`]);
   await session.resume();
 
-  const rl = createInterface({ input: options.input, ...(live ? { output: options.output, terminal: true } : { terminal: false }) });
+  const rl = createInterface({
+    input: options.input,
+    ...(live ? { output: options.output, terminal: true } : { terminal: false }),
+  });
   rl.setPrompt(session.prompt);
   if (live) prompt = () => rl.prompt(true);
   const ticker = live ? setInterval(() => void notifier.refresh(), 1000) : undefined;
@@ -77,7 +88,8 @@ export async function runShell(options: ShellOptions): Promise<number> {
   let quit = false;
   try {
     for await (const line of rl) {
-      if (!live && line.trim() && !line.trim().startsWith('#')) screen.log([`${session.prompt}${line.trim()}`]);
+      if (!live && line.trim() && !line.trim().startsWith('#'))
+        screen.log([`${session.prompt}${line.trim()}`]);
       const result = await session.handle(line);
       await notifier.flushed();
       if (result === 'quit') {
@@ -90,7 +102,10 @@ export async function runShell(options: ShellOptions): Promise<number> {
     if (!quit && (options.waitAtEnd ?? true)) await session.waitUntilSettled();
     await notifier.flushed();
     const left = await inFlightCount(services);
-    if (left > 0) screen.log([`${left} run${left === 1 ? '' : 's'} not finished: start \`drbot shell\` again to continue and see them.`]);
+    if (left > 0)
+      screen.log([
+        `${left} run${left === 1 ? '' : 's'} not finished: start \`drbot shell\` again to continue and see them.`,
+      ]);
   } finally {
     if (ticker) clearInterval(ticker);
     rl.close();
@@ -99,7 +114,13 @@ export async function runShell(options: ShellOptions): Promise<number> {
   return 0;
 }
 
-function welcome(user: string, groups: [string, string[]][], runbooks: string[], dataDir: string, inMemory?: boolean): string[] {
+function welcome(
+  user: string,
+  groups: [string, string[]][],
+  runbooks: string[],
+  dataDir: string,
+  inMemory?: boolean,
+): string[] {
   const mine = groups.filter(([, m]) => m.includes(user)).map(([g]) => g);
   const first = runbooks.includes('app-tier') ? 'app-tier' : (runbooks[0] ?? '<runbook>');
   const cutover = runbooks.includes('db-tier') ? 'db-tier' : first;

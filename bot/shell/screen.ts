@@ -70,7 +70,10 @@ export class Screen {
   }
 
   private draw(): void {
-    const width = Math.max(20, (this.options.columns?.() ?? (this.options.out as NodeJS.WriteStream).columns ?? 100) - 1);
+    const width = Math.max(
+      20,
+      (this.options.columns?.() ?? (this.options.out as NodeJS.WriteStream).columns ?? 100) - 1,
+    );
     const lines = [...this.blocks.values()].flatMap((b) => b.lines).map((l) => clip(l, width));
     if (lines.length > 0) this.write(`${lines.join('\n')}\n`);
     this.drawn = lines.length;

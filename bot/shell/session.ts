@@ -3,9 +3,10 @@
  * `/as <user>` to switch identity (try the two-person rule alone), `wait [seconds]` for scripts,
  * `/quit`. Runs are durable: the session resumes runs left in flight by an earlier one.
  */
+
+import { isTerminal, type Run } from '../../engine/run.js';
 import { executeCommand } from '../commands/execute.js';
 import { parseCommand } from '../commands/grammar.js';
-import { isTerminal, type Run } from '../../engine/run.js';
 import { replyText } from '../render/text.js';
 import type { BotServices } from '../services.js';
 import type { Screen } from './screen.js';
@@ -73,7 +74,9 @@ export class ShellSession {
       case '/wait': {
         const seconds = rest[0] === undefined ? undefined : Number(rest[0]);
         if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
-          this.screen.log(['⚠ wait takes a number of seconds, e.g. wait 30 (or no number: until runs settle)']);
+          this.screen.log([
+            '⚠ wait takes a number of seconds, e.g. wait 30 (or no number: until runs settle)',
+          ]);
           return 'continue';
         }
         await this.waitUntilSettled(seconds === undefined ? undefined : seconds * 1000);
@@ -110,12 +113,16 @@ export class ShellSession {
       if (moving.length === 0) {
         const waiting = open.filter((r) => r.status === 'waiting');
         for (const run of waiting) {
-          this.screen.log([`⏳ run ${run.id} (${run.mode} of ${run.runbook.name}) waits on people: see \`status ${run.id.slice(-6)}\``]);
+          this.screen.log([
+            `⏳ run ${run.id} (${run.mode} of ${run.runbook.name}) waits on people: see \`status ${run.id.slice(-6)}\``,
+          ]);
         }
         return { settled: true, waiting };
       }
       if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) {
-        this.screen.log([`… ${moving.length} run${moving.length === 1 ? ' is' : 's are'} still moving after ${Math.round(timeoutMs / 1000)}s`]);
+        this.screen.log([
+          `… ${moving.length} run${moving.length === 1 ? ' is' : 's are'} still moving after ${Math.round(timeoutMs / 1000)}s`,
+        ]);
         return { settled: false, waiting: [] };
       }
       await new Promise((r) => setTimeout(r, pollMs));

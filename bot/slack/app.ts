@@ -72,12 +72,17 @@ export async function createSlackBot(options: SlackBotOptions): Promise<SlackBot
     minIntervalMs: options.updateIntervalMs ?? 1000,
     ...(options.defaultChannel ? { defaultChannel: options.defaultChannel } : {}),
   });
-  const directory = new SlackDirectory({ client: app.client, clock: options.clock, ttlMs: options.directoryTtlMs ?? 60_000 });
+  const directory = new SlackDirectory({
+    client: app.client,
+    clock: options.clock,
+    ttlMs: options.directoryTtlMs ?? 60_000,
+  });
   services = await options.services({ notifier, directory });
   const ready = services;
 
   registerListeners(app, ready, {
-    onApprovalChanged: async (runId, stepKey) => notifier.refreshApproval(await ready.engine.getRun(runId), stepKey),
+    onApprovalChanged: async (runId, stepKey) =>
+      notifier.refreshApproval(await ready.engine.getRun(runId), stepKey),
   });
 
   return {
@@ -89,7 +94,9 @@ export async function createSlackBot(options: SlackBotOptions): Promise<SlackBot
         await app.start();
         return { socketMode: true };
       }
-      const server = (await app.start({ port, host })) as unknown as { address(): AddressInfo | string | null } | undefined;
+      const server = (await app.start({ port, host })) as unknown as
+        | { address(): AddressInfo | string | null }
+        | undefined;
       const address = server?.address();
       return { port: typeof address === 'object' && address ? address.port : port, socketMode: false };
     },

@@ -47,7 +47,8 @@ export class SlackDirectory implements Directory {
       throw new DrbotError(`Could not read the members of the user group ${group} from Slack.`, {
         code: 'DIRECTORY_UNAVAILABLE',
         explanation: `usergroups.users.list failed: ${err instanceof Error ? err.message : String(err)}.`,
-        action: 'Check that the bot token has the usergroups:read scope and that the group id is right, then try again.',
+        action:
+          'Check that the bot token has the usergroups:read scope and that the group id is right, then try again.',
         cause: err,
       });
     }

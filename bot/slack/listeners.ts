@@ -7,8 +7,8 @@ import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bo
 import { type CommandContext, executeCommand } from '../commands/execute.js';
 import { type Command, parseCommand } from '../commands/grammar.js';
 import { isPublic, type Outcome } from '../commands/replies.js';
-import { ACTION_IDS, decodeActionValue, type SlackMessage } from '../render/slack-status.js';
 import { errorMessage, replyMessage } from '../render/slack-replies.js';
+import { ACTION_IDS, decodeActionValue, type SlackMessage } from '../render/slack-status.js';
 import type { BotServices } from '../services.js';
 
 export interface ListenerOptions {
@@ -58,7 +58,8 @@ export function registerListeners(app: App, services: BotServices, options: List
           ephemeral(
             errorMessage({
               message: 'This button does not name a run.',
-              explanation: 'Its value is not one drbot posts; the message may come from another app or an old version.',
+              explanation:
+                'Its value is not one drbot posts; the message may come from another app or an old version.',
               action: 'Use `/dr status` to find the run, and its status message for current buttons.',
               code: 'BAD_BUTTON',
             }),
@@ -82,7 +83,9 @@ export function registerListeners(app: App, services: BotServices, options: List
             ? { runId: reply.run.id, stepKey: reply.stepKey }
             : undefined;
       if (changed) {
-        await options.onApprovalChanged?.(changed.runId, changed.stepKey).catch((err) => log('drbot: refresh failed', err));
+        await options
+          .onApprovalChanged?.(changed.runId, changed.stepKey)
+          .catch((err) => log('drbot: refresh failed', err));
       }
       await runFollowUp(outcome, log);
     };
@@ -98,7 +101,11 @@ export function registerListeners(app: App, services: BotServices, options: List
 }
 
 function asResponse(message: SlackMessage, inChannel: boolean): RespondArguments {
-  return { response_type: inChannel ? 'in_channel' : 'ephemeral', text: message.text, blocks: message.blocks };
+  return {
+    response_type: inChannel ? 'in_channel' : 'ephemeral',
+    text: message.text,
+    blocks: message.blocks,
+  };
 }
 
 function ephemeral(message: SlackMessage): RespondArguments {

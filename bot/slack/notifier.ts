@@ -72,7 +72,8 @@ export class SlackNotifier implements Notifier {
       const manual = event.stepKey !== undefined && run.steps[event.stepKey]?.action === 'manual';
       if (event.kind === 'approval.requested' && event.stepKey) requested.push(event.stepKey);
       else if (event.kind === 'step.waiting' && manual && event.stepKey) requested.push(event.stepKey);
-      else if ((event.kind.startsWith('approval.') || manual) && event.stepKey) state.approvals.add(event.stepKey);
+      else if ((event.kind.startsWith('approval.') || manual) && event.stepKey)
+        state.approvals.add(event.stepKey);
       if (isFinal(event)) state.final = true;
     }
     state.parentDirty = true;
@@ -106,7 +107,15 @@ export class SlackNotifier implements Notifier {
   private stateOf(run: Run, channel: string): RunState {
     let state = this.runs.get(run.id);
     if (!state) {
-      state = { run, channel, lines: [], final: false, parentDirty: false, approvals: new Set(), chain: Promise.resolve() };
+      state = {
+        run,
+        channel,
+        lines: [],
+        final: false,
+        parentDirty: false,
+        approvals: new Set(),
+        chain: Promise.resolve(),
+      };
       this.runs.set(run.id, state);
     }
     return state;
@@ -114,7 +123,9 @@ export class SlackNotifier implements Notifier {
 
   private serial(state: RunState, work: () => Promise<void>): Promise<void> {
     this.inFlight += 1;
-    const next = state.chain.then(work).catch((err) => this.log(`drbot: Slack update for run ${state.run.id} failed`, err));
+    const next = state.chain
+      .then(work)
+      .catch((err) => this.log(`drbot: Slack update for run ${state.run.id} failed`, err));
     state.chain = next.finally(() => {
       this.inFlight -= 1;
     });
@@ -146,15 +157,24 @@ export class SlackNotifier implements Notifier {
       thread_ts: parent.ts,
       ...message,
     });
-    await this.options.store.putDoc('slack-approval', docId, { channel: parent.channel, ts: String(posted.ts) });
+    await this.options.store.putDoc('slack-approval', docId, {
+      channel: parent.channel,
+      ts: String(posted.ts),
+    });
   }
 
   private async approvalOf(state: RunState, stepKey: string, runbook: Runbook | undefined) {
     const run = state.run;
-    if (run.steps[stepKey]?.action === 'manual') return manualMessage(run, stepKey, runbook, this.options.clock.now());
+    if (run.steps[stepKey]?.action === 'manual')
+      return manualMessage(run, stepKey, runbook, this.options.clock.now());
     const record = await this.options.store.getGate(run.id, stepKey);
     const gateName = run.steps[stepKey]?.gate ?? record?.gate ?? stepKey;
-    return approvalMessage(run, gateView(stepKey, gateName, run, runbook, record), runbook, this.options.clock.now());
+    return approvalMessage(
+      run,
+      gateView(stepKey, gateName, runbook, record),
+      runbook,
+      this.options.clock.now(),
+    );
   }
 
   private viewOf(state: RunState, runbook: Runbook | undefined) {
@@ -170,19 +190,35 @@ export class SlackNotifier implements Notifier {
         const runbook = await this.options.runbookOf(state.run).catch(() => undefined);
         const parent = await this.ensureParent(state, runbook);
         const batch = threadMessage(state.lines.splice(0));
-        if (batch) await this.options.client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, ...batch });
+        if (batch)
+          await this.options.client.chat.postMessage({
+            channel: parent.channel,
+            thread_ts: parent.ts,
+            ...batch,
+          });
         if (state.final) {
           state.final = false;
           const view = await this.fullView(state, runbook);
-          await this.options.client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, ...finalMessage(view) });
+          await this.options.client.chat.postMessage({
+            channel: parent.channel,
+            thread_ts: parent.ts,
+            ...finalMessage(view),
+          });
         }
         if (updated) return;
         const [stepKey] = state.approvals;
         if (stepKey !== undefined) {
           state.approvals.delete(stepKey);
-          const ref = await this.options.store.getDoc<SlackMessageRef>('slack-approval', `${state.run.id}/${stepKey}`);
+          const ref = await this.options.store.getDoc<SlackMessageRef>(
+            'slack-approval',
+            `${state.run.id}/${stepKey}`,
+          );
           if (ref) {
-            await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...(await this.approvalOf(state, stepKey, runbook)) });
+            await this.options.client.chat.update({
+              channel: ref.channel,
+              ts: ref.ts,
+              ...(await this.approvalOf(state, stepKey, runbook)),
+            });
             updated = true;
             return;
           }
@@ -190,14 +226,21 @@ export class SlackNotifier implements Notifier {
         if (state.parentDirty) {
           state.parentDirty = false;
           const view = await this.fullView(state, runbook);
-          await this.options.client.chat.update({ channel: parent.channel, ts: parent.ts, ...statusMessage(view, runbook) });
+          await this.options.client.chat.update({
+            channel: parent.channel,
+            ts: parent.ts,
+            ...statusMessage(view, runbook),
+          });
           updated = true;
         }
       });
     }
     // Whatever could not be sent in this tick (rate limit) goes in the next one.
-    if (states.some((s) => s.parentDirty || s.approvals.size > 0 || s.lines.length > 0)) this.pacer.mark(channel);
-    for (const state of states) if (!state.parentDirty && state.approvals.size === 0 && isTerminalRun(state.run)) this.runs.delete(state.run.id);
+    if (states.some((s) => s.parentDirty || s.approvals.size > 0 || s.lines.length > 0))
+      this.pacer.mark(channel);
+    for (const state of states)
+      if (!state.parentDirty && state.approvals.size === 0 && isTerminalRun(state.run))
+        this.runs.delete(state.run.id);
   }
 
   private async fullView(state: RunState, runbook: Runbook | undefined) {

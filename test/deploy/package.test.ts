@@ -1,12 +1,13 @@
 /**
  * Packages the service once with `osls package` (offline, no AWS credentials) and checks the
  * generated CloudFormation: the resources drbot depends on exist with the settings that matter,
- * there is one schedule per runbook schedule entry, and IAM stays least-privilege.
+ * there is one schedule per runbook schedule entry, and IAM stays least-privilege. Then it loads
+ * the deployed artifact itself (slack.zip unpacked as Lambda would) to catch what source-level
+ * tests cannot: ESM bundling, the require banner, the stubbed modules, missing runbooks.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import {
   resourcesOfType,
   type Template,
 } from './template.js';
+import { unzip } from './unzip.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -43,31 +45,34 @@ function offlineEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+let out: string;
+let template: Template;
+
+beforeAll(async () => {
+  // Inside the repository (git-ignored .esbuild/) so the unpacked bundle resolves the AWS SDK
+  // (external: the Lambda runtime provides it) from node_modules.
+  mkdirSync(join(root, '.esbuild'), { recursive: true });
+  out = mkdtempSync(join(root, '.esbuild', 'package-test-'));
+  await promisify(execFile)(
+    join(root, 'node_modules/.bin/osls'),
+    ['package', '--stage', 'ci', '--package', join(out, 'pkg')],
+    {
+      cwd: root,
+      env: offlineEnv(),
+      timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  template = JSON.parse(
+    readFileSync(join(out, 'pkg', 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+}, 300_000);
+
+afterAll(() => {
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
 describe('osls package (CloudFormation)', () => {
-  let out: string;
-  let template: Template;
-
-  beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'drbot-package-'));
-    await promisify(execFile)(
-      join(root, 'node_modules/.bin/osls'),
-      ['package', '--stage', 'ci', '--package', out],
-      {
-        cwd: root,
-        env: offlineEnv(),
-        timeout: 240_000,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    template = JSON.parse(
-      readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
-    ) as Template;
-  }, 300_000);
-
-  afterAll(() => {
-    if (out) rmSync(out, { recursive: true, force: true });
-  });
-
   it('defines the four functions on nodejs22.x arm64, each with its own role', () => {
     const functions = resourcesOfType(template, 'AWS::Lambda::Function');
     const byName: Record<string, Resource['Properties']> = Object.fromEntries(
@@ -222,6 +227,59 @@ describe('osls package (CloudFormation)', () => {
       for (const action of [statement.Action].flat())
         expect(action, where).not.toMatch(/^(ec2:|ssm:SendCommand|iam:)/);
     }
+  });
+});
+
+/** Run inside the unpacked package: import the handler and feed it a signed url_verification. */
+const INVOKE = `
+import { createHmac } from 'node:crypto';
+const { handler } = await import(process.env.HANDLER);
+const body = JSON.stringify({ type: 'url_verification', challenge: 'bundled-ok' });
+const ts = Math.floor(Date.now() / 1000);
+const sig = 'v0=' + createHmac('sha256', 'bundle-secret').update('v0:' + ts + ':' + body).digest('hex');
+const res = await handler({ version: '2.0', routeKey: 'POST /slack/events', rawPath: '/slack/events', rawQueryString: '',
+  headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig },
+  requestContext: { http: { method: 'POST', path: '/slack/events' } }, body, isBase64Encoded: false }, {});
+console.log(JSON.stringify(res));
+// Bolt verifies the token with auth.test in the background (no network here): do not wait for it.
+process.exit(0);
+`;
+
+describe('the packaged slack function', () => {
+  let taskRoot: string;
+  let entries: string[];
+
+  beforeAll(() => {
+    taskRoot = join(out, 'task');
+    entries = unzip(join(out, 'pkg', 'slack.zip'), taskRoot);
+  });
+
+  it('contains the ESM handler and the runbooks, and not the simulated world', () => {
+    expect(entries).toContain('bot/lambda/slack.mjs');
+    expect(entries).toContain('runbooks/app-tier.yaml');
+    expect(entries.filter((e) => e.startsWith('runbooks/sim/'))).toEqual([]);
+  });
+
+  it('imports in a fresh node and answers a signed request', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', INVOKE], {
+      cwd: taskRoot,
+      timeout: 60_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HANDLER: join(taskRoot, 'bot/lambda/slack.mjs'),
+        LAMBDA_TASK_ROOT: taskRoot,
+        AWS_REGION: 'us-west-2',
+        DRBOT_TABLE: 'drbot-ci-RunTable',
+        DRBOT_QUEUE_URL: 'https://sqs.us-west-2.amazonaws.com/123456789012/drbot-ci-WorkQueue',
+        DRBOT_REGION: 'us-west-2',
+        DRBOT_RUNBOOK_DIR: 'runbooks',
+        SLACK_SIGNING_SECRET: 'bundle-secret',
+        SLACK_BOT_TOKEN: 'xoxb-bundle',
+      },
+    });
+    const response = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ challenge: 'bundled-ok' });
   });
 });
 

@@ -36,8 +36,13 @@ afterAll(async () => {
 });
 
 describe('drbot shell (piped script)', () => {
-  it('runs a drill to completion with a measured RTO and shows it in status', { timeout: 120_000 }, async () => {
-    const { code, out } = await shell('/dr drill app-tier\nwait\n/dr status\n', ['--data-dir', join(dataDir, 'a')]);
+  it('runs a drill to completion with a measured RTO and shows it in status', {
+    timeout: 120_000,
+  }, async () => {
+    const { code, out } = await shell('/dr drill app-tier\nwait\n/dr status\n', [
+      '--data-dir',
+      join(dataDir, 'a'),
+    ]);
     expect(code).toBe(0);
     expect(out).toContain('Try first:');
     expect(out).toMatch(/started the drill of app-tier as run [0-9A-Z]+/);
@@ -47,7 +52,9 @@ describe('drbot shell (piped script)', () => {
     expect(status).toContain('Cleanup: done');
   });
 
-  it('keeps a run across quitting: the next shell resumes it and status shows it finishing', { timeout: 180_000 }, async () => {
+  it('keeps a run across quitting: the next shell resumes it and status shows it finishing', {
+    timeout: 180_000,
+  }, async () => {
     const dir = join(dataDir, 'b');
     // `wait 3` quits between two polls of the run, not in the middle of an advance.
     const first = await shell('/dr drill app-tier\nwait 3\n/quit\n', ['--data-dir', dir]);
@@ -56,7 +63,12 @@ describe('drbot shell (piped script)', () => {
     expect(runId).toBeDefined();
     expect(first.out).toContain('not finished: start `drbot shell` again');
 
-    const second = await shell(`/dr status ${runId}\nwait\n/dr status ${runId}\n`, ['--data-dir', dir, '--as', 'bob']);
+    const second = await shell(`/dr status ${runId}\nwait\n/dr status ${runId}\n`, [
+      '--data-dir',
+      dir,
+      '--as',
+      'bob',
+    ]);
     expect(second.code).toBe(0);
     expect(second.out).toContain(`resuming 1 run left in flight: drill of app-tier (${runId})`);
     const last = second.out.slice(second.out.lastIndexOf(`bob> /dr status ${runId}`));

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerBlueprintCommand } from './blueprint.js';
 import { registerDocs } from './docs.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerLint } from './lint.js';
+import { registerNetworkCommand } from './network.js';
 import { registerPlan } from './plan.js';
 import { registerProtectCommand } from './protect.js';
 import { registerRunCommand } from './run.js';
@@ -16,4 +19,7 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerRunCommand(program);
   registerProtectCommand(program);
+  registerNetworkCommand(program);
+  registerBlueprintCommand(program);
+  registerDoctorCommand(program);
 }

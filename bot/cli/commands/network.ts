@@ -5,7 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { loadSimNetworkSeed, SimNetwork, type SimNetworkState } from '../../../engine/adapters/sim/network/index.js';
+import {
+  loadSimNetworkSeed,
+  SimNetwork,
+  type SimNetworkState,
+} from '../../../engine/adapters/sim/network/index.js';
 import { loadWorld } from '../../../engine/adapters/sim/world-load.js';
 import { NonRetryableError } from '../../../engine/errors.js';
 import type { CidrRemap } from '../../../engine/network/cidr.js';
@@ -44,7 +48,11 @@ export function networkOptions(command: Command): Command {
 }
 
 /** Runs `fn` with the runtime, the runbook and its NetworkCloud; closes the runtime after. */
-export async function withNetworkRuntime<T>(name: string, flags: NetworkFlags, fn: (r: NetworkRuntime) => Promise<T>): Promise<T> {
+export async function withNetworkRuntime<T>(
+  name: string,
+  flags: NetworkFlags,
+  fn: (r: NetworkRuntime) => Promise<T>,
+): Promise<T> {
   const runtime = await createLocalRuntime({
     provider: flags.provider,
     inMemory: flags.inMemory,
@@ -102,7 +110,10 @@ export function registerNetworkCommand(program: Command): void {
     .action(async (name: string, flags: NetworkFlags & { cidrRemap?: string; json?: boolean }) => {
       try {
         const out = await withNetworkRuntime(name, flags, async ({ runtime, runbook, network: cloud }) => {
-          const instances = await runtime.cloud.listProtected(runbook.spec.protect, runbook.spec.source.region);
+          const instances = await runtime.cloud.listProtected(
+            runbook.spec.protect,
+            runbook.spec.source.region,
+          );
           return replicateNetwork({
             network: cloud,
             store: runtime.store,
@@ -116,12 +127,17 @@ export function registerNetworkCommand(program: Command): void {
           });
         });
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ mappings: out.mappings, created: out.created, reused: out.reused, notes: out.notes }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ mappings: out.mappings, created: out.created, reused: out.reused, notes: out.notes }, null, 2)}\n`,
+          );
           return;
         }
         for (const m of out.mappings) {
-          process.stdout.write(`${m.sourceRegion} ${m.sourceVpcId} → ${m.targetRegion} ${m.targetVpcId}${m.cidrRemap ? ` (${m.cidrRemap.from} → ${m.cidrRemap.to})` : ''}\n`);
-          for (const e of m.entries) process.stdout.write(`  ${e.kind.padEnd(20)} ${e.sourceId} → ${e.targetId}\n`);
+          process.stdout.write(
+            `${m.sourceRegion} ${m.sourceVpcId} → ${m.targetRegion} ${m.targetVpcId}${m.cidrRemap ? ` (${m.cidrRemap.from} → ${m.cidrRemap.to})` : ''}\n`,
+          );
+          for (const e of m.entries)
+            process.stdout.write(`  ${e.kind.padEnd(20)} ${e.sourceId} → ${e.targetId}\n`);
         }
         process.stdout.write(`created ${out.created}, reused ${out.reused}\n`);
         for (const note of out.notes) process.stdout.write(`note: ${note}\n`);

@@ -20,13 +20,18 @@ interface ServeFlags {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Run the Slack bot: HTTP with signature verification, or Socket Mode when SLACK_APP_TOKEN is set.')
+    .description(
+      'Run the Slack bot: HTTP with signature verification, or Socket Mode when SLACK_APP_TOKEN is set.',
+    )
     .option('--port <n>', 'HTTP port (env PORT, default 3000)')
     .option('--host <host>', 'interface to listen on', '0.0.0.0')
     .option('--data-dir <dir>', 'embedded store directory (env DRBOT_DATA_DIR, default .drbot)')
     .option('--dir <dir>', 'runbook directory (env DRBOT_RUNBOOK_DIR, default runbooks)')
     .option('--memory', 'keep runs in memory only')
-    .option('--local-directory', 'resolve groups from runbooks/sim/directory.yaml instead of Slack user groups')
+    .option(
+      '--local-directory',
+      'resolve groups from runbooks/sim/directory.yaml instead of Slack user groups',
+    )
     .addHelpText(
       'after',
       '\nEnvironment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),\n' +

@@ -17,8 +17,14 @@ interface ShellFlags {
 export function registerShell(program: Command): void {
   program
     .command('shell')
-    .description('Terminal chat on the embedded store and the simulated cloud: the same commands as Slack /dr.')
-    .option('--data-dir <dir>', 'where the embedded store keeps runs (env DRBOT_DATA_DIR)', process.env.DRBOT_DATA_DIR ?? '.drbot')
+    .description(
+      'Terminal chat on the embedded store and the simulated cloud: the same commands as Slack /dr.',
+    )
+    .option(
+      '--data-dir <dir>',
+      'where the embedded store keeps runs (env DRBOT_DATA_DIR)',
+      process.env.DRBOT_DATA_DIR ?? '.drbot',
+    )
     .option('--dir <dir>', 'directory holding the runbooks', 'runbooks')
     .option('--as <user>', 'who you are at start (switch later with /as <user>)', 'alice')
     .option('--memory', 'keep nothing on disk (runs do not survive quitting)')

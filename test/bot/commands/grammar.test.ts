@@ -4,9 +4,20 @@ import { allUsages, parseCommand } from '../../../bot/commands/grammar.js';
 
 describe('parseCommand', () => {
   it('parses a drill with parameters, with or without the /dr prefix', () => {
-    const expected = { kind: 'start', mode: 'drill', runbook: 'app-tier', params: { reason: 'quarterly check', n: '2' } };
-    expect(parseCommand('/dr drill app-tier reason="quarterly check" n=2', 'slack')).toEqual({ ok: true, command: expected });
-    expect(parseCommand('  DRILL app-tier reason="quarterly check" n=2 ', 'shell')).toEqual({ ok: true, command: expected });
+    const expected = {
+      kind: 'start',
+      mode: 'drill',
+      runbook: 'app-tier',
+      params: { reason: 'quarterly check', n: '2' },
+    };
+    expect(parseCommand('/dr drill app-tier reason="quarterly check" n=2', 'slack')).toEqual({
+      ok: true,
+      command: expected,
+    });
+    expect(parseCommand('  DRILL app-tier reason="quarterly check" n=2 ', 'shell')).toEqual({
+      ok: true,
+      command: expected,
+    });
   });
 
   it('parses failover, failback, plan, status, runs, list, abort and help', () => {
@@ -14,24 +25,36 @@ describe('parseCommand', () => {
       ok: true,
       command: { kind: 'start', mode: 'failover', runbook: 'db-tier', params: {} },
     });
-    expect(parseCommand('failback db-tier', 'slack')).toMatchObject({ ok: true, command: { mode: 'failback' } });
+    expect(parseCommand('failback db-tier', 'slack')).toMatchObject({
+      ok: true,
+      command: { mode: 'failback' },
+    });
     expect(parseCommand('plan app-tier Drill', 'slack')).toEqual({
       ok: true,
       command: { kind: 'plan', runbook: 'app-tier', mode: 'drill' },
     });
     expect(parseCommand('status', 'slack')).toEqual({ ok: true, command: { kind: 'status' } });
-    expect(parseCommand('status 01ABC', 'slack')).toEqual({ ok: true, command: { kind: 'status', runId: '01ABC' } });
+    expect(parseCommand('status 01ABC', 'slack')).toEqual({
+      ok: true,
+      command: { kind: 'status', runId: '01ABC' },
+    });
     expect(parseCommand('runs', 'slack')).toEqual({ ok: true, command: { kind: 'runs' } });
     expect(parseCommand('list', 'slack')).toEqual({ ok: true, command: { kind: 'list' } });
     expect(parseCommand('abort 01ABC wrong runbook', 'slack')).toEqual({
       ok: true,
       command: { kind: 'abort', runId: '01ABC', reason: 'wrong runbook' },
     });
-    expect(parseCommand('help drill', 'slack')).toEqual({ ok: true, command: { kind: 'help', topic: 'drill' } });
+    expect(parseCommand('help drill', 'slack')).toEqual({
+      ok: true,
+      command: { kind: 'help', topic: 'drill' },
+    });
   });
 
   it('parses the shell-only approval verbs in the shell', () => {
-    expect(parseCommand('approve 01ABC', 'shell')).toEqual({ ok: true, command: { kind: 'approve', runId: '01ABC' } });
+    expect(parseCommand('approve 01ABC', 'shell')).toEqual({
+      ok: true,
+      command: { kind: 'approve', runId: '01ABC' },
+    });
     expect(parseCommand('approve 01ABC cutover-approval', 'shell')).toEqual({
       ok: true,
       command: { kind: 'approve', runId: '01ABC', stepKey: 'cutover-approval' },
@@ -86,11 +109,40 @@ describe('parseCommand', () => {
 
   it('never throws and always gives a command or a usage error (1,000 seeded cases)', () => {
     const words = fc.constantFrom(
-      '/dr', 'drill', 'failover', 'failback', 'plan', 'status', 'runs', 'abort', 'list', 'help', 'approve',
-      'reject', 'confirm', 'app-tier', 'drill', 'a=b', '=x', 'k=', '"', '“quoted”', '01ABC', '__proto__',
-      'constructor', 'toString', 'x'.repeat(200), '', ' ', '\t', '\n',
+      '/dr',
+      'drill',
+      'failover',
+      'failback',
+      'plan',
+      'status',
+      'runs',
+      'abort',
+      'list',
+      'help',
+      'approve',
+      'reject',
+      'confirm',
+      'app-tier',
+      'drill',
+      'a=b',
+      '=x',
+      'k=',
+      '"',
+      '“quoted”',
+      '01ABC',
+      '__proto__',
+      'constructor',
+      'toString',
+      'x'.repeat(200),
+      '',
+      ' ',
+      '\t',
+      '\n',
     );
-    const input = fc.oneof(fc.string({ maxLength: 200 }), fc.array(words, { maxLength: 8 }).map((w) => w.join(' ')));
+    const input = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.array(words, { maxLength: 8 }).map((w) => w.join(' ')),
+    );
     fc.assert(
       fc.property(input, fc.constantFrom('slack' as const, 'shell' as const), (text, surface) => {
         const result = parseCommand(text, surface);

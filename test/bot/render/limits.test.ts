@@ -19,7 +19,8 @@ const LONG = 'x'.repeat(5000);
 function bigRunbook() {
   const steps = Array.from({ length: STEPS }, (_, i) => {
     const needs = i === 0 ? '' : `\n          needs: [s${i - 1}]`;
-    if (i === 100) return `        - id: s${i}\n          action: approval${needs}\n          with: { gate: cutover }`;
+    if (i === 100)
+      return `        - id: s${i}\n          action: approval${needs}\n          with: { gate: cutover }`;
     return `        - id: s${i}\n          name: Step number ${i} with a rather long descriptive name to fill space\n          action: notify${needs}\n          with: { message: "step ${i}" }`;
   });
   const text = `apiVersion: drbot/v1
@@ -69,7 +70,11 @@ function bigRun(): Run {
     createdAt: 0,
     updatedAt: 1,
     steps,
-    measures: { objectives: { rtoMs: 900_000, rpoMs: 3_600_000 }, rpoClaimedMs: 720_000, rpoMeasuredMs: 780_000 },
+    measures: {
+      objectives: { rtoMs: 900_000, rpoMs: 3_600_000 },
+      rpoClaimedMs: 720_000,
+      rpoMeasuredMs: 780_000,
+    },
     meta: { channel: 'C1' },
     version: 3,
     auditSeq: 400,
@@ -102,31 +107,39 @@ describe('Block Kit limits on a 200-step runbook', () => {
     expect(text).toContain('…and 27 more failed steps');
   });
 
-  it.each([400, 4000])('keeps the end of a thread batch of %i events, summarising what does not fit', (count) => {
-    const events: AuditEvent[] = Array.from({ length: count }, (_, i) => ({
-      runId: run.id,
-      seq: i + 1,
-      at: i,
-      kind: i % 50 === 49 ? 'step.failed' : i % 2 ? 'step.succeeded' : 'step.started',
-      actor: 'drbot',
-      stepKey: `s${Math.floor(i / 2) % STEPS}`,
-      message: 'm',
-      ...(i % 50 === 49 ? { error } : {}),
-    }));
-    const lines = events.map((e) => describeEvent(e, run, runbook, 'slack')).filter((l): l is EventLine => !!l);
-    const message = threadMessage(lines);
-    expect(message).toBeDefined();
-    expectValid(message?.blocks ?? []);
-    const text = JSON.stringify(message?.blocks);
-    if (count > 400) expect(text).toMatch(/more (step )?updates/);
-    else expect(text).toContain('Step number 199 with a rather long descriptive name to fill space succeeded');
-  });
+  it.each([400, 4000])(
+    'keeps the end of a thread batch of %i events, summarising what does not fit',
+    (count) => {
+      const events: AuditEvent[] = Array.from({ length: count }, (_, i) => ({
+        runId: run.id,
+        seq: i + 1,
+        at: i,
+        kind: i % 50 === 49 ? 'step.failed' : i % 2 ? 'step.succeeded' : 'step.started',
+        actor: 'drbot',
+        stepKey: `s${Math.floor(i / 2) % STEPS}`,
+        message: 'm',
+        ...(i % 50 === 49 ? { error } : {}),
+      }));
+      const lines = events
+        .map((e) => describeEvent(e, run, runbook, 'slack'))
+        .filter((l): l is EventLine => !!l);
+      const message = threadMessage(lines);
+      expect(message).toBeDefined();
+      expectValid(message?.blocks ?? []);
+      const text = JSON.stringify(message?.blocks);
+      if (count > 400) expect(text).toMatch(/more (step )?updates/);
+      else
+        expect(text).toContain('Step number 198 with a rather long descriptive name to fill space succeeded');
+    },
+  );
 
   it('renders the approval message with buttons within limits, and a CUTOVER confirm dialog', () => {
-    const message = approvalMessage(run, gateView('s100', 'cutover', run, runbook, gate), runbook, 0);
+    const message = approvalMessage(run, gateView('s100', 'cutover', runbook, gate), runbook, 0);
     expectValid(message.blocks);
     const actions = message.blocks.find((b) => b.type === 'actions');
-    expect(actions?.type === 'actions' && actions.elements[0]?.type === 'button' && actions.elements[0].confirm).toBeTruthy();
+    expect(
+      actions?.type === 'actions' && actions.elements[0]?.type === 'button' && actions.elements[0].confirm,
+    ).toBeTruthy();
   });
 
   it('keeps every command reply within limits', () => {
@@ -153,7 +166,9 @@ describe('Block Kit limits on a 200-step runbook', () => {
   });
 
   it('shows the same facts in the terminal, including claimed and measured RPO', () => {
-    const text = runBlock(buildRunView({ ...run, status: 'succeeded', endedAt: 100_000 }, { runbook, now: 0 })).join('\n');
+    const text = runBlock(
+      buildRunView({ ...run, status: 'succeeded', endedAt: 100_000 }, { runbook, now: 0 }),
+    ).join('\n');
     expect(text).toContain('RPO claimed 12m, measured 13m (objective 1h00m)');
     expect(text).toContain('90/200');
     expect(text).toContain('…and 27 more failed steps');

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockKitViolations } from '../../../bot/render/blocks.js';
 import { ACTION_IDS } from '../../../bot/render/slack-status.js';
-import { slackSignature } from '../support/signed.js';
-import { blocksOf, CHANNEL, ended, type Harness, runIdOf, SECRET, startHarness, textOf } from '../support/served.js';
-import { postSigned, type SignedPost, slashCommandBody } from '../support/signed.js';
+import {
+  blocksOf,
+  CHANNEL,
+  ended,
+  type Harness,
+  runIdOf,
+  SECRET,
+  startHarness,
+  textOf,
+} from '../support/served.js';
+import { postSigned, type SignedPost, slackSignature, slashCommandBody } from '../support/signed.js';
 
 let h: Harness;
 /** The drill is started first and checked last: the sim polls every 5 s, so it runs alongside the rest. */
@@ -35,7 +43,11 @@ function approvalButtonValue(runId: string): Promise<{ value: string; ts: string
 }
 
 /** The first button of the thread message for `stepKey`, once posted, and that message's ts. */
-async function buttonValue(runId: string, stepKey: string, title: string): Promise<{ value: string; ts: string }> {
+async function buttonValue(
+  runId: string,
+  stepKey: string,
+  title: string,
+): Promise<{ value: string; ts: string }> {
   const parent = await parentOf(runId);
   for (let i = 0; i < 200; i++) {
     const post = h.slack
@@ -86,13 +98,20 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     const after = await h.waitForRun(runId, (r) => r.steps['cutover-approval']?.status === 'succeeded');
     expect(after.steps['cutover-approval']?.status).toBe('succeeded');
     expect((await gate())?.decision?.outcome).toBe('approved');
-    const granted = (await h.served.runtime.store.listAudit(runId)).filter((e) => e.kind === 'approval.granted');
+    const granted = (await h.served.runtime.store.listAudit(runId)).filter(
+      (e) => e.kind === 'approval.granted',
+    );
     expect(granted).toHaveLength(1);
 
     await waitUntil(() =>
-      h.slack.callsOf('chat.update').some((c) => c.body.ts === ts && textOf(c.body.blocks).includes('Approved')),
+      h.slack
+        .callsOf('chat.update')
+        .some((c) => c.body.ts === ts && textOf(c.body.blocks).includes('Approved')),
     );
-    const decided = h.slack.callsOf('chat.update').filter((c) => c.body.ts === ts).at(-1);
+    const decided = h.slack
+      .callsOf('chat.update')
+      .filter((c) => c.body.ts === ts)
+      .at(-1);
     expect(JSON.stringify(decided?.body.blocks)).not.toContain(ACTION_IDS.approve);
     expect(textOf(decided?.body.blocks)).toContain('<@bob> and <@carol>');
     expectAllWithinLimits();
@@ -105,7 +124,9 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     await h.click(ACTION_IDS.confirm, manual.value, 'alice');
     await h.waitForRun(runId, (r) => r.steps.network?.status === 'succeeded');
     await waitUntil(() =>
-      h.slack.callsOf('chat.update').some((c) => c.body.ts === manual.ts && textOf(c.body.blocks).includes('confirmed by <@alice>')),
+      h.slack
+        .callsOf('chat.update')
+        .some((c) => c.body.ts === manual.ts && textOf(c.body.blocks).includes('confirmed by <@alice>')),
     );
     await h.waitForRun(runId, (r) => r.steps['cutover-approval']?.status === 'waiting');
     const { value } = await approvalButtonValue(runId);
@@ -123,8 +144,15 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
   it('answers 401 to a forged signature or a stale timestamp, and starts nothing', async () => {
     const before = (await h.served.runtime.store.listRuns({})).length;
     const posts = h.slack.callsOf('chat.postMessage').length;
-    const body = slashCommandBody({ text: 'drill app-tier', user: 'alice', responseUrl: h.slack.responseUrl('x') });
-    const forged = await postSigned(h.url, body, { secret: SECRET, signature: slackSignature('wrong-secret', Math.floor(Date.now() / 1000), body) });
+    const body = slashCommandBody({
+      text: 'drill app-tier',
+      user: 'alice',
+      responseUrl: h.slack.responseUrl('x'),
+    });
+    const forged = await postSigned(h.url, body, {
+      secret: SECRET,
+      signature: slackSignature('wrong-secret', Math.floor(Date.now() / 1000), body),
+    });
     expect(forged.status).toBe(401);
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
     const old = await postSigned(h.url, body, { secret: SECRET, timestamp: stale });
@@ -147,7 +175,9 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     expect((await h.served.runtime.store.listRuns({})).length).toBe(before);
   });
 
-  it('runs a drill end to end: parent posted and updated, steps in the thread, RTO in the summary', { timeout: 120_000 }, async () => {
+  it('runs a drill end to end: parent posted and updated, steps in the thread, RTO in the summary', {
+    timeout: 120_000,
+  }, async () => {
     const ack = drillAck;
     expect(ack.status).toBe(200);
     expect(ack.json).toMatchObject({ response_type: 'ephemeral' });
@@ -158,7 +188,9 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
 
     const parent = await parentOf(runId);
     expect(parent?.channel).toBe(CHANNEL);
-    const parentPosts = h.slack.callsOf('chat.postMessage').filter((c) => c.body.ts === undefined && !c.body.thread_ts);
+    const parentPosts = h.slack
+      .callsOf('chat.postMessage')
+      .filter((c) => c.body.ts === undefined && !c.body.thread_ts);
     expect(parentPosts.filter((c) => textOf(c.body.blocks).includes(runId))).toHaveLength(1);
     const updates = h.slack.callsOf('chat.update').filter((c) => c.body.ts === parent?.ts);
     expect(updates.length).toBeGreaterThan(0);

@@ -30,7 +30,10 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const slack = await startFakeSlack({ S0OPS: ['alice', 'bob', 'carol', 'dave'], S0SRE: ['bob', 'carol', 'dave'] });
+  const slack = await startFakeSlack({
+    S0OPS: ['alice', 'bob', 'carol', 'dave'],
+    S0SRE: ['bob', 'carol', 'dave'],
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'drbot-serve-'));
   const config: BotConfig = {
     slack: { signingSecret: SECRET, botToken: 'xoxb-test-token', apiUrl: slack.apiUrl },
@@ -52,14 +55,24 @@ export async function startHarness(): Promise<Harness> {
     served,
     url,
     slash: (text, user) =>
-      postSigned(url, slashCommandBody({ text, user, channel: CHANNEL, responseUrl: slack.responseUrl(`cmd-${user}`) }), {
-        secret: SECRET,
-      }),
+      postSigned(
+        url,
+        slashCommandBody({ text, user, channel: CHANNEL, responseUrl: slack.responseUrl(`cmd-${user}`) }),
+        {
+          secret: SECRET,
+        },
+      ),
     click: (actionId, value, user) => {
       clicks += 1;
       return postSigned(
         url,
-        blockActionBody({ actionId, value, user, channel: CHANNEL, responseUrl: slack.responseUrl(`${user}-${clicks}`) }),
+        blockActionBody({
+          actionId,
+          value,
+          user,
+          channel: CHANNEL,
+          responseUrl: slack.responseUrl(`${user}-${clicks}`),
+        }),
         { secret: SECRET },
       );
     },
@@ -101,10 +114,12 @@ export function runIdOf(ack: SignedPost): string {
 
 /** All text of a message's blocks, for assertions on what a person reads. */
 export function textOf(blocks: unknown): string {
-  return JSON.stringify(blocks ?? [])
-    .match(/"text":"((?:[^"\\]|\\.)*)"/g)
-    ?.map((m) => JSON.parse(m.slice(7)) as string)
-    .join('\n') ?? '';
+  return (
+    JSON.stringify(blocks ?? [])
+      .match(/"text":"((?:[^"\\]|\\.)*)"/g)
+      ?.map((m) => JSON.parse(m.slice(7)) as string)
+      .join('\n') ?? ''
+  );
 }
 
 export function blocksOf(body: Record<string, unknown>): KnownBlock[] {

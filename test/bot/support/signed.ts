@@ -37,7 +37,12 @@ export async function postSigned(
 }
 
 /** A slash command body as Slack sends it (form-encoded). */
-export function slashCommandBody(fields: { text: string; user: string; channel?: string; responseUrl: string }): string {
+export function slashCommandBody(fields: {
+  text: string;
+  user: string;
+  channel?: string;
+  responseUrl: string;
+}): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: 'T1',
@@ -69,7 +74,11 @@ export function blockActionBody(fields: {
     user: { id: fields.user, username: fields.user, team_id: 'T1' },
     api_app_id: 'A1',
     token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: fields.messageTs ?? '1700000000.000001', channel_id: fields.channel ?? 'C0DRILLS' },
+    container: {
+      type: 'message',
+      message_ts: fields.messageTs ?? '1700000000.000001',
+      channel_id: fields.channel ?? 'C0DRILLS',
+    },
     trigger_id: '1.2.3',
     channel: { id: fields.channel ?? 'C0DRILLS', name: 'drills' },
     message: { ts: fields.messageTs ?? '1700000000.000001', text: '' },

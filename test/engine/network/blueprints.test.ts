@@ -61,7 +61,9 @@ describe('buildBlueprints', () => {
     });
     expect(bp?.instanceType).toBe('t3.large');
     expect(bp?.fellBackFrom).toBe('m5.large');
-    expect(bp?.notes[0]).toMatch(/m5\.large is not offered in us-west-2; using the runbook's default type t3\.large/);
+    expect(bp?.notes[0]).toMatch(
+      /m5\.large is not offered in us-west-2; using the runbook's default type t3\.large/,
+    );
   });
 
   it('keeps the type and says why when no usable default exists', () => {
@@ -96,19 +98,35 @@ describe('buildBlueprints', () => {
 
   it('reads the mapping in reverse for failback', () => {
     const [bp] = buildBlueprints({
-      instances: [instance('i-tgt', { region: 'us-west-2', subnetId: 'subnet-tgt-a', privateIp: '20.0.1.10', securityGroups: ['sg-tgt-app'] })],
+      instances: [
+        instance('i-tgt', {
+          region: 'us-west-2',
+          subnetId: 'subnet-tgt-a',
+          privateIp: '20.0.1.10',
+          securityGroups: ['sg-tgt-app'],
+        }),
+      ],
       mapping: mapping.forMode('failback'),
       recoveryPoints: { 'i-tgt': 'ami-back' },
       region: 'us-east-1',
     });
-    expect(bp).toMatchObject({ subnetId: 'subnet-app-a', privateIp: '10.0.1.10', securityGroups: ['sg-app'], region: 'us-east-1' });
+    expect(bp).toMatchObject({
+      subnetId: 'subnet-app-a',
+      privateIp: '10.0.1.10',
+      securityGroups: ['sg-app'],
+      region: 'us-east-1',
+    });
   });
 });
 
 describe('createBlueprintSource', () => {
   const runbook = {
     metadata: { name: 'app-tier' },
-    spec: { source: { region: 'us-east-1' }, target: { region: 'us-west-2' }, defaults: { instanceType: 't3.large' } },
+    spec: {
+      source: { region: 'us-east-1' },
+      target: { region: 'us-west-2' },
+      defaults: { instanceType: 't3.large' },
+    },
   } as never;
 
   it('builds from the stored mapping and lets stored blueprints pin fields', async () => {
@@ -120,11 +138,31 @@ describe('createBlueprintSource', () => {
       direction: 'forward',
       region: 'us-west-2',
       generatedAt: 1,
-      blueprints: [{ sourceInstanceId: 'i-1', recoveryPointId: 'old', region: 'us-west-2', instanceType: 'c5.large', notes: [], volumes: [], sourceInstanceType: 't3.medium' }],
+      blueprints: [
+        {
+          sourceInstanceId: 'i-1',
+          recoveryPointId: 'old',
+          region: 'us-west-2',
+          instanceType: 'c5.large',
+          notes: [],
+          volumes: [],
+          sourceInstanceType: 't3.medium',
+        },
+      ],
     });
     const source = createBlueprintSource({ store });
-    const [bp] = await source.blueprints({ runbook, mode: 'drill', instances: [instance('i-1')], points: { 'i-1': 'ami-new' }, region: 'us-west-2' });
-    expect(bp).toMatchObject({ instanceType: 'c5.large', recoveryPointId: 'ami-new', subnetId: 'subnet-tgt-a' });
+    const [bp] = await source.blueprints({
+      runbook,
+      mode: 'drill',
+      instances: [instance('i-1')],
+      points: { 'i-1': 'ami-new' },
+      region: 'us-west-2',
+    });
+    expect(bp).toMatchObject({
+      instanceType: 'c5.large',
+      recoveryPointId: 'ami-new',
+      subnetId: 'subnet-tgt-a',
+    });
     expect(blueprintDocId('app-tier', 'failback')).toBe('app-tier:failback');
   });
 });

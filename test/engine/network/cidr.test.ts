@@ -24,9 +24,12 @@ describe('CIDR remap', () => {
     expect(remapCidr('2600:1f18:abcd::/56', remap)).toBe('2600:1f18:abcd::/56');
     expect(remapIp('2600:1f18::1', remap)).toBe('2600:1f18::1');
     expect(() => remapCidr('10.0.1.0/24', { from: '2600::/56', to: '2700::/56' })).toThrow(CidrRemapError);
-    expect(remapProblems({ from: '2600::/56', to: '2700::/56' }, { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] })[0]).toMatch(
-      /IPv6 ranges cannot be remapped/,
-    );
+    expect(
+      remapProblems(
+        { from: '2600::/56', to: '2700::/56' },
+        { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] },
+      )[0],
+    ).toMatch(/IPv6 ranges cannot be remapped/);
   });
 
   it('round-trips through the reverse remap', () => {
@@ -37,20 +40,31 @@ describe('CIDR remap', () => {
   it('refuses a /16 → /20 remap when a subnet falls outside, naming it', () => {
     const narrow = { from: '10.0.0.0/16', to: '20.0.0.0/20' };
     expect(remapCidr('10.0.1.0/24', narrow)).toBe('20.0.1.0/24');
-    expect(() => remapCidr('10.0.200.0/24', narrow)).toThrow(/10\.0\.200\.0\/24 would land at 20\.0\.200\.0\/24, outside 20\.0\.0\.0\/20/);
-    const problems = remapProblems(narrow, { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: ['10.0.1.0/24', '10.0.200.0/24'] });
+    expect(() => remapCidr('10.0.200.0/24', narrow)).toThrow(
+      /10\.0\.200\.0\/24 would land at 20\.0\.200\.0\/24, outside 20\.0\.0\.0\/20/,
+    );
+    const problems = remapProblems(narrow, {
+      vpcCidrs: ['10.0.0.0/16'],
+      subnetCidrs: ['10.0.1.0/24', '10.0.200.0/24'],
+    });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('10.0.200.0/24');
   });
 
   it('accepts a /16 → /20 remap when every subnet fits', () => {
     expect(
-      remapProblems({ from: '10.0.0.0/16', to: '20.0.0.0/20' }, { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: ['10.0.1.0/24', '10.0.15.0/24'] }),
+      remapProblems(
+        { from: '10.0.0.0/16', to: '20.0.0.0/20' },
+        { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: ['10.0.1.0/24', '10.0.15.0/24'] },
+      ),
     ).toEqual([]);
   });
 
   it('refuses a target range overlapping the source range', () => {
-    const problems = remapProblems({ from: '10.0.0.0/16', to: '10.0.0.0/17' }, { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] });
+    const problems = remapProblems(
+      { from: '10.0.0.0/16', to: '10.0.0.0/17' },
+      { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] },
+    );
     expect(problems.join(' ')).toMatch(/overlaps 10\.0\.0\.0\/16.*ambiguous/);
   });
 
@@ -65,12 +79,18 @@ describe('CIDR remap', () => {
   });
 
   it('refuses a remap that covers only part of the VPC or none of it', () => {
-    expect(remapProblems({ from: '10.0.1.0/24', to: '20.0.1.0/24' }, { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] })[0]).toMatch(
-      /larger than 10\.0\.1\.0\/24/,
-    );
-    expect(remapProblems({ from: '172.16.0.0/16', to: '20.0.0.0/16' }, { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] })[0]).toMatch(
-      /does not cover the VPC/,
-    );
+    expect(
+      remapProblems(
+        { from: '10.0.1.0/24', to: '20.0.1.0/24' },
+        { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] },
+      )[0],
+    ).toMatch(/larger than 10\.0\.1\.0\/24/);
+    expect(
+      remapProblems(
+        { from: '172.16.0.0/16', to: '20.0.0.0/16' },
+        { vpcCidrs: ['10.0.0.0/16'], subnetCidrs: [] },
+      )[0],
+    ).toMatch(/does not cover the VPC/);
   });
 
   it('refuses private IPs that fall outside the target range', () => {
@@ -85,6 +105,8 @@ describe('CIDR remap', () => {
     expect(() => parseCidr('10.0.0.1/16')).toThrow(InvalidCidrError);
     expect(() => parseCidr('10.0.0.0/33')).toThrow(InvalidCidrError);
     expect(() => parseCidr('300.0.0.0/8')).toThrow(InvalidCidrError);
-    expect(remapProblems({ from: 'ten', to: '20.0.0.0/16' }, { vpcCidrs: [], subnetCidrs: [] })[0]).toMatch(/from "ten"/);
+    expect(remapProblems({ from: 'ten', to: '20.0.0.0/16' }, { vpcCidrs: [], subnetCidrs: [] })[0]).toMatch(
+      /from "ten"/,
+    );
   });
 });

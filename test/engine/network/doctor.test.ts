@@ -27,13 +27,28 @@ const mapping = new NetworkMapping([
 function targetVpc(endpoints: string[]): VpcTopology {
   return {
     region: 'us-west-2',
-    vpc: { id: 'vpc-tgt', cidrs: ['10.0.0.0/16'], ipv6Cidrs: [], enableDnsSupport: true, enableDnsHostnames: true, tags: {} },
-    subnets: [{ id: 'subnet-tgt-a', zone: 'us-west-2a', cidr: '10.0.1.0/24', mapPublicIpOnLaunch: false, tags: {} }],
+    vpc: {
+      id: 'vpc-tgt',
+      cidrs: ['10.0.0.0/16'],
+      ipv6Cidrs: [],
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: {},
+    },
+    subnets: [
+      { id: 'subnet-tgt-a', zone: 'us-west-2a', cidr: '10.0.1.0/24', mapPublicIpOnLaunch: false, tags: {} },
+    ],
     natGateways: [],
     routeTables: [{ id: 'rtb', main: true, subnetIds: [], routes: [], tags: {} }],
     networkAcls: [],
     securityGroups: [],
-    endpoints: endpoints.map((s, i) => ({ id: `vpce-${i}`, service: `com.amazonaws.us-west-2.${s}`, type: 'Interface', subnetIds: ['subnet-tgt-a'], privateDns: true })),
+    endpoints: endpoints.map((s, i) => ({
+      id: `vpce-${i}`,
+      service: `com.amazonaws.us-west-2.${s}`,
+      type: 'Interface',
+      subnetIds: ['subnet-tgt-a'],
+      privateDns: true,
+    })),
   };
 }
 
@@ -49,7 +64,17 @@ function healthy(): DoctorFacts {
     ssmManaged: ['i-1'],
     mapping,
     targetTopologies: [targetVpc(['ssm', 'ec2messages', 'ssmmessages'])],
-    latestPoints: { 'i-1': { id: 'ami-1', kind: 'ami', region: 'us-west-2', sourceInstanceId: 'i-1', capturedAt: NOW - 10 * 60_000, appConsistent: false, state: 'available' } },
+    latestPoints: {
+      'i-1': {
+        id: 'ami-1',
+        kind: 'ami',
+        region: 'us-west-2',
+        sourceInstanceId: 'i-1',
+        capturedAt: NOW - 10 * 60_000,
+        appConsistent: false,
+        state: 'available',
+      },
+    },
     offeredTypes: ['t3.medium', 't3.large'],
     requiredDocuments: ['DrbotHealth'],
     presentDocuments: ['DrbotHealth'],
@@ -66,7 +91,11 @@ describe('diagnose', () => {
   });
 
   it('blocks on an instance not registered with SSM and on one without a profile', () => {
-    const facts = { ...healthy(), instances: [instance('i-1'), instance('i-2', { instanceProfile: undefined })], ssmManaged: [] };
+    const facts = {
+      ...healthy(),
+      instances: [instance('i-1'), instance('i-2', { instanceProfile: undefined })],
+      ssmManaged: [],
+    };
     facts.latestPoints['i-2'] = facts.latestPoints['i-1'];
     const report = diagnose(facts);
     expect(report.blocking).toBe(true);
@@ -83,13 +112,18 @@ describe('diagnose', () => {
     expect(finding?.code).toBe('NO_SSM_ENDPOINTS');
     expect(finding?.message).toMatch(/ec2messages, ssmmessages/);
     const nat = targetVpc(['ssm']);
-    nat.routeTables[0]!.routes.push({ destination: '0.0.0.0/0', target: { kind: 'nat-gateway', id: 'nat-1' } });
+    nat.routeTables[0]!.routes.push({
+      destination: '0.0.0.0/0',
+      target: { kind: 'nat-gateway', id: 'nat-1' },
+    });
     expect(codes({ ...healthy(), targetTopologies: [nat] })).toEqual([]);
   });
 
   it('blocks when the network was never replicated or a resource is unmapped', () => {
     expect(codes({ ...healthy(), mapping: new NetworkMapping([]) })).toEqual(['NO_NETWORK_MAPPING']);
-    expect(codes({ ...healthy(), instances: [instance('i-1', { securityGroups: ['sg-new'] })] })).toEqual(['UNMAPPED_RESOURCE']);
+    expect(codes({ ...healthy(), instances: [instance('i-1', { securityGroups: ['sg-new'] })] })).toEqual([
+      'UNMAPPED_RESOURCE',
+    ]);
   });
 
   it('blocks without a recovery point younger than the RPO', () => {
@@ -103,14 +137,24 @@ describe('diagnose', () => {
 
   it('warns on an unavailable type with a usable default and blocks without one', () => {
     const withDefault = diagnose({ ...healthy(), instances: [instance('i-1', { type: 'm5.large' })] });
-    expect(withDefault.findings.map((f) => [f.code, f.severity])).toEqual([['INSTANCE_TYPE_UNAVAILABLE', 'warning']]);
+    expect(withDefault.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['INSTANCE_TYPE_UNAVAILABLE', 'warning'],
+    ]);
     expect(withDefault.blocking).toBe(false);
-    const none = diagnose({ ...healthy(), defaultInstanceType: undefined, instances: [instance('i-1', { type: 'm5.large' })] });
+    const none = diagnose({
+      ...healthy(),
+      defaultInstanceType: undefined,
+      instances: [instance('i-1', { type: 'm5.large' })],
+    });
     expect(none.blocking).toBe(true);
   });
 
   it('blocks on missing SSM documents and turns failed checks into warnings', () => {
-    const report = diagnose({ ...healthy(), presentDocuments: [], failedChecks: [{ check: 'SSM registration', message: 'AccessDenied' }] });
+    const report = diagnose({
+      ...healthy(),
+      presentDocuments: [],
+      failedChecks: [{ check: 'SSM registration', message: 'AccessDenied' }],
+    });
     expect(report.findings.map((f) => [f.code, f.severity])).toEqual([
       ['MISSING_SSM_DOCUMENT', 'blocker'],
       ['CHECK_FAILED', 'warning'],
@@ -121,7 +165,13 @@ describe('diagnose', () => {
 
 describe('requiredDocuments', () => {
   it('lists agent documents and literal ssm.runCommand documents, not AWS-owned ones or expressions', () => {
-    const step = (action: string, w: Record<string, unknown> = {}) => ({ id: action, action, with: w, needs: [], onFailure: 'abort' as const });
+    const step = (action: string, w: Record<string, unknown> = {}) => ({
+      id: action,
+      action,
+      with: w,
+      needs: [],
+      onFailure: 'abort' as const,
+    });
     const runbook = {
       spec: {
         modes: {

@@ -53,7 +53,11 @@ describe('mapping store', () => {
   it('keeps one current mapping per VPC: re-replication replaces it', async () => {
     const store = new MemoryRunStore();
     await saveMapping(store, 'app-tier', doc());
-    await saveMapping(store, 'app-tier', doc({ targetVpcId: 'vpc-new', entries: [{ kind: 'vpc', sourceId: 'vpc-src', targetId: 'vpc-new' }] }));
+    await saveMapping(
+      store,
+      'app-tier',
+      doc({ targetVpcId: 'vpc-new', entries: [{ kind: 'vpc', sourceId: 'vpc-src', targetId: 'vpc-new' }] }),
+    );
     expect((await loadVpcMapping(store, 'us-east-1', 'vpc-src'))?.targetVpcId).toBe('vpc-new');
     const mapping = await loadRunbookMapping(store, 'app-tier');
     expect(mapping.vpcs).toHaveLength(1);

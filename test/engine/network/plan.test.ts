@@ -18,7 +18,10 @@ describe('buildReplicationPlan', () => {
   });
 
   it('remaps subnet, route, ACL and rule ranges consistently', () => {
-    const plan = buildReplicationPlan(sourceTopology(), { ...options, cidrRemap: { from: '10.0.0.0/16', to: '20.0.0.0/16' } });
+    const plan = buildReplicationPlan(sourceTopology(), {
+      ...options,
+      cidrRemap: { from: '10.0.0.0/16', to: '20.0.0.0/16' },
+    });
     const vpc = plan.steps.find((s) => s.kind === 'vpc');
     expect(vpc?.kind === 'vpc' && vpc.cidr).toBe('20.0.0.0/16');
     const subnets = plan.steps.flatMap((s) => (s.kind === 'subnet' ? [s.cidr] : []));
@@ -27,7 +30,9 @@ describe('buildReplicationPlan', () => {
     expect(acl?.kind === 'network-acl' && acl.entries[0]?.cidr).toBe('20.0.0.0/16');
     const rules = plan.steps.find((s) => s.kind === 'security-group-rules' && s.sourceId === 'sg-app');
     expect(rules?.kind === 'security-group-rules' && rules.ingress[0]?.cidrs).toEqual(['20.0.1.0/24']);
-    const endpointRules = plan.steps.find((s) => s.kind === 'security-group-rules' && s.sourceId === endpointGroupId('vpc-src'));
+    const endpointRules = plan.steps.find(
+      (s) => s.kind === 'security-group-rules' && s.sourceId === endpointGroupId('vpc-src'),
+    );
     expect(endpointRules?.kind === 'security-group-rules' && endpointRules.ingress[0]).toMatchObject({
       protocol: 'tcp',
       fromPort: 443,
@@ -41,7 +46,9 @@ describe('buildReplicationPlan', () => {
     const plan = buildReplicationPlan(sourceTopology(), options);
     expect(plan.zones).toEqual({ 'us-east-1a': 'us-west-2a', 'us-east-1b': 'us-west-2b' });
     const dhcp = plan.steps.find((s) => s.kind === 'dhcp-options');
-    expect(dhcp?.kind === 'dhcp-options' && dhcp.configurations['domain-name']).toEqual(['us-west-2.compute.internal']);
+    expect(dhcp?.kind === 'dhcp-options' && dhcp.configurations['domain-name']).toEqual([
+      'us-west-2.compute.internal',
+    ]);
   });
 
   it('keeps group references inside the VPC and notes what it does not copy', () => {
@@ -64,22 +71,32 @@ describe('buildReplicationPlan', () => {
       'com.amazonaws.us-west-2.ec2messages',
       'com.amazonaws.us-west-2.ssmmessages',
     ]);
-    expect(endpoints.every((e) => e.privateDns && e.securityGroupRef === endpointGroupId('vpc-src'))).toBe(true);
+    expect(endpoints.every((e) => e.privateDns && e.securityGroupRef === endpointGroupId('vpc-src'))).toBe(
+      true,
+    );
     expect(endpoints[0]?.subnetRefs).toEqual(['subnet-app-a', 'subnet-app-b']);
   });
 
   it('refuses a remap that does not fit before planning anything', () => {
     const topology = sourceTopology();
-    topology.subnets.push({ id: 'subnet-far', zone: 'us-east-1b', cidr: '10.0.200.0/24', mapPublicIpOnLaunch: false, tags: {} });
-    expect(() => buildReplicationPlan(topology, { ...options, cidrRemap: { from: '10.0.0.0/16', to: '20.0.0.0/20' } })).toThrow(
-      CidrRemapError,
-    );
+    topology.subnets.push({
+      id: 'subnet-far',
+      zone: 'us-east-1b',
+      cidr: '10.0.200.0/24',
+      mapPublicIpOnLaunch: false,
+      tags: {},
+    });
+    expect(() =>
+      buildReplicationPlan(topology, { ...options, cidrRemap: { from: '10.0.0.0/16', to: '20.0.0.0/20' } }),
+    ).toThrow(CidrRemapError);
   });
 });
 
 describe('mapZones', () => {
   it('spreads zones without a same-letter match over the zones left', () => {
-    expect(mapZones(['us-east-1a', 'us-east-1e', 'us-east-1f'], ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'])).toEqual({
+    expect(
+      mapZones(['us-east-1a', 'us-east-1e', 'us-east-1f'], ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']),
+    ).toEqual({
       'us-east-1a': 'eu-west-1a',
       'us-east-1e': 'eu-west-1b',
       'us-east-1f': 'eu-west-1c',
@@ -87,8 +104,12 @@ describe('mapZones', () => {
   });
 
   it('honours overrides and refuses unknown target zones', () => {
-    expect(mapZones(['us-east-1a'], ['us-west-2a', 'us-west-2b'], { 'us-east-1a': 'us-west-2b' })).toEqual({ 'us-east-1a': 'us-west-2b' });
-    expect(() => mapZones(['us-east-1a'], ['us-west-2a'], { 'us-east-1a': 'us-west-2z' })).toThrow(/does not have/);
+    expect(mapZones(['us-east-1a'], ['us-west-2a', 'us-west-2b'], { 'us-east-1a': 'us-west-2b' })).toEqual({
+      'us-east-1a': 'us-west-2b',
+    });
+    expect(() => mapZones(['us-east-1a'], ['us-west-2a'], { 'us-east-1a': 'us-west-2z' })).toThrow(
+      /does not have/,
+    );
     expect(() => mapZones(['us-east-1a'], [])).toThrow(/no availability zone/);
   });
 });

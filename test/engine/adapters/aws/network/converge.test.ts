@@ -19,7 +19,9 @@ import { sourceTopology } from '../../../network/fixtures.js';
 import { fakeEc2 } from './fake-ec2.js';
 
 const network = () =>
-  createAwsNetwork({ clients: { ec2: (region) => new EC2Client({ region }), ssm: (region) => new SSMClient({ region }) } });
+  createAwsNetwork({
+    clients: { ec2: (region) => new EC2Client({ region }), ssm: (region) => new SSMClient({ region }) },
+  });
 const plan = (remap = true) =>
   buildReplicationPlan(sourceTopology(), {
     targetRegion: 'us-west-2',
@@ -63,7 +65,9 @@ describe('AwsNetworkCloud.apply', () => {
       ['20.0.1.0/24', 'us-west-2a'],
       ['20.0.2.0/24', 'us-west-2b'],
     ]);
-    expect(subnets.every((s) => s.TagSpecifications?.[0]?.Tags?.some((t) => t.Key === 'drbot:source-id'))).toBe(true);
+    expect(
+      subnets.every((s) => s.TagSpecifications?.[0]?.Tags?.some((t) => t.Key === 'drbot:source-id')),
+    ).toBe(true);
   });
 
   it('remaps rules: group references point at the target groups and CIDRs move', async () => {
@@ -72,8 +76,18 @@ describe('AwsNetworkCloud.apply', () => {
     const appRules = fake.mock
       .commandCalls(AuthorizeSecurityGroupIngressCommand)
       .find((c) => c.args[0].input.GroupId === targetOf('sg-app'))?.args[0].input.IpPermissions;
-    expect(appRules).toContainEqual({ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '20.0.1.0/24' }] });
-    expect(appRules).toContainEqual({ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: targetOf('sg-web') }] });
+    expect(appRules).toContainEqual({
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      IpRanges: [{ CidrIp: '20.0.1.0/24' }],
+    });
+    expect(appRules).toContainEqual({
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      UserIdGroupPairs: [{ GroupId: targetOf('sg-web') }],
+    });
     expect(JSON.stringify(appRules)).not.toContain('sg-web"');
   });
 
@@ -81,8 +95,16 @@ describe('AwsNetworkCloud.apply', () => {
     const result = await network().apply(plan());
     const targetOf = (source: string) => result.entries.find((e) => e.sourceId === source)?.targetId;
     const routes = fake.mock.commandCalls(CreateRouteCommand).map((c) => c.args[0].input);
-    expect(routes).toContainEqual({ RouteTableId: targetOf('rtb-pub'), DestinationCidrBlock: '0.0.0.0/0', GatewayId: targetOf('igw-src') });
-    expect(routes).toContainEqual({ RouteTableId: targetOf('rtb-app'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: targetOf('nat-src') });
+    expect(routes).toContainEqual({
+      RouteTableId: targetOf('rtb-pub'),
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: targetOf('igw-src'),
+    });
+    expect(routes).toContainEqual({
+      RouteTableId: targetOf('rtb-app'),
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: targetOf('nat-src'),
+    });
     const endpoints = fake.mock.commandCalls(CreateVpcEndpointCommand).map((c) => c.args[0].input);
     expect(endpoints.map((e) => e.ServiceName)).toEqual([
       'com.amazonaws.us-west-2.ssm',
@@ -91,9 +113,16 @@ describe('AwsNetworkCloud.apply', () => {
     ]);
     expect(endpoints.every((e) => e.PrivateDnsEnabled && e.VpcEndpointType === 'Interface')).toBe(true);
     const endpointSg = endpoints[0]?.SecurityGroupIds?.[0];
-    const sgRules = fake.mock.commandCalls(AuthorizeSecurityGroupIngressCommand).find((c) => c.args[0].input.GroupId === endpointSg);
+    const sgRules = fake.mock
+      .commandCalls(AuthorizeSecurityGroupIngressCommand)
+      .find((c) => c.args[0].input.GroupId === endpointSg);
     expect(sgRules?.args[0].input.IpPermissions).toEqual([
-      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '20.0.0.0/16', Description: 'HTTPS from the VPC (SSM agent)' }] },
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: [{ CidrIp: '20.0.0.0/16', Description: 'HTTPS from the VPC (SSM agent)' }],
+      },
     ]);
   });
 
@@ -108,7 +137,9 @@ describe('AwsNetworkCloud.apply', () => {
 
   it('adopts the VPC defaults (main route table, default ACL and group) instead of creating them', async () => {
     const result = await network().apply(plan(false));
-    const adopted = result.resources.filter((r) => ['rtb-main', 'acl-default', 'sg-default'].includes(r.sourceId));
+    const adopted = result.resources.filter((r) =>
+      ['rtb-main', 'acl-default', 'sg-default'].includes(r.sourceId),
+    );
     expect(adopted.map((r) => r.created)).toEqual([false, false, false]);
     expect(fake.writes().filter((w) => w === 'CreateTags')).toHaveLength(3);
   });
@@ -122,7 +153,11 @@ describe('AwsNetworkCloud discovery and readiness', () => {
   it('follows NextToken when describing a VPC with many security groups', async () => {
     const mock = mockClient(EC2Client);
     mock.resolves({});
-    mock.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }] });
+    mock.on(DescribeSubnetsCommand).resolves({
+      Subnets: [
+        { SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' },
+      ],
+    });
     mock
       .on(DescribeSecurityGroupsCommand)
       .resolvesOnce({ SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'a' }], NextToken: 'p2' })

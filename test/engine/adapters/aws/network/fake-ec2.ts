@@ -11,10 +11,13 @@ type Kind = 'vpc' | 'dhcp' | 'subnet' | 'igw' | 'eigw' | 'nat' | 'eip' | 'rtb' |
 function matches(obj: Obj, f: ec2.Filter): boolean {
   const values = f.Values ?? [];
   const name = f.Name ?? '';
-  const some = (list: unknown, key: string) => Array.isArray(list) && list.some((x) => values.includes(String((x as Obj)[key])));
-  if (name.startsWith('tag:')) return (obj.Tags ?? []).some((t) => t.Key === name.slice(4) && values.includes(t.Value ?? ''));
+  const some = (list: unknown, key: string) =>
+    Array.isArray(list) && list.some((x) => values.includes(String((x as Obj)[key])));
+  if (name.startsWith('tag:'))
+    return (obj.Tags ?? []).some((t) => t.Key === name.slice(4) && values.includes(t.Value ?? ''));
   if (name === 'vpc-id') return values.includes(String(obj.VpcId));
-  if (name === 'association.main') return Array.isArray(obj.Associations) && (obj.Associations as Obj[]).some((a) => a.Main === true);
+  if (name === 'association.main')
+    return Array.isArray(obj.Associations) && (obj.Associations as Obj[]).some((a) => a.Main === true);
   if (name === 'association.subnet-id') return some(obj.Associations, 'SubnetId');
   if (name === 'attachment.vpc-id') return some(obj.Attachments, 'VpcId');
   if (name === 'default') return String(obj.IsDefault) === values[0];
@@ -25,33 +28,75 @@ function matches(obj: Obj, f: ec2.Filter): boolean {
 
 export function fakeEc2() {
   const mock = mockClient(ec2.EC2Client);
-  const store: Record<Kind, Obj[]> = { vpc: [], dhcp: [], subnet: [], igw: [], eigw: [], nat: [], eip: [], rtb: [], acl: [], sg: [], vpce: [] };
+  const store: Record<Kind, Obj[]> = {
+    vpc: [],
+    dhcp: [],
+    subnet: [],
+    igw: [],
+    eigw: [],
+    nat: [],
+    eip: [],
+    rtb: [],
+    acl: [],
+    sg: [],
+    vpce: [],
+  };
   let n = 0;
   const id = (prefix: string) => `${prefix}-t${(++n).toString().padStart(4, '0')}`;
   const tagsOf = (specs: ec2.TagSpecification[] | undefined) => specs?.[0]?.Tags ?? [];
-  const find = (kind: Kind, filters: ec2.Filter[] | undefined) => store[kind].filter((o) => (filters ?? []).every((f) => matches(o, f)));
-  const byId = (kind: Kind, key: string, value: string | undefined) => store[kind].find((o) => o[key] === value)!;
+  const find = (kind: Kind, filters: ec2.Filter[] | undefined) =>
+    store[kind].filter((o) => (filters ?? []).every((f) => matches(o, f)));
+  const byId = (kind: Kind, key: string, value: string | undefined) =>
+    store[kind].find((o) => o[key] === value)!;
 
-  mock.on(ec2.DescribeVpcsCommand).callsFake((i: ec2.DescribeVpcsCommandInput) => ({ Vpcs: find('vpc', i.Filters) }));
+  mock
+    .on(ec2.DescribeVpcsCommand)
+    .callsFake((i: ec2.DescribeVpcsCommandInput) => ({ Vpcs: find('vpc', i.Filters) }));
   mock.on(ec2.DescribeDhcpOptionsCommand).callsFake((i) => ({ DhcpOptions: find('dhcp', i.Filters) }));
   mock.on(ec2.DescribeSubnetsCommand).callsFake((i) => ({ Subnets: find('subnet', i.Filters) }));
-  mock.on(ec2.DescribeInternetGatewaysCommand).callsFake((i) => ({ InternetGateways: find('igw', i.Filters) }));
-  mock.on(ec2.DescribeEgressOnlyInternetGatewaysCommand).callsFake((i) => ({ EgressOnlyInternetGateways: find('eigw', i.Filters) }));
+  mock
+    .on(ec2.DescribeInternetGatewaysCommand)
+    .callsFake((i) => ({ InternetGateways: find('igw', i.Filters) }));
+  mock
+    .on(ec2.DescribeEgressOnlyInternetGatewaysCommand)
+    .callsFake((i) => ({ EgressOnlyInternetGateways: find('eigw', i.Filters) }));
   mock.on(ec2.DescribeNatGatewaysCommand).callsFake((i) => ({ NatGateways: find('nat', i.Filter) }));
   mock.on(ec2.DescribeAddressesCommand).callsFake((i) => ({ Addresses: find('eip', i.Filters) }));
-  mock.on(ec2.DescribeRouteTablesCommand).callsFake((i) => ({ RouteTables: structuredClone(find('rtb', i.Filters)) }));
-  mock.on(ec2.DescribeNetworkAclsCommand).callsFake((i) => ({ NetworkAcls: structuredClone(find('acl', i.Filters)) }));
-  mock.on(ec2.DescribeSecurityGroupsCommand).callsFake((i) => ({ SecurityGroups: structuredClone(find('sg', i.Filters)) }));
+  mock
+    .on(ec2.DescribeRouteTablesCommand)
+    .callsFake((i) => ({ RouteTables: structuredClone(find('rtb', i.Filters)) }));
+  mock
+    .on(ec2.DescribeNetworkAclsCommand)
+    .callsFake((i) => ({ NetworkAcls: structuredClone(find('acl', i.Filters)) }));
+  mock
+    .on(ec2.DescribeSecurityGroupsCommand)
+    .callsFake((i) => ({ SecurityGroups: structuredClone(find('sg', i.Filters)) }));
   mock.on(ec2.DescribeVpcEndpointsCommand).callsFake((i) => ({ VpcEndpoints: find('vpce', i.Filters) }));
 
   mock.on(ec2.CreateVpcCommand).callsFake((i: ec2.CreateVpcCommandInput) => {
     const VpcId = id('vpc');
-    const vpc = { VpcId, CidrBlock: i.CidrBlock, DhcpOptionsId: 'dopt-default', Tags: tagsOf(i.TagSpecifications) };
+    const vpc = {
+      VpcId,
+      CidrBlock: i.CidrBlock,
+      DhcpOptionsId: 'dopt-default',
+      Tags: tagsOf(i.TagSpecifications),
+    };
     store.vpc.push(vpc);
     // AWS creates a main route table, a default ACL and a default security group with every VPC
-    store.rtb.push({ RouteTableId: id('rtb'), VpcId, Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: i.CidrBlock, GatewayId: 'local' }] });
+    store.rtb.push({
+      RouteTableId: id('rtb'),
+      VpcId,
+      Associations: [{ Main: true }],
+      Routes: [{ DestinationCidrBlock: i.CidrBlock, GatewayId: 'local' }],
+    });
     store.acl.push({ NetworkAclId: id('acl'), VpcId, IsDefault: true, Associations: [], Entries: [] });
-    store.sg.push({ GroupId: id('sg'), VpcId, GroupName: 'default', IpPermissions: [], IpPermissionsEgress: [] });
+    store.sg.push({
+      GroupId: id('sg'),
+      VpcId,
+      GroupName: 'default',
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+    });
     return { Vpc: vpc };
   });
   mock.on(ec2.CreateDhcpOptionsCommand).callsFake((i) => {
@@ -65,7 +110,13 @@ export function fakeEc2() {
   });
   mock.on(ec2.CreateSubnetCommand).callsFake((i) => {
     const SubnetId = id('subnet');
-    const o = { SubnetId, VpcId: i.VpcId, CidrBlock: i.CidrBlock, AvailabilityZone: i.AvailabilityZone, Tags: tagsOf(i.TagSpecifications) };
+    const o = {
+      SubnetId,
+      VpcId: i.VpcId,
+      CidrBlock: i.CidrBlock,
+      AvailabilityZone: i.AvailabilityZone,
+      Tags: tagsOf(i.TagSpecifications),
+    };
     store.subnet.push(o);
     const acl = store.acl.find((a) => a.VpcId === i.VpcId && a.IsDefault)!;
     (acl.Associations as Obj[]).push({ SubnetId, NetworkAclAssociationId: id('aclassoc') });
@@ -77,7 +128,10 @@ export function fakeEc2() {
     return { InternetGateway: o };
   });
   mock.on(ec2.AttachInternetGatewayCommand).callsFake((i) => {
-    (byId('igw', 'InternetGatewayId', i.InternetGatewayId).Attachments as Obj[]).push({ VpcId: i.VpcId, State: 'available' });
+    (byId('igw', 'InternetGatewayId', i.InternetGatewayId).Attachments as Obj[]).push({
+      VpcId: i.VpcId,
+      State: 'available',
+    });
     return {};
   });
   mock.on(ec2.AllocateAddressCommand).callsFake((i) => {
@@ -86,12 +140,23 @@ export function fakeEc2() {
     return o;
   });
   mock.on(ec2.CreateNatGatewayCommand).callsFake((i) => {
-    const o = { NatGatewayId: id('nat'), SubnetId: i.SubnetId, State: 'pending', Tags: tagsOf(i.TagSpecifications) };
+    const o = {
+      NatGatewayId: id('nat'),
+      SubnetId: i.SubnetId,
+      State: 'pending',
+      Tags: tagsOf(i.TagSpecifications),
+    };
     store.nat.push(o);
     return { NatGateway: o };
   });
   mock.on(ec2.CreateRouteTableCommand).callsFake((i) => {
-    const o = { RouteTableId: id('rtb'), VpcId: i.VpcId, Associations: [] as Obj[], Routes: [] as Obj[], Tags: tagsOf(i.TagSpecifications) };
+    const o = {
+      RouteTableId: id('rtb'),
+      VpcId: i.VpcId,
+      Associations: [] as Obj[],
+      Routes: [] as Obj[],
+      Tags: tagsOf(i.TagSpecifications),
+    };
     store.rtb.push(o);
     return { RouteTable: structuredClone(o) };
   });
@@ -100,11 +165,21 @@ export function fakeEc2() {
     return { Return: true };
   });
   mock.on(ec2.AssociateRouteTableCommand).callsFake((i) => {
-    (byId('rtb', 'RouteTableId', i.RouteTableId).Associations as Obj[]).push({ SubnetId: i.SubnetId, RouteTableAssociationId: id('rtbassoc') });
+    (byId('rtb', 'RouteTableId', i.RouteTableId).Associations as Obj[]).push({
+      SubnetId: i.SubnetId,
+      RouteTableAssociationId: id('rtbassoc'),
+    });
     return {};
   });
   mock.on(ec2.CreateNetworkAclCommand).callsFake((i) => {
-    const o = { NetworkAclId: id('acl'), VpcId: i.VpcId, IsDefault: false, Associations: [] as Obj[], Entries: [] as Obj[], Tags: tagsOf(i.TagSpecifications) };
+    const o = {
+      NetworkAclId: id('acl'),
+      VpcId: i.VpcId,
+      IsDefault: false,
+      Associations: [] as Obj[],
+      Entries: [] as Obj[],
+      Tags: tagsOf(i.TagSpecifications),
+    };
     store.acl.push(o);
     return { NetworkAcl: structuredClone(o) };
   });
@@ -125,7 +200,14 @@ export function fakeEc2() {
   });
   mock.on(ec2.CreateSecurityGroupCommand).callsFake((i) => {
     const GroupId = id('sg');
-    store.sg.push({ GroupId, GroupName: i.GroupName, VpcId: i.VpcId, IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], Tags: tagsOf(i.TagSpecifications) });
+    store.sg.push({
+      GroupId,
+      GroupName: i.GroupName,
+      VpcId: i.VpcId,
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      Tags: tagsOf(i.TagSpecifications),
+    });
     return { GroupId };
   });
   mock.on(ec2.AuthorizeSecurityGroupIngressCommand).callsFake((i) => {
@@ -133,18 +215,27 @@ export function fakeEc2() {
     return { Return: true };
   });
   mock.on(ec2.AuthorizeSecurityGroupEgressCommand).callsFake((i) => {
-    (byId('sg', 'GroupId', i.GroupId).IpPermissionsEgress as Obj[]).push(...((i.IpPermissions ?? []) as Obj[]));
+    (byId('sg', 'GroupId', i.GroupId).IpPermissionsEgress as Obj[]).push(
+      ...((i.IpPermissions ?? []) as Obj[]),
+    );
     return { Return: true };
   });
   mock.on(ec2.CreateVpcEndpointCommand).callsFake((i) => {
-    const o = { VpcEndpointId: id('vpce'), VpcId: i.VpcId, ServiceName: i.ServiceName, State: 'pending', Tags: tagsOf(i.TagSpecifications) };
+    const o = {
+      VpcEndpointId: id('vpce'),
+      VpcId: i.VpcId,
+      ServiceName: i.ServiceName,
+      State: 'pending',
+      Tags: tagsOf(i.TagSpecifications),
+    };
     store.vpce.push(o);
     return { VpcEndpoint: o };
   });
   mock.on(ec2.CreateTagsCommand).callsFake((i) => {
     for (const kind of Object.keys(store) as Kind[]) {
       for (const o of store[kind]) {
-        if (Object.values(o).some((v) => (i.Resources ?? []).includes(String(v)))) o.Tags = [...(o.Tags ?? []), ...(i.Tags ?? [])];
+        if (Object.values(o).some((v) => (i.Resources ?? []).includes(String(v))))
+          o.Tags = [...(o.Tags ?? []), ...(i.Tags ?? [])];
       }
     }
     return {};

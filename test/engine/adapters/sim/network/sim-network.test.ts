@@ -65,9 +65,23 @@ describe('SimNetwork', () => {
   it('blueprints fall back from m5.large (not offered in us-west-2) and read the mapping both ways', async () => {
     const { cloud, network, store, clock } = setup();
     const instances = await cloud.listProtected({ tags: { 'dr-tier': 'app' } }, 'us-east-1');
-    await replicateNetwork({ network, store, clock, runbook: 'app-tier', sourceRegion: 'us-east-1', targetRegion: 'us-west-2', instances });
+    await replicateNetwork({
+      network,
+      store,
+      clock,
+      runbook: 'app-tier',
+      sourceRegion: 'us-east-1',
+      targetRegion: 'us-west-2',
+      instances,
+    });
     const source = createBlueprintSource({ store, network });
-    const blueprints = await source.blueprints({ runbook, mode: 'drill', instances, points: {}, region: 'us-west-2' });
+    const blueprints = await source.blueprints({
+      runbook,
+      mode: 'drill',
+      instances,
+      points: {},
+      region: 'us-west-2',
+    });
     const app = blueprints.find((b) => b.sourceInstanceId === 'i-0a11app00000003');
     expect(app).toMatchObject({ instanceType: 't3.large', fellBackFrom: 'm5.large', privateIp: '10.0.1.21' });
     expect(app?.notes[0]).toMatch(/m5\.large is not offered in us-west-2/);
@@ -82,9 +96,19 @@ describe('SimNetwork', () => {
     expect(before.blocking).toBe(true);
     expect(before.findings.map((f) => f.code)).toContain('NO_NETWORK_MAPPING');
     const instances = await cloud.listProtected({ tags: { 'dr-tier': 'app' } }, 'us-east-1');
-    await replicateNetwork({ network, store, clock, runbook: 'app-tier', sourceRegion: 'us-east-1', targetRegion: 'us-west-2', instances });
+    await replicateNetwork({
+      network,
+      store,
+      clock,
+      runbook: 'app-tier',
+      sourceRegion: 'us-east-1',
+      targetRegion: 'us-west-2',
+      instances,
+    });
     const after = diagnose(await gatherDoctorFacts({ cloud, network, store, runbook, now: clock.now() }));
-    expect(after.findings.map((f) => [f.code, f.severity])).toEqual([['INSTANCE_TYPE_UNAVAILABLE', 'warning']]);
+    expect(after.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['INSTANCE_TYPE_UNAVAILABLE', 'warning'],
+    ]);
     expect(after.blocking).toBe(false);
   });
 });

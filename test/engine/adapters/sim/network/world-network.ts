@@ -25,5 +25,7 @@ network:
 `;
 
 export function worldText(): string {
-  return readFileSync(new URL('../../../../../runbooks/sim/world.yaml', import.meta.url), 'utf8') + NETWORK_SECTION;
+  return (
+    readFileSync(new URL('../../../../../runbooks/sim/world.yaml', import.meta.url), 'utf8') + NETWORK_SECTION
+  );
 }
