@@ -28,8 +28,21 @@ export function findRunbook(services: BotServices, name: string): Runbook {
   });
 }
 
-/** A run by exact id, else by a unique case-insensitive prefix or suffix among recent runs. */
+/**
+ * A run by exact id, `last` for the newest run, else by a unique case-insensitive prefix or
+ * suffix among recent runs.
+ */
 export async function resolveRun(services: BotServices, text: string): Promise<Run> {
+  if (text.toLowerCase() === 'last') {
+    const [newest] = await services.store.listRuns({ limit: 1 });
+    const run = newest ? await services.store.getRun(newest.id) : undefined;
+    if (run) return run;
+    throw new NotFoundError('There is no run yet.', {
+      code: 'RUN_NOT_FOUND',
+      explanation: '`last` names the newest run, and no run has been started.',
+      action: 'Start one with `drill <runbook>`.',
+    });
+  }
   const exact = await services.store.getRun(text);
   if (exact) return exact;
   const needle = text.toLowerCase();
@@ -60,7 +73,7 @@ export async function resolveRun(services: BotServices, text: string): Promise<R
 /** Steps of the run waiting on an approval gate. */
 export function waitingGates(run: Run): string[] {
   return Object.entries(run.steps)
-    .filter(([, s]) => s.status === 'waiting' && s.gate !== undefined)
+    .filter(([, s]) => s.status === 'waiting' && s.action === 'approval')
     .map(([key]) => key);
 }
 

@@ -32,7 +32,13 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
   for (const gate of view.waiting) {
     lines.push(
       `│ ⏳ approval waiting: ${stepLabel(gate.stepKey, runbook, run)} — ${approvalCount(gate, 'text')}; may approve: ${mayApprove(gate, run.initiator, 'text')}`,
-      `│    type: /as <approver> then approve ${run.id}  (or reject ${run.id} <reason>)`,
+      `│    type: /as <approver> then approve ${run.id.slice(-6)}  (or reject ${run.id.slice(-6)} <reason>)`,
+    );
+  }
+  for (const m of view.manual) {
+    lines.push(
+      `│ 🧑‍🔧 manual step waiting: ${stepLabel(m.stepKey, runbook, run)}${m.instructions ? ` — ${truncate(m.instructions, 200)}` : ''}`,
+      `│    when it is done, type: confirm ${run.id.slice(-6)} ${m.stepKey}`,
     );
   }
   const failed = Object.entries(run.steps).filter(([, s]) => s.status === 'failed' && s.error);

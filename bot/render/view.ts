@@ -33,6 +33,8 @@ export interface RunView {
   rpo: { targetMs: number; claimedMs?: number; measuredMs?: number };
   /** Approval gates a person must act on now. */
   waiting: GateView[];
+  /** Manual steps waiting for an operator to confirm they are done. */
+  manual: { stepKey: string; instructions?: string }[];
   failed: StepState[];
   cleanup: { total: number; succeeded: number; failed: number; state: CleanupState };
   owners?: Principals;
@@ -59,9 +61,11 @@ export function buildRunView(
   const end = run.endedAt ?? context.now;
   const gates = new Map((context.gates ?? []).map((g) => [g.stepKey, g]));
   const waiting: GateView[] = [];
+  const manual: RunView['manual'] = [];
   for (const [key, step] of all) {
-    if (step.status !== 'waiting' || !step.gate) continue;
-    waiting.push(gateView(key, step.gate, context.runbook, gates.get(key)));
+    if (step.status !== 'waiting') continue;
+    if (step.action === 'manual') manual.push(manualView(key, step, run, context.runbook));
+    else if (step.gate) waiting.push(gateView(key, step.gate, context.runbook, gates.get(key)));
   }
   const cleanupDone = cleanup.filter(([, s]) => FINISHED.has(s.status)).length;
   const cleanupFailed = cleanup.filter(([, s]) => s.status === 'failed').length;
@@ -83,6 +87,7 @@ export function buildRunView(
       ...(run.measures.rpoMeasuredMs === undefined ? {} : { measuredMs: run.measures.rpoMeasuredMs }),
     },
     waiting,
+    manual,
     failed: all.filter(([, s]) => s.status === 'failed').map(([, s]) => s),
     cleanup: {
       total: cleanup.length,
@@ -102,6 +107,12 @@ export function buildRunView(
     ...(context.runbook?.spec.owners ? { owners: context.runbook.spec.owners } : {}),
     terminal: isTerminal(run.status),
   };
+}
+
+function manualView(key: string, step: StepState, run: Run, runbook: Runbook | undefined): RunView['manual'][number] {
+  const spec = runbook?.spec.modes[run.mode]?.steps.find((s) => s.id === step.id);
+  const instructions = spec?.with.instructions;
+  return typeof instructions === 'string' ? { stepKey: key, instructions } : { stepKey: key };
 }
 
 /** The gate's rules from the runbook merged with its stored decisions. */

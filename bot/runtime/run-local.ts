@@ -6,11 +6,13 @@
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
+import type { Engine } from '../../engine/api.js';
 import { NotAllowedError } from '../../engine/errors.js';
-import type { Notifier } from '../../engine/ports.js';
-import type { AuditEvent, Run } from '../../engine/run.js';
+import type { Clock, Notifier } from '../../engine/ports.js';
+import { type AuditEvent, isTerminal, type Run } from '../../engine/run.js';
 import type { Mode } from '../../engine/runbook/types.js';
 import { findRunbook } from '../runbooks/repository.js';
+import { answerWaitingSteps, type ScriptedPeople, waitingOnPeopleError } from './answer-people.js';
 import { createLocalRuntime } from './local.js';
 import type { ProviderName } from './provider.js';
 
@@ -22,6 +24,8 @@ export interface LocalRunOptions {
   provider?: ProviderName;
   /** Users who answer approval gates (sim only). */
   approveAs?: string[];
+  /** Confirm `manual` steps as the initiator (sim only: a rehearsal has no real operator task). */
+  confirmManual?: boolean;
   /** The initiator. @default alice */
   as?: string;
   inMemory?: boolean;
@@ -61,6 +65,15 @@ export function approveAsRefusal(): NotAllowedError {
 
 export function checkLocalRunOptions(options: LocalRunOptions): void {
   if (options.provider === 'aws' && (options.approveAs?.length ?? 0) > 0) throw approveAsRefusal();
+  if (options.provider === 'aws' && options.confirmManual) {
+    throw new NotAllowedError('--confirm-manual is refused with --provider aws', {
+      code: 'CONFIRM_MANUAL_REFUSED',
+      explanation:
+        'A manual step asks a person to do real work (deploy a network, check data); against real infrastructure no flag may skip it.',
+      action:
+        'Do the work and confirm each step from Slack or `drbot shell`, or use --provider sim to rehearse.',
+    });
+  }
   if (options.provider === 'aws' && options.fast) {
     throw new NotAllowedError('--fast is refused with --provider aws', {
       code: 'FAST_REFUSED',
@@ -95,27 +108,12 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       initiator: options.as ?? 'alice',
       meta: { source: 'cli' },
     });
-    const approvers = options.approveAs ?? [];
-    const run = await runtime.driver.runToCompletion(started.id, {
-      onIdle: async (idle) => {
-        const waiting = Object.entries(idle.steps).filter(([, s]) => s.status === 'waiting');
-        let counted = 0;
-        for (const [key, step] of waiting) {
-          if (step.action !== 'approval') continue;
-          for (const user of approvers) {
-            const answer = await runtime.engine.approve(idle.id, key, user);
-            options.onLine?.(`@${user} → ${key}: ${answer.explanation}`);
-            if (answer.counted) counted++;
-          }
-        }
-        if (counted === 0)
-          throw waitingOnPeople(
-            idle,
-            waiting.map(([key]) => key),
-            approvers,
-          );
-      },
-    });
+    const people = {
+      approveAs: options.approveAs ?? [],
+      confirmManual: options.confirmManual ?? false,
+      onLine: options.onLine,
+    };
+    const run = await driveToEnd(runtime.engine, started.id, people, runtime.clock);
     const audit = await runtime.store.listAudit(run.id);
     const counters = runtime.cloud.name === 'sim' ? (runtime.cloud as SimCloud).counters : undefined;
     return { run, audit, counters };
@@ -124,14 +122,40 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
   }
 }
 
-function waitingOnPeople(run: Run, keys: string[], approvers: string[]): NotAllowedError {
-  return new NotAllowedError(`Run ${run.id} is waiting on people: ${keys.join(', ')}`, {
-    code: 'WAITING_ON_PEOPLE',
-    explanation: approvers.length
-      ? `The --approve-as users (${approvers.join(', ')}) could not open the gate: see their answers above.`
-      : 'The run reached an approval gate or a manual step and no --approve-as users were given.',
-    action:
-      'Pass --approve-as with approvers of the gate other than the initiator (sim only), or run it from Slack.',
-    context: { runId: run.id },
-  });
+/** No real run needs this many wake-ups; stops a runaway loop. */
+const MAX_WAKEUPS = 100_000;
+
+/**
+ * Advances the run to its end. People are answered as soon as they are asked (before any time
+ * is skipped), so a gate's timeout never fires while scripted approvers stand ready.
+ */
+async function driveToEnd(engine: Engine, runId: string, people: ScriptedPeople, clock: Clock): Promise<Run> {
+  const waitFor = (at: number) => waitUntil(clock, at);
+  const answered = new Set<string>();
+  for (let i = 0; i < MAX_WAKEUPS; i++) {
+    const result = await engine.advance(runId);
+    if (isTerminal(result.status)) return result.run;
+    if ((await answerWaitingSteps(engine, result.run, people, answered)) > 0) continue;
+    // only people can move the run on, and some of them are not scripted: say so now rather
+    // than wait (or skip) until the gate times out
+    const unanswered = Object.entries(result.run.steps).some(
+      ([k, st]) => st.status === 'waiting' && !answered.has(k),
+    );
+    if (result.status === 'waiting' && unanswered) throw waitingOnPeopleError(result.run, people.approveAs);
+    if (!result.advanced)
+      await waitFor(clock.now() + 1_000); // another worker holds the lease
+    else if (result.wakeAt !== undefined) await waitFor(result.wakeAt);
+    else throw waitingOnPeopleError(result.run, people.approveAs);
+  }
+  throw new Error(`run ${runId} did not finish after ${MAX_WAKEUPS} wake-ups`);
+}
+
+/** Skips a FakeClock to `at`; waits in real time otherwise. */
+async function waitUntil(clock: Clock, at: number): Promise<void> {
+  if (clock instanceof FakeClock) {
+    clock.advanceTo(at);
+    return;
+  }
+  const ms = Math.max(0, at - clock.now());
+  await new Promise((resolve) => setTimeout(resolve, ms));
 }

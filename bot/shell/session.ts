@@ -24,6 +24,18 @@ export interface ShellSessionOptions {
 
 export type LineResult = 'continue' | 'quit';
 
+/** What to type next for a run that waits on people. */
+function waitingHint(run: Run): string[] {
+  const short = run.id.slice(-6);
+  const lines = [`⏳ run ${run.id} (${run.mode} of ${run.runbook.name}) waits on people:`];
+  for (const [key, step] of Object.entries(run.steps)) {
+    if (step.status !== 'waiting') continue;
+    if (step.action === 'manual') lines.push(`   ${key}: an operator confirms it is done → confirm ${short} ${key}`);
+    else lines.push(`   ${key}: approvers approve → /as <approver> then approve ${short} (or reject ${short} <reason>)`);
+  }
+  return lines;
+}
+
 const RECENT = 50;
 
 export class ShellSession {
@@ -109,14 +121,11 @@ export class ShellSession {
     const pollMs = this.options.pollMs ?? 200;
     for (;;) {
       const open = await this.inFlight();
-      const moving = open.filter((r) => r.status !== 'waiting');
+      const waiting: Run[] = [];
+      for (const run of open) if (await this.waitsOnPeople(run)) waiting.push(run);
+      const moving = open.filter((r) => !waiting.includes(r));
       if (moving.length === 0) {
-        const waiting = open.filter((r) => r.status === 'waiting');
-        for (const run of waiting) {
-          this.screen.log([
-            `⏳ run ${run.id} (${run.mode} of ${run.runbook.name}) waits on people: see \`status ${run.id.slice(-6)}\``,
-          ]);
-        }
+        for (const run of waiting) this.screen.log(waitingHint(run));
         return { settled: true, waiting };
       }
       if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) {
@@ -127,6 +136,23 @@ export class ShellSession {
       }
       await new Promise((r) => setTimeout(r, pollMs));
     }
+  }
+
+  /**
+   * Waiting on people, not just between two advances: right after an approve or reject the stored
+   * status lags until the driver advances the run, so a decided gate counts as moving.
+   */
+  private async waitsOnPeople(run: Run): Promise<boolean> {
+    if (run.status !== 'waiting') return false;
+    let undecided = false;
+    for (const [key, step] of Object.entries(run.steps)) {
+      if (step.status !== 'waiting') continue;
+      if (step.action !== 'approval') return true;
+      const gate = await this.services.store.getGate(run.id, key);
+      if (gate?.decision) return false;
+      undecided = true;
+    }
+    return undecided;
   }
 
   private switchUser(name: string | undefined): void {

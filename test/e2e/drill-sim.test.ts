@@ -133,6 +133,34 @@ describe('drbot run on the simulated cloud', () => {
     expect(result.measures.rpoMeasuredMs).toBeLessThan(21 * 60_000);
   });
 
+  it('fails over the db tier, confirming its manual steps and answering the gate before it times out', async () => {
+    const lines: string[] = [];
+    const { run: result } = await runLocally({
+      mode: 'failover',
+      runbook: 'db-tier',
+      runbooksDir: `${ROOT}runbooks`,
+      inMemory: true,
+      fast: true,
+      approveAs: ['bob', 'carol'],
+      confirmManual: true,
+      onLine: (l) => void lines.push(l),
+    });
+    expect(result.status).toBe('succeeded');
+    expect(lines.some((l) => l.includes('confirmed (--confirm-manual)'))).toBe(true);
+  });
+
+  it('says what a run waits for when nobody scripted can answer', async () => {
+    const err = await runLocally({
+      mode: 'failover',
+      runbook: 'app-tier',
+      runbooksDir: `${ROOT}runbooks`,
+      inMemory: true,
+      fast: true,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'WAITING_ON_PEOPLE' });
+    expect((err as Error).message).toContain('cutover-approval');
+  });
+
   it('continues the simulated world after a restart of the embedded store', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'drbot-e2e-'));
     try {

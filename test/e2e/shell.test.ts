@@ -76,3 +76,37 @@ describe('drbot shell (piped script)', () => {
     expect(last).toMatch(/RTO [0-9hms]+ \(objective 15m\) ✅/);
   });
 });
+
+describe('drbot shell (two-person rule alone, with /as)', () => {
+  it('refuses the initiator, counts an approver once, and opens the gate on the second approver', { timeout: 120_000 }, async () => {
+    const script = [
+      'failover db-tier',
+      'wait',
+      'confirm last network',
+      'wait',
+      'approve last',
+      '/as bob',
+      'approve last',
+      'approve last',
+      '/as carol',
+      'approve last',
+      'wait',
+      'status last',
+    ].join('\n');
+    const result = await shell(`${script}\n`, ['--memory']);
+    expect(result.code).toBe(0);
+    // Progress lines ("   [db-tier …] failover running …") interleave with replies; drop them.
+    const out = result.out
+      .split('\n')
+      .filter((line) => !line.startsWith('   ['))
+      .join('\n');
+    expect(out).toContain('network: an operator confirms it is done → confirm');
+    expect(out).toMatch(/alice> approve last\n✋ You started this run/);
+    expect(out).toMatch(/bob> approve last\n👍 Your approval counted \(1 of 2\)/);
+    expect(out).toMatch(/bob> approve last\n✋ You already approved/);
+    expect(out).toMatch(/carol> approve last\n[^>]*🔓 Your approval opened gate cutover \(2 of 2\)/);
+    const status = out.slice(out.lastIndexOf('carol> status last'));
+    expect(status).toMatch(/Failover \(CUTOVER\) · db-tier · by alice/);
+    expect(status).not.toContain('approval waiting: Two SREs');
+  });
+});

@@ -10,9 +10,13 @@ import { formatSummary, lineNotifier } from '../../runtime/progress.js';
 import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
 import { runLocally } from '../../runtime/run-local.js';
 
+/** Options refused against real infrastructure: exit 2, like other usage errors. */
+const REFUSALS = ['APPROVE_AS_REFUSED', 'CONFIRM_MANUAL_REFUSED', 'FAST_REFUSED'];
+
 interface RunFlags {
   provider: ProviderName;
   approveAs?: string;
+  confirmManual?: boolean;
   as: string;
   json?: boolean;
   inMemory?: boolean;
@@ -53,6 +57,7 @@ export function registerRunCommand(program: Command): void {
     .argument('<runbook>', 'runbook name (in --dir) or file path')
     .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
     .option('--approve-as <users>', 'answer approval gates as these users, comma-separated (sim only)')
+    .option('--confirm-manual', 'confirm manual steps as the initiator (sim only)')
     .option('--as <user>', 'who starts the run (the initiator)', 'alice')
     .option('--json', 'print the final run record (status, steps, measures, audit) as JSON')
     .option('--in-memory', 'use an in-memory store instead of the embedded DynamoDB')
@@ -76,6 +81,7 @@ export function registerRunCommand(program: Command): void {
           runbook,
           provider: flags.provider,
           approveAs,
+          confirmManual: flags.confirmManual,
           as: flags.as,
           inMemory: flags.inMemory,
           fast: flags.fast,
@@ -107,9 +113,7 @@ export function registerRunCommand(program: Command): void {
         process.exitCode = run.status === 'succeeded' ? 0 : 1;
       } catch (err) {
         printError(err, (line) => process.stderr.write(`${line}\n`));
-        const refused =
-          (err as DrbotError).code === 'APPROVE_AS_REFUSED' || (err as DrbotError).code === 'FAST_REFUSED';
-        process.exitCode = refused ? 2 : 1;
+        process.exitCode = REFUSALS.includes((err as DrbotError).code) ? 2 : 1;
       }
     });
 }

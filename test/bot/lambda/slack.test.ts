@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackHandler } from '../../../bot/lambda/slack.js';
+import { ACTION_IDS, encodeActionValue } from '../../../bot/render/slack-status.js';
 import { START_DRILL_ACTION } from '../../../bot/scorecard/weekly.js';
 import { useDynalite } from '../../helpers/dynalite.js';
 import { makeRunbook } from '../../helpers/runbook.js';
@@ -9,6 +10,12 @@ import { apiGatewayEvent, fakeSqs, lambdaContext, testRuntime } from './support.
 
 const runbook = makeRunbook({
   steps: [{ id: 'pause', action: 'wait', with: { duration: '2m' }, rto: 'end' }],
+});
+const gated = makeRunbook({
+  name: 'gated-tier',
+  modes: { failover: { steps: [{ id: 'cutover-approval', action: 'approval', with: { gate: 'cutover' } }] } },
+  access: { failover: { users: ['U1'] } },
+  approvals: { cutover: { required: 1, approvers: { users: ['U2'] } } },
 });
 
 describe('slack Lambda handler', () => {
@@ -30,7 +37,7 @@ describe('slack Lambda handler', () => {
       dynamo: db.dynamo,
       table: `slack-${tables}`,
       slackApiUrl: slack.apiUrl,
-      runbooks: [runbook],
+      runbooks: [runbook, gated],
       sqs,
     });
     return { sqs, runtime, handler: createSlackHandler(() => runtime) };
@@ -56,6 +63,30 @@ describe('slack Lambda handler', () => {
       status: 'running',
       meta: { channel: 'C0DRILLS' },
     });
+  });
+
+  it('enqueues the run when an approval click counts, so the worker opens the gate', async () => {
+    const { sqs, runtime, handler } = setup();
+    const rt = await runtime;
+    const run = await rt.engine.startRun({
+      runbook: gated,
+      mode: 'failover',
+      initiator: 'U1',
+      meta: { channel: 'C0DRILLS' },
+    });
+    await rt.engine.advance(run.id);
+    const body = blockActionBody({
+      actionId: ACTION_IDS.approve,
+      value: encodeActionValue({ runId: run.id, stepKey: 'cutover-approval' }),
+      user: 'U2',
+      responseUrl: slack.responseUrl('approve'),
+    });
+    const response = await handler(apiGatewayEvent(body), lambdaContext);
+    expect(response.statusCode).toBe(200);
+    expect((await rt.store.getGate(run.id, 'cutover-approval'))?.approvals.map((a) => a.user)).toEqual([
+      'U2',
+    ]);
+    expect(sqs.messages()).toEqual([{ body: { v: 1, runId: run.id, kind: 'kick' }, delay: 0 }]);
   });
 
   it('refuses a request with a bad signature and enqueues nothing', async () => {
