@@ -43,7 +43,10 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   failover: { usage: 'failover <runbook>', summary: 'Real CUTOVER to the target region (needs approvals).' },
   failback: { usage: 'failback <runbook>', summary: 'Return to the source region (needs approvals).' },
   plan: { usage: 'plan <runbook> <drill|failover|failback>', summary: 'Show the plan without acting.' },
-  status: { usage: 'status [runId]', summary: 'One run (`last` = the newest; the end of an id is enough), or those in flight.' },
+  status: {
+    usage: 'status [runId]',
+    summary: 'One run (`last` = the newest; the end of an id is enough), or those in flight.',
+  },
   runs: { usage: 'runs', summary: 'Recent runs, newest first.' },
   abort: { usage: 'abort <runId> [reason…]', summary: 'Stop a run (initiator or runbook owners).' },
   list: { usage: 'list', summary: 'Runbooks, their objectives and the last drill.' },

@@ -109,7 +109,12 @@ export function buildRunView(
   };
 }
 
-function manualView(key: string, step: StepState, run: Run, runbook: Runbook | undefined): RunView['manual'][number] {
+function manualView(
+  key: string,
+  step: StepState,
+  run: Run,
+  runbook: Runbook | undefined,
+): RunView['manual'][number] {
   const spec = runbook?.spec.modes[run.mode]?.steps.find((s) => s.id === step.id);
   const instructions = spec?.with.instructions;
   return typeof instructions === 'string' ? { stepKey: key, instructions } : { stepKey: key };

@@ -12,6 +12,7 @@ import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
 import type { Engine } from '../../engine/api.js';
 import type { CloudProvider } from '../../engine/cloud.js';
+import type { NetworkCloud } from '../../engine/network/ports.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { createEngine } from '../../engine/executor/engine.js';
 import {
@@ -28,7 +29,7 @@ import type { Runbook } from '../../engine/runbook/types.js';
 import { startEmbeddedDynamo } from '../embedded/dynalite.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
 import { loadDirectoryFile } from './directory.js';
-import { createProvider, type ProviderName } from './provider.js';
+import { createNetworkCloud, createProvider, type ProviderName } from './provider.js';
 
 export interface LocalRuntimeOptions {
   /** Where the embedded store (and the sim's agent sandboxes) keep their files. @default .drbot */
@@ -61,6 +62,8 @@ export interface LocalRuntime {
   engine: Engine;
   store: RunStore;
   cloud: CloudProvider;
+  /** The cloud's network side (replication, blueprints, doctor): the sim's SimNetwork or AWS. */
+  network?: NetworkCloud;
   driver: LocalDriver;
   /** Valid runbooks by name. */
   runbooks: Map<string, Runbook>;
@@ -119,7 +122,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     });
     // polls follow the sim's pace: a tenth of the latencies, a tenth of the poll interval
     const pollIntervalMs = provider === 'sim' ? Math.max(250, Math.round(5_000 * latencyScale)) : 5_000;
-    const actions = createActionRegistry({ cloud, pollIntervalMs });
+    const network = await createNetworkCloud(provider, cloud);
+    const actions = createActionRegistry({ cloud, pollIntervalMs, store, ...(network ? { network } : {}) });
     const directory =
       options.directory ?? (await loadDirectoryFile(join(runbooksDir, 'sim', 'directory.yaml')));
     const engine = createEngine({
@@ -133,7 +137,18 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     const driver = new LocalDriver({ engine, clock });
     closers.push(async () => driver.stop());
     const { runbooks, issues } = await loadRunbookDir(runbooksDir);
-    return { engine, store, cloud, driver, runbooks, runbookIssues: issues, directory, clock, close };
+    return {
+      engine,
+      store,
+      cloud,
+      ...(network ? { network } : {}),
+      driver,
+      runbooks,
+      runbookIssues: issues,
+      directory,
+      clock,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -3,7 +3,9 @@
  * standard configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE> …).
  */
 import type { CloudProvider } from '../../engine/cloud.js';
+import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import { NonRetryableError } from '../../engine/errors.js';
+import type { NetworkCloud } from '../../engine/network/ports.js';
 import { createLocalSim, type LocalSimOptions } from './sim-provider.js';
 
 export type ProviderName = 'sim' | 'aws';
@@ -25,4 +27,19 @@ export async function createProvider(name: ProviderName, sim: LocalSimOptions): 
     return createAwsProvider({ clock: sim.clock });
   }
   return createLocalSim(sim);
+}
+
+/**
+ * The network side of the chosen cloud (what `network.replicate`, blueprints and the doctor use):
+ * the sim's own SimNetwork, so launches see the subnets replication created, or the AWS executor.
+ */
+export async function createNetworkCloud(
+  name: ProviderName,
+  cloud: CloudProvider,
+): Promise<NetworkCloud | undefined> {
+  if (name === 'aws') {
+    const { createAwsNetwork } = await import('../../engine/adapters/aws/network/aws-network.js');
+    return createAwsNetwork();
+  }
+  return cloud instanceof SimCloud ? cloud.network : undefined;
 }

@@ -1,10 +1,17 @@
 /**
  * The local simulated cloud: the world from runbooks/sim/world.yaml, its state restored from the
  * store (`sim`/`state`) and saved back after every mutation, so a restart continues the world.
+ * Its network (the world's `network:` VPCs plus what `network.replicate` created) is restored and
+ * saved the same way (`sim-network`/`state`), so replicated subnets survive a restart too.
  * With the agent enabled, `Drbot*` documents run the real agent script in per-instance sandboxes.
  */
 import { readFile } from 'node:fs/promises';
 import { createScriptAgentRunner } from '../../engine/adapters/sim/agent-runner.js';
+import {
+  loadSimNetworkSeed,
+  SimNetwork,
+  type SimNetworkState,
+} from '../../engine/adapters/sim/network/index.js';
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import type { SimState } from '../../engine/adapters/sim/state.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
@@ -13,6 +20,9 @@ import type { Clock, Random, RunStore } from '../../engine/ports.js';
 
 /** Where the sim state lives in the store. */
 export const SIM_STATE_DOC = { kind: 'sim', id: 'state' } as const;
+
+/** Where the sim network state lives in the store (the CLI's `drbot network` uses the same doc). */
+export const SIM_NETWORK_DOC = { kind: 'sim-network', id: 'state' } as const;
 
 export interface LocalSimOptions {
   worldFile: string;
@@ -27,8 +37,19 @@ export interface LocalSimOptions {
 }
 
 export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud> {
-  const world = loadWorld(await readFile(options.worldFile, 'utf8'), options.worldFile);
+  const text = await readFile(options.worldFile, 'utf8');
+  const world = loadWorld(text, options.worldFile);
   const saved = await options.store.getDoc<SimState>(SIM_STATE_DOC.kind, SIM_STATE_DOC.id);
+  const savedNetwork = await options.store.getDoc<SimNetworkState>(
+    SIM_NETWORK_DOC.kind,
+    SIM_NETWORK_DOC.id,
+  );
+  const network = new SimNetwork({
+    world,
+    seed: loadSimNetworkSeed(text),
+    ...(savedNetwork?.version === 1 ? { state: savedNetwork } : {}),
+    persist: (state) => options.store.putDoc(SIM_NETWORK_DOC.kind, SIM_NETWORK_DOC.id, state),
+  });
   const sim = new SimCloud({
     world,
     clock: options.clock,
@@ -37,6 +58,7 @@ export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud
     faults: options.faults,
     state: saved?.version === 1 ? saved : undefined,
     persist: (state) => options.store.putDoc(SIM_STATE_DOC.kind, SIM_STATE_DOC.id, state),
+    network,
     ...(options.sandboxRoot
       ? { sandboxRoot: options.sandboxRoot, agentRunner: createScriptAgentRunner() }
       : {}),

@@ -109,6 +109,8 @@ export async function runShell(options: ShellOptions): Promise<number> {
   } finally {
     if (ticker) clearInterval(ticker);
     rl.close();
+    rt.driver.stop();
+    await untilNoAdvanceHoldsARun(services);
     await rt.close();
   }
   return 0;
@@ -146,6 +148,25 @@ function groupsOf(directory: Directory): [string, string[]][] {
 async function inFlightCount(services: BotServices): Promise<number> {
   const runs = await services.store.listRuns({ limit: 50 });
   return runs.filter((r) => r.status === 'running' || r.status === 'waiting').length;
+}
+
+/**
+ * Quitting in the middle of an advance would leave its lease held until it expires, and the next
+ * shell could not resume the run for that long. So wait (briefly) until no run's lease is held.
+ */
+async function untilNoAdvanceHoldsARun(services: BotServices, timeoutMs = 10_000): Promise<void> {
+  const probe = `drbot-shell-quit-${process.pid}`;
+  const until = Date.now() + timeoutMs;
+  const open = (await services.store.listRuns({ limit: 50 })).filter((r) => r.status === 'running');
+  for (const run of open) {
+    while (Date.now() < until) {
+      if (await services.store.acquireLease(run.id, probe, services.clock.now(), 1).catch(() => true)) {
+        await services.store.releaseLease(run.id, probe).catch(() => undefined);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 function required<T>(value: T | undefined): T {

@@ -30,8 +30,12 @@ function waitingHint(run: Run): string[] {
   const lines = [`⏳ run ${run.id} (${run.mode} of ${run.runbook.name}) waits on people:`];
   for (const [key, step] of Object.entries(run.steps)) {
     if (step.status !== 'waiting') continue;
-    if (step.action === 'manual') lines.push(`   ${key}: an operator confirms it is done → confirm ${short} ${key}`);
-    else lines.push(`   ${key}: approvers approve → /as <approver> then approve ${short} (or reject ${short} <reason>)`);
+    if (step.action === 'manual')
+      lines.push(`   ${key}: an operator confirms it is done → confirm ${short} ${key}`);
+    else
+      lines.push(
+        `   ${key}: approvers approve → /as <approver> then approve ${short} (or reject ${short} <reason>)`,
+      );
   }
   return lines;
 }

@@ -77,7 +77,9 @@ export class SlackNotifier implements Notifier {
       if (isFinal(event)) state.final = true;
     }
     state.parentDirty = true;
-    await this.serial(state, async () => {
+    // Not awaited: the engine (and a slash command's 3-second ack) never waits on Slack. The
+    // per-run chain still posts the parent before any thread reply; `idle()` waits for it all.
+    void this.serial(state, async () => {
       await this.ensureParent(state, runbook);
       for (const stepKey of requested) await this.postApproval(state, stepKey, runbook);
     });

@@ -2,6 +2,7 @@
  * The action catalogue: every action's name, input schema and outputs. Pure data, so the runbook
  * loader can validate `with` without any cloud; handlers are bound separately (engine/adapters).
  */
+import { NETWORK_ACTION_SPECS } from './network-catalogue.js';
 import type { ActionSpec } from './types.js';
 
 const duration = {
@@ -108,6 +109,8 @@ export const ACTION_SPECS: ActionSpec[] = [
       pruned: 'Recovery point ids deleted.',
     },
   },
+  // the network exists before anything launches into it
+  ...NETWORK_ACTION_SPECS,
   {
     name: 'ec2.launch',
     mutating: true,

@@ -56,8 +56,7 @@ describe('drbot shell (piped script)', () => {
     timeout: 180_000,
   }, async () => {
     const dir = join(dataDir, 'b');
-    // `wait 3` quits between two polls of the run, not in the middle of an advance.
-    const first = await shell('/dr drill app-tier\nwait 3\n/quit\n', ['--data-dir', dir]);
+    const first = await shell('/dr drill app-tier\nwait 2\n/quit\n', ['--data-dir', dir]);
     expect(first.code).toBe(0);
     const runId = /as run ([0-9A-Z]+)/.exec(first.out)?.[1];
     expect(runId).toBeDefined();
@@ -78,7 +77,9 @@ describe('drbot shell (piped script)', () => {
 });
 
 describe('drbot shell (two-person rule alone, with /as)', () => {
-  it('refuses the initiator, counts an approver once, and opens the gate on the second approver', { timeout: 120_000 }, async () => {
+  it('refuses the initiator, counts an approver once, and opens the gate on the second approver', {
+    timeout: 120_000,
+  }, async () => {
     const script = [
       'failover db-tier',
       'wait',

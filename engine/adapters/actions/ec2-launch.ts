@@ -1,26 +1,24 @@
 /**
- * ec2.launch: builds a launch blueprint per protected instance (type, private IP, profile, tags
- * from the protected side; the recovery point from `from` or the newest one) and launches them on
- * the recovery side in one request, tagged with the run id, mode and — for drills — the TTL.
- * It returns as soon as the instances exist; ec2.waitHealthy waits for them.
+ * ec2.launch: a launch blueprint per protected instance, filled from the network mapping (subnet,
+ * security groups and private IP mapped; read in reverse for failback) with stored and step
+ * overrides, launched on the recovery side in one request, tagged with the run id, mode and — for
+ * drills — the TTL. Without a mapping the `network` profile places the instances, as before any
+ * replication. It returns as soon as the instances exist; ec2.waitHealthy waits for them.
  */
 import type { ActionContext, ActionHandler } from '../../actions/types.js';
 import type { Blueprint, CloudProvider, Instance, LaunchType } from '../../cloud.js';
 import { parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
+import { type BlueprintSource, createBlueprintSource } from '../../network/blueprint-source.js';
+import { buildBlueprints, type PlannedBlueprint, toLaunchBlueprint } from '../../network/blueprints.js';
+import type { NetworkCloud } from '../../network/ports.js';
+import type { RunStore } from '../../ports.js';
 import { invalidInput, optionalString, stringMap } from './inputs.js';
 import { protectedInstances } from './recovery.js';
 import { recoveryRegion } from './regions.js';
 
 /** How long drill instances may live before a sweeper may delete them. @default 4h */
 export const DEFAULT_DRILL_TTL = '4h';
-
-/** Tags copied from the protected instance: not AWS-reserved ones, not drbot's own. */
-function copiedTags(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(tags).filter(([k]) => !k.startsWith('aws:') && !k.startsWith('drbot:')),
-  );
-}
 
 async function pointsFor(
   cloud: CloudProvider,
@@ -50,7 +48,65 @@ async function pointsFor(
   return points;
 }
 
-export function launchHandler(cloud: CloudProvider): ActionHandler {
+export interface LaunchDeps {
+  /** Where the network mapping and stored blueprints are read. @default none: no mapping */
+  store?: RunStore;
+  /** Checks the recovery region's type offerings. @default none: the cloud falls back at launch */
+  network?: NetworkCloud;
+}
+
+/** Without a store there is no mapping: blueprints straight from the protected instances. */
+function unmappedSource(network: NetworkCloud | undefined): BlueprintSource {
+  return {
+    async blueprints(request) {
+      const defaults = request.runbook.spec.defaults ?? {};
+      const types = [...new Set([...request.instances.map((i) => i.type), ...(defaults.instanceType ? [defaults.instanceType] : [])])];
+      const availableTypes = network ? await network.offeredInstanceTypes(request.region, types) : undefined;
+      return buildBlueprints({
+        instances: request.instances,
+        mapping: undefined,
+        recoveryPoints: request.points,
+        region: request.region,
+        defaults,
+        ...(availableTypes ? { availableTypes } : {}),
+      });
+    },
+  };
+}
+
+/**
+ * The blueprint as launched. A drill (TEST) copy placed in a mapped subnet drops its private IP:
+ * that subnet is where a CUTOVER lands, and a drill must never take a production address. The
+ * `drbot:network` profile tag places instances the mapping did not (no subnet in the blueprint).
+ */
+function launchBlueprint(
+  planned: PlannedBlueprint,
+  launchType: LaunchType,
+  profile: string,
+  instanceType: string | undefined,
+): Blueprint {
+  const { privateIp, ...rest } = toLaunchBlueprint(planned);
+  const keepIp = privateIp !== undefined && !(launchType === 'TEST' && planned.subnetId);
+  return {
+    ...rest,
+    ...(instanceType ? { instanceType } : {}),
+    ...(keepIp ? { privateIp } : {}),
+    tags: { ...(rest.tags ?? {}), 'drbot:network': profile },
+  };
+}
+
+/** Blueprint remarks worth an audit line: only once a mapping exists (else every step would nag). */
+function blueprintNotes(ctx: ActionContext, planned: PlannedBlueprint[]): void {
+  if (!planned.some((b) => b.subnetId)) return;
+  for (const b of planned) {
+    for (const note of b.notes) ctx.note(`${b.sourceInstanceId}: ${note}`, { sourceInstanceId: b.sourceInstanceId });
+  }
+}
+
+export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): ActionHandler {
+  const source = deps.store
+    ? createBlueprintSource({ store: deps.store, ...(deps.network ? { network: deps.network } : {}) })
+    : unmappedSource(deps.network);
   return {
     async start(ctx) {
       const launchType = ctx.inputs.launchType as LaunchType;
@@ -65,32 +121,31 @@ export function launchHandler(cloud: CloudProvider): ActionHandler {
         });
       }
       const override = optionalString('ec2.launch', ctx.inputs, 'instanceType');
-      const network =
+      const profile =
         optionalString('ec2.launch', ctx.inputs, 'network') ??
         (launchType === 'TEST' ? 'drill' : 'production');
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       const instances = await protectedInstances(cloud, ctx);
       const points = await pointsFor(cloud, ctx, instances, region);
+      const planned = await source.blueprints({ runbook: ctx.runbook, mode: ctx.mode, instances, points, region });
+      blueprintNotes(ctx, planned);
       const defaults = ctx.runbook.spec.defaults ?? {};
-      const blueprints: Blueprint[] = instances.map((instance) => ({
-        sourceInstanceId: instance.id,
-        recoveryPointId: points[instance.id]!,
-        region,
-        instanceType: override ?? instance.type,
-        defaultInstanceType: defaults.instanceType,
-        privateIp: instance.privateIp,
-        instanceProfile: instance.instanceProfile,
-        tags: { ...copiedTags(instance.tags), 'drbot:network': network },
-      }));
       const expiresAt =
         ctx.mode === 'drill' ? ctx.now() + parseDuration(defaults.drillTtl ?? DEFAULT_DRILL_TTL) : undefined;
       const launched = await cloud.launch({
-        blueprints,
+        blueprints: planned.map((b) => launchBlueprint(b, launchType, profile, override)),
         launchType,
         tags: { runId: ctx.runId, mode: ctx.mode, ...(expiresAt !== undefined ? { expiresAt } : {}) },
         idempotencyKey: ctx.idempotencyKey,
       });
-      for (const l of launched) {
+      const plannedFallback = new Map(
+        planned.filter((b) => b.fellBackFrom && !override).map((b) => [b.sourceInstanceId, b.fellBackFrom!]),
+      );
+      const instancesOut = launched.map((l) => {
+        const fellBackFrom = l.fellBackFrom ?? plannedFallback.get(l.sourceInstanceId);
+        return { ...l, ...(fellBackFrom ? { fellBackFrom } : {}) };
+      });
+      for (const l of instancesOut) {
         if (l.fellBackFrom) {
           ctx.note(
             `Launched ${l.sourceInstanceId} as ${l.instanceType}: ${l.fellBackFrom} is unavailable or out of capacity in ${region}, so it fell back to spec.defaults.instanceType`,
@@ -107,7 +162,7 @@ export function launchHandler(cloud: CloudProvider): ActionHandler {
         status: 'done',
         outputs: {
           instanceIds: launched.map((l) => l.instanceId),
-          instances: launched.map((l) => ({ ...l })),
+          instances: instancesOut,
           privateIps: launched.map((l) => l.privateIp).filter((ip): ip is string => ip !== undefined),
         },
       };

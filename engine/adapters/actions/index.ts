@@ -6,11 +6,14 @@
 import { ACTION_SPECS } from '../../actions/catalogue.js';
 import { type ActionHandler, type ActionRegistry, createRegistry } from '../../actions/types.js';
 import type { CloudProvider } from '../../cloud.js';
+import type { NetworkCloud } from '../../network/ports.js';
+import type { RunStore } from '../../ports.js';
 import { createAgentActions } from './agent.js';
 import { launchHandler } from './ec2-launch.js';
 import { lifecycleHandler, waitHealthyHandler } from './ec2-lifecycle.js';
 import { notifyHandler, waitHandler } from './flow.js';
 import { DEFAULT_MAX_THROTTLES, guardHandler } from './guard.js';
+import { networkReplicateHandler, networkUnavailableHandler } from './network.js';
 import { latestPointHandler, protectHandler } from './recovery.js';
 import { dnsSwitchHandler, runCommandHandler } from './ssm-dns.js';
 
@@ -20,21 +23,35 @@ export interface CloudActionsOptions {
   pollIntervalMs?: number;
   /** Consecutive throttled calls a step absorbs before failing the attempt. @default 20 */
   maxThrottles?: number;
+  /**
+   * Where network mappings and stored blueprints live (the run store). ec2.launch reads the
+   * mapping from it; without it launches use the `network` profile as before any replication.
+   * @default none
+   */
+  store?: RunStore;
+  /**
+   * The cloud's network side: network.replicate needs it (and `store`); ec2.launch checks the
+   * recovery region's instance type offerings through it.
+   * @default none (network.replicate fails saying so)
+   */
+  network?: NetworkCloud;
 }
 
 export function createCloudActions(options: CloudActionsOptions): Record<string, ActionHandler> {
-  const { cloud } = options;
+  const { cloud, store, network } = options;
   const poll = options.pollIntervalMs ?? 5_000;
   const raw: Record<string, ActionHandler> = {
     'recovery.latestPoint': latestPointHandler(cloud),
     'recovery.protect': protectHandler(cloud, poll),
-    'ec2.launch': launchHandler(cloud),
+    'ec2.launch': launchHandler(cloud, { ...(store ? { store } : {}), ...(network ? { network } : {}) }),
     'ec2.waitHealthy': waitHealthyHandler(cloud, poll),
     'ec2.stop': lifecycleHandler(cloud, 'stop', poll),
     'ec2.start': lifecycleHandler(cloud, 'start', poll),
     'ec2.terminate': lifecycleHandler(cloud, 'terminate', poll),
     'ssm.runCommand': runCommandHandler(cloud, poll),
     'dns.switch': dnsSwitchHandler(cloud, poll),
+    'network.replicate':
+      network && store ? networkReplicateHandler({ cloud, network, store }) : networkUnavailableHandler(),
     wait: waitHandler(),
     notify: notifyHandler(),
   };

@@ -66,3 +66,18 @@ export function networkReplicateHandler(deps: NetworkActionDeps): ActionHandler 
     },
   };
 }
+
+/** network.replicate where the runtime was built without a network cloud or store: say so. */
+export function networkUnavailableHandler(): ActionHandler {
+  return {
+    async start() {
+      throw new NonRetryableError('network.replicate is not available in this runtime', {
+        code: 'NETWORK_UNAVAILABLE',
+        explanation:
+          'The action registry was created without a network cloud and a store, so it cannot replicate VPCs or store the mapping.',
+        action:
+          'Pass `network` and `store` to createActionRegistry (the local runtime and the worker do), or run `drbot network replicate <runbook>`.',
+      });
+    },
+  };
+}

@@ -108,10 +108,16 @@ export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): Ac
         },
       );
     }
-    if (result.points.some((p) => p.state !== 'available')) {
+    // AWS returns a capture still `pending` in the source region, then its copy pending in the
+    // target region: only an available point on the recovery side is done; until then call
+    // protect again with the same capture key, which continues where it stopped
+    const done = (p: (typeof result.points)[number]) =>
+      p.state === 'available' && p.region === handle.targetRegion;
+    const covered = new Set(result.points.filter(done).map((p) => p.sourceInstanceId));
+    if (handle.instanceIds.some((id) => !covered.has(id))) {
       return { status: 'pending' as const, handle, pollAfterMs: pollIntervalMs };
     }
-    const points = Object.fromEntries(result.points.map((p) => [p.sourceInstanceId, p.id]));
+    const points = Object.fromEntries(result.points.filter(done).map((p) => [p.sourceInstanceId, p.id]));
     return { status: 'done' as const, outputs: { points, pruned: handle.pruned } };
   };
   return {

@@ -9,6 +9,7 @@ import { parseDuration } from '../../duration.js';
 import type { Clock } from '../../ports.js';
 import type { FaultInjector } from './faults.js';
 import type { Latency } from './latency.js';
+import type { SimNetwork } from './network/sim-network.js';
 import type { Sandbox } from './sandbox.js';
 import { newPoint, type SimInstance, type SimPoint, type SimState } from './state.js';
 import type { World } from './world.js';
@@ -33,6 +34,8 @@ export interface SimContext {
   faults: FaultInjector;
   latency: Latency;
   sandbox?: Sandbox;
+  /** Replicated VPCs: blueprint subnets outside the world's `regions:` are looked up here. */
+  network?: SimNetwork;
 }
 
 export async function settle(ctx: SimContext): Promise<void> {

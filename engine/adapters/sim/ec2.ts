@@ -63,7 +63,14 @@ interface PlannedLaunch {
   token: string;
   type: string;
   fellBackFrom?: string;
-  network?: { subnet: string; securityGroups: string[] };
+  network?: PickedNetwork;
+}
+
+/** Where a launch lands: subnet, its zone, and the groups. */
+interface PickedNetwork {
+  subnet: string;
+  zone?: string;
+  securityGroups: string[];
 }
 
 /**
@@ -145,11 +152,10 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
   if (request.tags.expiresAt !== undefined)
     tags['drbot:expires'] = new Date(request.tags.expiresAt).toISOString();
   if (plan.fellBackFrom) tags['drbot:fell-back-from'] = plan.fellBackFrom;
-  const zone = ctx.world.regions[blueprint.region]?.subnets.find((s) => s.id === network.subnet)?.zone;
   state.instances[id] = {
     id,
     region: blueprint.region,
-    zone,
+    zone: network.zone,
     type: plan.type,
     state: 'pending',
     subnetId: network.subnet,
@@ -187,13 +193,17 @@ function checkPoint(ctx: SimContext, blueprint: Blueprint): void {
   }
 }
 
-/** The blueprint's subnet if given; else the `drbot:network` profile; else the region default. */
-function pickNetwork(ctx: SimContext, blueprint: Blueprint): { subnet: string; securityGroups: string[] } {
+/**
+ * The blueprint's subnet if given (a world subnet, or one `network.replicate` created in the
+ * sim's network); else the `drbot:network` profile; else the region default.
+ */
+function pickNetwork(ctx: SimContext, blueprint: Blueprint): PickedNetwork {
   const region = ctx.world.regions[blueprint.region]!;
+  const zoneOf = (subnet: string) => region.subnets.find((s) => s.id === subnet)?.zone;
   if (blueprint.subnetId) {
-    if (!region.subnets.some((s) => s.id === blueprint.subnetId))
-      throw notFound('Subnet', [blueprint.subnetId], blueprint.region);
-    return { subnet: blueprint.subnetId, securityGroups: blueprint.securityGroups ?? [] };
+    const zone = zoneOf(blueprint.subnetId) ?? ctx.network?.subnet(blueprint.region, blueprint.subnetId)?.zone;
+    if (!zone) throw notFound('Subnet', [blueprint.subnetId], blueprint.region);
+    return { subnet: blueprint.subnetId, zone, securityGroups: blueprint.securityGroups ?? [] };
   }
   const profile = blueprint.tags?.['drbot:network'];
   const networks = region.networks ?? {};
@@ -205,9 +215,12 @@ function pickNetwork(ctx: SimContext, blueprint: Blueprint): { subnet: string; s
       action: `Add regions.${blueprint.region}.networks.${profile} to the world, or use one of: ${Object.keys(networks).join(', ') || 'none'}.`,
     });
   }
-  return chosen
-    ? { subnet: chosen.subnet, securityGroups: blueprint.securityGroups ?? [...chosen.securityGroups] }
-    : { subnet: region.subnets[0]!.id, securityGroups: blueprint.securityGroups ?? [] };
+  const subnet = chosen ? chosen.subnet : region.subnets[0]!.id;
+  return {
+    subnet,
+    zone: zoneOf(subnet),
+    securityGroups: blueprint.securityGroups ?? (chosen ? [...chosen.securityGroups] : []),
+  };
 }
 
 type Verb = 'stop' | 'start' | 'terminate';

@@ -1,6 +1,12 @@
 /** The simulated cloud's public surface. */
 export { EC2_APIS, type SimCounters, totalCalls } from './counters.js';
 export { type GenerateWorldOptions, generateWorld } from './generate-world.js';
+export {
+  loadSimNetworkSeed,
+  SimNetwork,
+  type SimNetworkOptions,
+  type SimNetworkState,
+} from './network/index.js';
 export { SimCloud, type SimCloudOptions } from './sim-cloud.js';
 export type { SimState } from './state.js';
 export type { AgentInvocation, AgentOutput, AgentRunner } from './types.js';

@@ -22,6 +22,7 @@ import { dnsStatus, dnsValue, switchDns } from './dns.js';
 import { describe, findRunOwned, launch, listProtected, mutate } from './ec2.js';
 import { FaultInjector } from './faults.js';
 import { Latency } from './latency.js';
+import type { SimNetwork } from './network/sim-network.js';
 import { latestRecoveryPoint, protect, recoveryPoints } from './recovery.js';
 import { Sandbox } from './sandbox.js';
 import { commandStatus, runCommand } from './ssm.js';
@@ -46,6 +47,12 @@ export interface SimCloudOptions {
   agentRunner?: AgentRunner;
   /** Root of the per-instance sandbox directories (`${sandboxRoot}/${instanceId}`). */
   sandboxRoot?: string;
+  /**
+   * The simulated VPCs (`network:` of the world, plus what `network.replicate` created): launches
+   * accept its subnets. Without it only the subnets of the world's `regions:` exist.
+   * @default none
+   */
+  network?: SimNetwork;
 }
 
 export class SimCloud implements CloudProvider {
@@ -68,6 +75,7 @@ export class SimCloud implements CloudProvider {
       faults: new FaultInjector(options.faults ?? options.world.faults, options.random, state),
       latency: new Latency(options.world.latencies, options.latencyScale ?? 1),
       sandbox: options.sandboxRoot ? new Sandbox(options.sandboxRoot, options.agentRunner) : undefined,
+      ...(options.network ? { network: options.network } : {}),
     };
     this.persistHook = options.persist;
   }
@@ -75,6 +83,11 @@ export class SimCloud implements CloudProvider {
   /** Continues from a saved state with the given world, clock and options. */
   static restore(state: SimState, options: Omit<SimCloudOptions, 'state'>): SimCloud {
     return new SimCloud({ ...options, state });
+  }
+
+  /** The simulated network (NetworkCloud) this cloud launches into, when it was given one. */
+  get network(): SimNetwork | undefined {
+    return this.ctx.network;
   }
 
   /** Live counters: calls by API name, launches, duplicate tokens, terminations … */

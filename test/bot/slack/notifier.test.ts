@@ -105,6 +105,7 @@ describe('SlackNotifier', () => {
       schedule: timers.schedule,
     });
     await notifier.publish(run(1), [event(1, 'run.started')]);
+    await new Promise((r) => setTimeout(r, 5));
     expect(calls.map((c) => c.method)).toEqual(['postMessage']);
     expect(await store.getDoc('slack-message', 'R1')).toEqual({ channel: 'C1', ts: '1.1' });
 

@@ -38,6 +38,25 @@ function parentOf(runId: string) {
   return h.served.runtime.store.getDoc<{ channel: string; ts: string }>('slack-message', runId);
 }
 
+async function waitForParent(runId: string): Promise<{ channel: string; ts: string }> {
+  for (let i = 0; i < 200; i++) {
+    const parent = await parentOf(runId);
+    if (parent) return parent;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no status message for ${runId}`);
+}
+
+/** Buttons of a run's parent message as first posted (it names the run id). */
+function parentButtons(runId: string): { action_id?: string; value?: string }[] {
+  const post = h.slack
+    .callsOf('chat.postMessage')
+    .find((c) => !c.body.thread_ts && JSON.stringify(c.body.blocks).includes(runId));
+  return blocksOf(post?.body ?? {}).flatMap((b) =>
+    b.type === 'actions' ? (b.elements as { action_id?: string; value?: string }[]) : [],
+  );
+}
+
 function approvalButtonValue(runId: string): Promise<{ value: string; ts: string }> {
   return buttonValue(runId, 'cutover-approval', 'Approval needed');
 }
@@ -141,9 +160,27 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     expect(textOf(h.responsesTo('dave')[0]?.blocks)).toMatch(/reject/i);
   });
 
+  it('lets the initiator or an owner abort from the status message, and refuses anyone else', async () => {
+    const runId = runIdOf(await h.slash('drill db-tier', 'bob'));
+    await waitForParent(runId);
+    const abort = parentButtons(runId).find((b) => b.action_id === ACTION_IDS.abort);
+    expect(abort?.value).toBeDefined();
+    const before = h.responsesTo('mallory').length;
+    await h.click(ACTION_IDS.abort, abort?.value ?? '', 'mallory');
+    await waitUntil(() => h.responsesTo('mallory').length > before);
+    expect(textOf(h.responsesTo('mallory').at(-1)?.blocks)).toMatch(/owner|initiator/i);
+    expect((await h.run(runId)).abortRequested).toBeUndefined();
+    await h.click(ACTION_IDS.abort, abort?.value ?? '', 'carol');
+    const run = await h.waitForRun(runId, ended, 60_000);
+    expect(run.status).toBe('aborted');
+    expect(run.abortRequested?.by).toBe('carol');
+  });
+
   it('answers 401 to a forged signature or a stale timestamp, and starts nothing', async () => {
     const before = (await h.served.runtime.store.listRuns({})).length;
-    const posts = h.slack.callsOf('chat.postMessage').length;
+    // Other runs still post to their threads; a started run would post a new parent message.
+    const parents = () => h.slack.callsOf('chat.postMessage').filter((c) => !c.body.thread_ts).length;
+    const posts = parents();
     const body = slashCommandBody({
       text: 'drill app-tier',
       user: 'alice',
@@ -159,7 +196,7 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     expect(old.status).toBe(401);
     await new Promise((r) => setTimeout(r, 100));
     expect((await h.served.runtime.store.listRuns({})).length).toBe(before);
-    expect(h.slack.callsOf('chat.postMessage').length).toBe(posts);
+    expect(parents()).toBe(posts);
   });
 
   it('answers a malformed command with an ephemeral usage and starts nothing', async () => {

@@ -1,4 +1,4 @@
-/** The `network:` section proposed for runbooks/sim/world.yaml, appended to the committed world. */
+/** The `network:` section of runbooks/sim/world.yaml (appended there verbatim). */
 import { readFileSync } from 'node:fs';
 
 export const NETWORK_SECTION = `
@@ -24,8 +24,8 @@ network:
   ssmUnmanagedProfiles: []
 `;
 
+/** The committed world, which carries NETWORK_SECTION (appended only if a copy lacks it). */
 export function worldText(): string {
-  return (
-    readFileSync(new URL('../../../../../runbooks/sim/world.yaml', import.meta.url), 'utf8') + NETWORK_SECTION
-  );
+  const text = readFileSync(new URL('../../../../../runbooks/sim/world.yaml', import.meta.url), 'utf8');
+  return text.includes(NETWORK_SECTION) ? text : text + NETWORK_SECTION;
 }
