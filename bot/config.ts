@@ -3,6 +3,7 @@
  * every missing or malformed variable is named in one error, with where to find its value.
  */
 import { DrbotError } from '../engine/errors.js';
+import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from './scorecard/staleness.js';
 
 export interface SlackConfig {
   /** Verifies that HTTP requests come from Slack (not needed in Socket Mode). */
@@ -24,6 +25,8 @@ export interface BotConfig {
   runbookDir: string;
   /** Channel for runs started without one (scheduled drills set their own). */
   defaultChannel?: string;
+  /** Days without a successful drill before `/dr list` and the weekly post flag a runbook. @default 14 */
+  staleDays?: number;
 }
 
 export class ConfigError extends DrbotError {
@@ -102,6 +105,13 @@ export function loadBotConfig(
     problems.push(`--port ${port} is not a port number: use 1–65535.`);
   }
 
+  let staleDays = DEFAULT_STALE_DAYS;
+  try {
+    staleDays = staleDaysFromEnv(env);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   const defaultChannel = get('DRBOT_CHANNEL');
   return {
@@ -115,6 +125,7 @@ export function loadBotConfig(
     dataDir: overrides.dataDir ?? get('DRBOT_DATA_DIR') ?? '.drbot',
     runbookDir: overrides.runbookDir ?? get('DRBOT_RUNBOOK_DIR') ?? 'runbooks',
     ...(defaultChannel ? { defaultChannel } : {}),
+    staleDays,
   };
 }
 

@@ -3,6 +3,8 @@
  * command. Built once per process: by `createLocalRuntime` locally, by the Lambda wiring on AWS.
  */
 import type { Engine } from '../engine/api.js';
+import type { CloudProvider } from '../engine/cloud.js';
+import type { NetworkCloud } from '../engine/network/ports.js';
 import type { Clock, Directory, RunStore } from '../engine/ports.js';
 import type { Runbook } from '../engine/runbook/types.js';
 
@@ -24,4 +26,14 @@ export interface BotServices {
   runbookDir?: string;
   /** Reports failures of background work (kicks after an ack). @default console.error */
   log?: (message: string, err?: unknown) => void;
+  /**
+   * Days without a successful drill after which `list` flags a runbook as stale
+   * (DRBOT_STALE_DAYS). @default 14
+   */
+  staleDays?: number;
+  /**
+   * The cloud and its network side, for `doctor` (read-only checks). Absent where the process
+   * has no cloud access (the Slack function on Lambda): `doctor` then says where to run it.
+   */
+  readiness?: { cloud: CloudProvider; network: NetworkCloud };
 }

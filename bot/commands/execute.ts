@@ -4,12 +4,15 @@
  * which the returned `followUp` kicks after the reply is delivered.
  */
 import { DrbotError, NotFoundError, toUserFacing } from '../../engine/errors.js';
+import { type DoctorReport, diagnose } from '../../engine/network/doctor.js';
+import { gatherDoctorFacts } from '../../engine/network/doctor-facts.js';
 import { planRun } from '../../engine/plan/index.js';
 import { isAllowed } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
 import type { Audience } from '../render/format.js';
 import { loadRunView } from '../render/view.js';
+import { DEFAULT_STALE_DAYS, staleness } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
 import type { Command, Surface } from './grammar.js';
 import { accessRefusal, approvalStepOf, findRunbook, resolveRun } from './lookup.js';
@@ -24,6 +27,8 @@ export interface CommandContext {
 }
 
 const STATUS_VIEWS = 5;
+/** Drills looked at per runbook to find the newest successful one. */
+const DRILL_HISTORY = 50;
 
 export async function executeCommand(
   services: BotServices,
@@ -56,6 +61,8 @@ async function dispatch(services: BotServices, command: Command, context: Comman
       assertMode(runbook, command.mode);
       return reply({ kind: 'plan', plan: planRun(runbook, command.mode) });
     }
+    case 'doctor':
+      return reply({ kind: 'doctor', report: await doctor(services, command.runbook) });
     case 'status':
       return reply(await status(services, command.runId));
     case 'start': {
@@ -155,12 +162,15 @@ async function listRunbooks(services: BotServices): Promise<RunbookEntry[]> {
   const runbooks = [...services.runbooks().values()].sort((a, b) =>
     a.metadata.name.localeCompare(b.metadata.name),
   );
+  const now = services.clock.now();
+  const staleDays = services.staleDays ?? DEFAULT_STALE_DAYS;
   for (const runbook of runbooks) {
-    const [lastDrill] = await services.store.listRuns({
+    const drills = await services.store.listRuns({
       runbook: runbook.metadata.name,
       mode: 'drill',
-      limit: 1,
+      limit: DRILL_HISTORY,
     });
+    const lastDrill = newest(drills);
     entries.push({
       name: runbook.metadata.name,
       ...(runbook.metadata.description ? { description: runbook.metadata.description } : {}),
@@ -168,7 +178,34 @@ async function listRunbooks(services: BotServices): Promise<RunbookEntry[]> {
       rpo: runbook.spec.objectives.rpo,
       modes: Object.keys(runbook.spec.modes) as RunbookEntry['modes'],
       ...(lastDrill ? { lastDrill } : {}),
+      staleness: staleness(runbook, drills, now, { staleDays }),
     });
   }
   return entries;
+}
+
+function newest<T extends { createdAt: number }>(runs: T[]): T | undefined {
+  let best: T | undefined;
+  for (const run of runs) if (!best || run.createdAt > best.createdAt) best = run;
+  return best;
+}
+
+/**
+ * Readiness of a runbook, gathered and judged exactly as `drbot doctor` does. Read-only: it
+ * starts nothing, so it needs no access rule beyond being in the channel.
+ */
+async function doctor(services: BotServices, name: string): Promise<DoctorReport> {
+  const runbook = findRunbook(services, name);
+  if (!services.readiness) {
+    throw new DrbotError(`The readiness check of ${runbook.metadata.name} cannot run here.`, {
+      code: 'DOCTOR_UNAVAILABLE',
+      explanation:
+        'This drbot process does not talk to the cloud itself (on AWS the Slack function only acknowledges and enqueues), so it cannot look at instances, subnets and recovery points.',
+      action: `Run \`drbot doctor ${runbook.metadata.name} --provider aws\` from a machine with AWS credentials, or use \`drbot serve\` / \`drbot shell\`.`,
+    });
+  }
+  const { cloud, network } = services.readiness;
+  return diagnose(
+    await gatherDoctorFacts({ cloud, network, store: services.store, runbook, now: services.clock.now() }),
+  );
 }

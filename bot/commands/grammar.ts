@@ -12,6 +12,7 @@ export type Surface = 'slack' | 'shell';
 export type Command =
   | { kind: 'start'; mode: Mode; runbook: string; params: Record<string, string> }
   | { kind: 'plan'; runbook: string; mode: Mode }
+  | { kind: 'doctor'; runbook: string }
   | { kind: 'status'; runId?: string }
   | { kind: 'runs' }
   | { kind: 'abort'; runId: string; reason?: string }
@@ -43,6 +44,10 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   failover: { usage: 'failover <runbook>', summary: 'Real CUTOVER to the target region (needs approvals).' },
   failback: { usage: 'failback <runbook>', summary: 'Return to the source region (needs approvals).' },
   plan: { usage: 'plan <runbook> <drill|failover|failback>', summary: 'Show the plan without acting.' },
+  doctor: {
+    usage: 'doctor <runbook>',
+    summary: 'Readiness: what would make a drill or failover fail, each with a remedy. Starts nothing.',
+  },
   status: {
     usage: 'status [runId]',
     summary: 'One run (`last` = the newest; the end of an id is enough), or those in flight.',
@@ -125,6 +130,14 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
         return fail(`"${clip(mode)}" is not a mode: use drill, failover or failback.`, usage);
       if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the mode.`, usage);
       return ok({ kind: 'plan', runbook, mode: lowered });
+    }
+    case 'doctor': {
+      const [runbook, ...extra] = args;
+      if (runbook === undefined)
+        return fail('Which runbook? Say `doctor <runbook>`, e.g. doctor app-tier.', usage);
+      if (!NAME.test(runbook)) return fail(`"${clip(runbook)}" is not a runbook name.`, usage);
+      if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the runbook.`, usage);
+      return ok({ kind: 'doctor', runbook });
     }
     case 'status': {
       const [runId, ...extra] = args;

@@ -4,10 +4,12 @@
  */
 import type { ApprovalAnswer } from '../../engine/api.js';
 import type { UserFacingError } from '../../engine/errors.js';
+import type { DoctorReport } from '../../engine/network/doctor.js';
 import type { Plan } from '../../engine/plan/index.js';
 import type { Run, RunSummary } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
 import type { RunView } from '../render/view.js';
+import type { Staleness } from '../scorecard/staleness.js';
 import type { Surface, UsageError } from './grammar.js';
 
 export interface RunbookEntry {
@@ -17,6 +19,8 @@ export interface RunbookEntry {
   rpo: string;
   modes: Mode[];
   lastDrill?: RunSummary;
+  /** Whether the runbook has a successful drill within the staleness threshold. */
+  staleness: Staleness;
 }
 
 export type Reply =
@@ -25,6 +29,7 @@ export type Reply =
   | { kind: 'runs'; runs: RunSummary[] }
   | { kind: 'list'; entries: RunbookEntry[] }
   | { kind: 'plan'; plan: Plan }
+  | { kind: 'doctor'; report: DoctorReport }
   | { kind: 'help'; surface: Surface; topic?: string }
   | {
       kind: 'approval';

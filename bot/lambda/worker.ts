@@ -5,6 +5,7 @@
  * retries only that message, and after 5 receives moves it to the dead-letter queue (alarmed).
  */
 import { createActionRegistry } from '../../engine/adapters/actions/index.js';
+import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/aws/sqs-driver.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
@@ -99,5 +100,9 @@ export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {
 
 /** The worker is the one function that executes steps: it alone gets the AWS cloud's handlers. */
 export const handler = createWorkerHandler(() =>
-  getAwsRuntime({ actions: ({ clock }) => createActionRegistry({ cloud: createAwsProvider({ clock }) }) }),
+  getAwsRuntime({
+    // the store and the network let ec2.launch read the mapping and network.replicate write it
+    actions: ({ clock, store }) =>
+      createActionRegistry({ cloud: createAwsProvider({ clock }), store, network: createAwsNetwork() }),
+  }),
 );

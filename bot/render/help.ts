@@ -40,6 +40,7 @@ const EXAMPLES: Record<string, string[]> = {
   failover: ['failover db-tier'],
   failback: ['failback db-tier'],
   plan: ['plan app-tier drill'],
+  doctor: ['doctor app-tier'],
   status: ['status', 'status 01J9ZX'],
   abort: ['abort 01J9ZX wrong runbook'],
   approve: ['approve 01J9ZX'],

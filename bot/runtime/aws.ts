@@ -40,7 +40,7 @@ export interface AwsRuntimeOptions {
    * keeps the EC2/SSM/Route 53 clients out of their bundles and their cold starts.
    * @default the action catalogue without handlers
    */
-  actions?: (deps: { clock: Clock }) => ActionRegistry;
+  actions?: (deps: { clock: Clock; store: RunStore }) => ActionRegistry;
   clock?: Clock;
   random?: Random;
   /** Skip reading the runbook directory. */
@@ -111,7 +111,7 @@ export async function createAwsRuntime(options: AwsRuntimeOptions = {}): Promise
     clock,
     random: options.random ?? systemRandom,
     directory,
-    actions: options.actions ? options.actions({ clock }) : createRegistry(ACTION_SPECS),
+    actions: options.actions ? options.actions({ clock, store }) : createRegistry(ACTION_SPECS),
     notifier: withScorecard({
       inner: notifier,
       store,

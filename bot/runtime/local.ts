@@ -12,9 +12,9 @@ import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
 import type { Engine } from '../../engine/api.js';
 import type { CloudProvider } from '../../engine/cloud.js';
-import type { NetworkCloud } from '../../engine/network/ports.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { createEngine } from '../../engine/executor/engine.js';
+import type { NetworkCloud } from '../../engine/network/ports.js';
 import {
   type Clock,
   type Directory,

@@ -2,8 +2,9 @@
  * Chooses the cloud for local runs: the simulated world (default) or real AWS through the SDK's
  * standard configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE> …).
  */
-import type { CloudProvider } from '../../engine/cloud.js';
+
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
+import type { CloudProvider } from '../../engine/cloud.js';
 import { NonRetryableError } from '../../engine/errors.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
 import { createLocalSim, type LocalSimOptions } from './sim-provider.js';

@@ -127,9 +127,15 @@ const MAX_WAKEUPS = 100_000;
 
 /**
  * Advances the run to its end. People are answered as soon as they are asked (before any time
- * is skipped), so a gate's timeout never fires while scripted approvers stand ready.
+ * is skipped), so a gate's timeout never fires while scripted approvers stand ready. Exported for
+ * in-process sequences of runs on one runtime (the network round-trip e2e).
  */
-async function driveToEnd(engine: Engine, runId: string, people: ScriptedPeople, clock: Clock): Promise<Run> {
+export async function driveToEnd(
+  engine: Engine,
+  runId: string,
+  people: ScriptedPeople,
+  clock: Clock,
+): Promise<Run> {
   const waitFor = (at: number) => waitUntil(clock, at);
   const answered = new Set<string>();
   for (let i = 0; i < MAX_WAKEUPS; i++) {

@@ -40,10 +40,7 @@ export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud
   const text = await readFile(options.worldFile, 'utf8');
   const world = loadWorld(text, options.worldFile);
   const saved = await options.store.getDoc<SimState>(SIM_STATE_DOC.kind, SIM_STATE_DOC.id);
-  const savedNetwork = await options.store.getDoc<SimNetworkState>(
-    SIM_NETWORK_DOC.kind,
-    SIM_NETWORK_DOC.id,
-  );
+  const savedNetwork = await options.store.getDoc<SimNetworkState>(SIM_NETWORK_DOC.kind, SIM_NETWORK_DOC.id);
   const network = new SimNetwork({
     world,
     seed: loadSimNetworkSeed(text),

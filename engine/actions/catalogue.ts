@@ -115,7 +115,7 @@ export const ACTION_SPECS: ActionSpec[] = [
     name: 'ec2.launch',
     mutating: true,
     description:
-      'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL.',
+      'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP; drill (TEST) copies in a mapped subnet get no fixed IP, so they never take a production address.',
     inputSchema: {
       type: 'object',
       additionalProperties: false,
@@ -133,7 +133,8 @@ export const ACTION_SPECS: ActionSpec[] = [
         },
         network: {
           type: 'string',
-          description: 'Network profile name, e.g. `drill` (isolated) or `production`.',
+          description:
+            'Network profile name, e.g. `drill` (isolated) or `production`: places the instances the mapping gives no subnet (before any replication).',
         },
         instanceType: { type: 'string', description: 'Overrides every blueprint instance type.' },
       },

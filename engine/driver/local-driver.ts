@@ -48,6 +48,9 @@ export class LocalDriver {
   private readonly onError: (runId: string, err: unknown) => void;
   private readonly timers = new Map<string, () => void>();
   private readonly kicked = new Map<string, () => void>();
+  /** Background advances started by `kick` and not finished yet (each holds its run's lease). */
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(options: LocalDriverOptions) {
     this.engine = options.engine;
@@ -57,21 +60,34 @@ export class LocalDriver {
     this.onError = options.onError ?? (() => undefined);
   }
 
-  /** Advances the run now and keeps it going in the background until it settles. */
+  /**
+   * Advances the run now and keeps it going in the background until it settles. After `stop()`
+   * it does nothing: the run stays durable in the store and the next process resumes it.
+   */
   kick(runId: string): void {
     this.timers.get(runId)?.();
     this.timers.delete(runId);
     this.kicked.get(runId)?.();
-    void this.engine.advance(runId).then(
-      (result) => this.after(runId, result),
-      (err) => this.onError(runId, err),
-    );
+    if (this.stopped) return;
+    const advancing = this.engine
+      .advance(runId)
+      .then((result) => this.after(runId, result))
+      .catch((err: unknown) => this.report(runId, err));
+    this.inFlight.add(advancing);
+    void advancing.finally(() => this.inFlight.delete(advancing));
   }
 
-  /** Cancels every background timer. */
-  stop(): void {
+  /**
+   * Cancels every background timer and resolves once the advances already under way have
+   * finished. Awaiting it matters when the process is about to exit: an advance cut off in the
+   * middle keeps its run's lease until the lease expires, so the next process could not resume
+   * the run for that long. Callers that only need the timers gone may ignore the promise.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /**
@@ -106,8 +122,17 @@ export class LocalDriver {
     throw new Error(`run ${runId} did not complete after ${MAX_WAKEUPS} idle rounds`);
   }
 
+  /** A background loop has no caller to throw to; a throwing `onError` must not become unhandled. */
+  private report(runId: string, err: unknown): void {
+    try {
+      this.onError(runId, err);
+    } catch {
+      // nothing left to tell
+    }
+  }
+
   private after(runId: string, result: AdvanceResult): void {
-    if (isTerminal(result.status)) return;
+    if (this.stopped || isTerminal(result.status)) return;
     const at = result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs;
     if (at === undefined) return;
     const cancel = this.schedule(() => this.kick(runId), Math.max(0, at - this.clock.now()));

@@ -25,8 +25,12 @@ export interface SessionOptions {
   confirmLease?: () => Promise<boolean>;
 }
 
-/** Give up merging after this many conflicts in a row: something is writing in a loop. */
-const MAX_MERGES = 20;
+/**
+ * Give up merging after this many conflicts in a row: something is writing in a loop. A burst of
+ * people clicking (hundreds of approvals and refusals, each one run save) is not a loop, and the
+ * lease holder must outlast it rather than fail the advance.
+ */
+const MAX_MERGES = 500;
 
 export class RunSession {
   private events: AuditEvent[] = [];

@@ -29,6 +29,7 @@ describe('loadBotConfig', () => {
       port: 8080,
       dataDir: '.drbot',
       runbookDir: 'runbooks',
+      staleDays: 14,
     });
   });
 
@@ -47,5 +48,18 @@ describe('loadBotConfig', () => {
     } catch (err) {
       expect((err as ConfigError).problems).toHaveLength(4);
     }
+  });
+
+  it('reads DRBOT_STALE_DAYS and names it when it is not a whole number of days', () => {
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadBotConfig({ ...env, DRBOT_STALE_DAYS: '30' }).staleDays).toBe(30);
+    let error: unknown;
+    try {
+      loadBotConfig({ ...env, DRBOT_STALE_DAYS: 'two weeks' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/DRBOT_STALE_DAYS="two weeks"/)]);
   });
 });

@@ -70,7 +70,9 @@ async function bundleWorker(): Promise<void> {
     format: 'esm',
     packages: 'external',
     outfile: WORKER_BUNDLE,
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'agent', 'render-documents.ts')).href) },
+    define: {
+      'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'agent', 'render-documents.ts')).href),
+    },
     logLevel: 'warning',
   });
 }

@@ -60,7 +60,12 @@ function unmappedSource(network: NetworkCloud | undefined): BlueprintSource {
   return {
     async blueprints(request) {
       const defaults = request.runbook.spec.defaults ?? {};
-      const types = [...new Set([...request.instances.map((i) => i.type), ...(defaults.instanceType ? [defaults.instanceType] : [])])];
+      const types = [
+        ...new Set([
+          ...request.instances.map((i) => i.type),
+          ...(defaults.instanceType ? [defaults.instanceType] : []),
+        ]),
+      ];
       const availableTypes = network ? await network.offeredInstanceTypes(request.region, types) : undefined;
       return buildBlueprints({
         instances: request.instances,
@@ -99,7 +104,8 @@ function launchBlueprint(
 function blueprintNotes(ctx: ActionContext, planned: PlannedBlueprint[]): void {
   if (!planned.some((b) => b.subnetId)) return;
   for (const b of planned) {
-    for (const note of b.notes) ctx.note(`${b.sourceInstanceId}: ${note}`, { sourceInstanceId: b.sourceInstanceId });
+    for (const note of b.notes)
+      ctx.note(`${b.sourceInstanceId}: ${note}`, { sourceInstanceId: b.sourceInstanceId });
   }
 }
 
@@ -127,7 +133,13 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       const instances = await protectedInstances(cloud, ctx);
       const points = await pointsFor(cloud, ctx, instances, region);
-      const planned = await source.blueprints({ runbook: ctx.runbook, mode: ctx.mode, instances, points, region });
+      const planned = await source.blueprints({
+        runbook: ctx.runbook,
+        mode: ctx.mode,
+        instances,
+        points,
+        region,
+      });
       blueprintNotes(ctx, planned);
       const defaults = ctx.runbook.spec.defaults ?? {};
       const expiresAt =

@@ -7,6 +7,7 @@ import type { ActionHandler } from '../../actions/types.js';
 import type { CloudProvider } from '../../cloud.js';
 import { NonRetryableError } from '../../errors.js';
 import type { CidrRemap } from '../../network/cidr.js';
+import { loadRunbookMapping } from '../../network/mapping-store.js';
 import type { NetworkCloud } from '../../network/ports.js';
 import { replicateNetwork } from '../../network/replicate.js';
 import type { RunStore } from '../../ports.js';
@@ -29,6 +30,30 @@ function remapInput(value: unknown): CidrRemap | undefined {
   return { from: v.from, to: v.to };
 }
 
+/**
+ * The remap of the current mapping, when the step gives none: re-replicating converges to the
+ * same mapping instead of silently dropping a remap set by `drbot network replicate --cidr-remap`.
+ */
+async function storedRemap(store: RunStore, runbook: string): Promise<CidrRemap | undefined> {
+  const mapping = await loadRunbookMapping(store, runbook);
+  const remaps = [
+    ...new Map(
+      mapping.vpcs
+        .filter((d) => d.cidrRemap)
+        .map((d) => [`${d.cidrRemap!.from}=${d.cidrRemap!.to}`, d.cidrRemap!]),
+    ).values(),
+  ];
+  if (remaps.length > 1) {
+    throw new NonRetryableError(`network.replicate: ${runbook} has ${remaps.length} different CIDR remaps`, {
+      code: 'NETWORK_REMAP_AMBIGUOUS',
+      explanation: `The current mappings use ${remaps.map((r) => `${r.from} → ${r.to}`).join(' and ')}; one step applies one remap, and replicating without it would drop the others.`,
+      action:
+        'Set `with.cidrRemap` on the network.replicate step, or replicate each VPC with `drbot network replicate --cidr-remap`.',
+    });
+  }
+  return remaps[0];
+}
+
 export function networkReplicateHandler(deps: NetworkActionDeps): ActionHandler {
   return {
     async start(ctx) {
@@ -41,7 +66,8 @@ export function networkReplicateHandler(deps: NetworkActionDeps): ActionHandler 
         });
       }
       const instances = await protectedInstances(deps.cloud, ctx);
-      const cidrRemap = remapInput(ctx.inputs.cidrRemap);
+      const cidrRemap =
+        remapInput(ctx.inputs.cidrRemap) ?? (await storedRemap(deps.store, ctx.runbook.metadata.name));
       const result = await replicateNetwork({
         network: deps.network,
         store: deps.store,

@@ -201,7 +201,8 @@ function pickNetwork(ctx: SimContext, blueprint: Blueprint): PickedNetwork {
   const region = ctx.world.regions[blueprint.region]!;
   const zoneOf = (subnet: string) => region.subnets.find((s) => s.id === subnet)?.zone;
   if (blueprint.subnetId) {
-    const zone = zoneOf(blueprint.subnetId) ?? ctx.network?.subnet(blueprint.region, blueprint.subnetId)?.zone;
+    const zone =
+      zoneOf(blueprint.subnetId) ?? ctx.network?.subnet(blueprint.region, blueprint.subnetId)?.zone;
     if (!zone) throw notFound('Subnet', [blueprint.subnetId], blueprint.region);
     return { subnet: blueprint.subnetId, zone, securityGroups: blueprint.securityGroups ?? [] };
   }

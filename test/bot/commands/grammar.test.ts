@@ -50,6 +50,28 @@ describe('parseCommand', () => {
     });
   });
 
+  it('parses doctor on both surfaces, and explains a missing or extra argument', () => {
+    expect(parseCommand('/dr doctor app-tier', 'slack')).toEqual({
+      ok: true,
+      command: { kind: 'doctor', runbook: 'app-tier' },
+    });
+    expect(parseCommand('Doctor db-tier', 'shell')).toEqual({
+      ok: true,
+      command: { kind: 'doctor', runbook: 'db-tier' },
+    });
+    const missing = parseCommand('/dr doctor', 'slack');
+    expect(missing).toEqual({
+      ok: false,
+      error: { problem: expect.stringMatching(/Which runbook/), usage: ['/dr doctor <runbook>'] },
+    });
+    const extra = parseCommand('doctor app-tier now', 'shell');
+    expect(extra).toEqual({
+      ok: false,
+      error: { problem: 'Unexpected "now" after the runbook.', usage: ['doctor <runbook>'] },
+    });
+    expect(allUsages('slack')).toContain('/dr doctor <runbook>');
+  });
+
   it('parses the shell-only approval verbs in the shell', () => {
     expect(parseCommand('approve 01ABC', 'shell')).toEqual({
       ok: true,
@@ -114,6 +136,7 @@ describe('parseCommand', () => {
       'failover',
       'failback',
       'plan',
+      'doctor',
       'status',
       'runs',
       'abort',

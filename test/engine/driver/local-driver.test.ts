@@ -67,4 +67,80 @@ describe('LocalDriver', () => {
     expect(scheduled).toEqual([5, 5]);
     driver.stop();
   });
+
+  it('stop waits for an advance in flight, so its lease is free once stop resolves', async () => {
+    const h = createHarness();
+    const run = await h.start(
+      makeRunbook({
+        steps: [
+          { id: 'busy', action: 'test.sleep', with: { ms: 150 } },
+          { id: 'later', action: 'test.slow', needs: ['busy'], with: { pollMs: 600_000 } },
+        ],
+      }),
+    );
+    let advancing: (() => void) | undefined;
+    const advanceStarted = new Promise<void>((resolve) => {
+      advancing = resolve;
+    });
+    const scheduled: number[] = [];
+    const driver = new LocalDriver({
+      engine: {
+        ...h.engine,
+        advance: (runId: string) => {
+          advancing?.();
+          return h.engine.advance(runId);
+        },
+      },
+      clock: h.clock,
+      schedule: (_fn, ms) => {
+        scheduled.push(ms);
+        return () => undefined;
+      },
+    });
+    driver.kick(run.id);
+    await advanceStarted;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The advance holds the lease (the fake clock never lets it expire).
+    expect(await h.store.acquireLease(run.id, 'next-process', h.clock.now(), 1_000)).toBe(false);
+
+    await driver.stop();
+
+    expect((await h.engine.getRun(run.id)).steps.busy?.status).toBe('succeeded');
+    expect(await h.store.acquireLease(run.id, 'next-process', h.clock.now(), 1_000)).toBe(true);
+    expect(scheduled).toEqual([]);
+  });
+
+  it('stop resolves at once when nothing is in flight, and a kick after stop starts nothing', async () => {
+    const h = createHarness();
+    const run = await h.start(makeRunbook({ steps: [{ id: 'a', action: 'test.ok' }] }));
+    let advances = 0;
+    const driver = new LocalDriver({
+      engine: {
+        ...h.engine,
+        advance: (runId: string) => {
+          advances++;
+          return h.engine.advance(runId);
+        },
+      },
+      clock: h.clock,
+    });
+    await driver.stop();
+    driver.kick(run.id);
+    await driver.stop();
+    expect(advances).toBe(0);
+    expect((await h.engine.getRun(run.id)).status).toBe('running');
+  });
+
+  it('reports a failed background advance to onError instead of leaving it unhandled', async () => {
+    const h = createHarness();
+    const errors: string[] = [];
+    const driver = new LocalDriver({
+      engine: { ...h.engine, advance: () => Promise.reject(new Error('store down')) },
+      clock: h.clock,
+      onError: (runId, err) => errors.push(`${runId}: ${(err as Error).message}`),
+    });
+    driver.kick('r1');
+    await driver.stop();
+    expect(errors).toEqual(['r1: store down']);
+  });
 });

@@ -28,7 +28,8 @@ export function trailProblems(run: Run, events: AuditEvent[]): string[] {
   events.forEach((event, index) => {
     if (event.seq !== index + 1) problems.push(`event #${index + 1} has seq ${event.seq}`);
     const previous = events[index - 1];
-    if (previous && event.at < previous.at) problems.push(`seq ${event.seq} is earlier than seq ${previous.seq}`);
+    if (previous && event.at < previous.at)
+      problems.push(`seq ${event.seq} is earlier than seq ${previous.seq}`);
   });
   if (events.length !== run.auditSeq) problems.push(`${events.length} events for auditSeq ${run.auditSeq}`);
   const seqs = new Set(events.map((e) => e.seq));
@@ -42,7 +43,8 @@ export function trailProblems(run: Run, events: AuditEvent[]): string[] {
   }
   const end = events.indexOf(ends[0] as AuditEvent);
   for (const late of events.slice(end + 1)) {
-    if (!CLICKS_AFTER_END.includes(late.kind)) problems.push(`${late.kind} (seq ${late.seq}) after the run ended`);
+    if (!CLICKS_AFTER_END.includes(late.kind))
+      problems.push(`${late.kind} (seq ${late.seq}) after the run ended`);
   }
   for (const [key, step] of Object.entries(run.steps)) {
     const mine = events.filter((e) => e.stepKey === key);

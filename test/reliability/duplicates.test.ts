@@ -1,0 +1,162 @@
+/**
+ * Duplicate deliveries. Slack delivers a slash command again when it saw no ack in time (with
+ * `x-slack-retry-num`), and networks replay requests; SQS delivers a message at least once, to
+ * two containers at a time. Each must start or advance a run once. And two failovers of one
+ * runbook at once: one runs, the other is refused with the lock holder's run id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
+import { LocalDriver } from '../../engine/driver/local-driver.js';
+import { ConflictError } from '../../engine/errors.js';
+import { createEngine } from '../../engine/executor/index.js';
+import type { RunStore } from '../../engine/ports.js';
+import { type Harness, SECRET, startHarness } from '../bot/support/served.js';
+import { slackSignature, slashCommandBody } from '../bot/support/signed.js';
+import { createTestActions, type TestActions } from '../helpers/actions.js';
+import { useDynalite } from '../helpers/dynalite.js';
+import { makeRunbook } from '../helpers/runbook.js';
+
+const dynalite = useDynalite();
+
+function workers(store: RunStore, actions: TestActions, clock = new FakeClock()) {
+  const make = (owner: string) =>
+    createEngine({
+      store,
+      clock,
+      random: new SeededRandom(owner === 'container-a' ? 1 : 2),
+      notifier: { publish: async () => undefined },
+      directory: { membersOf: async () => [] },
+      actions: actions.registry,
+      owner,
+    });
+  return { clock, a: make('container-a'), b: make('container-b') };
+}
+
+describe('duplicate SQS deliveries (two containers, DynamoDB store)', () => {
+  const runbook = makeRunbook({
+    name: 'dup-tier',
+    steps: [
+      { id: 'launch', action: 'test.effect' },
+      { id: 'wait', action: 'test.slow', needs: ['launch'], with: { polls: 2, pollMs: 5_000 } },
+      { id: 'switch', action: 'test.effect', needs: ['wait'] },
+    ],
+  });
+
+  it('advances once when the same message reaches two workers at the same moment, at every wake-up', async () => {
+    const store = dynalite.newStore();
+    const actions = createTestActions();
+    const { clock, a, b } = workers(store, actions);
+    const run = await a.startRun({ runbook, mode: 'drill', initiator: 'alice' });
+    for (let wake = 0; wake < 10; wake++) {
+      const [first, second] = await Promise.all([a.advance(run.id), b.advance(run.id)]);
+      const advanced = [first, second].filter((r) => r.advanced);
+      // Both may get a turn one after the other, but never two at once on one lease.
+      expect(advanced.length).toBeGreaterThanOrEqual(1);
+      const latest = advanced.at(-1)!;
+      if (latest.status === 'succeeded') break;
+      if (latest.wakeAt) clock.advanceTo(latest.wakeAt);
+    }
+    expect((await a.getRun(run.id)).status).toBe('succeeded');
+    // Each side effect happened once, whatever the duplicates.
+    expect([...actions.effects.values()]).toEqual([1, 1]);
+    const starts = actions.calls.filter((c) => c.kind === 'start').map((c) => c.stepKey);
+    expect(starts.sort()).toEqual(['launch', 'switch', 'wait']);
+  });
+
+  it('a redelivered message after the work is done changes nothing: no calls, no events', async () => {
+    const store = dynalite.newStore();
+    const actions = createTestActions();
+    const { clock, a, b } = workers(store, actions);
+    const run = await a.startRun({ runbook, mode: 'drill', initiator: 'alice' });
+    const done = await new LocalDriver({ engine: a, clock }).runToCompletion(run.id);
+    expect(done.status).toBe('succeeded');
+    const calls = actions.calls.length;
+    const events = (await store.listAudit(run.id)).length;
+    const again = await b.advance(run.id);
+    expect(again.status).toBe('succeeded');
+    expect(actions.calls).toHaveLength(calls);
+    expect(await store.listAudit(run.id)).toHaveLength(events);
+    expect((await store.getRun(run.id))?.version).toBe(done.version);
+  });
+});
+
+describe('two failovers of one runbook at once (DynamoDB store)', () => {
+  const runbook = makeRunbook({
+    name: 'lock-tier',
+    modes: { failover: { steps: [{ id: 'launch', action: 'test.ok' }] } },
+    access: { failover: { users: ['*'] } },
+  });
+
+  it('starts one and refuses the other with RUNBOOK_LOCKED naming the holder run', async () => {
+    const store = dynalite.newStore();
+    const { a, b } = workers(store, createTestActions());
+    const results = await Promise.allSettled([
+      a.startRun({ runbook, mode: 'failover', initiator: 'alice' }),
+      b.startRun({ runbook, mode: 'failover', initiator: 'bob' }),
+    ]);
+    const started = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(started).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    const holder = (started[0] as PromiseFulfilledResult<{ id: string }>).value.id;
+    const error = (refused[0] as PromiseRejectedResult).reason as ConflictError;
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.code).toBe('RUNBOOK_LOCKED');
+    expect(`${error.message} ${error.explanation}`).toContain(holder);
+    expect(await store.listRuns({ runbook: 'lock-tier' })).toHaveLength(1);
+  });
+});
+
+describe('duplicate slash commands (signed HTTP into drbot serve)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function post(body: string, extra: Record<string, string> = {}) {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const res = await fetch(h.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(SECRET, timestamp, body),
+        ...extra,
+      },
+      body,
+    });
+    return { status: res.status, text: await res.text() };
+  }
+
+  const runsOf = async (runbook: string) => h.served.runtime.store.listRuns({ runbook, limit: 100 });
+
+  it('a Slack retry of the same command (x-slack-retry-num) starts no second run', async () => {
+    const body = slashCommandBody({
+      text: 'drill db-tier',
+      user: 'carol',
+      responseUrl: h.slack.responseUrl('r1'),
+    });
+    const first = await post(body);
+    const retry = await post(body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(await runsOf('db-tier')).toHaveLength(1);
+  });
+
+  it('two failovers typed at once by two people: one runs, the other is told who holds the lock', async () => {
+    const [one, two] = await Promise.all([
+      h.slash('failover app-tier', 'alice'),
+      h.slash('failover app-tier', 'bob'),
+    ]);
+    expect(one.status).toBe(200);
+    expect(two.status).toBe(200);
+    const runs = await runsOf('app-tier');
+    expect(runs.filter((r) => r.mode === 'failover')).toHaveLength(1);
+    const holder = runs.find((r) => r.mode === 'failover')!.id;
+    const refusal = [one, two].find((ack) => !ack.text.includes('Started'))?.text ?? '';
+    expect(refusal).toContain(holder);
+  });
+});
