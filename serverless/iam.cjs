@@ -21,6 +21,7 @@ const {
   recoveryPointStatements,
   runCommandStatements,
 } = require('./iam-ec2.cjs');
+const { networkStatements } = require('./iam-network.cjs');
 
 function logStatements(functionName) {
   return [
@@ -127,6 +128,7 @@ function iamResources(runbooks, service, stage) {
       ...recoveryPointStatements(regions),
       ...runCommandStatements(regions),
       ...dnsStatements(runbooks),
+      ...networkStatements(runbooks),
     ]),
     // Protection needs neither Slack nor the run store: the runbooks ship in its package.
     ProtectRole: lambdaRole(fn('protect'), [

@@ -3,7 +3,7 @@
  * Package-time view of the runbooks: reads every runbooks/*.yaml (the directory the bot loads) so
  * serverless.yml can derive schedules and IAM scopes from them. It reads only the fields it needs
  * and fails packaging with the file name when one is missing; full validation is the runbook
- * loader's job (`drbot validate`, and test/deploy checks both agree).
+ * loader's job (`drbot lint`, and test/deploy checks both agree).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,7 +15,7 @@ function runbooksDir(serviceDir) {
 }
 
 function fail(file, message) {
-  throw new Error(`${file}: ${message} Fix the runbook (run \`drbot validate\`) and package again.`);
+  throw new Error(`${file}: ${message} Fix the runbook (run \`drbot lint\`) and package again.`);
 }
 
 /**

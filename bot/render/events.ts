@@ -5,6 +5,7 @@
 import type { AuditEvent, Run } from '../../engine/run.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { type Audience, duration, escapeMrkdwn, MODE_TITLE, user } from './format.js';
+import { knownUsersOf, mentionKnownUsers } from './mentions.js';
 import { stepLabel } from './view.js';
 
 export interface EventLine {
@@ -27,15 +28,21 @@ export function describeEvent(
 ): EventLine | undefined {
   if (QUIET.has(event.kind)) return undefined;
   const esc = audience === 'slack' ? escapeMrkdwn : (t: string) => t;
+  // Texts the engine wrote name people as `@bob`: real mentions in Slack, unchanged elsewhere.
+  let known: Set<string> | undefined;
+  const said =
+    audience === 'slack'
+      ? (t: string) => escapeMrkdwn(mentionKnownUsers(t, (known ??= knownUsersOf(run, [event]))))
+      : esc;
   const label = event.stepKey ? esc(stepLabel(event.stepKey, runbook, run)) : '';
   const step = event.stepKey ? run.steps[event.stepKey] : undefined;
   const bold = (t: string) => (audience === 'slack' ? `*${t}*` : t);
   const by = user(event.actor, audience);
   const detail = event.error
     ? [
-        `${bold('What happened:')} ${esc(event.error.message)}`,
-        `${bold('Why:')} ${esc(event.error.explanation)}`,
-        `${bold('What to do:')} ${esc(event.error.action)}`,
+        `${bold('What happened:')} ${said(event.error.message)}`,
+        `${bold('Why:')} ${said(event.error.explanation)}`,
+        `${bold('What to do:')} ${said(event.error.action)}`,
       ]
     : undefined;
   switch (event.kind) {
@@ -56,7 +63,7 @@ export function describeEvent(
     case 'step.retrying':
       return {
         icon: '🔁',
-        text: `${label}: ${esc(event.error?.message ?? event.message)} — retrying`,
+        text: `${label}: ${said(event.error?.message ?? event.message)} — retrying`,
         important: false,
       };
     case 'step.succeeded': {
@@ -73,32 +80,32 @@ export function describeEvent(
     case 'step.failed':
       return {
         icon: '❌',
-        text: `${label} failed${event.error ? `: ${esc(event.error.message)}` : ''}`,
+        text: `${label} failed${event.error ? `: ${said(event.error.message)}` : ''}`,
         ...(detail ? { detail: detail.slice(1) } : {}),
         important: true,
       };
     case 'step.skipped':
       return {
         icon: '⏭️',
-        text: `${label} skipped${event.message ? ` — ${esc(event.message)}` : ''}`,
+        text: `${label} skipped${event.message ? ` — ${said(event.message)}` : ''}`,
         important: false,
       };
     case 'step.cancelled':
       return { icon: '🚫', text: `${label} cancelled`, important: false };
     case 'step.waiting':
-      return { icon: '⏳', text: `${label}: ${esc(event.message)}`, important: false };
+      return { icon: '⏳', text: `${label}: ${said(event.message)}`, important: false };
     case 'step.note':
-      return { icon: '📝', text: `${label ? `${label}: ` : ''}${esc(event.message)}`, important: false };
+      return { icon: '📝', text: `${label ? `${label}: ` : ''}${said(event.message)}`, important: false };
     case 'phase.changed':
-      return { icon: '➡️', text: esc(event.message), important: false };
+      return { icon: '➡️', text: said(event.message), important: false };
     case 'approval.requested':
       return { icon: '🔐', text: `${label}: approval requested`, important: true };
     case 'approval.granted':
-      return { icon: '🔓', text: `${label}: approved (${esc(event.message)})`, important: true };
+      return { icon: '🔓', text: `${label}: approved (${said(event.message)})`, important: true };
     case 'approval.rejected':
       return { icon: '⛔', text: `${label}: rejected by ${by}${reasonOf(event, esc)}`, important: true };
     case 'approval.timed-out':
-      return { icon: '⌛', text: `${label}: no decision in time — ${esc(event.message)}`, important: true };
+      return { icon: '⌛', text: `${label}: no decision in time — ${said(event.message)}`, important: true };
     case 'manual.confirmed':
       return { icon: '☑️', text: `${label}: confirmed by ${by}`, important: false };
     case 'run.abort-requested':
@@ -108,14 +115,14 @@ export function describeEvent(
     case 'run.failed':
       return {
         icon: '🏁',
-        text: `Run failed${event.error ? `: ${esc(event.error.message)}` : ''}`,
+        text: `Run failed${event.error ? `: ${said(event.error.message)}` : ''}`,
         ...(detail ? { detail: detail.slice(1) } : {}),
         important: true,
       };
     case 'run.aborted':
       return { icon: '🏁', text: `Run aborted by ${by}`, important: true };
     default:
-      return { icon: '•', text: esc(event.message), important: false };
+      return { icon: '•', text: said(event.message), important: false };
   }
 }
 

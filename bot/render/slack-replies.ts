@@ -8,6 +8,7 @@ import type { Reply } from '../commands/replies.js';
 import { context, fitBlocks, LIMITS, linesToSections, section } from './blocks.js';
 import { duration, escapeMrkdwn, MODE_TITLE, STATUS_ICON, truncate, user } from './format.js';
 import { helpLines, usageLines } from './help.js';
+import { doctorMessage } from './slack-doctor.js';
 import { planMessage } from './slack-plan.js';
 import { type SlackMessage, statusMessage } from './slack-status.js';
 
@@ -79,12 +80,15 @@ export function replyMessage(reply: Reply): SlackMessage {
               const last = e.lastDrill
                 ? `last drill ${e.lastDrill.status}${e.lastDrill.measures.rtoMs !== undefined ? ` (RTO ${duration(e.lastDrill.measures.rtoMs)})` : ''}, <!date^${Math.floor(e.lastDrill.createdAt / 1000)}^{ago}|${new Date(e.lastDrill.createdAt).toISOString()}>`
                 : 'never drilled';
-              return `*${escapeMrkdwn(e.name)}* — RTO ${e.rto}, RPO ${e.rpo} · ${e.modes.join('/')} · ${last}${e.description ? `\n_${escapeMrkdwn(e.description)}_` : ''}`;
+              const stale = e.staleness.stale ? `\n⚠️ ${escapeMrkdwn(e.staleness.message)}` : '';
+              return `*${escapeMrkdwn(e.name)}* — RTO ${e.rto}, RPO ${e.rpo} · ${e.modes.join('/')} · ${last}${e.description ? `\n_${escapeMrkdwn(e.description)}_` : ''}${stale}`;
             })
           : ['No runbooks are loaded.'],
       );
     case 'plan':
       return planMessage(reply.plan);
+    case 'doctor':
+      return doctorMessage(reply.report);
     case 'approval': {
       const a = reply.answer;
       const icon = a.counted ? (a.opened ? '🔓' : a.rejected ? '⛔' : '👍') : '✋';

@@ -16,6 +16,7 @@ import {
   truncate,
   user,
 } from './format.js';
+import { knownUsersOf, mentionKnownUsers } from './mentions.js';
 import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
 import { type RunView, stepLabel } from './view.js';
 
@@ -83,12 +84,15 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
   }
   if (view.waiting.length > 3)
     blocks.push(context(`…and ${view.waiting.length - 3} more approvals waiting.`));
+  const known = view.failed.length > 0 ? knownUsersOf(run) : new Set<string>();
+  // Failure texts stay short here (the thread has them whole); people become mentions.
+  const said = (text: string) => escapeMrkdwn(mentionKnownUsers(truncate(text, 600), known));
   for (const step of view.failed.slice(0, 3)) {
     const err = step.error;
     const key = Object.entries(run.steps).find(([, s]) => s === step)?.[0] ?? step.id;
     blocks.push(
       section(
-        `❌ *${escapeMrkdwn(stepLabel(key, runbook, run))} failed*${err ? `: ${short(err.message)}\n*Why:* ${short(err.explanation)}\n*What to do:* ${short(err.action)}` : ''}`,
+        `❌ *${escapeMrkdwn(stepLabel(key, runbook, run))} failed*${err ? `: ${said(err.message)}\n*Why:* ${said(err.explanation)}\n*What to do:* ${said(err.action)}` : ''}`,
       ),
     );
   }
@@ -129,11 +133,6 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     LIMITS.messageText,
   );
   return { text, blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`) };
-}
-
-/** Failure texts in the status message stay short; the thread has them whole. */
-function short(text: string): string {
-  return escapeMrkdwn(truncate(text, 600));
 }
 
 /** Lines of the final summary: outcome, RTO and RPO against objectives, duration, cleanup. */

@@ -2,6 +2,7 @@
  * The terminal renderer: the same facts as the Slack messages, as plain lines. The status block
  * is a few lines per run whatever the runbook's size; events are one log line each.
  */
+import { formatDoctorReport } from '../../engine/network/doctor.js';
 import { renderPlan } from '../../engine/plan/index.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import type { Reply } from '../commands/replies.js';
@@ -95,14 +96,19 @@ export function replyText(reply: Reply): string[] {
       );
     case 'list':
       if (reply.entries.length === 0) return ['No runbooks are loaded.'];
-      return reply.entries.map((e) => {
+      return reply.entries.flatMap((e) => {
         const last = e.lastDrill
           ? `last drill ${e.lastDrill.status} ${new Date(e.lastDrill.createdAt).toISOString().slice(0, 16)}Z`
           : 'never drilled';
-        return `${e.name.padEnd(14)} RTO ${e.rto.padEnd(5)} RPO ${e.rpo.padEnd(5)} ${e.modes.join('/').padEnd(24)} ${last}`;
+        const line = `${e.name.padEnd(14)} RTO ${e.rto.padEnd(5)} RPO ${e.rpo.padEnd(5)} ${e.modes.join('/').padEnd(24)} ${last}`;
+        return e.staleness.stale
+          ? [line, `${' '.repeat(15)}⚠ ${e.staleness.message.replace(/`\/dr /g, '`').replace(/`/g, '')}`]
+          : [line];
       });
     case 'plan':
       return [...renderPlan(reply.plan).split('\n'), '(a plan only: nothing was done)'];
+    case 'doctor':
+      return [...formatDoctorReport(reply.report).split('\n'), '(a check only: nothing was started)'];
     case 'approval': {
       const a = reply.answer;
       const mark = a.counted ? (a.opened ? '🔓' : a.rejected ? '⛔' : '👍') : '✋';

@@ -208,6 +208,22 @@ describe('osls package (CloudFormation)', () => {
     }
   });
 
+  it('lets network.replicate create only drbot-tagged network resources and change only those', () => {
+    const worker = iamStatements(template).filter((s) => s.where.startsWith('WorkerRole'));
+    const create = worker.find((s) => s.statement.Sid === 'CreateTaggedNetwork')?.statement;
+    expect([create?.Action].flat()).toContain('ec2:CreateVpc');
+    expect(create?.Condition).toEqual({ Null: { 'aws:RequestTag/drbot:source-id': 'false' } });
+    const change = worker.find((s) => s.statement.Sid === 'ChangeOwnNetwork')?.statement;
+    expect([change?.Action].flat()).toContain('ec2:CreateRoute');
+    expect(change?.Condition).toEqual({ Null: { 'aws:ResourceTag/drbot:source-id': 'false' } });
+    // no other role may touch networks
+    const elsewhere = iamStatements(template).filter(
+      ({ statement, where }) =>
+        !where.startsWith('WorkerRole') && [statement.Action].flat().includes('ec2:CreateVpc'),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
   it("scopes ssm:SendCommand to drbot's documents and instances", () => {
     for (const { statement, where } of iamStatements(template)) {
       if (![statement.Action].flat().includes('ssm:SendCommand')) continue;

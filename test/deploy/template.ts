@@ -45,6 +45,20 @@ export const MUTATING_EC2_ACTIONS = [
   'ec2:DeleteVolume',
   'ec2:AttachVolume',
   'ec2:DetachVolume',
+  // network.replicate
+  'ec2:CreateVpc',
+  'ec2:CreateSubnet',
+  'ec2:CreateInternetGateway',
+  'ec2:CreateNatGateway',
+  'ec2:CreateRouteTable',
+  'ec2:CreateRoute',
+  'ec2:CreateSecurityGroup',
+  'ec2:AuthorizeSecurityGroupIngress',
+  'ec2:AuthorizeSecurityGroupEgress',
+  'ec2:CreateVpcEndpoint',
+  'ec2:AttachInternetGateway',
+  'ec2:AssociateRouteTable',
+  'ec2:CreateNetworkAclEntry',
 ];
 
 export function resourcesOfType(template: Template, type: string): [string, Resource][] {

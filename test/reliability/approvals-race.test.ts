@@ -65,7 +65,8 @@ function clicks(seed: number, approversReject: boolean): { user: string; verb: '
   return Array.from({ length: CLICKS }, (_, i) => {
     const user = USERS[i % USERS.length]!;
     const mayReject = approversReject || !APPROVERS.includes(user);
-    return { user, verb: mayReject && random.next() < 0.5 ? 'reject' : 'approve' };
+    const verb: 'approve' | 'reject' = mayReject && random.next() < 0.5 ? 'reject' : 'approve';
+    return { user, verb };
   }).sort(() => random.next() - 0.5);
 }
 

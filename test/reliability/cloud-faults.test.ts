@@ -23,7 +23,11 @@ function drill(faults: WorldFaults, seed: number, onEvent?: (event: AuditEvent) 
     fast: true,
     seed,
     faults,
-    notifier: { publish: async (_run, events) => events.forEach((e) => onEvent?.(e)) },
+    notifier: {
+      publish: async (_run, events) => {
+        for (const event of events) onEvent?.(event);
+      },
+    },
   });
 }
 
