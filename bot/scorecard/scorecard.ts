@@ -5,7 +5,7 @@
  * runs (see `loadScorecard`), so every rule here is unit-tested on plain records.
  */
 import type { RunStore } from '../../engine/ports.js';
-import type { Run, RunSummary, StepState } from '../../engine/run.js';
+import { type Run, type RunSummary, type StepState, summarize } from '../../engine/run.js';
 import { sparkline } from './sparkline.js';
 import { daysBetween, type Staleness, staleness } from './staleness.js';
 
@@ -99,7 +99,7 @@ function compareSteps(run: Run, previous: Run | undefined, options: ScorecardOpt
 export function buildScorecard(input: ScorecardInput, options: ScorecardOptions = {}): Scorecard {
   const { run, previous, now } = input;
   const trendLength = options.trendLength ?? 8;
-  const history = [...input.history.filter((r) => r.id !== run.id && r.mode === 'drill'), summaryOf(run)]
+  const history = [...input.history.filter((r) => r.id !== run.id && r.mode === 'drill'), summarize(run)]
     .filter((r) => r.runbook === run.runbook.name)
     .sort((a, b) => a.createdAt - b.createdAt);
   const trend = history.slice(-trendLength).map((r) => r.measures.rtoMs);
@@ -119,19 +119,6 @@ export function buildScorecard(input: ScorecardInput, options: ScorecardOptions 
   if (previous) card.previousRunId = previous.id;
   if (stale.lastSuccessAt !== undefined) card.daysSinceLastSuccess = daysBetween(stale.lastSuccessAt, now);
   return card;
-}
-
-function summaryOf(run: Run): RunSummary {
-  return {
-    id: run.id,
-    runbook: run.runbook.name,
-    mode: run.mode,
-    initiator: run.initiator,
-    status: run.status,
-    createdAt: run.createdAt,
-    endedAt: run.endedAt,
-    measures: run.measures,
-  };
 }
 
 /** Loads what a scorecard needs from the store: recent drills and the full previous one. */

@@ -42,11 +42,21 @@ export async function advanceRun(deps: EngineDeps, runId: string): Promise<Advan
     };
     const s = await openSession(deps, runId, { confirmLease: renew });
     const m = createMachine(deps, s);
-    if (!isTerminal(s.run.status)) {
-      await drive(m, async () => {
-        if (clock.now() - renewedAt > leaseMs / 3 && !(await renew())) throw leaseLost(runId);
-      });
+    let failure: { error: unknown } | undefined;
+    try {
+      if (!isTerminal(s.run.status)) {
+        await drive(m, async () => {
+          if (clock.now() - renewedAt > leaseMs / 3 && !(await renew())) throw leaseLost(runId);
+        });
+      }
+    } catch (error) {
+      failure = { error };
     }
+    // The trail is complete (or its outbox is saved for the next reader) before the lease goes.
+    await s.flush().catch((error: unknown) => {
+      failure ??= { error };
+    });
+    if (failure) throw failure.error;
     return { status: s.run.status, run: s.run, advanced: true, wakeAt: nextWake(s.run, deadlines(m)) };
   } finally {
     await store.releaseLease(runId, owner).catch(() => undefined);
@@ -68,8 +78,9 @@ async function drive(m: Machine, renewLease: () => Promise<void>): Promise<void>
   for (;;) {
     await settle(m);
     const { calls, failed } = collectCalls(m, inflight);
-    // Intents (and the results applied since the last save) are durable before any action runs.
-    await m.s.commit();
+    // Intents (and the results applied since the last save) are durable before any action runs;
+    // their audit events follow in the background, in order (the outbox covers a crash).
+    await m.s.commit({ deferAudit: true });
     await renewLease();
     for (const call of calls) {
       inflight.add(call.key);

@@ -1,7 +1,8 @@
 /**
  * A working copy of one run while the engine changes it. Every change emits its audit events
  * here; `commit` writes them with one version-checked `saveRun` (events in the outbox) and one
- * `appendAudit`, then notifies. That is 2 writes per batch of transitions.
+ * `appendAudit`, then notifies. That is 2 writes per batch of transitions; only the first is on
+ * the critical path of an advance (`deferAudit`).
  */
 import { ConflictError } from '../errors.js';
 import type { Clock, Notifier, RunStore } from '../ports.js';
@@ -38,6 +39,9 @@ export class RunSession {
   private baseVersion: number;
   private basePhase: RunPhase;
   private baseStatus = new Map<string, StepStatus>();
+  /** Audit appends and notifications of earlier commits, in commit order (see `commit`). */
+  private trail: Promise<void> = Promise.resolve();
+  private trailError: unknown;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -77,8 +81,16 @@ export class RunSession {
     await publish(this.deps.notifier, this.run, recovered);
   }
 
-  /** Saves the run (version-checked), appends its events, notifies. No-op without changes. */
-  async commit(): Promise<void> {
+  /**
+   * Saves the run (version-checked), appends its events, notifies. No-op without changes.
+   *
+   * With `deferAudit` (advance), the append and the notification run in the background, chained
+   * in commit order, so actions start right after the save: the events are already durable in
+   * the run's outbox, which is what the next reader repairs from. `flush` waits for them; a
+   * failed append stops the next commit, exactly as an inline failure would have.
+   */
+  async commit(options: { deferAudit?: boolean } = {}): Promise<void> {
+    this.throwTrailError();
     if (!this.dirty) return;
     for (let merges = 0; ; merges++) {
       this.run.version = this.baseVersion + 1;
@@ -101,8 +113,32 @@ export class RunSession {
     const events = this.events;
     this.events = [];
     this.dirty = false;
-    await appendEvents(this.deps.store, events);
-    await publish(this.deps.notifier, this.run, events);
+    const { store, notifier } = this.deps;
+    const run = this.run;
+    this.trail = this.trail.then(async () => {
+      if (this.trailError !== undefined) return;
+      try {
+        await appendEvents(store, events);
+      } catch (err) {
+        this.trailError = err;
+        return;
+      }
+      await publish(notifier, run, events);
+    });
+    if (!options.deferAudit) await this.flush();
+  }
+
+  /** Waits for deferred audit appends and notifications; rethrows a failed append. */
+  async flush(): Promise<void> {
+    await this.trail;
+    this.throwTrailError();
+  }
+
+  private throwTrailError(): void {
+    if (this.trailError === undefined) return;
+    const err = this.trailError;
+    this.trailError = undefined;
+    throw err;
   }
 
   private snapshot(): void {
