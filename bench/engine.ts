@@ -5,8 +5,10 @@
  *
  *   npx tsx bench/engine.ts
  *
- * Stores come from `STORES` factories, so a DynamoDB (dynalite) variant is one more entry.
+ * Stores come from `STORES` factories: memory, and DynamoDB (embedded dynalite over loopback).
  */
+import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
+import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
 import { SeededRandom } from '../engine/adapters/memory/clock.js';
 import { MemoryRunStore } from '../engine/adapters/memory/store.js';
 import { LocalDriver } from '../engine/driver/local-driver.js';
@@ -55,6 +57,18 @@ export function countingStore(inner: RunStore): { store: RunStore; writes: () =>
 
 export const STORES: BenchStore[] = [
   { name: 'memory', create: async () => ({ store: new MemoryRunStore(), close: async () => undefined }) },
+  {
+    name: 'dynalite',
+    create: async () => {
+      const dynamo = await startEmbeddedDynamo();
+      const store = new DynamoRunStore({
+        client: dynamo.client,
+        tableName: 'drbot-bench',
+        createTable: true,
+      });
+      return { store, close: () => dynamo.close() };
+    },
+  },
 ];
 
 export async function benchEngine(factory: BenchStore, steps = 1000, concurrency = 50, actionMs = 20) {

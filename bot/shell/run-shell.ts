@@ -5,9 +5,12 @@
  */
 import { createInterface } from 'node:readline';
 import type { Directory } from '../../engine/ports.js';
-import { createLocalRuntime, type LocalRuntime } from '../runtime/local.js';
+import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
+import type { LocalSchedule } from '../scorecard/local-schedules.js';
+import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
 import { ShellNotifier } from './notifier.js';
+import { shellScorecardNotifier, startShellSchedules } from './schedules.js';
 import { Screen } from './screen.js';
 import { ShellSession } from './session.js';
 
@@ -28,25 +31,51 @@ export interface ShellOptions {
   live?: boolean;
   /** When input ends, wait for runs in flight to finish or wait on people. @default true */
   waitAtEnd?: boolean;
+  /** Run the runbooks' `schedule` entries in-process (croner). @default true */
+  schedules?: boolean;
+  /** Receives the started schedules (tests fire one with `trigger()`). */
+  onSchedules?: (schedules: LocalSchedule[]) => void;
+  /** Environment for DRBOT_STALE_DAYS. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** Further local runtime settings (tests: a faster driver or sim). */
+  runtime?: Omit<LocalRuntimeOptions, 'notifier' | 'dataDir' | 'inMemory' | 'runbooksDir'>;
 }
 
 export async function runShell(options: ShellOptions): Promise<number> {
   const live = options.live ?? Boolean(options.input.isTTY && options.output.isTTY);
   let prompt: (() => void) | undefined;
   const screen = new Screen({ out: options.output, live, redrawPrompt: () => prompt?.() });
+  let staleDays = DEFAULT_STALE_DAYS;
+  try {
+    staleDays = staleDaysFromEnv(options.env ?? process.env);
+  } catch (err) {
+    screen.log([`⚠ ${(err as Error).message}`]);
+    return 2;
+  }
+  const log = (message: string, err?: unknown) =>
+    screen.log([`⚠ ${message}${err instanceof Error ? `: ${err.message}` : ''}`]);
   let runtime: LocalRuntime | undefined;
+  const clock = options.runtime?.clock ?? { now: () => Date.now() };
   const notifier = new ShellNotifier({
     engine: () => required(runtime).engine,
     store: () => required(runtime).store,
-    clock: { now: () => Date.now() },
+    clock,
     screen,
   });
   runtime = await createLocalRuntime({
+    latencyScale: options.latencyScale ?? 0.1,
+    ...options.runtime,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.inMemory ? { inMemory: true } : {}),
     ...(options.runbooksDir ? { runbooksDir: options.runbooksDir } : {}),
-    latencyScale: options.latencyScale ?? 0.1,
-    notifier,
+    notifier: shellScorecardNotifier({
+      inner: notifier,
+      store: () => required(runtime).store,
+      clock,
+      screen,
+      staleDays,
+      log,
+    }),
   });
   const rt = runtime;
   const services: BotServices = {
@@ -57,7 +86,9 @@ export async function runShell(options: ShellOptions): Promise<number> {
     clock: rt.clock,
     driver: rt.driver,
     runbookDir: `${options.runbooksDir ?? 'runbooks'}/`,
-    log: (message, err) => screen.log([`⚠ ${message}${err instanceof Error ? `: ${err.message}` : ''}`]),
+    log,
+    staleDays,
+    ...(rt.network ? { readiness: { cloud: rt.cloud, network: rt.network } } : {}),
   };
   const groups = groupsOf(rt.directory);
   const users = [...new Set(groups.flatMap(([, members]) => members))].sort();
@@ -74,6 +105,15 @@ export async function runShell(options: ShellOptions): Promise<number> {
   );
   for (const issue of rt.runbookIssues) screen.log([`⚠ runbook problem: ${JSON.stringify(issue)}`]);
   await session.resume();
+  const stopSchedules =
+    (options.schedules ?? true)
+      ? startShellSchedules(rt.runbooks.values(), {
+          services,
+          screen,
+          staleDays,
+          ...(options.onSchedules ? { onStarted: options.onSchedules } : {}),
+        })
+      : () => undefined;
 
   const rl = createInterface({
     input: options.input,
@@ -107,10 +147,12 @@ export async function runShell(options: ShellOptions): Promise<number> {
         `${left} run${left === 1 ? '' : 's'} not finished: start \`drbot shell\` again to continue and see them.`,
       ]);
   } finally {
+    stopSchedules();
     if (ticker) clearInterval(ticker);
     rl.close();
-    rt.driver.stop();
-    await untilNoAdvanceHoldsARun(services);
+    // Waits for an advance under way, so its lease is released and the next shell resumes at once.
+    await rt.driver.stop();
+    await notifier.flushed();
     await rt.close();
   }
   return 0;
@@ -148,25 +190,6 @@ function groupsOf(directory: Directory): [string, string[]][] {
 async function inFlightCount(services: BotServices): Promise<number> {
   const runs = await services.store.listRuns({ limit: 50 });
   return runs.filter((r) => r.status === 'running' || r.status === 'waiting').length;
-}
-
-/**
- * Quitting in the middle of an advance would leave its lease held until it expires, and the next
- * shell could not resume the run for that long. So wait (briefly) until no run's lease is held.
- */
-async function untilNoAdvanceHoldsARun(services: BotServices, timeoutMs = 10_000): Promise<void> {
-  const probe = `drbot-shell-quit-${process.pid}`;
-  const until = Date.now() + timeoutMs;
-  const open = (await services.store.listRuns({ limit: 50 })).filter((r) => r.status === 'running');
-  for (const run of open) {
-    while (Date.now() < until) {
-      if (await services.store.acquireLease(run.id, probe, services.clock.now(), 1).catch(() => true)) {
-        await services.store.releaseLease(run.id, probe).catch(() => undefined);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 function required<T>(value: T | undefined): T {

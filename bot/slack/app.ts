@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Clock, Directory, Notifier } from '../../engine/ports.js';
 import type { SlackConfig } from '../config.js';
+import { commandDrillStarter, registerScheduleActions } from '../scorecard/slack.js';
 import type { BotServices } from '../services.js';
 import { SlackDirectory } from './directory.js';
 import { registerListeners } from './listeners.js';
@@ -16,8 +17,11 @@ import { SlackNotifier } from './notifier.js';
 export interface SlackBotOptions {
   slack: SlackConfig;
   clock: Clock;
-  /** Builds the engine side once the Slack notifier and directory exist. */
-  services: (slack: { notifier: Notifier; directory: Directory }) => Promise<BotServices>;
+  /**
+   * Builds the engine side once the Slack notifier and directory exist; `client` is the app's
+   * Web API client (to post scorecards and scheduled announcements).
+   */
+  services: (slack: { notifier: Notifier; directory: Directory; client: App['client'] }) => Promise<BotServices>;
   /** Per-channel pacing of Slack updates. @default 1000 */
   updateIntervalMs?: number;
   /** How long user-group members are cached. @default 60_000 */
@@ -77,13 +81,15 @@ export async function createSlackBot(options: SlackBotOptions): Promise<SlackBot
     clock: options.clock,
     ttlMs: options.directoryTtlMs ?? 60_000,
   });
-  services = await options.services({ notifier, directory });
+  services = await options.services({ notifier, directory, client: app.client });
   const ready = services;
 
   registerListeners(app, ready, {
     onApprovalChanged: async (runId, stepKey) =>
       notifier.refreshApproval(await ready.engine.getRun(runId), stepKey),
   });
+  // The "Start drill" button of `auto: false` schedules (posted by the local schedules).
+  registerScheduleActions(app, ready, commandDrillStarter(ready));
 
   return {
     app,

@@ -7,6 +7,8 @@ import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bo
 import { type CommandContext, executeCommand } from '../commands/execute.js';
 import { type Command, parseCommand } from '../commands/grammar.js';
 import { isPublic, type Outcome } from '../commands/replies.js';
+import { section } from '../render/blocks.js';
+import { escapeMrkdwn } from '../render/format.js';
 import { errorMessage, replyMessage } from '../render/slack-replies.js';
 import { ACTION_IDS, decodeActionValue, type SlackMessage } from '../render/slack-status.js';
 import type { BotServices } from '../services.js';
@@ -21,7 +23,7 @@ export interface ListenerOptions {
 export function registerListeners(app: App, services: BotServices, options: ListenerOptions = {}): void {
   const log = services.log ?? ((m: string, e?: unknown) => console.error(m, e));
 
-  app.command(options.command ?? '/dr', async ({ command, ack }) => {
+  app.command(options.command ?? '/dr', async ({ command, ack, respond }) => {
     const text = command.text?.trim() ?? '';
     const parsed = parseCommand(text === '' ? 'help' : text, 'slack');
     if (!parsed.ok) {
@@ -33,6 +35,14 @@ export function registerListeners(app: App, services: BotServices, options: List
       surface: 'slack',
       meta: { channel: command.channel_id, ...(command.team_id ? { team: command.team_id } : {}) },
     };
+    if (parsed.command.kind === 'doctor') {
+      // The doctor asks the cloud about every protected instance, which can outlast Slack's
+      // 3 seconds: ack at once, then answer through the response URL.
+      await ack(asResponse(checkingMessage(parsed.command.runbook), false));
+      const outcome = await executeCommand(services, parsed.command, context);
+      await respond(ephemeral(replyMessage(outcome.reply))).catch((err) => log('drbot: respond failed', err));
+      return;
+    }
     const outcome = await executeCommand(services, parsed.command, context);
     await ack(asResponse(replyMessage(outcome.reply), isPublic(outcome.reply)));
     await runFollowUp(outcome, log);
@@ -98,6 +108,11 @@ export function registerListeners(app: App, services: BotServices, options: List
   app.error(async (error) => {
     log('drbot: Slack listener failed', error);
   });
+}
+
+function checkingMessage(runbook: string): SlackMessage {
+  const text = `🩺 Checking whether ${runbook} is ready for a drill or failover… the findings follow here.`;
+  return { text, blocks: [section(escapeMrkdwn(text))] };
 }
 
 function asResponse(message: SlackMessage, inChannel: boolean): RespondArguments {

@@ -22,7 +22,7 @@ import {
 import { type EngineDeps, loadRun, openSession } from './deps.js';
 import { leaseLost } from './errors.js';
 import { checkGateStep, isGateAction, startGateStep } from './gates.js';
-import { createMachine, type Machine, phaseSteps } from './machine.js';
+import { createMachine, type Machine, phaseHas, phaseKeys, phaseSteps } from './machine.js';
 import { advancePhase, applyAbort, applyFailurePolicy } from './phases.js';
 import { countRunning, readiness } from './scheduling.js';
 import { beginAttempt, cancelStep, failStep, skipStep } from './transitions.js';
@@ -70,33 +70,58 @@ function deadlines(m: Machine): DeadlineOf {
   };
 }
 
+/**
+ * How long results wait for the other calls started in the same batch, so they share one save.
+ * Timers armed across a millisecond boundary fire a tick apart; without the window that is two
+ * saves (on the critical path) instead of one. Negligible next to real cloud calls.
+ */
+const GROUP_COMMIT_WINDOW_MS = 2;
+
 /** The loop: decide → save intents → call actions → apply results → decide again. */
 async function drive(m: Machine, renewLease: () => Promise<void>): Promise<void> {
-  const inflight = new Set<string>();
-  const settled: CallOutcome[] = [];
+  /** In-flight step key → the batch it was started in. */
+  const inflight = new Map<string, number>();
+  const settled: { outcome: CallOutcome; batch: number }[] = [];
   let wake: (() => void) | undefined;
-  for (;;) {
+  const nextEvent = () => new Promise<void>((resolve) => (wake = resolve));
+  for (let batch = 0; ; batch++) {
     await settle(m);
-    const { calls, failed } = collectCalls(m, inflight);
+    const { calls, failed } = collectCalls(m, new Set(inflight.keys()));
     // Intents (and the results applied since the last save) are durable before any action runs;
     // their audit events follow in the background, in order (the outbox covers a crash).
     await m.s.commit({ deferAudit: true });
     await renewLease();
     for (const call of calls) {
-      inflight.add(call.key);
+      inflight.set(call.key, batch);
       void call.run().then((outcome) => {
+        const started = inflight.get(outcome.key) ?? batch;
         inflight.delete(outcome.key);
-        settled.push(outcome);
+        settled.push({ outcome, batch: started });
         wake?.();
       });
     }
     // A step that failed before its call (bad inputs) may unblock decisions: settle again.
     if (inflight.size === 0 && settled.length === 0 && !failed) return;
-    if (settled.length === 0 && inflight.size > 0) await new Promise<void>((resolve) => (wake = resolve));
+    if (settled.length === 0 && inflight.size > 0) await nextEvent();
     wake = undefined;
     // Group commit: let calls that finish in the same moment land, so they share one save.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const outcome of settled.splice(0)) applyOutcome(m, outcome);
+    const batchMatesInFlight = () => {
+      const batches = new Set(settled.map((s) => s.batch));
+      for (const b of inflight.values()) if (batches.has(b)) return true;
+      return false;
+    };
+    if (batchMatesInFlight()) {
+      let windowOver = false;
+      const timer = setTimeout(() => {
+        windowOver = true;
+        wake?.();
+      }, GROUP_COMMIT_WINDOW_MS);
+      while (!windowOver && batchMatesInFlight()) await nextEvent();
+      clearTimeout(timer);
+      wake = undefined;
+    }
+    for (const { outcome } of settled.splice(0)) applyOutcome(m, outcome);
   }
 }
 
@@ -118,8 +143,37 @@ async function settle(m: Machine): Promise<void> {
   }
 }
 
+const timeoutsOfPlan = new WeakMap<Machine['plan'], boolean>();
+function planHasTimeouts(m: Machine): boolean {
+  let has = timeoutsOfPlan.get(m.plan);
+  if (has === undefined) {
+    has = [...m.plan.values()].some((p) => p.spec.timeout !== undefined);
+    timeoutsOfPlan.set(m.plan, has);
+  }
+  return has;
+}
+
+/**
+ * Steps whose only possible move is to start (no needs that could fail, no `when`, not a gate):
+ * with every concurrency slot taken, a pass can skip them without looking.
+ */
+const slotOnlyOfPlan = new WeakMap<Machine['plan'], Set<string>>();
+function slotOnlySteps(m: Machine): Set<string> {
+  let keys = slotOnlyOfPlan.get(m.plan);
+  if (!keys) {
+    keys = new Set(
+      [...m.plan.values()]
+        .filter((p) => p.needs.length === 0 && p.spec.when === undefined && !isGateAction(p.spec.action))
+        .map((p) => p.key),
+    );
+    slotOnlyOfPlan.set(m.plan, keys);
+  }
+  return keys;
+}
+
 /** A step's `timeout` bounds the whole step, all attempts included, from its first start. */
 async function applyTimeouts(m: Machine): Promise<boolean> {
+  if (!planHasTimeouts(m)) return false;
   let changed = false;
   const now = m.s.now();
   for (const [key, step] of phaseSteps(m)) {
@@ -141,6 +195,7 @@ async function applyTimeouts(m: Machine): Promise<boolean> {
 }
 
 async function checkGates(m: Machine): Promise<boolean> {
+  if (!phaseHas(m, ['waiting'])) return false;
   let changed = false;
   for (const [key, step] of phaseSteps(m)) {
     if (step.status !== 'waiting') continue;
@@ -157,8 +212,11 @@ async function startReady(m: Machine): Promise<boolean> {
   let running = countRunning(s.run);
   let scope: ReturnType<typeof scopeOf> | undefined;
   const now = s.now();
-  for (const [key, step] of phaseSteps(m)) {
-    if (step.status !== 'pending') continue;
+  const slotOnly = slotOnlySteps(m);
+  for (const key of phaseKeys(m)) {
+    const step = s.run.steps[key];
+    if (step?.status !== 'pending') continue;
+    if (running >= deps.concurrency && slotOnly.has(key)) continue;
     const planned = m.plan.get(key);
     if (!planned) continue;
     const state = readiness(s.run, planned);

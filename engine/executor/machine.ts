@@ -2,7 +2,7 @@
  * The state one `advance` (or one approval click) works on: dependencies, the session holding
  * the run copy, and the step plan derived from the runbook snapshot.
  */
-import type { RunPhase, StepState } from '../run.js';
+import type { RunPhase, StepState, StepStatus } from '../run.js';
 import type { StepSpec } from '../runbook/types.js';
 import type { EngineDeps } from './deps.js';
 import { type PlannedStep, planSteps, stepsInPhase } from './scheduling.js';
@@ -26,13 +26,33 @@ export function replan(m: Machine): void {
   m.keysByPhase.clear();
 }
 
-/** The steps of a phase in declaration order, read fresh from the run (merges replace states). */
-export function phaseSteps(m: Machine, phase: RunPhase = m.s.run.phase): [string, StepState][] {
+/** The step keys of a phase in declaration order (cached; hot loops read states by key). */
+export function phaseKeys(m: Machine, phase: RunPhase = m.s.run.phase): string[] {
   let keys = m.keysByPhase.get(phase);
   if (!keys) {
     keys = stepsInPhase(m.s.run, phase).map(([key]) => key);
     m.keysByPhase.set(phase, keys);
   }
+  return keys;
+}
+
+/** Whether any step of the phase has one of the statuses; no allocation (called every pass). */
+export function phaseHas(
+  m: Machine,
+  statuses: readonly StepStatus[],
+  phase: RunPhase = m.s.run.phase,
+): boolean {
+  const steps = m.s.run.steps;
+  for (const key of phaseKeys(m, phase)) {
+    const status = steps[key]?.status;
+    if (status !== undefined && statuses.includes(status)) return true;
+  }
+  return false;
+}
+
+/** The steps of a phase in declaration order, read fresh from the run (merges replace states). */
+export function phaseSteps(m: Machine, phase: RunPhase = m.s.run.phase): [string, StepState][] {
+  const keys = phaseKeys(m, phase);
   const steps = m.s.run.steps;
   const out: [string, StepState][] = [];
   for (const key of keys) {

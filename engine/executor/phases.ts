@@ -5,7 +5,7 @@
  */
 import type { RunPhase, RunStatus, StepState } from '../run.js';
 import { cancelAction } from './calls.js';
-import { type Machine, phaseSteps, replan, specOf } from './machine.js';
+import { type Machine, phaseHas, phaseKeys, phaseSteps, replan, specOf } from './machine.js';
 import { recordRunEnd } from './measures.js';
 import { COMPENSATE_PREFIX, isStepTerminal, modeOf, rollbackOrder } from './scheduling.js';
 import { cancelStep } from './transitions.js';
@@ -49,7 +49,7 @@ function haltingFailure(m: Machine): [string, StepState] | undefined {
  * needs nothing here: dependants become unreachable and independent branches carry on.
  */
 export async function applyFailurePolicy(m: Machine): Promise<boolean> {
-  if (m.s.run.phase !== 'main') return false;
+  if (m.s.run.phase !== 'main' || !phaseHas(m, ['failed'], 'main')) return false;
   const halting = haltingFailure(m);
   if (!halting) return false;
   const [key] = halting;
@@ -65,7 +65,12 @@ function needsRollback(m: Machine): boolean {
 }
 
 function phaseDone(m: Machine, phase: RunPhase): boolean {
-  return phaseSteps(m, phase).every(([, step]) => isStepTerminal(step.status));
+  const steps = m.s.run.steps;
+  for (const key of phaseKeys(m, phase)) {
+    const step = steps[key];
+    if (step && !isStepTerminal(step.status)) return false;
+  }
+  return true;
 }
 
 /** Moves to the next phase when the current one has nothing left to do. */

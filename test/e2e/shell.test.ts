@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+/** The sim 200× faster than real latencies (the shell's default is 10×), so drills take seconds. */
+const FAST = ['--latency-scale', '0.005'];
+
 /** Pipes a script into `node bin/drbot.mjs shell` and returns everything it printed. */
 function shell(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
@@ -42,6 +45,7 @@ describe('drbot shell (piped script)', () => {
     const { code, out } = await shell('/dr drill app-tier\nwait\n/dr status\n', [
       '--data-dir',
       join(dataDir, 'a'),
+      ...FAST,
     ]);
     expect(code).toBe(0);
     expect(out).toContain('Try first:');
@@ -56,7 +60,14 @@ describe('drbot shell (piped script)', () => {
     timeout: 180_000,
   }, async () => {
     const dir = join(dataDir, 'b');
-    const first = await shell('/dr drill app-tier\nwait 2\n/quit\n', ['--data-dir', dir]);
+    // Polls stay at least 250 ms apart, so the drill (5 steps and cleanup) is still running when
+    // the first shell quits half a second in.
+    const first = await shell('/dr drill app-tier\nwait 0.5\n/quit\n', [
+      '--data-dir',
+      dir,
+      '--latency-scale',
+      '0.02',
+    ]);
     expect(first.code).toBe(0);
     const runId = /as run ([0-9A-Z]+)/.exec(first.out)?.[1];
     expect(runId).toBeDefined();
@@ -67,6 +78,7 @@ describe('drbot shell (piped script)', () => {
       dir,
       '--as',
       'bob',
+      ...FAST,
     ]);
     expect(second.code).toBe(0);
     expect(second.out).toContain(`resuming 1 run left in flight: drill of app-tier (${runId})`);
@@ -94,7 +106,7 @@ describe('drbot shell (two-person rule alone, with /as)', () => {
       'wait',
       'status last',
     ].join('\n');
-    const result = await shell(`${script}\n`, ['--memory']);
+    const result = await shell(`${script}\n`, ['--memory', ...FAST]);
     expect(result.code).toBe(0);
     // Progress lines ("   [db-tier …] failover running …") interleave with replies; drop them.
     const out = result.out

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { ConfigError, loadBotConfig } from '../../config.js';
+import { scheduleLines } from '../../shell/schedules.js';
 import { startServe } from '../../slack/serve.js';
 import { reportFailure } from './plan.js';
 
@@ -35,7 +36,9 @@ export function registerServe(program: Command): void {
     .addHelpText(
       'after',
       '\nEnvironment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),\n' +
-        'SLACK_API_URL (GovSlack or a test server), PORT, DRBOT_DATA_DIR, DRBOT_CHANNEL.\n' +
+        'SLACK_API_URL (GovSlack or a test server), PORT, DRBOT_DATA_DIR, DRBOT_CHANNEL,\n' +
+        'DRBOT_STALE_DAYS (days without a successful drill before a runbook is flagged, default 14).\n' +
+        "The runbooks' schedule entries run in-process (croner) while serve is up.\n" +
         'Slack app: slash command /dr and interactivity both point at https://<host>/slack/events.',
     )
     .action(async (flags: ServeFlags) => {
@@ -51,6 +54,9 @@ export function registerServe(program: Command): void {
           host: flags.host,
           ...(flags.memory ? { runtime: { inMemory: true } } : {}),
           ...(flags.localDirectory ? { localDirectory: true } : {}),
+          onSchedules: (schedules) => {
+            if (schedules.length > 0) process.stdout.write(`${scheduleLines(schedules).join('\n')}\n`);
+          },
         });
         process.stdout.write(
           served.socketMode

@@ -12,6 +12,7 @@ interface ShellFlags {
   memory?: boolean;
   latencyScale: string;
   wait: boolean;
+  schedules: boolean;
 }
 
 export function registerShell(program: Command): void {
@@ -30,9 +31,11 @@ export function registerShell(program: Command): void {
     .option('--memory', 'keep nothing on disk (runs do not survive quitting)')
     .option('--latency-scale <n>', 'multiply the simulated cloud latencies (smaller is faster)', '0.1')
     .option('--no-wait', 'when input ends, exit at once instead of waiting for runs in flight')
+    .option('--no-schedules', "do not run the runbooks' schedule entries (croner) while the shell is open")
     .addHelpText(
       'after',
-      '\nExamples:\n  npm start\n  printf "drill app-tier\\nwait\\nstatus\\n" | drbot shell --data-dir /tmp/drbot',
+      '\nExamples:\n  npm start\n  printf "drill app-tier\\nwait\\nstatus\\n" | drbot shell --data-dir /tmp/drbot\n' +
+        '\nEnvironment: DRBOT_STALE_DAYS (days without a successful drill before `list` flags a runbook, default 14).',
     )
     .action(async (flags: ShellFlags) => {
       const latencyScale = Number(flags.latencyScale);
@@ -49,6 +52,7 @@ export function registerShell(program: Command): void {
         user: flags.as,
         latencyScale,
         waitAtEnd: flags.wait,
+        schedules: flags.schedules,
         ...(flags.memory ? { inMemory: true } : {}),
       });
     });

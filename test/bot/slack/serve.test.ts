@@ -133,7 +133,48 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
       .at(-1);
     expect(JSON.stringify(decided?.body.blocks)).not.toContain(ACTION_IDS.approve);
     expect(textOf(decided?.body.blocks)).toContain('<@bob> and <@carol>');
+    // The engine's audit text says "@bob"; in the thread it is a real mention.
+    const parent = await parentOf(runId);
+    await waitUntil(() =>
+      h.slack
+        .callsOf('chat.postMessage')
+        .some(
+          (c) =>
+            c.body.thread_ts === parent?.ts &&
+            textOf(c.body.blocks).includes('Gate cutover opened by <@bob> and <@carol>.'),
+        ),
+    );
     expectAllWithinLimits();
+  });
+
+  it('answers /dr doctor at once, then posts the findings with remedies, and starts nothing', async () => {
+    const before = (await h.served.runtime.store.listRuns({})).length;
+    // db-tier's world has an instance without an instance profile: a blocker whatever ran before.
+    const ack = await h.slash('doctor db-tier', 'alice');
+    expect(ack.status).toBe(200);
+    expect(ack.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf((ack.json as { blocks: unknown }).blocks)).toContain('Checking whether db-tier is ready');
+    const path = '/respond/cmd-alice';
+    await waitUntil(() =>
+      h.slack.callsOf('respond').some((c) => String(c.body.path) === path && textOf(c.body.blocks).includes('Doctor')),
+    );
+    const report = h.slack
+      .callsOf('respond')
+      .filter((c) => String(c.body.path) === path)
+      .at(-1);
+    expect(report?.body.response_type).toBe('ephemeral');
+    const shown = textOf(report?.body.blocks);
+    expect(shown).toContain('*NO_INSTANCE_PROFILE* · `i-0d22net00000005`');
+    expect(shown).toContain('*Remedy:* Attach an instance profile whose role has the AmazonSSMManagedInstanceCore');
+    expect(shown).toMatch(/❌ \d+ blockers?[^:]*: a drill or failover of \*db-tier\* would fail/);
+    expect(blockKitViolations(blocksOf(report?.body ?? {}))).toEqual([]);
+    expect((await h.served.runtime.store.listRuns({})).length).toBe(before);
+  });
+
+  it('flags runbooks without a recent successful drill in /dr list', async () => {
+    const ack = await h.slash('list', 'alice');
+    const shown = textOf((ack.json as { blocks: unknown }).blocks);
+    expect(shown).toContain('⚠️ no successful drill on record: stale (run `/dr drill db-tier`)');
   });
 
   it('confirms a manual step with its Done button, then a reject by an approver fails the failover', async () => {
@@ -245,6 +286,11 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     expect(thread).toContain('Launch isolated TEST copies');
     expect(thread).toContain('succeeded');
     expect(thread).toMatch(/RTO \d+.*objective 15m/);
+    // The drill's scorecard follows in the thread (posted when the final event is published).
+    const scorecard = h.slack
+      .callsOf('chat.postMessage')
+      .find((c) => c.body.thread_ts === parent?.ts && String(c.body.text).includes('Drill scorecard: app-tier'));
+    expect(textOf(scorecard?.body.blocks)).toMatch(/RTO trend/);
     expectAllWithinLimits();
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { LogLevel } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { BotConfig } from '../../../bot/config.js';
-import { type Served, startServe } from '../../../bot/slack/serve.js';
+import { type ServeOptions, type Served, startServe } from '../../../bot/slack/serve.js';
 import { isTerminal, type Run } from '../../../engine/run.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { blockActionBody, postSigned, type SignedPost, slashCommandBody } from './signed.js';
@@ -29,7 +29,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Runbook directory (with its sim/ world). @default runbooks */
+  runbookDir?: string;
+  /** Receives the in-process schedules once started. */
+  onSchedules?: ServeOptions['onSchedules'];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const slack = await startFakeSlack({
     S0OPS: ['alice', 'bob', 'carol', 'dave'],
     S0SRE: ['bob', 'carol', 'dave'],
@@ -39,7 +46,7 @@ export async function startHarness(): Promise<Harness> {
     slack: { signingSecret: SECRET, botToken: 'xoxb-test-token', apiUrl: slack.apiUrl },
     port: 0,
     dataDir,
-    runbookDir: 'runbooks',
+    runbookDir: options.runbookDir ?? 'runbooks',
   };
   const served = await startServe({
     config,
@@ -47,6 +54,7 @@ export async function startHarness(): Promise<Harness> {
     runtime: { inMemory: true, latencyScale: 0.005 },
     updateIntervalMs: 20,
     logLevel: LogLevel.ERROR,
+    ...(options.onSchedules ? { onSchedules: options.onSchedules } : {}),
   });
   const url = `http://127.0.0.1:${served.port}/slack/events`;
   let clicks = 0;
