@@ -29,11 +29,7 @@ export function describeEvent(
   if (QUIET.has(event.kind)) return undefined;
   const esc = audience === 'slack' ? escapeMrkdwn : (t: string) => t;
   // Texts the engine wrote name people as `@bob`: real mentions in Slack, unchanged elsewhere.
-  let known: Set<string> | undefined;
-  const said =
-    audience === 'slack'
-      ? (t: string) => escapeMrkdwn(mentionKnownUsers(t, (known ??= knownUsersOf(run, [event]))))
-      : esc;
+  const said = audience === 'slack' ? slackSaid(run, event) : esc;
   const label = event.stepKey ? esc(stepLabel(event.stepKey, runbook, run)) : '';
   const step = event.stepKey ? run.steps[event.stepKey] : undefined;
   const bold = (t: string) => (audience === 'slack' ? `*${t}*` : t);
@@ -124,6 +120,15 @@ export function describeEvent(
     default:
       return { icon: '•', text: said(event.message), important: false };
   }
+}
+
+/** Escapes engine text for mrkdwn after turning the run's people into mentions. */
+function slackSaid(run: Run, event: AuditEvent): (text: string) => string {
+  let known: Set<string> | undefined;
+  return (text) => {
+    if (!known) known = knownUsersOf(run, [event]);
+    return escapeMrkdwn(mentionKnownUsers(text, known));
+  };
 }
 
 function reasonOf(event: AuditEvent, esc: (t: string) => string): string {

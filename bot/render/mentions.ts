@@ -11,14 +11,8 @@ import type { AuditEvent, Run } from '../../engine/run.js';
 /** Ids that are not people: the engine itself and the "anyone" wildcard. */
 const NOT_PEOPLE = new Set(['drbot', '*']);
 
-/** Actors of these events decided something about the run (a gate, a manual step, an abort). */
-const DECIDING_KINDS = new Set<AuditEvent['kind']>([
-  'approval.granted',
-  'approval.rejected',
-  'manual.confirmed',
-  'run.abort-requested',
-  'run.aborted',
-]);
+/** A refused click names someone the run does not accept (not an approver, the initiator…). */
+const NOT_PARTICIPATING = new Set<AuditEvent['kind']>(['approval.refused']);
 
 /**
  * `@` + an id, not preceded by a character that would make it part of a word, an e-mail address
@@ -26,7 +20,10 @@ const DECIDING_KINDS = new Set<AuditEvent['kind']>([
  */
 const AT_TOKEN = /(^|[^A-Za-z0-9._<@-])@([A-Za-z0-9._-]+)/g;
 
-/** The users a run names: its initiator, approvers, gate and manual-step deciders, abort requester. */
+/**
+ * The users a run names: its initiator, approvers, gate and manual-step deciders, abort requester,
+ * and whoever caused one of `events` (except a refused click).
+ */
 export function knownUsersOf(run: Run, events: readonly AuditEvent[] = []): Set<string> {
   const users = new Set<string>([run.initiator]);
   if (run.abortRequested) users.add(run.abortRequested.by);
@@ -36,7 +33,7 @@ export function knownUsersOf(run: Run, events: readonly AuditEvent[] = []): Set<
   }
   for (const event of events) {
     addAll(users, event.data?.approvers);
-    if (DECIDING_KINDS.has(event.kind)) users.add(event.actor);
+    if (!NOT_PARTICIPATING.has(event.kind)) users.add(event.actor);
   }
   for (const id of NOT_PEOPLE) users.delete(id);
   return users;

@@ -58,7 +58,8 @@ export function doctorMessage(report: DoctorReport): SlackMessage {
       ...linesToSections(
         findings.map(findingText),
         FINDING_SECTIONS,
-        (n) => `…and ${n} more finding${n === 1 ? '' : 's'}: \`drbot doctor ${report.runbook}\` lists them all.`,
+        (n) =>
+          `…and ${n} more finding${n === 1 ? '' : 's'}: \`drbot doctor ${report.runbook}\` lists them all.`,
       ),
     );
   }

@@ -61,7 +61,8 @@ export function shellDrillStarter(services: BotServices, screen: Screen): DrillS
         action: reply.error.action,
       });
     }
-    if (reply.kind !== 'started') throw new Error(`starting a scheduled ${request.mode} replied ${reply.kind}`);
+    if (reply.kind !== 'started')
+      throw new Error(`starting a scheduled ${request.mode} replied ${reply.kind}`);
     await outcome.followUp?.();
     return reply.run;
   };
@@ -77,10 +78,7 @@ export interface ShellSchedulesOptions {
 }
 
 /** Starts croner jobs for every schedule entry and prints when each fires next; returns the stop. */
-export function startShellSchedules(
-  runbooks: Iterable<Runbook>,
-  options: ShellSchedulesOptions,
-): () => void {
+export function startShellSchedules(runbooks: Iterable<Runbook>, options: ShellSchedulesOptions): () => void {
   const { services, screen } = options;
   return startLocalSchedules(services, runbooks, {
     deps: {

@@ -21,7 +21,11 @@ export interface SlackBotOptions {
    * Builds the engine side once the Slack notifier and directory exist; `client` is the app's
    * Web API client (to post scorecards and scheduled announcements).
    */
-  services: (slack: { notifier: Notifier; directory: Directory; client: App['client'] }) => Promise<BotServices>;
+  services: (slack: {
+    notifier: Notifier;
+    directory: Directory;
+    client: App['client'];
+  }) => Promise<BotServices>;
   /** Per-channel pacing of Slack updates. @default 1000 */
   updateIntervalMs?: number;
   /** How long user-group members are cached. @default 60_000 */

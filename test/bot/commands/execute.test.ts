@@ -80,4 +80,46 @@ describe('executeCommand', () => {
     expect(unknown.reply).toMatchObject({ kind: 'error', error: { code: 'RUNBOOK_NOT_FOUND' } });
     expect(replyText(unknown.reply).join('\n')).toContain('app-tier and db-tier');
   });
+
+  it('flags runbooks without a successful drill in list', async () => {
+    const list = await run('list');
+    if (list.reply.kind !== 'list') throw new Error(list.reply.kind);
+    expect(list.reply.entries.map((e) => [e.name, e.staleness.stale, e.staleness.thresholdDays])).toEqual([
+      ['app-tier', true, 14],
+      ['db-tier', true, 14],
+    ]);
+    expect(list.reply.entries[0]?.lastDrill?.status).toBe('running');
+  });
+
+  it('runs the doctor on the simulated cloud as `drbot doctor` does, starting nothing', async () => {
+    if (!rt.network) throw new Error('the sim runtime has no network side');
+    const withCloud: BotServices = { ...services, readiness: { cloud: rt.cloud, network: rt.network } };
+    const before = (await rt.store.listRuns({ limit: 100 })).length;
+    const parsed = parseCommand('/dr doctor db-tier', 'slack');
+    if (!parsed.ok) throw new Error(parsed.error.problem);
+    const { reply, followUp } = await executeCommand(withCloud, parsed.command, {
+      user: 'mallory',
+      surface: 'slack',
+    });
+    expect(followUp).toBeUndefined();
+    if (reply.kind !== 'doctor') throw new Error(reply.kind);
+    expect(reply.report.runbook).toBe('db-tier');
+    expect(reply.report.blocking).toBe(true);
+    expect(reply.report.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'NO_INSTANCE_PROFILE',
+        severity: 'blocker',
+        subject: 'i-0d22net00000005',
+      }),
+    );
+    expect((await rt.store.listRuns({ limit: 100 })).length).toBe(before);
+  });
+
+  it('explains where to run the doctor when the process has no cloud access', async () => {
+    const { reply } = await run('doctor app-tier');
+    expect(reply).toMatchObject({ kind: 'error', error: { code: 'DOCTOR_UNAVAILABLE' } });
+    expect(replyText(reply).join('\n')).toContain('drbot doctor app-tier --provider aws');
+    const unknown = await run('doctor web-tier');
+    expect(unknown.reply).toMatchObject({ kind: 'error', error: { code: 'RUNBOOK_NOT_FOUND' } });
+  });
 });

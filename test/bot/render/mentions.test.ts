@@ -57,11 +57,11 @@ describe('mentionKnownUsers', () => {
 });
 
 describe('knownUsersOf', () => {
-  it('names the initiator, approvers, deciders and the abort requester, never drbot', () => {
+  it('names the initiator, approvers, deciders and the abort requester, never drbot nor a refused click', () => {
     const run = failover({ abortRequested: { by: 'U0ERIN', at: 5 } });
     const users = knownUsersOf(run, [
       event('approval.rejected', 'x', { actor: 'U0DAVE' }),
-      event('step.note', 'y', { actor: 'U0MALLORY' }),
+      event('approval.refused', 'y', { actor: 'U0MALLORY' }),
       event('run.started', 'z', { actor: 'drbot' }),
     ]);
     expect([...users].sort()).toEqual(['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE', 'U0ERIN']);
@@ -92,9 +92,16 @@ describe('engine texts in Slack', () => {
       code: 'GATE_REJECTED',
     };
     const rejected = event('approval.rejected', error.message, { actor: 'U0DAVE', error });
-    const failed = event('step.failed', error.message, { error });
+    const failed = event('step.failed', error.message, { actor: 'U0DAVE', error });
     const line = describeEvent(failed, run, undefined, 'slack');
-    expect(line?.text).toBe('cutover-approval failed: Gate cutover rejected by @U0DAVE: not &lt;now&gt;.');
+    expect(line?.text).toBe('cutover-approval failed: Gate cutover rejected by <@U0DAVE>: not &lt;now&gt;.');
+    expect(line?.detail).toEqual([
+      '*Why:* A reject by <@U0DAVE> fails the gate; @U0MALLORY is not part of this run.',
+      '*What to do:* Talk to <@U0DAVE>.',
+    ]);
+    // A failure the engine itself reports names nobody it could mention.
+    const byEngine = describeEvent({ ...failed, actor: 'drbot' }, run, undefined, 'slack');
+    expect(byEngine?.text).toContain('rejected by @U0DAVE');
     const decided = describeEvent(rejected, run, undefined, 'slack');
     expect(decided?.text).toBe('cutover-approval: rejected by <@U0DAVE>');
     // In the status message the rejecter is known from the run's failed gate step.

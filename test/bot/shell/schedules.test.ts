@@ -81,7 +81,9 @@ describe('drbot shell runs the runbooks schedules in-process', () => {
     expect(out).not.toMatch(/started the drill of db-tier/);
   });
 
-  it('answers doctor with the findings and their remedies, starting nothing', { timeout: 30_000 }, async () => {
+  it('answers doctor with the findings and their remedies, starting nothing', {
+    timeout: 30_000,
+  }, async () => {
     const shell = startShell();
     shell.input.end('doctor db-tier\nruns\n');
     expect(await shell.exit).toBe(0);

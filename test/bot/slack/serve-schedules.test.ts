@@ -23,7 +23,10 @@ afterAll(async () => {
   await runbooks?.remove();
 });
 
-async function waitFor<T>(find: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(
+  find: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const found = await find();
@@ -59,7 +62,10 @@ describe("drbot serve runs the runbooks' schedules in-process", () => {
     expect(run.meta).toMatchObject({ channel: runbooks.channel, scheduled: 'true' });
 
     // The same status message and thread as a manual run, and the scorecard at the end.
-    const parent = await h.served.runtime.store.getDoc<{ channel: string; ts: string }>('slack-message', run.id);
+    const parent = await h.served.runtime.store.getDoc<{ channel: string; ts: string }>(
+      'slack-message',
+      run.id,
+    );
     expect(parent?.channel).toBe(runbooks.channel);
     const scorecard = await waitFor(() =>
       posts().find(
@@ -86,7 +92,9 @@ describe("drbot serve runs the runbooks' schedules in-process", () => {
 
     const click = await h.click(START_DRILL_ACTION, value, 'bob');
     expect(click.status).toBe(200);
-    const started = await waitFor(async () => (await h.served.runtime.store.listRuns({ runbook: 'db-tier' }))[0]);
+    const started = await waitFor(
+      async () => (await h.served.runtime.store.listRuns({ runbook: 'db-tier' }))[0],
+    );
     expect(started).toMatchObject({ mode: 'drill', initiator: 'bob' });
     const replaced = await waitFor(() => h.responsesTo('bob').at(-1));
     expect(String(replaced.text)).toContain(`started by <@bob> (run ${started.id})`);

@@ -156,7 +156,9 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     expect(textOf((ack.json as { blocks: unknown }).blocks)).toContain('Checking whether db-tier is ready');
     const path = '/respond/cmd-alice';
     await waitUntil(() =>
-      h.slack.callsOf('respond').some((c) => String(c.body.path) === path && textOf(c.body.blocks).includes('Doctor')),
+      h.slack
+        .callsOf('respond')
+        .some((c) => String(c.body.path) === path && textOf(c.body.blocks).includes('Doctor')),
     );
     const report = h.slack
       .callsOf('respond')
@@ -165,7 +167,9 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     expect(report?.body.response_type).toBe('ephemeral');
     const shown = textOf(report?.body.blocks);
     expect(shown).toContain('*NO_INSTANCE_PROFILE* · `i-0d22net00000005`');
-    expect(shown).toContain('*Remedy:* Attach an instance profile whose role has the AmazonSSMManagedInstanceCore');
+    expect(shown).toContain(
+      '*Remedy:* Attach an instance profile whose role has the AmazonSSMManagedInstanceCore',
+    );
     expect(shown).toMatch(/❌ \d+ blockers?[^:]*: a drill or failover of \*db-tier\* would fail/);
     expect(blockKitViolations(blocksOf(report?.body ?? {}))).toEqual([]);
     expect((await h.served.runtime.store.listRuns({})).length).toBe(before);
@@ -289,7 +293,9 @@ describe('drbot serve (signed Slack requests on loopback)', () => {
     // The drill's scorecard follows in the thread (posted when the final event is published).
     const scorecard = h.slack
       .callsOf('chat.postMessage')
-      .find((c) => c.body.thread_ts === parent?.ts && String(c.body.text).includes('Drill scorecard: app-tier'));
+      .find(
+        (c) => c.body.thread_ts === parent?.ts && String(c.body.text).includes('Drill scorecard: app-tier'),
+      );
     expect(textOf(scorecard?.body.blocks)).toMatch(/RTO trend/);
     expectAllWithinLimits();
   });

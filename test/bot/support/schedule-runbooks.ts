@@ -23,8 +23,14 @@ export async function runbooksWithSchedules(): Promise<ScheduledRunbooks> {
   await cp(SOURCE, dir, { recursive: true });
   const channel = 'C0SCHED';
   const cron = '0 9 * * MON';
-  await reschedule(join(dir, 'app-tier.yaml'), `{ mode: drill, cron: "${cron}", timezone: UTC, channel: ${channel}, auto: true }`);
-  await reschedule(join(dir, 'db-tier.yaml'), `{ mode: drill, cron: "${cron}", timezone: UTC, channel: ${channel}, auto: false }`);
+  await reschedule(
+    join(dir, 'app-tier.yaml'),
+    `{ mode: drill, cron: "${cron}", timezone: UTC, channel: ${channel}, auto: true }`,
+  );
+  await reschedule(
+    join(dir, 'db-tier.yaml'),
+    `{ mode: drill, cron: "${cron}", timezone: UTC, channel: ${channel}, auto: false }`,
+  );
   return { dir, channel, remove: () => rm(root, { recursive: true, force: true }) };
 }
 

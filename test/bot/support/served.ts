@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { LogLevel } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { BotConfig } from '../../../bot/config.js';
-import { type ServeOptions, type Served, startServe } from '../../../bot/slack/serve.js';
+import { type Served, type ServeOptions, startServe } from '../../../bot/slack/serve.js';
 import { isTerminal, type Run } from '../../../engine/run.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { blockActionBody, postSigned, type SignedPost, slashCommandBody } from './signed.js';
