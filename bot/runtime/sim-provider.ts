@@ -1,6 +1,7 @@
 /**
  * The local simulated cloud: the world from runbooks/sim/world.yaml, its state restored from the
- * store (`sim`/`state`) and saved back after every mutation, so a restart continues the world.
+ * store (`sim`/`state`, sharded when large) and saved back after every mutation, so a restart
+ * continues the world. The sim drops finished things itself (retention.ts), so it stays small.
  * Its network (the world's `network:` VPCs plus what `network.replicate` created) is restored and
  * saved the same way (`sim-network`/`state`), so replicated subnets survive a restart too.
  * With the agent enabled, `Drbot*` documents run the real agent script in per-instance sandboxes.
@@ -13,13 +14,21 @@ import {
   type SimNetworkState,
 } from '../../engine/adapters/sim/network/index.js';
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
-import type { SimState } from '../../engine/adapters/sim/state.js';
+import { SimStateStore } from '../../engine/adapters/sim/state-store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
 import { loadWorld } from '../../engine/adapters/sim/world-load.js';
 import type { Clock, Random, RunStore } from '../../engine/ports.js';
 
-/** Where the sim state lives in the store. */
+/**
+ * Where the sim state lives in the store: the whole state, or, when it outgrows one document, a
+ * header naming its shards (`sim/state-<slot>-<n>`). Read and write it through `simStateStore`.
+ */
 export const SIM_STATE_DOC = { kind: 'sim', id: 'state' } as const;
+
+/** Loads and saves the sim state at SIM_STATE_DOC, sharded when large (one per process). */
+export function simStateStore(store: RunStore): SimStateStore {
+  return new SimStateStore(store, { kind: SIM_STATE_DOC.kind, id: SIM_STATE_DOC.id });
+}
 
 /** Where the sim network state lives in the store (the CLI's `drbot network` uses the same doc). */
 export const SIM_NETWORK_DOC = { kind: 'sim-network', id: 'state' } as const;
@@ -39,7 +48,8 @@ export interface LocalSimOptions {
 export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud> {
   const text = await readFile(options.worldFile, 'utf8');
   const world = loadWorld(text, options.worldFile);
-  const saved = await options.store.getDoc<SimState>(SIM_STATE_DOC.kind, SIM_STATE_DOC.id);
+  const states = simStateStore(options.store);
+  const saved = await states.load();
   const savedNetwork = await options.store.getDoc<SimNetworkState>(SIM_NETWORK_DOC.kind, SIM_NETWORK_DOC.id);
   const network = new SimNetwork({
     world,
@@ -54,7 +64,7 @@ export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud
     latencyScale: options.latencyScale,
     faults: options.faults,
     state: saved?.version === 1 ? saved : undefined,
-    persist: (state) => options.store.putDoc(SIM_STATE_DOC.kind, SIM_STATE_DOC.id, state),
+    persist: (state) => states.save(state),
     network,
     ...(options.sandboxRoot
       ? { sandboxRoot: options.sandboxRoot, agentRunner: createScriptAgentRunner() }

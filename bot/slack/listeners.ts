@@ -11,7 +11,9 @@ import { section } from '../render/blocks.js';
 import { escapeMrkdwn } from '../render/format.js';
 import { errorMessage, replyMessage } from '../render/slack-replies.js';
 import { ACTION_IDS, decodeActionValue, type SlackMessage } from '../render/slack-status.js';
+import { START_DRILL_ACTION } from '../scorecard/weekly.js';
 import type { BotServices } from '../services.js';
+import { claimDelivery, duplicateDelivery } from './deliveries.js';
 
 export interface ListenerOptions {
   /** The slash command name as configured in the Slack app. @default '/dr' */
@@ -28,6 +30,10 @@ export function registerListeners(app: App, services: BotServices, options: List
     const parsed = parseCommand(text === '' ? 'help' : text, 'slack');
     if (!parsed.ok) {
       await ack(asResponse(replyMessage({ kind: 'usage', error: parsed.error }), false));
+      return;
+    }
+    if (parsed.command.kind === 'start' && !(await claimDelivery(services, command.trigger_id))) {
+      await ack(asResponse(errorMessage(duplicateDelivery), false));
       return;
     }
     const context: CommandContext = {
@@ -54,26 +60,38 @@ export function registerListeners(app: App, services: BotServices, options: List
       ack,
       body,
       action,
-      respond,
+      respond: respondToUrl,
+      client,
     }: {
       ack: () => Promise<void>;
       body: BlockAction<ButtonAction>;
       action: ButtonAction;
-      respond: (message: RespondArguments) => Promise<unknown>;
+      respond?: (message: RespondArguments) => Promise<unknown>;
+      client: App['client'];
     }) => {
       await ack();
+      // Buttons outside a channel message (a modal, App Home) come without a response_url.
+      const answer = async (message: SlackMessage): Promise<unknown> => {
+        if (respondToUrl) return respondToUrl(ephemeral(message));
+        const channel = body.channel?.id;
+        if (!channel) return log('drbot: no way to answer a click outside a channel', body.user.id);
+        return client.chat.postEphemeral({
+          channel,
+          user: body.user.id,
+          text: message.text,
+          blocks: message.blocks,
+        });
+      };
       const value = decodeActionValue(action.value);
       if (!value) {
-        await respond(
-          ephemeral(
-            errorMessage({
-              message: 'This button does not name a run.',
-              explanation:
-                'Its value is not one drbot posts; the message may come from another app or an old version.',
-              action: 'Use `/dr status` to find the run, and its status message for current buttons.',
-              code: 'BAD_BUTTON',
-            }),
-          ),
+        await answer(
+          errorMessage({
+            message: 'This button does not name a run.',
+            explanation:
+              'Its value is not one drbot posts; the message may come from another app or an old version.',
+            action: 'Use `/dr status` to find the run, and its status message for current buttons.',
+            code: 'BAD_BUTTON',
+          }),
         ).catch((err) => log('drbot: respond failed', err));
         return;
       }
@@ -84,7 +102,7 @@ export function registerListeners(app: App, services: BotServices, options: List
             ? { kind: 'confirm', runId: value.runId, stepKey: value.stepKey ?? '' }
             : { kind, runId: value.runId, ...(value.stepKey ? { stepKey: value.stepKey } : {}) };
       const outcome = await executeCommand(services, command, { user: body.user.id, surface: 'slack' });
-      await respond(ephemeral(replyMessage(outcome.reply))).catch((err) => log('drbot: respond failed', err));
+      await answer(replyMessage(outcome.reply)).catch((err) => log('drbot: respond failed', err));
       const reply = outcome.reply;
       const changed =
         reply.kind === 'approval' && reply.answer.counted
@@ -104,6 +122,13 @@ export function registerListeners(app: App, services: BotServices, options: List
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.reject, button('reject'));
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.abort, button('abort'));
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.confirm, button('confirm'));
+  // Any other action (another app's button, an old message; the weekly Start drill button has its
+  // own listener in bot/scorecard/slack.ts) is acknowledged at once, so Slack does
+  // not wait 3 s for an answer that will never come.
+  const known = [...Object.values(ACTION_IDS), START_DRILL_ACTION].join('|');
+  app.action({ type: 'block_actions', action_id: new RegExp(`^(?!(?:${known})$)`) }, async ({ ack }) => {
+    await ack();
+  });
 
   app.error(async (error) => {
     log('drbot: Slack listener failed', error);

@@ -1,8 +1,8 @@
 /**
  * Duplicate deliveries. SQS delivers a message at least once, to two containers at a time: each
  * must advance the run once. Two failovers of one runbook at once: one runs, the other is refused
- * with the lock holder's run id. (A Slack retry of a slash command, `x-slack-retry-num`, needs
- * the listener to ignore retries: see bench/README.md "Open findings".)
+ * with the lock holder's run id. The same slash command delivered twice (a Slack retry repeats
+ * its trigger_id): one run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
@@ -10,7 +10,8 @@ import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { ConflictError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/executor/index.js';
 import type { RunStore } from '../../engine/ports.js';
-import { type Harness, startHarness } from '../bot/support/served.js';
+import { CHANNEL, type Harness, SECRET, startHarness } from '../bot/support/served.js';
+import { blockActionBody, postSigned, slashCommandBody } from '../bot/support/signed.js';
 import { createTestActions, type TestActions } from '../helpers/actions.js';
 import { useDynalite } from '../helpers/dynalite.js';
 import { makeRunbook } from '../helpers/runbook.js';
@@ -129,5 +130,54 @@ describe('duplicate slash commands (signed HTTP into drbot serve)', () => {
     const holder = runs.find((r) => r.mode === 'failover')!.id;
     const refusal = [one, two].find((ack) => !ack.text.includes('Started'))?.text ?? '';
     expect(refusal).toContain(holder);
+  });
+
+  it('the same slash command delivered twice (a retry repeats the trigger_id) starts one run', async () => {
+    const body = slashCommandBody({
+      text: 'drill db-tier',
+      user: 'alice',
+      channel: CHANNEL,
+      responseUrl: h.slack.responseUrl('dup-alice'),
+      triggerId: 'retry-trigger-1',
+    });
+    const first = await postSigned(h.url, body, { secret: SECRET });
+    const retry = await postSigned(h.url, body, { secret: SECRET, headers: { 'x-slack-retry-num': '1' } });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.text).toContain('already received');
+    expect((await runsOf('db-tier')).filter((r) => r.mode === 'drill')).toHaveLength(1);
+    // A new invocation of the same text is a new command.
+    const again = await h.slash('drill db-tier', 'alice');
+    expect(again.status).toBe(200);
+    expect((await runsOf('db-tier')).filter((r) => r.mode === 'drill')).toHaveLength(2);
+  });
+
+  it('answers a click without a response_url (modal, App Home) with an ephemeral message', async () => {
+    const before = h.slack.callsOf('chat.postEphemeral').length;
+    const click = await postSigned(
+      h.url,
+      blockActionBody({ actionId: 'drbot_approve', value: 'not-a-run-value', user: 'bob', channel: CHANNEL }),
+      { secret: SECRET },
+    );
+    expect(click.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    const ephemerals = h.slack.callsOf('chat.postEphemeral').slice(before);
+    expect(ephemerals.map((c) => c.body.user)).toContain('bob');
+  });
+
+  it('acknowledges an action it does not know without touching any run', async () => {
+    const runsBefore = await h.served.runtime.store.listRuns({ limit: 100 });
+    const click = await postSigned(
+      h.url,
+      blockActionBody({
+        actionId: 'someone_elses_button',
+        value: 'x',
+        user: 'bob',
+        responseUrl: h.slack.responseUrl('u'),
+      }),
+      { secret: SECRET },
+    );
+    expect(click.status).toBe(200);
+    expect(await h.served.runtime.store.listRuns({ limit: 100 })).toEqual(runsBefore);
   });
 });

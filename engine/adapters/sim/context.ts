@@ -10,6 +10,7 @@ import type { Clock } from '../../ports.js';
 import type { FaultInjector } from './faults.js';
 import type { Latency } from './latency.js';
 import type { SimNetwork } from './network/sim-network.js';
+import { compact, type SimRetention } from './retention.js';
 import type { Sandbox } from './sandbox.js';
 import { newPoint, type SimInstance, type SimPoint, type SimState } from './state.js';
 import type { World } from './world.js';
@@ -36,6 +37,8 @@ export interface SimContext {
   sandbox?: Sandbox;
   /** Replicated VPCs: blueprint subnets outside the world's `regions:` are looked up here. */
   network?: SimNetwork;
+  /** When finished things are dropped from the state (retention.ts). */
+  retention: SimRetention;
 }
 
 export async function settle(ctx: SimContext): Promise<void> {
@@ -48,6 +51,7 @@ export async function settle(ctx: SimContext): Promise<void> {
     if (point.state === 'pending' && point.availableAt <= now) point.state = 'available';
   }
   await settleSandboxes(ctx);
+  compact(ctx.state, now, ctx.retention, (id) => ctx.sandbox?.remove(id));
 }
 
 /** Applies due state changes; returns the ids that just became terminated. */
@@ -59,7 +63,10 @@ function settleInstances(state: SimState, now: number): string[] {
       inst.state = t.to;
       inst.transition = undefined;
       if (t.to !== 'running') inst.healthy = false;
-      if (t.to === 'terminated') terminated.push(inst.id);
+      if (t.to === 'terminated') {
+        inst.terminatedAt = t.at;
+        terminated.push(inst.id);
+      }
     }
     if (inst.state === 'running' && !inst.healthy && inst.healthyAt !== undefined && inst.healthyAt <= now) {
       inst.healthy = true;

@@ -14,7 +14,7 @@ import { DrbotError, NonRetryableError } from '../../errors.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';
 import { drillSafety, incorrectState, notFound } from './faults.js';
-import { nextId, publicInstance, type SimInstance } from './state.js';
+import { nextId, publicInstance, type SimInstance, type SimRetiredInstance } from './state.js';
 
 /** AWS caps id lists per describe/terminate call at 1000: one call per 1000 ids. */
 export const BATCH = 1000;
@@ -52,10 +52,13 @@ export function findRunOwned(ctx: SimContext, runId: string, region: string): In
     .map(publicInstance);
 }
 
+/** The instances by id; a dropped (retired) one answers as a terminated stub, not "not found". */
 function lookup(ctx: SimContext, ids: string[], region: string): SimInstance[] {
-  const missing = ids.filter((id) => ctx.state.instances[id]?.region !== region);
+  const { instances, retired } = ctx.state;
+  const regionOf = (id: string) => instances[id]?.region ?? retired[id]?.region;
+  const missing = ids.filter((id) => regionOf(id) !== region);
   if (missing.length > 0) throw notFound('Instances', missing, region);
-  return ids.map((id) => ctx.state.instances[id]!);
+  return ids.map((id) => instances[id] ?? retiredStub(id, retired[id]!));
 }
 
 interface PlannedLaunch {
@@ -96,7 +99,8 @@ export function launch(ctx: SimContext, request: LaunchRequest): LaunchedInstanc
   for (const plan of fresh) chooseType(ctx, plan);
   for (const plan of fresh) create(ctx, request, plan);
   return planned.map((plan) => {
-    const inst = state.instances[state.tokens.launch[plan.token]!]!;
+    const id = state.tokens.launch[plan.token]!;
+    const inst = state.instances[id] ?? retiredStub(id, state.retired[id]!);
     return {
       instanceId: inst.id,
       sourceInstanceId: plan.blueprint.sourceInstanceId,
@@ -105,6 +109,24 @@ export function launch(ctx: SimContext, request: LaunchRequest): LaunchedInstanc
       ...(inst.tags['drbot:fell-back-from'] ? { fellBackFrom: inst.tags['drbot:fell-back-from'] } : {}),
     };
   });
+}
+
+/** A dropped instance as describe shows it: terminated, with what its tombstone kept. */
+function retiredStub(id: string, r: SimRetiredInstance): SimInstance {
+  return {
+    id,
+    region: r.region,
+    type: r.type,
+    state: 'terminated',
+    privateIp: r.privateIp,
+    securityGroups: [],
+    volumes: [],
+    tags: r.fellBackFrom ? { 'drbot:fell-back-from': r.fellBackFrom } : {},
+    healthy: false,
+    launchedAt: r.terminatedAt,
+    terminatedAt: r.terminatedAt,
+    seeded: false,
+  };
 }
 
 /** Unavailable in the region, or an injected capacity error: use the blueprint's default type. */
@@ -243,7 +265,10 @@ export function mutate(
   apiCall(ctx, API[verb], region, batches(ids.length));
   const instances = lookup(ctx, ids, region);
   if (guard.mode === 'drill' && verb !== 'start') {
-    const foreign = instances.filter((i) => i.tags['drbot:run-id'] !== guard.runId).map((i) => i.id);
+    // a retired instance is gone for good: nothing can happen to it, so it is nobody's to guard
+    const foreign = instances
+      .filter((i) => ctx.state.instances[i.id] && i.tags['drbot:run-id'] !== guard.runId)
+      .map((i) => i.id);
     if (foreign.length > 0) throw drillSafety(API[verb], foreign, guard.runId);
   }
   const now = ctx.clock.now();

@@ -7,7 +7,9 @@ export {
   type SimNetworkOptions,
   type SimNetworkState,
 } from './network/index.js';
+export { DEFAULT_RETENTION, type SimRetention } from './retention.js';
 export { SimCloud, type SimCloudOptions } from './sim-cloud.js';
+export { SimStateStore, type SimStateStoreOptions } from './state-store.js';
 export type { SimState } from './state.js';
 export type { AgentInvocation, AgentOutput, AgentRunner } from './types.js';
 export type { World, WorldFaults, WorldLatencies } from './world.js';

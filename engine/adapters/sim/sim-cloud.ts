@@ -1,7 +1,8 @@
 /**
  * The simulated cloud: a deterministic CloudProvider for `npm start`, tests and benches. Every
- * call settles time-driven changes first, runs alone (calls are serialised, as the state is one
- * document), and mutating calls end by handing the state to the `persist` hook.
+ * call settles time-driven changes first (and drops what can no longer matter, retention.ts),
+ * runs alone (calls are serialised, as the state is one document), and mutating calls end by
+ * handing the state to the `persist` hook (state-store.ts saves it, sharded when large).
  */
 import type {
   CloudProvider,
@@ -24,9 +25,10 @@ import { FaultInjector } from './faults.js';
 import { Latency } from './latency.js';
 import type { SimNetwork } from './network/sim-network.js';
 import { latestRecoveryPoint, protect, recoveryPoints } from './recovery.js';
+import { DEFAULT_RETENTION, type SimRetention } from './retention.js';
 import { Sandbox } from './sandbox.js';
 import { commandStatus, runCommand } from './ssm.js';
-import { initialState, publicInstance, publicPoint, type SimState } from './state.js';
+import { initialState, publicInstance, publicPoint, type SimState, upgradeState } from './state.js';
 import type { AgentRunner } from './types.js';
 import type { World, WorldFaults } from './world.js';
 
@@ -53,6 +55,12 @@ export interface SimCloudOptions {
    * @default none
    */
   network?: SimNetwork;
+  /**
+   * When terminated instances, finished commands and old idempotency tokens are dropped from the
+   * state, so it stays small however many drills run (see retention.ts for what and why).
+   * @default DEFAULT_RETENTION (1 h visible, 24 h tokens, at most 1000 dropped launches remembered)
+   */
+  retention?: Partial<SimRetention>;
 }
 
 export class SimCloud implements CloudProvider {
@@ -63,7 +71,7 @@ export class SimCloud implements CloudProvider {
 
   constructor(options: SimCloudOptions) {
     const state = options.state
-      ? structuredClone(options.state)
+      ? upgradeState(structuredClone(options.state))
       : initialState(options.world, options.clock.now());
     if (options.agentRunner && !options.sandboxRoot) {
       throw new RangeError('SimCloud: agentRunner needs sandboxRoot (where instance directories live)');
@@ -76,6 +84,7 @@ export class SimCloud implements CloudProvider {
       latency: new Latency(options.world.latencies, options.latencyScale ?? 1),
       sandbox: options.sandboxRoot ? new Sandbox(options.sandboxRoot, options.agentRunner) : undefined,
       ...(options.network ? { network: options.network } : {}),
+      retention: { ...DEFAULT_RETENTION, ...options.retention },
     };
     this.persistHook = options.persist;
   }

@@ -1,6 +1,7 @@
 /**
- * The sim's whole mutable state as plain JSON, so `snapshot()` can be stored verbatim
- * (`store.putDoc('sim', 'state', …)`) and `SimCloud.restore` continues where it stopped.
+ * The sim's whole mutable state as plain JSON, so `snapshot()` can be stored (state-store.ts
+ * splits it across store documents when it is large) and `SimCloud.restore` continues where it
+ * stopped. retention.ts keeps it from growing with every drill.
  * Time-driven changes (pending → running) are stored as deadlines and applied lazily (`settle`),
  * so nothing depends on timers and a FakeClock drives everything.
  */
@@ -20,6 +21,21 @@ export interface SimInstance extends Instance {
   seeded: boolean;
   /** Where the agent writes RPO markers (inherited by instances launched from its points). */
   dataDirs?: string[];
+  /** When it became terminated (sim time): its record is dropped a while later (retention.ts). */
+  terminatedAt?: number;
+}
+
+/**
+ * What is left of a launched instance once its full record is dropped (retention.ts): enough for
+ * a repeated RunInstances with its ClientToken to answer the same, and for describe to say
+ * "terminated" instead of "not found" to a run resumed late.
+ */
+export interface SimRetiredInstance {
+  region: string;
+  type: string;
+  terminatedAt: number;
+  privateIp?: string;
+  fellBackFrom?: string;
 }
 
 export interface SimPoint extends RecoveryPoint {
@@ -59,6 +75,8 @@ export interface SimState {
   createdAt: number;
   nextId: number;
   instances: Record<string, SimInstance>;
+  /** Launched instances whose full record was dropped, by id (kept while their token is). */
+  retired: Record<string, SimRetiredInstance>;
   points: Record<string, SimPoint>;
   commands: Record<string, SimCommand>;
   dnsRecords: Record<string, string>;
@@ -88,6 +106,7 @@ export function initialState(world: World, now: number): SimState {
     createdAt: now,
     nextId: 1,
     instances: {},
+    retired: {},
     points: {},
     commands: {},
     dnsRecords: {},
@@ -145,6 +164,15 @@ export function initialState(world: World, now: number): SimState {
       for (const [record, value] of Object.entries(records)) state.dnsRecords[dnsKey(zone, record)] = value;
   }
   return state;
+}
+
+/**
+ * Brings a saved state of an older drbot up to this shape (fields added since are optional in
+ * what is on disk), so a restart after an upgrade continues the same world.
+ */
+export function upgradeState(saved: SimState): SimState {
+  const old = saved as Omit<SimState, 'retired'> & { retired?: SimState['retired'] };
+  return { ...old, retired: old.retired ?? {} };
 }
 
 /** Deterministic AWS-looking ids: a prefix and 17 hex digits from the state's counter. */

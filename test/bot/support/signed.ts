@@ -14,7 +14,13 @@ export interface SignedPost {
 export async function postSigned(
   url: string,
   body: string,
-  options: { secret: string; timestamp?: number; signature?: string; contentType?: string },
+  options: {
+    secret: string;
+    timestamp?: number;
+    signature?: string;
+    contentType?: string;
+    headers?: Record<string, string>;
+  },
 ): Promise<SignedPost> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const res = await fetch(url, {
@@ -23,6 +29,7 @@ export async function postSigned(
       'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? slackSignature(options.secret, timestamp, body),
+      ...options.headers,
     },
     body,
   });
@@ -42,7 +49,10 @@ export function slashCommandBody(fields: {
   user: string;
   channel?: string;
   responseUrl: string;
+  /** Slack gives every invocation its own trigger id; a redelivery repeats it. */
+  triggerId?: string;
 }): string {
+  triggerCount += 1;
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: 'T1',
@@ -55,9 +65,11 @@ export function slashCommandBody(fields: {
     text: fields.text,
     api_app_id: 'A1',
     response_url: fields.responseUrl,
-    trigger_id: '1.2.3',
+    trigger_id: fields.triggerId ?? `${process.pid}.${triggerCount}.${Date.now()}`,
   }).toString();
 }
+
+let triggerCount = 0;
 
 /** A block_actions payload as Slack sends it (`payload=` JSON, form-encoded). */
 export function blockActionBody(fields: {
@@ -66,7 +78,8 @@ export function blockActionBody(fields: {
   user: string;
   channel?: string;
   messageTs?: string;
-  responseUrl: string;
+  /** Omitted for buttons outside channel messages (modals, App Home). */
+  responseUrl?: string;
 }): string {
   const payload = {
     type: 'block_actions',
@@ -82,7 +95,7 @@ export function blockActionBody(fields: {
     trigger_id: '1.2.3',
     channel: { id: fields.channel ?? 'C0DRILLS', name: 'drills' },
     message: { ts: fields.messageTs ?? '1700000000.000001', text: '' },
-    response_url: fields.responseUrl,
+    ...(fields.responseUrl ? { response_url: fields.responseUrl } : {}),
     actions: [
       {
         type: 'button',

@@ -16,13 +16,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedDynamo } from '../../../bot/embedded/dynalite.js';
-import { SIM_STATE_DOC } from '../../../bot/runtime/sim-provider.js';
+import { simStateStore } from '../../../bot/runtime/sim-provider.js';
 import { createActionRegistry } from '../../../engine/adapters/actions/index.js';
 import { DynamoRunStore } from '../../../engine/adapters/aws/dynamodb-store.js';
 import { FakeClock, SeededRandom } from '../../../engine/adapters/memory/clock.js';
 import { generateWorld } from '../../../engine/adapters/sim/generate-world.js';
 import { SimCloud } from '../../../engine/adapters/sim/sim-cloud.js';
-import type { SimState } from '../../../engine/adapters/sim/state.js';
 import { LocalDriver } from '../../../engine/driver/local-driver.js';
 import { createEngine } from '../../../engine/executor/index.js';
 import type { RunStore } from '../../../engine/ports.js';
@@ -157,13 +156,14 @@ export async function runWorker(options: WorkerOptions): Promise<Record<string, 
       new DynamoRunStore({ client: dynamo.client, tableName: 'drbot', createTable: true }),
       boundary,
     );
-    const saved = await store.getDoc<SimState>(SIM_STATE_DOC.kind, SIM_STATE_DOC.id);
+    const states = simStateStore(store);
+    const saved = await states.load();
     const sim = new SimCloud({
       world: generateWorld({ instances: options.instances }),
       clock,
       random,
       state: saved,
-      persist: (state) => store.putDoc(SIM_STATE_DOC.kind, SIM_STATE_DOC.id, state),
+      persist: (state) => states.save(state),
     });
     const cloud = new Proxy(sim, {
       get(target, prop, receiver) {
