@@ -130,7 +130,10 @@ export async function createAwsRuntime(options: AwsRuntimeOptions = {}): Promise
     clock,
     driver,
     runbookDir: `${config.runbookDir}/`,
+    staleDays,
     log,
+    // No `readiness`: the slack function's role has no EC2/SSM read rights, so `/dr doctor` answers
+    // DOCTOR_UNAVAILABLE there and points at `drbot doctor <runbook> --provider aws`.
   };
   return {
     config,

@@ -8,6 +8,7 @@ import { isTerminal, type Run } from '../../engine/run.js';
 import { executeCommand } from '../commands/execute.js';
 import { parseCommand } from '../commands/grammar.js';
 import { replyText } from '../render/text.js';
+import { healEndedRuns } from '../runtime/heal.js';
 import type { BotServices } from '../services.js';
 import type { Screen } from './screen.js';
 
@@ -59,6 +60,7 @@ export class ShellSession {
 
   /** Kicks every run an earlier session left in flight; returns them. */
   async resume(): Promise<Run[]> {
+    await healEndedRuns(this.services);
     const runs = await this.inFlight();
     for (const run of runs) await this.services.driver.kick(run.id);
     if (runs.length > 0) {

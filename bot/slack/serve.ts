@@ -5,7 +5,9 @@
  */
 import type { LogLevel } from '@slack/bolt';
 import type { Clock, Notifier } from '../../engine/ports.js';
+import { isTerminal } from '../../engine/run.js';
 import type { BotConfig } from '../config.js';
+import { healEndedRuns } from '../runtime/heal.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
 import { type LocalSchedulesOptions, startLocalSchedules } from '../scorecard/local-schedules.js';
 import { withScorecard } from '../scorecard/notifier.js';
@@ -89,9 +91,11 @@ export async function startServe(options: ServeOptions): Promise<Served> {
   let stopSchedules: () => void = () => undefined;
   try {
     const started = await bot.start(config.port, options.host ?? '0.0.0.0');
-    // Runs left in flight by an earlier process continue where they stopped.
+    // Runs left in flight by an earlier process continue where they stopped (waiting ones too:
+    // their approval timeouts need a wake-up); ended ones get their audit trail repaired.
+    await healEndedRuns(bot.services);
     for (const summary of await rt.store.listRuns({ limit: 50 })) {
-      if (summary.status === 'running') rt.driver.kick(summary.id);
+      if (!isTerminal(summary.status)) rt.driver.kick(summary.id);
     }
     if (options.schedules ?? true) {
       stopSchedules = startLocalSchedules(bot.services, rt.runbooks.values(), {

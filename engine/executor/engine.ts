@@ -9,7 +9,7 @@ import { isTerminal, type Run, type StepState } from '../run.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { advanceRun } from './advance.js';
 import { approve, confirmManual, reject } from './approvals.js';
-import { appendEvents, nextEvent, publish } from './audit.js';
+import { appendEvents, nextEvent, publish, recoverOutbox } from './audit.js';
 import { type EngineDeps, loadRun, loadRunbook, resolveDeps } from './deps.js';
 import { abortNotAllowed, modeNotFound, runAlreadyEnded, runbookLocked, startNotAllowed } from './errors.js';
 import { createIdFactory } from './ids.js';
@@ -30,7 +30,7 @@ export function createEngine(options: EngineOptions): Engine {
     reject: (runId, stepKey, user, reason) => reject(deps, runId, stepKey, user, reason),
     confirmManual: (runId, stepKey, user) => confirmManual(deps, runId, stepKey, user),
     abort: (runId, by, reason) => abortRun(deps, runId, by, reason),
-    getRun: (runId) => loadRun(deps, runId),
+    getRun: (runId) => readRun(deps, runId),
     runbookOf: (run) => loadRunbook(deps, run),
   };
 }
@@ -84,8 +84,17 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
   await deps.store.putDoc('runbook', runbook.hash, runbook);
   if (LOCKED_MODES.includes(mode)) {
     const lock = `runbook:${name}`;
-    const taken = await deps.store.acquireLock(lock, run.id, now);
-    if (!taken.acquired) throw runbookLocked(name, taken.holder);
+    let taken = await deps.store.acquireLock(lock, run.id, now);
+    if (!taken.acquired) {
+      // A worker can die after its run ended and before it released the lock: a lock held by an
+      // ended run is stale, so free it (conditional on that holder) and try once more.
+      const holder = await deps.store.getRun(taken.holder);
+      if (holder && isTerminal(holder.status)) {
+        await deps.store.releaseLock(lock, taken.holder);
+        taken = await deps.store.acquireLock(lock, run.id, now);
+      }
+      if (!taken.acquired) throw runbookLocked(name, taken.holder);
+    }
     run.lock = lock;
   }
   const started = nextEvent(run, now, 'run.started', {
@@ -122,4 +131,14 @@ async function abortRun(deps: EngineDeps, runId: string, by: string, reason?: st
       data: reason ? { reason } : undefined,
     });
   });
+}
+
+/**
+ * Resumers skip ended runs, so a worker that died between a run's final save and its audit append
+ * would leave the last events only in the outbox: reading an ended run repairs that (one query).
+ */
+async function readRun(deps: EngineDeps, runId: string): Promise<Run> {
+  const run = await loadRun(deps, runId);
+  if (isTerminal(run.status)) await publish(deps.notifier, run, await recoverOutbox(deps.store, run));
+  return run;
 }

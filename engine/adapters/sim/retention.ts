@@ -27,7 +27,7 @@ export interface SimRetention {
   terminatedVisibleMs: number;
   /** How long a ClientToken / idempotency key answers after its resource is gone or done. @default 24 h */
   idempotencyWindowMs: number;
-  /** Most tombstones of dropped instances (with their ClientTokens) kept. @default 1000 */
+  /** Most tombstones of dropped instances (with their ClientTokens) kept: ten drills of 50. @default 500 */
   maxRetiredLaunches: number;
   /** Most finished SSM commands (with their outputs and keys) kept. @default 200 */
   maxFinishedCommands: number;
@@ -40,7 +40,7 @@ export interface SimRetention {
 export const DEFAULT_RETENTION: Readonly<SimRetention> = {
   terminatedVisibleMs: HOUR,
   idempotencyWindowMs: 24 * HOUR,
-  maxRetiredLaunches: 1000,
+  maxRetiredLaunches: 500,
   maxFinishedCommands: 200,
   maxDnsChanges: 200,
   maxCaptureTokens: 200,

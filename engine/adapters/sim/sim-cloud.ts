@@ -58,7 +58,7 @@ export interface SimCloudOptions {
   /**
    * When terminated instances, finished commands and old idempotency tokens are dropped from the
    * state, so it stays small however many drills run (see retention.ts for what and why).
-   * @default DEFAULT_RETENTION (1 h visible, 24 h tokens, at most 1000 dropped launches remembered)
+   * @default DEFAULT_RETENTION (1 h visible, 24 h tokens, at most 500 dropped launches remembered)
    */
   retention?: Partial<SimRetention>;
 }

@@ -61,7 +61,8 @@ export class SimStateStore {
     this.kind = options.kind ?? 'sim';
     this.id = options.id ?? 'state';
     this.maxDocBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
-    if (this.maxDocBytes <= SHARD_ENVELOPE_BYTES * 2) throw new RangeError('SimStateStore: maxDocBytes is too small');
+    if (this.maxDocBytes <= SHARD_ENVELOPE_BYTES * 2)
+      throw new RangeError('SimStateStore: maxDocBytes is too small');
   }
 
   /** The saved state (one document, or the generation the header names), or undefined. */

@@ -89,6 +89,41 @@ describe('executor: durability, leases and locks', () => {
     ]);
   });
 
+  it('a crash after the final save, before the last audit append: reading the ended run repairs the trail', async () => {
+    const h = createHarness();
+    const run = await h.start(makeRunbook({ steps: [{ id: 'a', action: 'test.ok' }] }));
+    const original = h.store.appendAudit.bind(h.store);
+    // The append of the run's last events "dies": the run is saved as ended, its end event only in the outbox.
+    h.store.appendAudit = async (events) => {
+      if (events.some((e) => e.kind === 'run.succeeded')) throw new Error('process died');
+      return original(events);
+    };
+    await h.engine.advance(run.id).catch(() => undefined);
+    expect((await h.store.getRun(run.id))?.status).toBe('succeeded');
+    expect((await h.store.listAudit(run.id)).map((e) => e.kind)).not.toContain('run.succeeded');
+    h.store.appendAudit = original;
+    // Resumers skip ended runs; a read (status, Slack refresh) repairs the trail.
+    await h.engine.getRun(run.id);
+    const audit = await h.store.listAudit(run.id);
+    expect(audit.map((e) => e.seq)).toEqual(audit.map((_, i) => i + 1));
+    expect(audit.at(-1)?.kind).toBe('run.succeeded');
+  });
+
+  it('a lock left by a run that ended (its worker died before releasing it) does not block the next failover', async () => {
+    const h = createHarness();
+    const first = await h.start(failover, 'failover', 'olivia');
+    await h.driver.runUntilSettled(first.id);
+    expect((await h.store.getRun(first.id))?.status).toBe('succeeded');
+    // Simulate the dead worker: the ended run still holds the lock.
+    expect(await h.store.acquireLock('runbook:app-tier', first.id, 0)).toEqual({ acquired: true });
+    const second = await h.start(failover, 'failover', 'oscar');
+    expect(second.lock).toBe('runbook:app-tier');
+    // A live holder is still respected.
+    const third = await h.start(failover, 'failover', 'olivia').catch((e: unknown) => e);
+    expect(third).toBeInstanceOf(ConflictError);
+    expect((third as ConflictError).message).toContain(second.id);
+  });
+
   it('a lease held by a dead worker blocks others until it expires, then is taken over', async () => {
     const h = createHarness({ leaseMs: 60_000 });
     const run = await h.start(makeRunbook({ steps: [{ id: 'a', action: 'test.ok' }] }));

@@ -40,6 +40,8 @@ export interface WorkerOptions {
   seed: number;
   /** Lease length in fake ms: a killed worker's lease blocks its successor this long. */
   leaseMs: number;
+  /** Fake ms between the end of one drill and the start of the next (a drill cadence). @default 0 */
+  gapMs?: number;
 }
 
 /** A drill without agent steps: the kill points of interest are launches, polls and cleanup. */
@@ -192,12 +194,17 @@ export async function runWorker(options: WorkerOptions): Promise<Record<string, 
     const runbook = loadRunbook(DRILL_RUNBOOK, 'chaos-tier.yaml');
     let resumed = 0;
     for (const summary of await store.listRuns({ runbook: 'chaos-tier', limit: 1000 })) {
-      if (isTerminal(summary.status)) continue;
+      if (isTerminal(summary.status)) {
+        // A kill between an ended run's save and its last audit append: reading it repairs the trail.
+        await engine.getRun(summary.id);
+        continue;
+      }
       resumed += 1;
       await driver.runToCompletion(summary.id);
     }
     let started = (await store.listRuns({ runbook: 'chaos-tier', limit: 1000 })).length;
     while (started < options.drills) {
+      if (started > 0 && options.gapMs) clock.advance(options.gapMs);
       const run = await engine.startRun({ runbook, mode: 'drill', initiator: 'chaos' });
       started += 1;
       await driver.runToCompletion(run.id);
