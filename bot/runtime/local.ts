@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createActionRegistry } from '../../engine/adapters/actions/index.js';
 import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
 import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
@@ -78,7 +78,8 @@ export interface LocalRuntime {
 const silentNotifier: Notifier = { publish: () => Promise.resolve() };
 
 export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const dataDir = options.dataDir ?? '.drbot';
+  // Absolute, because the sim runs the agent script with the sandbox as its root from another cwd.
+  const dataDir = resolve(options.dataDir ?? '.drbot');
   const runbooksDir = options.runbooksDir ?? 'runbooks';
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;

@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { agentArgs } from '../../../agent/commands.js';
 import { AgentError } from '../../../agent/errors.js';
 import { AGENT_SCRIPT_PATH } from '../../../agent/render-documents.js';
@@ -52,16 +52,18 @@ export function createScriptAgentRunner(options: ScriptAgentRunnerOptions = {}):
       return { exitCode: 2, stdout: '', stderr: message };
     }
     const args = [...command.args];
-    mkdirSync(invocation.instanceDir, { recursive: true });
+    // Absolute: the script runs with the sandbox as its cwd, where a relative root would not resolve.
+    const instanceDir = resolvePath(invocation.instanceDir);
+    mkdirSync(instanceDir, { recursive: true });
     if (DIR_COMMANDS.has(command.subcommand) && !args.includes('--dir')) {
-      mkdirSync(join(invocation.instanceDir, defaultDir), { recursive: true });
+      mkdirSync(join(instanceDir, defaultDir), { recursive: true });
       // thaw without dirs means "what freeze froze": keep that meaning
       if (command.subcommand !== 'thaw') args.push('--dir', defaultDir);
     }
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       LC_ALL: 'C',
-      DRBOT_ROOT: invocation.instanceDir,
+      DRBOT_ROOT: instanceDir,
       DRBOT_NOW: String(Math.floor(invocation.now / 1000)),
       DRBOT_INSTANCE_ID: invocation.instanceId,
       DRBOT_SIM: '1',
@@ -70,7 +72,7 @@ export function createScriptAgentRunner(options: ScriptAgentRunnerOptions = {}):
       execFile(
         shell,
         [script, command.subcommand, ...args],
-        { env, cwd: invocation.instanceDir, timeout: timeoutMs, maxBuffer: 1024 * 1024 },
+        { env, cwd: instanceDir, timeout: timeoutMs, maxBuffer: 1024 * 1024 },
         (error, stdout, stderr) => {
           if (!error) return resolve({ exitCode: 0, stdout, stderr });
           if (typeof error.code !== 'number') {

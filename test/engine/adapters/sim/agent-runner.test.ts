@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { healthParameters, readMarkParameters } from '../../../../agent/commands.js';
 import { parseAgentOutput } from '../../../../agent/output.js';
@@ -27,6 +27,15 @@ describe('createScriptAgentRunner', () => {
     expect(out.exitCode).toBe(0);
     const marker = JSON.parse(readFileSync(join(root, 'i-0sim1/data/.drbot-rpo-marker.json'), 'utf8'));
     expect(marker).toMatchObject({ time: Math.floor(NOW / 1000), instanceId: 'i-0sim1', seq: 1 });
+  });
+
+  it('accepts a sandbox given as a relative path (a relative data dir such as .drbot)', async () => {
+    const dir = relative(process.cwd(), join(root, 'i-0sim1'));
+    const out = await runner({ ...invocation('DrbotMark'), instanceDir: dir });
+    expect(out.exitCode).toBe(0);
+    // The marker must land in the sandbox itself: snapshots copy that directory.
+    const marker = JSON.parse(readFileSync(join(root, 'i-0sim1/data/.drbot-rpo-marker.json'), 'utf8'));
+    expect(marker).toMatchObject({ instanceId: 'i-0sim1' });
   });
 
   it('reads back the newest marker with DrbotReadMark', async () => {
