@@ -56,7 +56,12 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
   }
   const cleanup = cleanupLine(view);
   if (cleanup) lines.push(`│ ${cleanup}`);
-  lines.push(`└ abort: ${run.initiator} or owners (${describePrincipals(view.owners, 'text')})`);
+  // Like Slack's Abort button, the hint shows only while the run can still be stopped.
+  if (view.terminal)
+    lines.push(
+      `└ ended ${run.endedAt ? new Date(run.endedAt).toISOString().replace('T', ' ').slice(0, 19) : ''} UTC`,
+    );
+  else lines.push(`└ abort: ${run.initiator} or owners (${describePrincipals(view.owners, 'text')})`);
   return lines;
 }
 

@@ -5,15 +5,10 @@
  * the same plan makes no create call and returns the same mapping.
  */
 import {
-  AllocateAddressCommand,
   AssociateDhcpOptionsCommand,
   AssociateRouteTableCommand,
   AssociateVpcCidrBlockCommand,
-  AttachInternetGatewayCommand,
   CreateDhcpOptionsCommand,
-  CreateEgressOnlyInternetGatewayCommand,
-  CreateInternetGatewayCommand,
-  CreateNatGatewayCommand,
   CreateNetworkAclCommand,
   CreateRouteTableCommand,
   CreateSecurityGroupCommand,
@@ -40,12 +35,14 @@ import { awsCall } from '../errors.js';
 import { tagList, tagSpecs } from '../tags.js';
 import { applyAclEntries, applyRoutes, applyRules, associateAcl } from './converge-children.js';
 import { bySource, type Finders, finders } from './converge-find.js';
+import { applyEgressOnlyGateway, applyInternetGateway, applyNatGateway } from './converge-gateways.js';
 import { filter } from './pages.js';
 
-type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
+export type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
 
 export class AwsNetworkConverger {
-  private readonly find: Finders;
+  /** Describe-before-create lookups (used by the sibling converge-*.ts modules too). */
+  readonly find: Finders;
   private readonly ids = new Map<string, string>();
   private readonly entries: MappingEntry[] = [];
   private readonly resources: AppliedResource[] = [];
@@ -80,15 +77,15 @@ export class AwsNetworkConverger {
     return awsCall(this.op(name), call);
   }
 
-  private tags(step: PlanStep): Record<string, string> {
+  tags(step: PlanStep): Record<string, string> {
     return { ...step.tags, [SOURCE_ID_TAG]: step.sourceId, [SOURCE_REGION_TAG]: this.plan.sourceRegion };
   }
 
-  private specs(type: ResourceType, step: PlanStep) {
+  specs(type: ResourceType, step: PlanStep) {
     return tagSpecs([type], this.tags(step));
   }
 
-  private record(kind: MappedKind, sourceId: string, targetId: string, created: boolean): string {
+  record(kind: MappedKind, sourceId: string, targetId: string, created: boolean): string {
     this.ids.set(sourceId, targetId);
     if (!sourceId.startsWith('drbot-')) this.entries.push({ kind, sourceId, targetId });
     this.resources.push({ kind, sourceId, targetId, created });
@@ -122,11 +119,11 @@ export class AwsNetworkConverger {
       case 'subnet':
         return this.subnet(step);
       case 'internet-gateway':
-        return this.igw(step);
+        return applyInternetGateway(this, step);
       case 'egress-only-gateway':
-        return this.eigw(step);
+        return applyEgressOnlyGateway(this, step);
       case 'nat-gateway':
-        return this.nat(step);
+        return applyNatGateway(this, step);
       case 'route-table':
         return this.routeTable(step);
       case 'network-acl':
@@ -220,87 +217,6 @@ export class AwsNetworkConverger {
         ),
       );
     }
-  }
-
-  private async igw(step: StepOf<'internet-gateway'>): Promise<void> {
-    const vpcId = this.target(step.vpcRef);
-    const [found] = await this.find.igws([bySource(step.sourceId)]);
-    let id = found?.InternetGatewayId;
-    if (id) this.record('internet-gateway', step.sourceId, id, false);
-    else {
-      const out = await this.send('CreateInternetGateway', () =>
-        this.client.send(
-          new CreateInternetGatewayCommand({ TagSpecifications: this.specs('internet-gateway', step) }),
-        ),
-      );
-      id = this.record('internet-gateway', step.sourceId, out.InternetGateway?.InternetGatewayId ?? '', true);
-    }
-    if (!found?.Attachments?.some((a) => a.VpcId === vpcId)) {
-      const igwId = id;
-      await this.send('AttachInternetGateway', () =>
-        this.client.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })),
-      );
-      this.changes.push(`attached ${igwId} to ${vpcId}`);
-    }
-  }
-
-  private async eigw(step: StepOf<'egress-only-gateway'>): Promise<void> {
-    const [found] = await this.find.eigws([bySource(step.sourceId)]);
-    if (found?.EgressOnlyInternetGatewayId) {
-      this.record('egress-only-gateway', step.sourceId, found.EgressOnlyInternetGatewayId, false);
-      return;
-    }
-    const out = await this.send('CreateEgressOnlyInternetGateway', () =>
-      this.client.send(
-        new CreateEgressOnlyInternetGatewayCommand({
-          VpcId: this.target(step.vpcRef),
-          TagSpecifications: this.specs('egress-only-internet-gateway', step),
-        }),
-      ),
-    );
-    this.record(
-      'egress-only-gateway',
-      step.sourceId,
-      out.EgressOnlyInternetGateway?.EgressOnlyInternetGatewayId ?? '',
-      true,
-    );
-  }
-
-  private async nat(step: StepOf<'nat-gateway'>): Promise<void> {
-    const [found] = await this.find.nats([bySource(step.sourceId), filter('state', 'pending', 'available')]);
-    let allocationId: string | undefined;
-    if (step.connectivity === 'public') {
-      const eipSource = `eip:${step.sourceId}`;
-      const [eip] = await this.find.addresses([bySource(eipSource)]);
-      allocationId = eip?.AllocationId;
-      if (!allocationId && !found) {
-        const out = await this.send('AllocateAddress', () =>
-          this.client.send(
-            new AllocateAddressCommand({
-              Domain: 'vpc',
-              TagSpecifications: tagSpecs(['elastic-ip'], { ...this.tags(step), [SOURCE_ID_TAG]: eipSource }),
-            }),
-          ),
-        );
-        allocationId = out.AllocationId;
-      }
-      if (allocationId) this.record('elastic-ip', eipSource, allocationId, !eip);
-    }
-    if (found?.NatGatewayId) {
-      this.record('nat-gateway', step.sourceId, found.NatGatewayId, false);
-      return;
-    }
-    const out = await this.send('CreateNatGateway', () =>
-      this.client.send(
-        new CreateNatGatewayCommand({
-          SubnetId: this.target(step.subnetRef),
-          ConnectivityType: step.connectivity,
-          ...(allocationId ? { AllocationId: allocationId } : {}),
-          TagSpecifications: this.specs('natgateway', step),
-        }),
-      ),
-    );
-    this.record('nat-gateway', step.sourceId, out.NatGateway?.NatGatewayId ?? '', true);
   }
 
   private async routeTable(step: StepOf<'route-table'>): Promise<void> {
