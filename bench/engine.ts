@@ -1,7 +1,9 @@
 /**
  * Engine overhead bench: a 1000-step wide DAG of fixed 20 ms actions at concurrency 50, driven
  * with real timers. Prints JSON lines: wall time ÷ critical path (ceil(steps/concurrency) × 20 ms)
- * and store writes per step transition (a step has two: started and ended).
+ * and store writes per step transition (a step has two: started and ended). On DynamoDB it also
+ * prints the item writes the store really sent per transition (an audit append is one write per
+ * audit page it touches) and the request bytes sent during the run (what write units follow).
  *
  *   npx tsx bench/engine.ts
  *
@@ -17,9 +19,15 @@ import { type RunStore, systemClock } from '../engine/ports.js';
 import { createTestActions } from '../test/helpers/actions.js';
 import { makeRunbook } from '../test/helpers/runbook.js';
 
+/** What a store really sent to its database, for stores that can tell. */
+interface StoreTraffic {
+  itemWrites: number;
+  requestBytes: number;
+}
+
 export interface BenchStore {
   name: string;
-  create(): Promise<{ store: RunStore; close(): Promise<void> }>;
+  create(): Promise<{ store: RunStore; close(): Promise<void>; traffic?: () => StoreTraffic }>;
 }
 
 const WRITE_METHODS = [
@@ -66,13 +74,28 @@ export const STORES: BenchStore[] = [
         tableName: 'drbot-bench',
         createTable: true,
       });
-      return { store, close: () => dynamo.close() };
+      let requestBytes = 0;
+      dynamo.client.middlewareStack.add(
+        (next) => async (args) => {
+          const body = (args.request as { body?: unknown }).body;
+          requestBytes += byteLength(body);
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: 'benchRequestBytes' },
+      );
+      const traffic = () => ({ itemWrites: store.writes.total, requestBytes });
+      return { store, close: () => dynamo.close(), traffic };
     },
   },
 ];
 
+function byteLength(body: unknown): number {
+  if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');
+  return body instanceof Uint8Array ? body.byteLength : 0;
+}
+
 export async function benchEngine(factory: BenchStore, steps = 1000, concurrency = 50, actionMs = 20) {
-  const { store: inner, close } = await factory.create();
+  const { store: inner, close, traffic } = await factory.create();
   const { store, writes } = countingStore(inner);
   const actions = createTestActions();
   const engine = createEngine({
@@ -94,9 +117,11 @@ export async function benchEngine(factory: BenchStore, steps = 1000, concurrency
   const driver = new LocalDriver({ engine, clock: systemClock });
   const run = await engine.startRun({ runbook, mode: 'drill', initiator: 'bench' });
   const before = writes();
+  const trafficBefore = traffic?.();
   const started = performance.now();
   const done = await driver.runToCompletion(run.id);
   const wallMs = performance.now() - started;
+  const trafficAfter = traffic?.();
   await close();
   if (done.status !== 'succeeded') throw new Error(`bench run ended ${done.status}`);
   const criticalPathMs = Math.ceil(steps / concurrency) * actionMs;
@@ -109,6 +134,14 @@ export async function benchEngine(factory: BenchStore, steps = 1000, concurrency
     criticalPathMs,
     ratio: Number((wallMs / criticalPathMs).toFixed(3)),
     writesPerTransition: Number(((writes() - before) / (steps * 2)).toFixed(3)),
+    ...(trafficBefore && trafficAfter
+      ? {
+          itemWritesPerTransition: Number(
+            ((trafficAfter.itemWrites - trafficBefore.itemWrites) / (steps * 2)).toFixed(3),
+          ),
+          requestMiB: Number(((trafficAfter.requestBytes - trafficBefore.requestBytes) / 2 ** 20).toFixed(2)),
+        }
+      : {}),
   };
 }
 

@@ -68,9 +68,13 @@ export function mapDynamoError(err: unknown, tableName: string, operation: strin
   return err;
 }
 
-/** Refuses a JSON body that would not fit in one item, before DynamoDB rejects the write. */
-export function assertFitsInItem(what: string, json: string, context: Record<string, unknown>): void {
-  const bytes = Buffer.byteLength(json, 'utf8');
+/** Refuses a body (JSON text or bytes) that would not fit in one item, before DynamoDB rejects the write. */
+export function assertFitsInItem(
+  what: string,
+  body: string | Uint8Array,
+  context: Record<string, unknown>,
+): void {
+  const bytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
   if (bytes + ITEM_OVERHEAD_BYTES <= MAX_ITEM_BYTES) return;
   throw new NonRetryableError(`The ${what} is too large to store (${Math.ceil(bytes / 1024)} KB).`, {
     code: 'STORE_ITEM_TOO_LARGE',

@@ -58,11 +58,14 @@ export class DynamoItems {
     ).then((out) => out !== undefined);
   }
 
-  /** Updates and returns the new item; `undefined` when the condition failed. */
+  /**
+   * Updates and returns the new item (`{}` with `ReturnValues: 'NONE'`, which saves sending the
+   * item back); `undefined` when the condition failed.
+   */
   async update(
     operation: StoreWriteOperation,
     key: ItemKey,
-    update: Pick<UpdateCommandInput, 'UpdateExpression'>,
+    update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ReturnValues'>,
     condition: Condition,
   ): Promise<Item | undefined> {
     this.writes.add(operation);
@@ -72,7 +75,7 @@ export class DynamoItems {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: update.UpdateExpression,
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: update.ReturnValues ?? 'ALL_NEW',
           ...conditionInput(condition),
         }),
       ),
@@ -81,7 +84,7 @@ export class DynamoItems {
   }
 
   /** Deletes the item; `false` when the condition failed. */
-  async delete(operation: StoreWriteOperation, key: ItemKey, condition: Condition): Promise<boolean> {
+  async delete(operation: StoreWriteOperation, key: ItemKey, condition?: Condition): Promise<boolean> {
     this.writes.add(operation);
     return this.conditional('DeleteItem', () =>
       this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key, ...conditionInput(condition) })),

@@ -19,7 +19,13 @@ export interface ItemKey {
 
 export const keys = {
   run: (runId: string): ItemKey => ({ PK: `RUN#${runId}`, SK: 'RUN' }),
+  /** One event in its own item: a spilled (large) event, or one written before audit pages. */
   audit: (runId: string, seq: number): ItemKey => ({ PK: `RUN#${runId}`, SK: auditSortKey(seq) }),
+  /** The audit page holding `seq` (see AUDIT_PAGE_SIZE). */
+  auditPage: (runId: string, seq: number): ItemKey => ({
+    PK: `RUN#${runId}`,
+    SK: `${auditSortKey(auditPageFirstSeq(seq))}#PAGE`,
+  }),
   lease: (runId: string): ItemKey => ({ PK: `RUN#${runId}`, SK: 'LEASE' }),
   gate: (runId: string, stepKey: string): ItemKey => ({ PK: `RUN#${runId}`, SK: `GATE#${stepKey}` }),
   lock: (name: string): ItemKey => ({ PK: `LOCK#${name}`, SK: 'LOCK' }),
@@ -30,8 +36,23 @@ export function auditSortKey(seq: number): string {
   return `AUDIT#${pad(seq, SEQ_DIGITS)}`;
 }
 
-/** The highest audit sort key, to bound range queries. */
-export const LAST_AUDIT_SORT_KEY = `AUDIT#${'9'.repeat(SEQ_DIGITS)}`;
+/**
+ * Audit events are stored by pages of this many consecutive seqs (1–16, 17–32, …), one item per
+ * page, so an append of a commit's events is one or two conditional writes instead of one per
+ * event. Small enough that a page stays a few KB (write units grow with the item's size).
+ */
+export const AUDIT_PAGE_SIZE = 16;
+
+/** The first seq of the page holding `seq`. */
+export function auditPageFirstSeq(seq: number): number {
+  return seq - ((seq - 1) % AUDIT_PAGE_SIZE);
+}
+
+/**
+ * Above every audit sort key, single-event (`AUDIT#<seq>`) and page (`AUDIT#<first seq>#PAGE`)
+ * alike, to bound range queries: `~` sorts after digits and `#`.
+ */
+export const LAST_AUDIT_SORT_KEY = 'AUDIT#~';
 
 /** Partition of the all-runs index. One partition is plenty at DR-run volumes (a few a day). */
 export const ALL_RUNS_PARTITION = 'RUNS';

@@ -3,9 +3,10 @@
  * runs unchanged on dynalite). Layout and conditions are documented in engine/ARCHITECTURE.md
  * ("DynamoDB single-table layout"); the table itself is defined in table-definition.ts.
  *
- * Runs, audit events and docs are stored as JSON strings: the store never needs to look inside,
- * and it avoids DynamoDB's marshalling edge cases (empty sets, undefined). A run must stay under
- * DynamoDB's 400 KB item limit; the store refuses a larger one with a clear error.
+ * Runs, audit events and docs are stored as JSON (a run's compressed, see dynamo-run-codec.ts;
+ * audit events by pages, see dynamo-audit.ts): the store never needs to look inside, and it avoids
+ * DynamoDB's marshalling edge cases (empty sets, undefined). A run's compressed body must stay
+ * under DynamoDB's 400 KB item limit; the store refuses a larger one with a clear error.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../errors.js';
@@ -20,16 +21,11 @@ import {
   staleRunError,
 } from '../memory/store-errors.js';
 import { WriteCounter } from '../memory/write-counter.js';
+import { appendAuditEvents, listAuditEvents } from './dynamo-audit.js';
 import { assertFitsInItem } from './dynamo-errors.js';
 import { DynamoItems, type Item } from './dynamo-items.js';
-import {
-  ALL_RUNS_PARTITION,
-  auditSortKey,
-  keys,
-  LAST_AUDIT_SORT_KEY,
-  runbookPartition,
-  runListSortKey,
-} from './dynamo-keys.js';
+import { ALL_RUNS_PARTITION, keys, runbookPartition, runListSortKey } from './dynamo-keys.js';
+import { decodeRunBody, encodeRunBody } from './dynamo-run-codec.js';
 import { ensureTable } from './dynamo-table.js';
 import * as gates from './dynamodb-store-gates.js';
 import { RUN_STORE_TABLE } from './table-definition.js';
@@ -81,18 +77,19 @@ export class DynamoRunStore implements RunStore {
 
   async createRun(run: Run): Promise<void> {
     if (!run.id) throw invalidRecordError('run', 'the id is empty');
-    if (!(await this.items.put('createRun', runItem(run), { expression: 'attribute_not_exists(PK)' }))) {
+    const item = await runItem(run);
+    if (!(await this.items.put('createRun', item, { expression: 'attribute_not_exists(PK)' }))) {
       throw runExistsError(run.id);
     }
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
     const item = await this.items.get(keys.run(runId));
-    return item === undefined ? undefined : (JSON.parse(item.data as string) as Run);
+    return item === undefined ? undefined : decodeRunBody(item);
   }
 
   async saveRun(run: Run, expectedVersion: number): Promise<void> {
-    const saved = await this.items.put('saveRun', runItem(run), {
+    const saved = await this.items.put('saveRun', await runItem(run), {
       expression: '#version = :expected',
       names: { '#version': 'version' },
       values: { ':expected': expectedVersion },
@@ -137,16 +134,8 @@ export class DynamoRunStore implements RunStore {
         throw invalidRecordError('audit event', `seq ${event.seq} is not a positive integer`);
       }
     }
-    const items = events.map((event) => {
-      const json = JSON.stringify(event);
-      assertFitsInItem('audit event', json, { runId: event.runId, seq: event.seq });
-      return { ...keys.audit(event.runId, event.seq), seq: event.seq, event: json };
-    });
-    // Independent conditional puts: each (runId, seq) is claimed once; fresh events are all written.
-    const written = await Promise.all(
-      items.map((item) => this.items.put('appendAudit', item, { expression: 'attribute_not_exists(PK)' })),
-    );
-    const duplicate = events.filter((_, i) => !written[i]);
+    // One conditional write per audit page touched: each (runId, seq) is claimed once; fresh events are all written.
+    const duplicate = await appendAuditEvents(this.items, events);
     const [first] = duplicate;
     if (first !== undefined) {
       throw auditDuplicateError(
@@ -156,14 +145,8 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  async listAudit(runId: string, afterSeq?: number): Promise<AuditEvent[]> {
-    const from = auditSortKey(afterSeq === undefined ? 1 : Math.max(1, Math.floor(afterSeq) + 1));
-    const items = await this.items.query({
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.run(runId).PK, ':from': from, ':to': LAST_AUDIT_SORT_KEY },
-      ConsistentRead: true,
-    });
-    return items.map((item) => JSON.parse(item.event as string) as AuditEvent);
+  listAudit(runId: string, afterSeq?: number): Promise<AuditEvent[]> {
+    return listAuditEvents(this.items, runId, afterSeq);
   }
 
   async acquireLease(runId: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
@@ -245,15 +228,16 @@ export class DynamoRunStore implements RunStore {
   }
 }
 
-/** The run item: the whole run as JSON, its version for the condition, and its index keys. */
-function runItem(run: Run): Item {
-  const data = JSON.stringify(run);
-  assertFitsInItem('run', data, { runId: run.id });
+/**
+ * The run item: the whole run (compressed), its version for the condition, and its index keys
+ * with the plain `summary` and `mode` the indexes project.
+ */
+async function runItem(run: Run): Promise<Item> {
   const listKey = runListSortKey(run.createdAt, run.id);
   return {
     ...keys.run(run.id),
     version: run.version,
-    data,
+    ...(await encodeRunBody(run)),
     summary: JSON.stringify(summarize(run)),
     mode: run.mode,
     [RUN_STORE_TABLE.allRunsIndex.partitionKey]: ALL_RUNS_PARTITION,

@@ -198,6 +198,40 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         expect(await store.listAudit('R1')).toHaveLength(1);
       });
+
+      it('writes concurrent appends of neighbouring seqs once each, refusing repeated ones', async () => {
+        const store = await factory();
+        const fresh = Array.from({ length: 40 }, (_, i) => [makeEvent('R1', i + 1, `fresh ${i + 1}`)]);
+        const repeats = [5, 16, 17, 33].map((seq) => [
+          makeEvent('R1', seq, 'repeat'),
+          makeEvent('R1', seq + 100),
+        ]);
+        const results = await Promise.allSettled(
+          [...fresh, ...repeats].map((batch) => store.appendAudit(batch)),
+        );
+        const trail = await store.listAudit('R1');
+        expect(trail.map((e) => e.seq)).toEqual([
+          ...Array.from({ length: 40 }, (_, i) => i + 1),
+          ...[105, 116, 117, 133],
+        ]);
+        // Each contested seq went to one writer; the other was told (and its fresh event written).
+        expect(results.filter((r) => r.status === 'rejected')).toHaveLength(4);
+        expect(await store.listAudit('R1', 16)).toEqual(trail.filter((e) => e.seq > 16));
+      });
+
+      it('stores a large event whole, and refuses its seq to a large or small second writer', async () => {
+        const store = await factory();
+        const large: AuditEvent = { ...makeEvent('R1', 2), data: { runbook: 'step '.repeat(20_000) } };
+        await store.appendAudit([makeEvent('R1', 1), large, makeEvent('R1', 3)]);
+        await expect(store.appendAudit([{ ...large, message: 'again' }])).rejects.toMatchObject({
+          code: 'AUDIT_SEQ_CONFLICT',
+        });
+        await expect(store.appendAudit([makeEvent('R1', 2, 'small')])).rejects.toMatchObject({
+          code: 'AUDIT_SEQ_CONFLICT',
+        });
+        expect(await store.listAudit('R1')).toEqual([makeEvent('R1', 1), large, makeEvent('R1', 3)]);
+        expect(await store.listAudit('R1', 1)).toEqual([large, makeEvent('R1', 3)]);
+      });
     });
 
     describe('leases', () => {

@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../../../bot/embedded/dynalite.js';
 import { openLocalStore } from '../../../../bot/embedded/local-store.js';
+import { MAX_ITEM_BYTES } from '../../../../engine/adapters/aws/dynamo-errors.js';
+import { RUN_BODY_ENCODING } from '../../../../engine/adapters/aws/dynamo-run-codec.js';
 import { DynamoRunStore } from '../../../../engine/adapters/aws/dynamodb-store.js';
 import {
   cloudFormationTableProperties,
@@ -48,24 +52,65 @@ describe('DynamoRunStore', () => {
     });
   });
 
-  it('refuses a run larger than a DynamoDB item before writing it', async () => {
+  it('refuses a run whose compressed body exceeds a DynamoDB item before writing it', async () => {
     const store = dynalite.newStore();
-    const huge = makeRun('R1', { params: { blob: 'x'.repeat(400 * 1024) } });
+    // Random bytes do not compress: ~530 KB of base64 stays above 400 KB.
+    const huge = makeRun('R1', { params: { blob: randomBytes(400 * 1024).toString('base64') } });
     await expect(store.createRun(huge)).rejects.toMatchObject({ code: 'STORE_ITEM_TOO_LARGE' });
     expect(store.writes.total).toBe(0);
   });
 
-  it('costs one write per item: run create, save, each audit event, an approval below quorum', async () => {
+  it('stores a run body compressed, so a run over 400 KB of JSON that compresses well fits', async () => {
+    const store = dynalite.newStore();
+    const big = makeRun('R1', { params: { notes: 'failover step done; '.repeat(30_000) } });
+    expect(JSON.stringify(big).length).toBeGreaterThan(MAX_ITEM_BYTES);
+    await store.createRun(big);
+    expect(await store.getRun('R1')).toEqual(big);
+    const { Item } = await dynalite.dynamo.client.send(
+      new GetItemCommand({ TableName: store.tableName, Key: { PK: { S: 'RUN#R1' }, SK: { S: 'RUN' } } }),
+    );
+    expect(Item?.encoding).toEqual({ S: RUN_BODY_ENCODING });
+    expect(Item?.data?.B?.byteLength).toBeLessThan(20 * 1024);
+    expect(JSON.parse(Item?.summary?.S ?? '{}')).toMatchObject({ id: 'R1', status: 'running' });
+  });
+
+  it('reads runs and audit events written before compression and audit pages', async () => {
+    const store = dynalite.newStore();
+    await store.ensureTable();
+    const doc = DynamoDBDocumentClient.from(dynalite.dynamo.client);
+    const put = (item: Record<string, unknown>) =>
+      doc.send(new PutCommand({ TableName: store.tableName, Item: item }));
+    const run = makeRun('R1', { version: 3, auditSeq: 2 });
+    await put({ PK: 'RUN#R1', SK: 'RUN', version: 3, data: JSON.stringify(run) });
+    for (const seq of [1, 2]) {
+      await put({
+        PK: 'RUN#R1',
+        SK: `AUDIT#${String(seq).padStart(12, '0')}`,
+        seq,
+        event: JSON.stringify(makeEvent('R1', seq)),
+      });
+    }
+    expect(await store.getRun('R1')).toEqual(run);
+    await store.saveRun({ ...run, version: 4 }, 3);
+    expect(await store.getRun('R1')).toEqual({ ...run, version: 4 });
+    await store.appendAudit([makeEvent('R1', 3)]);
+    expect((await store.listAudit('R1')).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await store.listAudit('R1', 1)).map((e) => e.seq)).toEqual([2, 3]);
+  });
+
+  it('costs one write per item: run create, save, each audit page touched, an approval below quorum', async () => {
     const store = dynalite.newStore();
     await store.createRun(makeRun('R1'));
     await store.saveRun(makeRun('R1', { version: 2 }), 1);
     await store.appendAudit([makeEvent('R1', 1), makeEvent('R1', 2)]);
+    // Seqs 15–18 straddle the pages 1–16 and 17–32: two writes for four events.
+    await store.appendAudit([15, 16, 17, 18].map((seq) => makeEvent('R1', seq)));
     await store.openGate({ runId: 'R1', stepKey: 's', gate: 'cutover', required: 2, approvals: [] });
     await store.recordApproval('R1', 's', 'U1', 1);
     expect(store.writes.byOperation()).toEqual({
       createRun: 1,
       saveRun: 1,
-      appendAudit: 2,
+      appendAudit: 3,
       openGate: 1,
       recordApproval: 1,
     });
