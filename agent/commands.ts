@@ -3,8 +3,8 @@
  * typed builders for each document's parameters (`Record<string, string[]>`, SSM's shape), and
  * the reverse mapping document + parameters → agent argv that the simulated cloud runs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   type AgentCommand,
   type AgentDocumentName,
@@ -41,7 +41,9 @@ export interface AgentDocumentsOptions {
 
 /** Every SSM document of the agent, read from disk, in name order. */
 export function agentDocuments(options: AgentDocumentsOptions = {}): AgentDocument[] {
-  const dir = options.dir ?? DOCUMENTS_DIR;
+  // Next to this module in the source tree; in a bundled Lambda the module has moved, and the
+  // documents ship at agent/documents under the task root (the working directory).
+  const dir = options.dir ?? (existsSync(DOCUMENTS_DIR) ? DOCUMENTS_DIR : resolve('agent/documents'));
   return readdirSync(dir)
     .filter((file) => file.endsWith('.yaml'))
     .sort()

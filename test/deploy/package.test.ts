@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type IamStatement,
@@ -260,6 +261,38 @@ console.log(JSON.stringify(res));
 // Bolt verifies the token with auth.test in the background (no network here): do not wait for it.
 process.exit(0);
 `;
+
+describe('the packaged worker function', () => {
+  it("ships the agent's SSM documents where agentDocuments() finds them in a bundle", async () => {
+    const taskRoot = join(out, 'worker-task');
+    const entries = unzip(join(out, 'pkg', 'worker.zip'), taskRoot);
+    expect(entries).toContain('bot/lambda/worker.mjs');
+    expect(entries).toContain('agent/documents/DrbotHealth.yaml');
+    // Bundled like the worker (the module no longer sits in agent/), run from the task root
+    // (Lambda's working directory): the default lookup must still find the shipped documents.
+    const probe = join(taskRoot, 'bot/lambda/probe.mjs');
+    await build({
+      stdin: {
+        contents: `import { agentDocuments } from ${JSON.stringify(join(process.cwd(), 'agent/commands.ts'))};
+console.log(agentDocuments().map((d) => d.name).join(','));`,
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: probe,
+      logLevel: 'silent',
+    });
+    // Imported, as Lambda's runtime imports a handler (the bundle is not the main module).
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(probe)});`],
+      { cwd: taskRoot, timeout: 60_000 },
+    );
+    expect(stdout).toContain('DrbotHealth');
+  });
+});
 
 describe('the packaged slack function', () => {
   let taskRoot: string;
