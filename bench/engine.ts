@@ -9,13 +9,15 @@
  *
  * Stores come from `STORES` factories: memory, and DynamoDB (embedded dynalite over loopback).
  */
+
 import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
 import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
 import { SeededRandom } from '../engine/adapters/memory/clock.js';
 import { MemoryRunStore } from '../engine/adapters/memory/store.js';
+import { systemClock } from '../engine/adapters/system.js';
 import { LocalDriver } from '../engine/driver/local-driver.js';
 import { createEngine } from '../engine/executor/index.js';
-import { type RunStore, systemClock } from '../engine/ports.js';
+import type { RunStore } from '../engine/ports.js';
 import { createTestActions } from '../test/helpers/actions.js';
 import { makeRunbook } from '../test/helpers/runbook.js';
 

@@ -100,6 +100,3 @@ export async function isAllowed(
   }
   return false;
 }
-
-export const systemClock: Clock = { now: () => Date.now() };
-export const systemRandom: Random = { next: () => Math.random() };

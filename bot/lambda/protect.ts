@@ -8,9 +8,11 @@
  * available in the target region or its time budget runs out; a capture still pending then stays
  * in the source region and the next hour takes a fresh one.
  */
+
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
+import { systemClock } from '../../engine/adapters/system.js';
 import type { CloudProvider, RecoveryPoint } from '../../engine/cloud.js';
-import { type Clock, systemClock } from '../../engine/ports.js';
+import type { Clock } from '../../engine/ports.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
 

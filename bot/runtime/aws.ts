@@ -4,6 +4,7 @@
  * the engine, and the SQS driver. Configuration is validated before anything is built, so a
  * missing variable fails the first invocation with one message naming every problem.
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -12,9 +13,10 @@ import { ACTION_SPECS } from '../../engine/actions/catalogue.js';
 import { type ActionRegistry, createRegistry } from '../../engine/actions/types.js';
 import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
 import { SqsRunDriver } from '../../engine/adapters/aws/sqs-driver.js';
+import { systemClock, systemRandom } from '../../engine/adapters/system.js';
 import type { Engine } from '../../engine/api.js';
 import { createEngine } from '../../engine/executor/engine.js';
-import { type Clock, type Random, type RunStore, systemClock, systemRandom } from '../../engine/ports.js';
+import type { Clock, Random, RunStore } from '../../engine/ports.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { loadBotConfig } from '../config.js';
 import { type LambdaConfig, readLambdaConfig } from '../lambda/config.js';

@@ -3,6 +3,7 @@
  * (dynalite, data under `.drbot/`) or an in-memory store, the simulated cloud restored from that
  * store (or AWS), the action registry, the engine and the in-process driver, wired once.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,20 +11,13 @@ import { createActionRegistry } from '../../engine/adapters/actions/index.js';
 import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
 import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
+import { systemClock, systemRandom } from '../../engine/adapters/system.js';
 import type { Engine } from '../../engine/api.js';
 import type { CloudProvider } from '../../engine/cloud.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { createEngine } from '../../engine/executor/engine.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
-import {
-  type Clock,
-  type Directory,
-  type Notifier,
-  type Random,
-  type RunStore,
-  systemClock,
-  systemRandom,
-} from '../../engine/ports.js';
+import type { Clock, Directory, Notifier, Random, RunStore } from '../../engine/ports.js';
 import type { RunbookIssue } from '../../engine/runbook/errors.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { startEmbeddedDynamo } from '../embedded/dynalite.js';

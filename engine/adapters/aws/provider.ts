@@ -3,6 +3,7 @@
  * launches, SSM for commands and agent documents, Route 53 for DNS switchover. Each concern lives
  * in its own module; this class wires them to per-region SDK clients.
  */
+
 import type {
   CloudProvider,
   CommandResult,
@@ -15,7 +16,8 @@ import type {
   ProtectSelector,
   RecoveryPoint,
 } from '../../cloud.js';
-import { type Clock, systemClock } from '../../ports.js';
+import type { Clock } from '../../ports.js';
+import { systemClock } from '../system.js';
 import { type AwsClientFactories, AwsClients } from './clients.js';
 import { describeFleet, findRunOwned, listProtected } from './ec2-inventory.js';
 import { launchFleet } from './launch.js';
