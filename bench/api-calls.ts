@@ -10,26 +10,9 @@ import { FakeClock, SeededRandom } from '../engine/adapters/memory/clock.js';
 import { EC2_APIS, totalCalls } from '../engine/adapters/sim/counters.js';
 import { generateWorld } from '../engine/adapters/sim/generate-world.js';
 import { SimCloud } from '../engine/adapters/sim/sim-cloud.js';
-import type { Runbook } from '../engine/runbook/types.js';
+import { makeRunbook } from '../test/helpers/runbook.js';
 
-const RUNBOOK = {
-  apiVersion: 'drbot/v1',
-  kind: 'Runbook',
-  metadata: { name: 'bench' },
-  spec: {
-    source: { region: 'us-east-1' },
-    target: { region: 'us-west-2' },
-    objectives: { rto: '15m', rpo: '1h' },
-    protect: { tags: { 'dr-tier': 'app' } },
-    access: {},
-    approvals: {},
-    schedule: [],
-    defaults: { instanceType: 't3.large' },
-    modes: {},
-  },
-  file: '<bench>',
-  hash: 'bench',
-} as Runbook;
+const RUNBOOK = makeRunbook({ name: 'bench', defaults: { instanceType: 't3.large' } });
 
 interface StepStats {
   polls: number;

@@ -32,6 +32,8 @@ export interface RunbookInput {
   owners?: Principals;
   approvals?: Record<string, Partial<ApprovalGate>>;
   objectives?: { rto: string; rpo: string };
+  defaults?: RunbookSpec['defaults'];
+  dns?: RunbookSpec['dns'];
 }
 
 export function makeStep(input: StepInput): StepSpec {
@@ -65,6 +67,8 @@ export function makeRunbook(input: RunbookInput = {}): Runbook {
     owners: input.owners ?? { users: ['owner'] },
     approvals,
     schedule: [],
+    ...(input.defaults ? { defaults: input.defaults } : {}),
+    ...(input.dns ? { dns: input.dns } : {}),
     modes,
   };
   const document = {

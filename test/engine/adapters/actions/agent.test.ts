@@ -7,25 +7,10 @@ import { createAgentActions } from '../../../../engine/adapters/actions/agent.js
 import { createScriptAgentRunner } from '../../../../engine/adapters/sim/agent-runner.js';
 import type { CloudProvider, CommandInvocation, CommandResult } from '../../../../engine/cloud.js';
 import { DrbotError, NonRetryableError } from '../../../../engine/errors.js';
-import type { Mode, Runbook } from '../../../../engine/runbook/types.js';
+import type { Mode } from '../../../../engine/runbook/types.js';
+import { makeRunbook } from '../../../helpers/runbook.js';
 
-const RUNBOOK = {
-  apiVersion: 'drbot/v1',
-  kind: 'Runbook',
-  metadata: { name: 'app-tier' },
-  spec: {
-    source: { region: 'us-east-1' },
-    target: { region: 'us-west-2' },
-    objectives: { rto: '15m', rpo: '1h' },
-    protect: { tags: { 'dr-tier': 'app' } },
-    access: {},
-    approvals: {},
-    schedule: [],
-    modes: {},
-  },
-  file: '<test>',
-  hash: 'h',
-} as Runbook;
+const RUNBOOK = makeRunbook();
 
 type Answer = (
   instanceId: string,

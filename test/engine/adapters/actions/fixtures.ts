@@ -5,27 +5,14 @@ import { FakeClock, SeededRandom } from '../../../../engine/adapters/memory/cloc
 import { SimCloud } from '../../../../engine/adapters/sim/sim-cloud.js';
 import type { WorldFaults } from '../../../../engine/adapters/sim/world.js';
 import type { Mode, Runbook } from '../../../../engine/runbook/types.js';
+import { makeRunbook } from '../../../helpers/runbook.js';
 import { shopWorld } from '../sim/fixtures.js';
 
-export const RUNBOOK: Runbook = {
-  apiVersion: 'drbot/v1',
-  kind: 'Runbook',
-  metadata: { name: 'app-tier' },
-  spec: {
-    source: { region: 'us-east-1' },
-    target: { region: 'us-west-2' },
-    objectives: { rto: '15m', rpo: '1h' },
-    protect: { tags: { 'dr-tier': 'app' } },
-    access: { drill: { users: ['*'] } },
-    approvals: {},
-    schedule: [],
-    defaults: { instanceType: 't3.large', drillTtl: '4h', retention: 24 },
-    dns: { zone: 'Z0DRBOTSHOP', record: 'shop.example.com' },
-    modes: { drill: { steps: [], cleanup: [] } },
-  },
-  file: '<test>',
-  hash: 'test',
-};
+export const RUNBOOK: Runbook = makeRunbook({
+  steps: [],
+  defaults: { instanceType: 't3.large', drillTtl: '4h', retention: 24 },
+  dns: { zone: 'Z0DRBOTSHOP', record: 'shop.example.com' },
+});
 
 export function setup(faults: WorldFaults = {}, seed = 7) {
   const clock = new FakeClock();
