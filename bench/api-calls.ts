@@ -4,8 +4,9 @@
  * executor drives the action handlers (start, then poll at pollAfterMs on a FakeClock).
  * Prints one JSON line per N. Describe calls per poll round must stay 1 whatever N.
  */
+
+import { createCloudActions } from '../engine/actions/registry.js';
 import type { ActionContext, ActionHandler, ActionResult } from '../engine/actions/types.js';
-import { createCloudActions } from '../engine/adapters/actions/index.js';
 import { FakeClock, SeededRandom } from '../engine/adapters/memory/clock.js';
 import { EC2_APIS, totalCalls } from '../engine/adapters/sim/counters.js';
 import { generateWorld } from '../engine/adapters/sim/generate-world.js';

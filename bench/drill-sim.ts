@@ -14,13 +14,13 @@
  *   node --import tsx bench/drill-sim.ts
  */
 import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
-import { createActionRegistry } from '../engine/adapters/actions/index.js';
+import { createActionRegistry } from '../engine/actions/registry.js';
 import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
 import { FakeClock, SeededRandom } from '../engine/adapters/memory/clock.js';
 import { generateWorld } from '../engine/adapters/sim/generate-world.js';
 import { SimCloud } from '../engine/adapters/sim/sim-cloud.js';
 import { DEFAULT_LATENCIES } from '../engine/adapters/sim/world.js';
-import type { LaunchRequest } from '../engine/cloud.js';
+import type { LaunchRequest } from '../engine/cloud/compute.js';
 import { LocalDriver } from '../engine/driver/local-driver.js';
 import { parseDuration } from '../engine/duration.js';
 import { createEngine } from '../engine/executor/index.js';

@@ -3,7 +3,7 @@
  * command. Built once per process: by `createLocalRuntime` locally, by the Lambda wiring on AWS.
  */
 import type { Engine } from '../engine/api.js';
-import type { CloudProvider } from '../engine/cloud.js';
+import type { CloudProvider } from '../engine/cloud/provider.js';
 import type { NetworkCloud } from '../engine/network/ports.js';
 import type { Clock, Directory, RunStore } from '../engine/ports.js';
 import type { Runbook } from '../engine/runbook/types.js';

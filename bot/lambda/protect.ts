@@ -11,7 +11,8 @@
 
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { systemClock } from '../../engine/adapters/system.js';
-import type { CloudProvider, RecoveryPoint } from '../../engine/cloud.js';
+import type { CloudProvider } from '../../engine/cloud/provider.js';
+import type { RecoveryPoint } from '../../engine/cloud/recovery-points.js';
 import type { Clock } from '../../engine/ports.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { loadRunbookDir } from '../runbooks/repository.js';

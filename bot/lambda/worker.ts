@@ -4,7 +4,7 @@
  * (≤ 900 s; longer waits hop). Failures are reported per message (ReportBatchItemFailures) so SQS
  * retries only that message, and after 5 receives moves it to the dead-letter queue (alarmed).
  */
-import { createActionRegistry } from '../../engine/adapters/actions/index.js';
+import { createActionRegistry } from '../../engine/actions/registry.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/aws/sqs-driver.js';

@@ -7,13 +7,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createActionRegistry } from '../../engine/adapters/actions/index.js';
+import { createActionRegistry } from '../../engine/actions/registry.js';
 import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
 import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
 import { systemClock, systemRandom } from '../../engine/adapters/system.js';
 import type { Engine } from '../../engine/api.js';
-import type { CloudProvider } from '../../engine/cloud.js';
+import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { createEngine } from '../../engine/executor/engine.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';

@@ -3,7 +3,7 @@
  * target region, wait for the copies, and report the newest point per instance with its age.
  */
 
-import { DEFAULT_RETENTION } from '../../engine/adapters/actions/recovery.js';
+import { DEFAULT_RETENTION } from '../../engine/actions/recovery/protect.js';
 import { FakeClock } from '../../engine/adapters/memory/clock.js';
 import { NonRetryableError } from '../../engine/errors.js';
 import { findRunbook } from '../runbooks/repository.js';

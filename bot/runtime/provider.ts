@@ -4,7 +4,7 @@
  */
 
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
-import type { CloudProvider } from '../../engine/cloud.js';
+import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { NonRetryableError } from '../../engine/errors.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
 import { createLocalSim, type LocalSimOptions } from './sim-provider.js';

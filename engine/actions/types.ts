@@ -2,8 +2,26 @@
  * Actions are what steps do. Each declares its input JSON Schema (the loader validates `with`
  * against it) and a handler. Long operations are `start` + `poll`, so no process waits minutes.
  */
+import type { Capability, CloudProvider } from '../cloud/provider.js';
+import type { NetworkCloud } from '../network/ports.js';
+import type { RunStore } from '../ports.js';
 import type { RunMeasures } from '../run.js';
 import type { Mode, Runbook } from '../runbook/types.js';
+
+/**
+ * One IAM grant an action needs on AWS: IAM actions, and the statement of the policy generator
+ * (serverless/iam-ec2.cjs, iam-network.cjs) that scopes them to resources and tags. A statement
+ * name the generator does not know fails packaging, so a new scope is added there once.
+ */
+export interface AwsGrant {
+  statement: string;
+  actions: string[];
+}
+
+/** Cloud permissions an action's handler needs, per provider. */
+export interface ActionPermissions {
+  aws?: AwsGrant[];
+}
 
 export interface ActionSpec {
   name: string;
@@ -16,6 +34,38 @@ export interface ActionSpec {
   native?: boolean;
   /** Whether the action acts on (launches, stops, changes) infrastructure. Shown in the plan. */
   mutating?: boolean;
+  /**
+   * The cloud capabilities the handler uses. Lint refuses a runbook whose provider lacks one.
+   * @default [] (engine-native and flow actions need no cloud)
+   */
+  capabilities?: Capability[];
+  /** What the handler is allowed to call, per provider: the IAM generator reads it. */
+  permissions?: ActionPermissions;
+}
+
+/** What a handler is built from: the run's cloud, and the stores some actions read. */
+export interface ActionDeps {
+  cloud: CloudProvider;
+  /** Time between polls of long operations (sim or real clock ms). */
+  pollIntervalMs: number;
+  /** Network mappings and stored blueprints (ec2.launch, network.replicate). */
+  store?: RunStore;
+  /** The cloud's network side (network.replicate, instance type offerings for ec2.launch). */
+  network?: NetworkCloud;
+}
+
+/**
+ * An action module's default export: its definition beside its handler. The catalogue is built
+ * from every module under engine/actions/<family>/ (manifest.generated.ts), so adding an action
+ * is adding one file.
+ */
+export interface ActionModule extends ActionSpec {
+  /** Builds the handler (the "activity"); absent for engine-native actions. */
+  handler?: (deps: ActionDeps) => ActionHandler;
+}
+
+export function defineAction(module: ActionModule): ActionModule {
+  return module;
 }
 
 export interface ActionContext {

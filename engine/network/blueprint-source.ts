@@ -3,7 +3,7 @@
  * direction (forward for drill/failover, reverse for failback), the type offerings of the launch
  * region, and the stored blueprint document (`drbot blueprint --write`) whose pinned fields win.
  */
-import type { Instance } from '../cloud.js';
+import type { Instance } from '../cloud/compute.js';
 import type { RunStore } from '../ports.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { type BlueprintOverride, buildBlueprints, type PlannedBlueprint } from './blueprints.js';

@@ -4,7 +4,7 @@
  * IP remapped, its subnet and security groups mapped, its volumes, instance profile and tags.
  * Pure: inventory, mapping, offerings and overrides are given.
  */
-import type { Blueprint, Instance } from '../cloud.js';
+import type { Blueprint, Instance } from '../cloud/compute.js';
 import type { Translator } from './mapping.js';
 
 /** Fields a runbook (or an operator, through `drbot blueprint --write`) may pin per instance. */

@@ -3,7 +3,10 @@
  * that cannot be made (permissions, outage) becomes a CHECK_FAILED warning instead of hiding the
  * findings of the other checks.
  */
-import type { CloudProvider, Instance, RecoveryPoint } from '../cloud.js';
+
+import type { Instance } from '../cloud/compute.js';
+import type { CloudProvider } from '../cloud/provider.js';
+import type { RecoveryPoint } from '../cloud/recovery-points.js';
 import { parseDuration } from '../duration.js';
 import type { RunStore } from '../ports.js';
 import type { Runbook, StepSpec } from '../runbook/types.js';

@@ -3,7 +3,8 @@
  * facts gathered by the provider side (see doctor-facts.ts), so the CLI (`drbot doctor`) and Slack
  * (`/dr doctor`) render the same findings.
  */
-import type { Instance, RecoveryPoint } from '../cloud.js';
+import type { Instance } from '../cloud/compute.js';
+import type { RecoveryPoint } from '../cloud/recovery-points.js';
 import { formatDuration } from '../duration.js';
 import type { NetworkMapping } from './mapping.js';
 import { SSM_ENDPOINT_SERVICES } from './plan-types.js';

@@ -3,7 +3,7 @@
  * remap that does not fit before anything is created), converge the target region, and store
  * each VPC's mapping (replacing the previous one). Running it again creates nothing twice.
  */
-import type { Instance } from '../cloud.js';
+import type { Instance } from '../cloud/compute.js';
 import type { Clock, RunStore } from '../ports.js';
 import { type CidrRemap, cidrsOverlap, isIdentityRemap, isIpv6, parseCidr } from './cidr.js';
 import { ReplicationPlanError } from './errors.js';

@@ -11,7 +11,7 @@ import { createLocalRuntime, type LocalRuntime } from '../../bot/runtime/local.j
 import { driveToEnd } from '../../bot/runtime/run-local.js';
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
-import type { Instance } from '../../engine/cloud.js';
+import type { Instance } from '../../engine/cloud/compute.js';
 import {
   type BlueprintDoc,
   blueprintDocId,

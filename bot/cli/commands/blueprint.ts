@@ -4,7 +4,7 @@
  * `ec2.launch` uses them, pinned fields included.
  */
 import type { Command } from 'commander';
-import { regionOf } from '../../../engine/adapters/actions/regions.js';
+import { regionOf } from '../../../engine/actions/support/regions.js';
 import {
   type BlueprintDoc,
   blueprintDocId,

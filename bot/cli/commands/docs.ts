@@ -1,6 +1,7 @@
 /**
  * `drbot docs [--write README.md]`: the runbook reference, generated from the schema descriptions
- * and the action catalogue. `--write` replaces only the text between the reference markers.
+ * and the action catalogue. `--write` replaces only the text between the reference markers;
+ * `--actions` regenerates the action manifest (run first: the reference reads the catalogue).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -10,13 +11,20 @@ import {
   renderReference,
   replaceReference,
 } from '../../../engine/runbook/reference.js';
+import { writeActionManifest } from '../action-manifest.js';
 
 export function registerDocs(program: Command): void {
   program
     .command('docs')
     .description('Generate the runbook reference (schema fields and actions) as markdown.')
     .option('--write <file>', `replace the text between ${REFERENCE_START} and ${REFERENCE_END} in this file`)
-    .action(async (options: { write?: string }) => {
+    .option('--actions', 'regenerate engine/actions/manifest.generated.ts from the action modules')
+    .action(async (options: { write?: string; actions?: boolean }) => {
+      if (options.actions) {
+        const changed = writeActionManifest();
+        process.stderr.write(`${changed ? 'updated' : 'unchanged'}: engine/actions/manifest.generated.ts\n`);
+        return;
+      }
       const reference = renderReference();
       if (!options.write) {
         process.stdout.write(reference);

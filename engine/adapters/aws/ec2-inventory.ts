@@ -13,7 +13,7 @@ import {
   type Filter,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
-import type { Instance, ProtectSelector, Volume } from '../../cloud.js';
+import type { Instance, ProtectSelector, Volume } from '../../cloud/compute.js';
 import { chunk, LIMITS, unique } from './batching.js';
 import { awsCall, awsErrorCode } from './errors.js';
 import { TAG, tagFilter, tagMap } from './tags.js';

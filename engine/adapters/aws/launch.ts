@@ -13,7 +13,7 @@ import {
   RunInstancesCommand,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import type { Blueprint, LaunchedInstance, LaunchRequest } from '../../cloud.js';
+import type { Blueprint, LaunchedInstance, LaunchRequest } from '../../cloud/compute.js';
 import { NonRetryableError } from '../../errors.js';
 import { boundedToken, mapLimit } from './batching.js';
 import { describeRaw } from './ec2-inventory.js';

@@ -9,7 +9,7 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { MutationGuard } from '../../cloud.js';
+import type { MutationGuard } from '../../cloud/compute.js';
 import { chunk, LIMITS, unique } from './batching.js';
 import { describeRaw } from './ec2-inventory.js';
 import { awsCall, drillSafetyError } from './errors.js';

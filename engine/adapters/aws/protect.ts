@@ -16,7 +16,8 @@ import {
   CreateSnapshotsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { Instance, ProtectRequest, ProtectResult } from '../../cloud.js';
+import type { Instance } from '../../cloud/compute.js';
+import type { ProtectRequest, ProtectResult } from '../../cloud/recovery-points.js';
 import type { Clock } from '../../ports.js';
 import { boundedToken, mapLimit } from './batching.js';
 import { awsCall } from './errors.js';

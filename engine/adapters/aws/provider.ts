@@ -4,18 +4,16 @@
  * in its own module; this class wires them to per-region SDK clients.
  */
 
+import type { CommandResult } from '../../cloud/commands.js';
 import type {
-  CloudProvider,
-  CommandResult,
   Instance,
   LaunchedInstance,
   LaunchRequest,
   MutationGuard,
-  ProtectRequest,
-  ProtectResult,
   ProtectSelector,
-  RecoveryPoint,
-} from '../../cloud.js';
+} from '../../cloud/compute.js';
+import type { CloudProvider } from '../../cloud/provider.js';
+import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import type { Clock } from '../../ports.js';
 import { systemClock } from '../system.js';
 import { type AwsClientFactories, AwsClients } from './clients.js';

@@ -12,7 +12,7 @@ import {
   paginateDescribeSnapshots,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
-import type { RecoveryPoint } from '../../cloud.js';
+import type { RecoveryPoint } from '../../cloud/recovery-points.js';
 import { awsCall } from './errors.js';
 import { TAG, tagFilter, tagMap } from './tags.js';
 

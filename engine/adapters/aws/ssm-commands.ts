@@ -17,7 +17,7 @@ import {
   type SSMClient,
   type CommandInvocation as SsmInvocation,
 } from '@aws-sdk/client-ssm';
-import type { CommandInvocation, CommandInvocationStatus, CommandResult } from '../../cloud.js';
+import type { CommandInvocation, CommandInvocationStatus, CommandResult } from '../../cloud/commands.js';
 import type { Clock } from '../../ports.js';
 import { boundedToken, chunk, LIMITS, unique } from './batching.js';
 import { awsCall } from './errors.js';

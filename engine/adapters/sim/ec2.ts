@@ -9,7 +9,7 @@ import type {
   LaunchRequest,
   MutationGuard,
   ProtectSelector,
-} from '../../cloud.js';
+} from '../../cloud/compute.js';
 import { DrbotError, NonRetryableError } from '../../errors.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';

@@ -2,7 +2,7 @@
  * Simulated recovery points: snapshot capture, cross-region copy (latency grows with size),
  * retention, and idempotency per capture key.
  */
-import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud.js';
+import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import { NonRetryableError } from '../../errors.js';
 import { prune, type SimContext, writeMarker } from './context.js';
 import { countCall, countKey } from './counters.js';

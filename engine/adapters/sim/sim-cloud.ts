@@ -4,18 +4,17 @@
  * runs alone (calls are serialised, as the state is one document), and mutating calls end by
  * handing the state to the `persist` hook (state-store.ts saves it, sharded when large).
  */
+
+import type { CommandResult } from '../../cloud/commands.js';
 import type {
-  CloudProvider,
-  CommandResult,
   Instance,
   LaunchedInstance,
   LaunchRequest,
   MutationGuard,
-  ProtectRequest,
-  ProtectResult,
   ProtectSelector,
-  RecoveryPoint,
-} from '../../cloud.js';
+} from '../../cloud/compute.js';
+import type { CloudProvider } from '../../cloud/provider.js';
+import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import type { Clock, Random } from '../../ports.js';
 import { type SimContext, settle, writeMarker } from './context.js';
 import type { SimCounters } from './counters.js';

@@ -3,7 +3,7 @@
  * instance's sandbox (at sim time); without a runner they answer `{"ok":true}`. Other documents
  * succeed with empty output. Injected faults fail or time out single invocations.
  */
-import type { CommandInvocation, CommandResult } from '../../cloud.js';
+import type { CommandInvocation, CommandResult } from '../../cloud/commands.js';
 import { DrbotError, NonRetryableError } from '../../errors.js';
 import type { SimContext } from './context.js';
 import { countKey } from './counters.js';

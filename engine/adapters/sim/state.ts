@@ -5,7 +5,9 @@
  * Time-driven changes (pending → running) are stored as deadlines and applied lazily (`settle`),
  * so nothing depends on timers and a FakeClock drives everything.
  */
-import type { CommandInvocation, Instance, LaunchType, RecoveryPoint, Volume } from '../../cloud.js';
+import type { CommandInvocation } from '../../cloud/commands.js';
+import type { Instance, LaunchType, Volume } from '../../cloud/compute.js';
+import type { RecoveryPoint } from '../../cloud/recovery-points.js';
 import { parseDuration } from '../../duration.js';
 import { emptyCounters, type SimCounters } from './counters.js';
 import type { World } from './world.js';

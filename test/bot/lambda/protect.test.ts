@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETENTION, hourKey, protectAll } from '../../../bot/lambda/protect.js';
 import { FakeClock } from '../../../engine/adapters/memory/clock.js';
-import type { CloudProvider, Instance, ProtectRequest, RecoveryPoint } from '../../../engine/cloud.js';
+import type { Instance } from '../../../engine/cloud/compute.js';
+import type { CloudProvider } from '../../../engine/cloud/provider.js';
+import type { ProtectRequest, RecoveryPoint } from '../../../engine/cloud/recovery-points.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 
 const instance = (id: string): Instance => ({

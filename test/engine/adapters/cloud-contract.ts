@@ -4,7 +4,8 @@
  * provider with a protected fleet in `source` that has recovery points in `target`.
  */
 import { describe, expect, it } from 'vitest';
-import type { CloudProvider, LaunchRequest, ProtectSelector } from '../../../engine/cloud.js';
+import type { LaunchRequest, ProtectSelector } from '../../../engine/cloud/compute.js';
+import type { CloudProvider } from '../../../engine/cloud/provider.js';
 import { NonRetryableError } from '../../../engine/errors.js';
 
 export interface ContractFixture {

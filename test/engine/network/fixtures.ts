@@ -1,5 +1,5 @@
 /** A small source VPC topology shared by the network tests: two zones, public and private subnets. */
-import type { Instance } from '../../../engine/cloud.js';
+import type { Instance } from '../../../engine/cloud/compute.js';
 import type { VpcTopology } from '../../../engine/network/topology.js';
 
 export function sourceTopology(): VpcTopology {

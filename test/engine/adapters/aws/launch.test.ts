@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Blueprint, LaunchRequest } from '../../../../engine/cloud.js';
+import type { Blueprint, LaunchRequest } from '../../../../engine/cloud/compute.js';
 import { NonRetryableError } from '../../../../engine/errors.js';
 import { awsError, mockedProvider } from './aws-test-helpers.js';
 

@@ -7,7 +7,8 @@ import {
   type Image,
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Instance, ProtectRequest } from '../../../../engine/cloud.js';
+import type { Instance } from '../../../../engine/cloud/compute.js';
+import type { ProtectRequest } from '../../../../engine/cloud/recovery-points.js';
 import { mockedProvider } from './aws-test-helpers.js';
 
 const source: Instance = {

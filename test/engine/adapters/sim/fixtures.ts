@@ -5,7 +5,7 @@ import { FakeClock, SeededRandom } from '../../../../engine/adapters/memory/cloc
 import { SimCloud, type SimCloudOptions } from '../../../../engine/adapters/sim/sim-cloud.js';
 import type { World } from '../../../../engine/adapters/sim/world.js';
 import { loadWorld } from '../../../../engine/adapters/sim/world-load.js';
-import type { Blueprint, LaunchRequest } from '../../../../engine/cloud.js';
+import type { Blueprint, LaunchRequest } from '../../../../engine/cloud/compute.js';
 
 export const WORLD_FILE = fileURLToPath(new URL('../../../../runbooks/sim/world.yaml', import.meta.url));
 export const WEB1 = 'i-0a11web00000001';

@@ -4,7 +4,7 @@ import { generateWorld } from '../../../../engine/adapters/sim/generate-world.js
 import { DEFAULT_RETENTION } from '../../../../engine/adapters/sim/retention.js';
 import { SimCloud } from '../../../../engine/adapters/sim/sim-cloud.js';
 import type { SimState } from '../../../../engine/adapters/sim/state.js';
-import type { Blueprint, LaunchRequest } from '../../../../engine/cloud.js';
+import type { Blueprint, LaunchRequest } from '../../../../engine/cloud/compute.js';
 
 const SOURCE = 'us-east-1';
 const TARGET = 'us-west-2';

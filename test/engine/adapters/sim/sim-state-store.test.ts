@@ -5,7 +5,7 @@ import { generateWorld } from '../../../../engine/adapters/sim/generate-world.js
 import { SimCloud } from '../../../../engine/adapters/sim/sim-cloud.js';
 import type { SimState } from '../../../../engine/adapters/sim/state.js';
 import { type SimStateHeader, SimStateStore, split } from '../../../../engine/adapters/sim/state-store.js';
-import type { LaunchRequest } from '../../../../engine/cloud.js';
+import type { LaunchRequest } from '../../../../engine/cloud/compute.js';
 import type { RunStore } from '../../../../engine/ports.js';
 import { useDynalite } from '../../../helpers/dynalite.js';
 

@@ -1,0 +1,242 @@
+/**
+ * ec2.launch: a launch blueprint per protected instance, filled from the network mapping (subnet,
+ * security groups and private IP mapped; read in reverse for failback) with stored and step
+ * overrides, launched on the recovery side in one request, tagged with the run id, mode and — for
+ * drills — the TTL. Without a mapping the `network` profile places the instances, as before any
+ * replication. It returns as soon as the instances exist; ec2.waitHealthy waits for them.
+ */
+import type { Blueprint, Instance, LaunchType } from '../../cloud/compute.js';
+import type { CloudProvider } from '../../cloud/provider.js';
+import { parseDuration } from '../../duration.js';
+import { NonRetryableError } from '../../errors.js';
+import { type BlueprintSource, createBlueprintSource } from '../../network/blueprint-source.js';
+import { buildBlueprints, type PlannedBlueprint, toLaunchBlueprint } from '../../network/blueprints.js';
+import type { NetworkCloud } from '../../network/ports.js';
+import type { RunStore } from '../../ports.js';
+import { invalidInput, optionalString, stringMap } from '../support/inputs.js';
+import { protectedInstances } from '../support/protected.js';
+import { recoveryRegion } from '../support/regions.js';
+import { type ActionContext, type ActionHandler, defineAction } from '../types.js';
+
+/** How long drill instances may live before a sweeper may delete them. @default 4h */
+export const DEFAULT_DRILL_TTL = '4h';
+
+async function pointsFor(
+  cloud: CloudProvider,
+  ctx: ActionContext,
+  instances: Instance[],
+  region: string,
+): Promise<Record<string, string>> {
+  const given = stringMap('ec2.launch', ctx.inputs, 'from');
+  const points: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const instance of instances) {
+    const id = given ? given[instance.id] : (await cloud.latestRecoveryPoint(instance.id, region))?.id;
+    if (id) points[instance.id] = id;
+    else missing.push(instance.id);
+  }
+  if (missing.length > 0) {
+    throw new NonRetryableError(`No recovery point to launch ${missing.join(', ')} from`, {
+      code: 'NO_RECOVERY_POINT',
+      explanation: given
+        ? 'The `from` map of the step has no entry for these protected instances.'
+        : `These protected instances have no available recovery point in ${region}.`,
+      action:
+        'Run the RPO gate step (recovery.latestPoint) first and pass its points as `from`, or run `drbot protect`.',
+      context: { missing },
+    });
+  }
+  return points;
+}
+
+export interface LaunchDeps {
+  /** Where the network mapping and stored blueprints are read. @default none: no mapping */
+  store?: RunStore;
+  /** Checks the recovery region's type offerings. @default none: the cloud falls back at launch */
+  network?: NetworkCloud;
+}
+
+/** Without a store there is no mapping: blueprints straight from the protected instances. */
+function unmappedSource(network: NetworkCloud | undefined): BlueprintSource {
+  return {
+    async blueprints(request) {
+      const defaults = request.runbook.spec.defaults ?? {};
+      const types = [
+        ...new Set([
+          ...request.instances.map((i) => i.type),
+          ...(defaults.instanceType ? [defaults.instanceType] : []),
+        ]),
+      ];
+      const availableTypes = network ? await network.offeredInstanceTypes(request.region, types) : undefined;
+      return buildBlueprints({
+        instances: request.instances,
+        mapping: undefined,
+        recoveryPoints: request.points,
+        region: request.region,
+        defaults,
+        ...(availableTypes ? { availableTypes } : {}),
+      });
+    },
+  };
+}
+
+/**
+ * The blueprint as launched. A drill (TEST) copy placed in a mapped subnet drops its private IP:
+ * that subnet is where a CUTOVER lands, and a drill must never take a production address. The
+ * `drbot:network` profile tag places instances the mapping did not (no subnet in the blueprint).
+ */
+function launchBlueprint(
+  planned: PlannedBlueprint,
+  launchType: LaunchType,
+  profile: string,
+  instanceType: string | undefined,
+): Blueprint {
+  const { privateIp, ...rest } = toLaunchBlueprint(planned);
+  const keepIp = privateIp !== undefined && !(launchType === 'TEST' && planned.subnetId);
+  return {
+    ...rest,
+    ...(instanceType ? { instanceType } : {}),
+    ...(keepIp ? { privateIp } : {}),
+    tags: { ...(rest.tags ?? {}), 'drbot:network': profile },
+  };
+}
+
+/** Blueprint remarks worth an audit line: only once a mapping exists (else every step would nag). */
+function blueprintNotes(ctx: ActionContext, planned: PlannedBlueprint[]): void {
+  if (!planned.some((b) => b.subnetId)) return;
+  for (const b of planned) {
+    for (const note of b.notes)
+      ctx.note(`${b.sourceInstanceId}: ${note}`, { sourceInstanceId: b.sourceInstanceId });
+  }
+}
+
+export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): ActionHandler {
+  const source = deps.store
+    ? createBlueprintSource({ store: deps.store, ...(deps.network ? { network: deps.network } : {}) })
+    : unmappedSource(deps.network);
+  return {
+    async start(ctx) {
+      const launchType = ctx.inputs.launchType as LaunchType;
+      if (launchType !== 'TEST' && launchType !== 'CUTOVER') {
+        throw invalidInput('ec2.launch', 'launchType', 'TEST or CUTOVER', launchType);
+      }
+      if (ctx.mode === 'drill' && launchType === 'CUTOVER') {
+        throw new NonRetryableError('A drill may not launch with launchType CUTOVER', {
+          code: 'DRILL_SAFETY',
+          explanation: 'CUTOVER launches join the production network; drills must stay isolated (TEST).',
+          action: 'Use launchType: TEST in the drill steps of the runbook.',
+        });
+      }
+      const override = optionalString('ec2.launch', ctx.inputs, 'instanceType');
+      const profile =
+        optionalString('ec2.launch', ctx.inputs, 'network') ??
+        (launchType === 'TEST' ? 'drill' : 'production');
+      const region = recoveryRegion(ctx.runbook, ctx.mode);
+      const instances = await protectedInstances(cloud, ctx);
+      const points = await pointsFor(cloud, ctx, instances, region);
+      const planned = await source.blueprints({
+        runbook: ctx.runbook,
+        mode: ctx.mode,
+        instances,
+        points,
+        region,
+      });
+      blueprintNotes(ctx, planned);
+      const defaults = ctx.runbook.spec.defaults ?? {};
+      const expiresAt =
+        ctx.mode === 'drill' ? ctx.now() + parseDuration(defaults.drillTtl ?? DEFAULT_DRILL_TTL) : undefined;
+      const launched = await cloud.launch({
+        blueprints: planned.map((b) => launchBlueprint(b, launchType, profile, override)),
+        launchType,
+        tags: { runId: ctx.runId, mode: ctx.mode, ...(expiresAt !== undefined ? { expiresAt } : {}) },
+        idempotencyKey: ctx.idempotencyKey,
+      });
+      const plannedFallback = new Map(
+        planned.filter((b) => b.fellBackFrom && !override).map((b) => [b.sourceInstanceId, b.fellBackFrom!]),
+      );
+      const instancesOut = launched.map((l) => {
+        const fellBackFrom = l.fellBackFrom ?? plannedFallback.get(l.sourceInstanceId);
+        return { ...l, ...(fellBackFrom ? { fellBackFrom } : {}) };
+      });
+      for (const l of instancesOut) {
+        if (l.fellBackFrom) {
+          ctx.note(
+            `Launched ${l.sourceInstanceId} as ${l.instanceType}: ${l.fellBackFrom} is unavailable or out of capacity in ${region}, so it fell back to spec.defaults.instanceType`,
+            {
+              sourceInstanceId: l.sourceInstanceId,
+              instanceId: l.instanceId,
+              fellBackFrom: l.fellBackFrom,
+              instanceType: l.instanceType,
+            },
+          );
+        }
+      }
+      return {
+        status: 'done',
+        outputs: {
+          instanceIds: launched.map((l) => l.instanceId),
+          instances: instancesOut,
+          privateIps: launched.map((l) => l.privateIp).filter((ip): ip is string => ip !== undefined),
+        },
+      };
+    },
+  };
+}
+
+export default defineAction({
+  name: 'ec2.launch',
+  mutating: true,
+  description:
+    'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP; drill (TEST) copies in a mapped subnet get no fixed IP, so they never take a production address.',
+  inputSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['launchType'],
+    properties: {
+      launchType: {
+        enum: ['TEST', 'CUTOVER'],
+        description: 'TEST for drills (isolated, run-owned); CUTOVER for real.',
+      },
+      from: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description:
+          'Map of source instance id → recovery point id, usually `${{ steps.<gate>.outputs.points }}`.',
+      },
+      network: {
+        type: 'string',
+        description:
+          'Network profile name, e.g. `drill` (isolated) or `production`: places the instances the mapping gives no subnet (before any replication).',
+      },
+      instanceType: { type: 'string', description: 'Overrides every blueprint instance type.' },
+    },
+  },
+  outputs: {
+    instanceIds: 'The launched instance ids.',
+    instances:
+      'Launched instances: { instanceId, sourceInstanceId, instanceType, privateIp?, fellBackFrom? }.',
+    privateIps: 'Private IPs of the launched instances, in launch order (for dns.switch).',
+  },
+  capabilities: ['compute', 'recoveryPoints'],
+  permissions: {
+    aws: [
+      {
+        statement: 'DescribeFleet',
+        actions: [
+          'ec2:DescribeInstances',
+          'ec2:DescribeImages',
+          'ec2:DescribeSnapshots',
+          'ec2:DescribeInstanceTypeOfferings',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeSecurityGroups',
+        ],
+      },
+      { statement: 'LaunchTaggedInstances', actions: ['ec2:RunInstances'] },
+      { statement: 'LaunchFromInputs', actions: ['ec2:RunInstances'] },
+      { statement: 'PassInstanceRolesToEc2', actions: ['iam:PassRole'] },
+      { statement: 'TagOnCreate', actions: ['ec2:CreateTags'] },
+    ],
+  },
+  handler: ({ cloud, store, network }) =>
+    launchHandler(cloud, { ...(store ? { store } : {}), ...(network ? { network } : {}) }),
+});

@@ -1,0 +1,4 @@
+/** ec2.stop: see lifecycle.ts, which stop, start and terminate share. */
+import { lifecycleAction } from './lifecycle.js';
+
+export default lifecycleAction('stop');

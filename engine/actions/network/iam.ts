@@ -1,0 +1,55 @@
+/**
+ * The EC2 calls network.replicate makes: it describes before it creates, creates only tagged
+ * resources, and changes only what carries its tag (serverless/iam-network.cjs scopes them).
+ */
+
+const ec2 = (names: string[]) => names.map((name) => `ec2:${name}`);
+
+export const NETWORK_CREATE = ec2([
+  'CreateVpc',
+  'CreateSubnet',
+  'CreateInternetGateway',
+  'CreateEgressOnlyInternetGateway',
+  'CreateNatGateway',
+  'AllocateAddress',
+  'CreateRouteTable',
+  'CreateNetworkAcl',
+  'CreateSecurityGroup',
+  'CreateVpcEndpoint',
+  'CreateDhcpOptions',
+]);
+
+export const NETWORK_CHANGE = ec2([
+  'AssociateVpcCidrBlock',
+  'ModifyVpcAttribute',
+  'ModifySubnetAttribute',
+  'AttachInternetGateway',
+  'AssociateDhcpOptions',
+  'CreateRoute',
+  'ReplaceRoute',
+  'AssociateRouteTable',
+  'ReplaceRouteTableAssociation',
+  'CreateNetworkAclEntry',
+  'ReplaceNetworkAclEntry',
+  'ReplaceNetworkAclAssociation',
+  'AuthorizeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress',
+]);
+
+export const NETWORK_DESCRIBE = [
+  ...ec2([
+    'DescribeVpcs',
+    'DescribeSubnets',
+    'DescribeRouteTables',
+    'DescribeNetworkAcls',
+    'DescribeInternetGateways',
+    'DescribeEgressOnlyInternetGateways',
+    'DescribeNatGateways',
+    'DescribeVpcEndpoints',
+    'DescribeDhcpOptions',
+    'DescribeSecurityGroups',
+    'DescribeAddresses',
+    'DescribeAvailabilityZones',
+  ]),
+  'ssm:DescribeInstanceInformation',
+];

@@ -1,0 +1,86 @@
+/**
+ * recovery.latestPoint, the RPO gate: the newest point of every protected instance on the
+ * recovery side, failing when one is older than maxAge.
+ */
+import { formatDuration } from '../../duration.js';
+import { NonRetryableError } from '../../errors.js';
+import { durationMs } from '../support/inputs.js';
+import { protectedInstances } from '../support/protected.js';
+import { recoveryRegion } from '../support/regions.js';
+import { duration } from '../support/schemas.js';
+import { type ActionDeps, type ActionHandler, defineAction } from '../types.js';
+
+export function latestPointHandler({ cloud }: Pick<ActionDeps, 'cloud'>): ActionHandler {
+  return {
+    async start(ctx) {
+      const region = recoveryRegion(ctx.runbook, ctx.mode);
+      const maxAge = durationMs('recovery.latestPoint', ctx.inputs, 'maxAge');
+      const instances = await protectedInstances(cloud, ctx);
+      const points: Record<string, string> = {};
+      const missing: string[] = [];
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const instance of instances) {
+        const point = await cloud.latestRecoveryPoint(instance.id, region);
+        if (!point) {
+          missing.push(instance.id);
+          continue;
+        }
+        points[instance.id] = point.id;
+        oldest = Math.min(oldest, point.capturedAt);
+      }
+      if (missing.length > 0) {
+        throw new NonRetryableError(`No recovery point in ${region} for ${missing.join(', ')}`, {
+          code: 'NO_RECOVERY_POINT',
+          explanation: `These protected instances have never been captured to ${region}, so they cannot be recovered.`,
+          action: `Run \`drbot protect ${ctx.runbook.metadata.name}\` (or the protection schedule) and start again.`,
+          context: { missing, region },
+        });
+      }
+      const ageMs = ctx.runStartedAt - oldest;
+      if (maxAge !== undefined && ageMs > maxAge) {
+        throw new NonRetryableError(
+          `RPO gate: the oldest recovery point is ${formatDuration(ageMs)} old, over the ${formatDuration(maxAge)} allowed`,
+          {
+            code: 'RPO_EXCEEDED',
+            explanation: `Recovering now would lose up to ${formatDuration(ageMs)} of data, more than the runbook's objective.`,
+            action: `Run \`drbot protect ${ctx.runbook.metadata.name}\` to capture fresh points (and check the protection schedule), then start again.`,
+            context: { ageMs, maxAgeMs: maxAge, region },
+          },
+        );
+      }
+      return {
+        status: 'done',
+        outputs: { points, oldestCapturedAt: oldest, ageMs },
+        measures: { rpoClaimedMs: ageMs },
+      };
+    },
+  };
+}
+
+export default defineAction({
+  name: 'recovery.latestPoint',
+  description:
+    'Finds the newest recovery point of every protected instance on the recovery side; fails when one is older than maxAge (the RPO gate).',
+  inputSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      maxAge: { ...duration, description: 'The oldest acceptable recovery point, e.g. the RPO.' },
+    },
+  },
+  outputs: {
+    points: 'Map of source instance id → recovery point id.',
+    oldestCapturedAt: 'Capture time (epoch ms) of the oldest of the chosen points.',
+    ageMs: 'Age of the oldest chosen point when the disaster was declared (the claimed RPO).',
+  },
+  capabilities: ['compute', 'recoveryPoints'],
+  permissions: {
+    aws: [
+      {
+        statement: 'DescribeFleet',
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeImages', 'ec2:DescribeTags'],
+      },
+    ],
+  },
+  handler: latestPointHandler,
+});

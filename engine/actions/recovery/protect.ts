@@ -1,0 +1,134 @@
+/** recovery.protect: one capture + copy pass of every protected instance, keeping the newest N. */
+import type { Instance } from '../../cloud/compute.js';
+import type { CloudProvider } from '../../cloud/provider.js';
+import { NonRetryableError } from '../../errors.js';
+import { invalidInput } from '../support/inputs.js';
+import { protectedInstances } from '../support/protected.js';
+import { protectedRegion, recoveryRegion } from '../support/regions.js';
+import { type ActionHandler, defineAction } from '../types.js';
+
+/** @default retention when neither the step nor spec.defaults.retention sets one */
+export const DEFAULT_RETENTION = 24;
+
+interface ProtectHandle {
+  captureKey: string;
+  sourceRegion: string;
+  targetRegion: string;
+  retention: number;
+  appConsistent: boolean;
+  instanceIds: string[];
+  /** Points deleted by retention: only the first protect call reports them. */
+  pruned: string[];
+}
+
+export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): ActionHandler {
+  /** Protect is idempotent per capture key: calling it again reports the same points' progress. */
+  const pass = async (handle: ProtectHandle, instances: Instance[]) => {
+    const result = await cloud.protect({
+      instances,
+      sourceRegion: handle.sourceRegion,
+      targetRegion: handle.targetRegion,
+      retention: handle.retention,
+      captureKey: handle.captureKey,
+      appConsistent: handle.appConsistent,
+    });
+    handle.pruned = [...new Set([...handle.pruned, ...result.pruned])];
+    const failed = result.points.filter((p) => p.state === 'error');
+    if (failed.length > 0) {
+      throw new NonRetryableError(
+        `Recovery point copy failed for ${failed.map((p) => p.sourceInstanceId).join(', ')}`,
+        {
+          code: 'PROTECT_FAILED',
+          explanation: `The cloud reports the points ${failed.map((p) => p.id).join(', ')} in state error.`,
+          action: 'Check the snapshot copy in the cloud console and run the protection again.',
+        },
+      );
+    }
+    // AWS returns a capture still `pending` in the source region, then its copy pending in the
+    // target region: only an available point on the recovery side is done; until then call
+    // protect again with the same capture key, which continues where it stopped
+    const done = (p: (typeof result.points)[number]) =>
+      p.state === 'available' && p.region === handle.targetRegion;
+    const covered = new Set(result.points.filter(done).map((p) => p.sourceInstanceId));
+    if (handle.instanceIds.some((id) => !covered.has(id))) {
+      return { status: 'pending' as const, handle, pollAfterMs: pollIntervalMs };
+    }
+    const points = Object.fromEntries(result.points.filter(done).map((p) => [p.sourceInstanceId, p.id]));
+    return { status: 'done' as const, outputs: { points, pruned: handle.pruned } };
+  };
+  return {
+    async start(ctx) {
+      const retention = ctx.inputs.retention ?? ctx.runbook.spec.defaults?.retention ?? DEFAULT_RETENTION;
+      if (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 1) {
+        throw invalidInput('recovery.protect', 'retention', 'an integer ≥ 1', retention);
+      }
+      const instances = await protectedInstances(cloud, ctx);
+      const handle: ProtectHandle = {
+        captureKey: ctx.idempotencyKey,
+        sourceRegion: protectedRegion(ctx.runbook, ctx.mode),
+        targetRegion: recoveryRegion(ctx.runbook, ctx.mode),
+        retention,
+        appConsistent: ctx.inputs.appConsistent === true,
+        instanceIds: instances.map((i) => i.id),
+        pruned: [],
+      };
+      return pass(handle, instances);
+    },
+    async poll(ctx) {
+      const handle = ctx.handle as ProtectHandle;
+      const instances = await cloud.describe(handle.instanceIds, handle.sourceRegion);
+      return pass(handle, instances);
+    },
+  };
+}
+
+export default defineAction({
+  name: 'recovery.protect',
+  mutating: true,
+  description:
+    'Captures a recovery point of every protected instance and copies it to the recovery side, keeping the newest N.',
+  inputSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      retention: { type: 'integer', minimum: 1, maximum: 1000, description: 'Points kept per instance.' },
+      appConsistent: {
+        type: 'boolean',
+        description: 'Freeze the file systems through the agent around the capture.',
+      },
+    },
+  },
+  outputs: {
+    points: 'Map of source instance id → new recovery point id.',
+    pruned: 'Recovery point ids deleted.',
+  },
+  capabilities: ['compute', 'recoveryPoints'],
+  permissions: {
+    aws: [
+      {
+        statement: 'DescribeFleet',
+        actions: [
+          'ec2:DescribeInstances',
+          'ec2:DescribeVolumes',
+          'ec2:DescribeSnapshots',
+          'ec2:DescribeImages',
+          'ec2:DescribeTags',
+        ],
+      },
+      {
+        statement: 'CaptureRecoveryPoints',
+        actions: [
+          'ec2:CreateSnapshot',
+          'ec2:CreateSnapshots',
+          'ec2:CopySnapshot',
+          'ec2:CreateImage',
+          'ec2:CopyImage',
+        ],
+      },
+      { statement: 'PruneOwnRecoveryPoints', actions: ['ec2:DeleteSnapshot', 'ec2:DeregisterImage'] },
+      { statement: 'TagOnCreate', actions: ['ec2:CreateTags'] },
+      { statement: 'TagOwnKeysOnly', actions: ['ec2:CreateTags', 'ec2:DeleteTags'] },
+    ],
+  },
+  handler: ({ cloud, pollIntervalMs }) => protectHandler(cloud, pollIntervalMs),
+});

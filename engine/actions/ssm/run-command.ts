@@ -1,0 +1,120 @@
+/** ssm.runCommand: send, then poll the invocations; a failure names every failed instance. */
+import type { CommandResult } from '../../cloud/commands.js';
+import { DrbotError } from '../../errors.js';
+import { invalidInput, optionalString, stringList } from '../support/inputs.js';
+import { regionOf } from '../support/regions.js';
+import { instanceList, side } from '../support/schemas.js';
+import { type ActionDeps, type ActionHandler, type ActionResult, defineAction } from '../types.js';
+
+interface CommandHandle {
+  commandId: string;
+  region: string;
+  document: string;
+}
+
+function commandOutcome(result: CommandResult, handle: CommandHandle, pollIntervalMs: number): ActionResult {
+  if (!result.done) return { status: 'pending', handle, pollAfterMs: pollIntervalMs };
+  const failed = result.invocations.filter((i) => i.status !== 'success');
+  if (failed.length > 0) {
+    const describe = failed
+      .map((i) => {
+        const why = (i.stderr ?? '').trim().split('\n')[0];
+        return `${i.instanceId} (${i.status}${i.exitCode !== undefined ? `, exit ${i.exitCode}` : ''}${why ? `: ${why}` : ''})`;
+      })
+      .join('; ');
+    throw new DrbotError(
+      `${handle.document} failed on ${failed.length} of ${result.invocations.length} instance(s): ${describe}`,
+      {
+        code: 'SSM_COMMAND_FAILED',
+        explanation: `SSM command ${handle.commandId} did not succeed everywhere; the instances named failed or timed out.`,
+        action:
+          'Read the output of each failed instance (SSM console or the step output) and fix it, then retry the run.',
+        context: { commandId: handle.commandId, failed: failed.map((i) => i.instanceId) },
+      },
+    );
+  }
+  return {
+    status: 'done',
+    outputs: {
+      commandId: handle.commandId,
+      results: result.invocations.map((i) => ({
+        instanceId: i.instanceId,
+        status: i.status,
+        exitCode: i.exitCode,
+        stdout: i.stdout ?? '',
+      })),
+    },
+  };
+}
+
+export function runCommandHandler({ cloud, pollIntervalMs }: ActionDeps): ActionHandler {
+  return {
+    async start(ctx) {
+      const instances = stringList('ssm.runCommand', ctx.inputs, 'instances') ?? [];
+      if (instances.length === 0)
+        throw invalidInput('ssm.runCommand', 'instances', 'a non-empty list of ids', instances);
+      const document = optionalString('ssm.runCommand', ctx.inputs, 'document');
+      if (!document) throw invalidInput('ssm.runCommand', 'document', 'an SSM document name', document);
+      const parameters = (ctx.inputs.parameters ?? {}) as Record<string, string[]>;
+      const region = regionOf(ctx.runbook, ctx.mode, ctx.inputs.side);
+      const { commandId } = await cloud.runCommand(
+        instances,
+        region,
+        document,
+        parameters,
+        ctx.idempotencyKey,
+      );
+      return { status: 'pending', handle: { commandId, region, document }, pollAfterMs: pollIntervalMs };
+    },
+    async poll(ctx) {
+      const handle = ctx.handle as CommandHandle;
+      return commandOutcome(
+        await cloud.commandStatus(handle.commandId, handle.region),
+        handle,
+        pollIntervalMs,
+      );
+    },
+  };
+}
+
+export default defineAction({
+  name: 'ssm.runCommand',
+  mutating: true,
+  description:
+    'Runs an SSM document on instances and waits for every invocation; fails naming each failed instance.',
+  inputSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['instances', 'document'],
+    properties: {
+      instances: instanceList,
+      document: {
+        type: 'string',
+        minLength: 1,
+        description: 'SSM document name, e.g. AWS-RunShellScript.',
+      },
+      parameters: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { type: 'string' } },
+        description: 'Document parameters.',
+      },
+      side,
+    },
+  },
+  outputs: {
+    commandId: 'The SSM command id.',
+    results: 'Per instance: { instanceId, status, exitCode, stdout }.',
+  },
+  capabilities: ['commands'],
+  permissions: {
+    aws: [
+      { statement: 'SendDrbotDocuments', actions: ['ssm:SendCommand'] },
+      {
+        statement: 'ReadCommandResults',
+        actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
+      },
+      { statement: 'CancelCommands', actions: ['ssm:CancelCommand'] },
+    ],
+  },
+  handler: runCommandHandler,
+});

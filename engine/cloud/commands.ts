@@ -1,0 +1,42 @@
+/**
+ * The commands capability: run a document (SSM Run Command, Cloud Assistant …) on a fleet and
+ * poll its invocations. The drbot agent's actions are built on it.
+ */
+
+export type CommandInvocationStatus =
+  | 'pending'
+  | 'in-progress'
+  | 'success'
+  | 'failed'
+  | 'timed-out'
+  | 'cancelled';
+
+export interface CommandInvocation {
+  instanceId: string;
+  status: CommandInvocationStatus;
+  exitCode?: number;
+  stdout?: string;
+  stderr?: string;
+}
+
+export interface CommandResult {
+  commandId: string;
+  done: boolean;
+  invocations: CommandInvocation[];
+}
+
+export interface CommandsPort {
+  runCommand(
+    instanceIds: string[],
+    region: string,
+    document: string,
+    parameters: Record<string, string[]>,
+    idempotencyKey: string,
+  ): Promise<{ commandId: string }>;
+  commandStatus(commandId: string, region: string): Promise<CommandResult>;
+  /** Creates or updates drbot's documents in a region before first use (AWS only; the sim has them built in). */
+  ensureDocuments?(
+    region: string,
+    docs: { name: string; content: string; format: 'YAML' | 'JSON' }[],
+  ): Promise<Record<string, 'created' | 'updated' | 'unchanged'>>;
+}

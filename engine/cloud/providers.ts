@@ -1,0 +1,27 @@
+/**
+ * The providers a runbook may name in `spec.provider`, with the capabilities each implements.
+ * Pure data, so lint can check a runbook without loading any SDK. A provider's adapter states
+ * its descriptor here and a contract test checks that the adapter really implements each slice.
+ */
+import type { ProviderDescriptor } from './provider.js';
+
+export const AWS_PROVIDER: ProviderDescriptor = {
+  name: 'aws',
+  title: 'Amazon Web Services (EC2, SSM, Route 53)',
+  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns', 'network'],
+};
+
+/**
+ * The simulated cloud stands in for whichever provider a runbook names (`npm start`), so it
+ * implements every capability that any provider has.
+ */
+export const SIM_PROVIDER: ProviderDescriptor = {
+  name: 'sim',
+  title: 'the simulated cloud (runbooks/sim/world.yaml)',
+  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns', 'network'],
+};
+
+/** Providers a runbook can target; `aws` is the default when `spec.provider` is absent. */
+export const RUNBOOK_PROVIDERS: ProviderDescriptor[] = [AWS_PROVIDER];
+
+export const DEFAULT_PROVIDER = 'aws';

@@ -1,0 +1,40 @@
+/**
+ * The recovery-points capability: capture a point of every protected instance, copy it to the
+ * recovery side with a retention count, and find the points to launch from.
+ */
+import type { Instance } from './compute.js';
+
+export interface RecoveryPoint {
+  id: string;
+  kind: 'snapshot' | 'ami';
+  region: string;
+  sourceInstanceId: string;
+  /** When the data was captured, epoch ms (the tag drbot:captured-at). */
+  capturedAt: number;
+  /** Taken between agent freeze and thaw. */
+  appConsistent: boolean;
+  state: 'pending' | 'available' | 'error';
+}
+
+export interface ProtectRequest {
+  instances: Instance[];
+  sourceRegion: string;
+  targetRegion: string;
+  /** Keep the newest N recovery points per instance in the target region. */
+  retention: number;
+  /** Idempotency per capture: the same key never captures twice. */
+  captureKey: string;
+  appConsistent?: boolean;
+}
+
+export interface ProtectResult {
+  points: RecoveryPoint[];
+  /** Recovery points deleted by retention. */
+  pruned: string[];
+}
+
+export interface RecoveryPointsPort {
+  recoveryPoints(sourceInstanceId: string, region: string): Promise<RecoveryPoint[]>;
+  latestRecoveryPoint(sourceInstanceId: string, region: string): Promise<RecoveryPoint | undefined>;
+  protect(request: ProtectRequest): Promise<ProtectResult>;
+}

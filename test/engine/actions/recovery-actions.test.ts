@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { NonRetryableError } from '../../../engine/errors.js';
+import { RUNBOOK, runAction, setup } from './fixtures.js';
+
+describe('recovery.latestPoint and recovery.protect', () => {
+  it('picks the newest point of every protected instance and claims its age as the RPO', async () => {
+    const { clock, actions } = setup();
+    const { result } = await runAction(actions['recovery.latestPoint']!, clock, { maxAge: '1h' });
+    const points = result.outputs!.points as Record<string, string>;
+    expect(Object.keys(points)).toHaveLength(3);
+    expect(result.outputs!.ageMs).toBe(20 * 60_000);
+    expect(result.outputs!.oldestCapturedAt).toBe(clock.now() - 20 * 60_000);
+    expect(result.measures).toEqual({ rpoClaimedMs: 20 * 60_000 });
+  });
+
+  it('fails the RPO gate, without retry, when a point is older than maxAge', async () => {
+    const { clock, actions } = setup();
+    const err = await runAction(actions['recovery.latestPoint']!, clock, { maxAge: '10m' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err).toMatchObject({ code: 'RPO_EXCEEDED' });
+    expect((err as NonRetryableError).action).toContain('drbot protect app-tier');
+  });
+
+  it('measures the point age at declaration time, not at step time', async () => {
+    const { clock, actions } = setup();
+    const declared = clock.now();
+    clock.advance(5 * 60_000);
+    const { result } = await runAction(actions['recovery.latestPoint']!, clock, {}, { startedAt: declared });
+    expect(result.outputs!.ageMs).toBe(20 * 60_000);
+  });
+
+  it('protects the fleet and waits for every copy to complete', async () => {
+    const { clock, sim, actions } = setup();
+    const { result, polls } = await runAction(actions['recovery.protect']!, clock, { retention: 2 });
+    const points = result.outputs!.points as Record<string, string>;
+    expect(Object.keys(points)).toHaveLength(3);
+    expect((result.outputs!.pruned as string[]).length).toBe(6);
+    expect(polls).toBeGreaterThan(0);
+    expect(sim.counters.calls.CreateSnapshots).toBe(3);
+  });
+
+  it('protects the recovered side back home in a failback', async () => {
+    const { clock, sim, actions } = setup();
+    const err = await runAction(actions['recovery.protect']!, clock, {}, { mode: 'failback' }).catch(
+      (e: unknown) => e,
+    );
+    // nothing runs in us-west-2 before a failover: the selector matches no instance there
+    expect(err).toMatchObject({ code: 'NO_PROTECTED_INSTANCES' });
+    expect((err as NonRetryableError).message).toContain('us-west-2');
+    expect(sim.counters.calls.CreateSnapshots).toBeUndefined();
+  });
+
+  it('names the instances that have no recovery point', async () => {
+    const { clock, actions } = setup();
+    const runbook = { ...RUNBOOK, spec: { ...RUNBOOK.spec, target: { region: 'eu-west-1' } } };
+    const err = await runAction(actions['recovery.latestPoint']!, clock, {}, { runbook }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'NO_RECOVERY_POINT' });
+  });
+});
