@@ -15,7 +15,7 @@
  */
 import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
 import { createActionRegistry } from '../engine/actions/registry.js';
-import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../engine/adapters/dynamodb/store.js';
 import { FakeClock, SeededRandom } from '../engine/adapters/memory/clock.js';
 import { generateWorld } from '../engine/adapters/sim/generate-world.js';
 import { SimCloud } from '../engine/adapters/sim/sim-cloud.js';

@@ -11,7 +11,7 @@
  */
 
 import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
-import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../engine/adapters/dynamodb/store.js';
 import { SeededRandom } from '../engine/adapters/memory/clock.js';
 import { MemoryRunStore } from '../engine/adapters/memory/store.js';
 import { systemClock } from '../engine/adapters/system.js';

@@ -5,7 +5,7 @@
  *   node --import tsx bench/store-writes.ts
  */
 import { startEmbeddedDynamo } from '../bot/embedded/dynalite.js';
-import { DynamoRunStore } from '../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../engine/adapters/dynamodb/store.js';
 import { MemoryRunStore } from '../engine/adapters/memory/store.js';
 import type { RunStore } from '../engine/ports.js';
 import type { AuditEvent, Run } from '../engine/run.js';

@@ -1,14 +1,14 @@
 'use strict';
 /**
  * Variable resolver for the run-store table's CloudFormation Properties. The single source of
- * truth is engine/adapters/aws/table-definition.ts (DynamoRunStore creates the same table locally);
+ * truth is engine/adapters/dynamodb/table-definition.ts (DynamoRunStore creates the same table locally);
  * this compiles it with esbuild at package time so serverless.yml can never drift from the store.
  * serverless.yml adds the deployment-only settings (deletion protection) on top.
  */
 const path = require('node:path');
 const esbuild = require('esbuild');
 
-const DEFINITION = path.resolve(__dirname, '..', 'engine/adapters/aws/table-definition.ts');
+const DEFINITION = path.resolve(__dirname, '..', 'engine/adapters/dynamodb/table-definition.ts');
 
 /** Loads the TypeScript module as CommonJS in memory (type-only imports vanish when compiling). */
 function loadDefinition() {

@@ -4,7 +4,7 @@
  * runs against DynamoDB in AWS.
  */
 import { join } from 'node:path';
-import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../../engine/adapters/dynamodb/store.js';
 import { type EmbeddedDynamoOptions, startEmbeddedDynamo } from './dynalite.js';
 
 export interface LocalStoreOptions extends EmbeddedDynamoOptions {

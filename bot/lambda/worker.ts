@@ -7,7 +7,7 @@
 import { createActionRegistry } from '../../engine/actions/registry.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
-import { decodeRunMessage, type RunMessage } from '../../engine/adapters/aws/sqs-driver.js';
+import { decodeRunMessage, type RunMessage } from '../../engine/adapters/sqs/driver.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
 import { isTerminal } from '../../engine/run.js';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';

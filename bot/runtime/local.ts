@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createActionRegistry } from '../../engine/actions/registry.js';
-import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../../engine/adapters/dynamodb/store.js';
 import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
 import { systemClock, systemRandom } from '../../engine/adapters/system.js';

@@ -118,7 +118,9 @@ describe('osls package (CloudFormation)', () => {
 
   it('declares the run table the store expects, with PITR, deletion protection and on-demand billing', async () => {
     const [[, table] = []] = resourcesOfType(template, 'AWS::DynamoDB::Table');
-    const { cloudFormationTableProperties } = await import('../../engine/adapters/aws/table-definition.js');
+    const { cloudFormationTableProperties } = await import(
+      '../../engine/adapters/dynamodb/table-definition.js'
+    );
     expect(table?.Properties).toMatchObject(cloudFormationTableProperties() as Record<string, unknown>);
     expect(table?.Properties.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table?.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/embedded/dynalite.js';
-import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../../engine/adapters/dynamodb/store.js';
 
 export interface DynaliteFixture {
   /** The running server; only valid inside tests (after `beforeAll`). */

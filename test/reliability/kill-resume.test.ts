@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../bot/embedded/dynalite.js';
 import { SIM_STATE_DOC, simStateStore } from '../../bot/runtime/sim-provider.js';
-import { DynamoRunStore } from '../../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../../engine/adapters/dynamodb/store.js';
 import { SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimState } from '../../engine/adapters/sim/state.js';
 import type { Run } from '../../engine/run.js';

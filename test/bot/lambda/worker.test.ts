@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerHandler, KICK_RETRY_SECONDS } from '../../../bot/lambda/worker.js';
 import type { AwsRuntime } from '../../../bot/runtime/aws.js';
-import { encodeRunMessage } from '../../../engine/adapters/aws/sqs-driver.js';
 import { FakeClock } from '../../../engine/adapters/memory/clock.js';
+import { encodeRunMessage } from '../../../engine/adapters/sqs/driver.js';
 import { useDynalite } from '../../helpers/dynalite.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';

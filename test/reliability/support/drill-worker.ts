@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { startEmbeddedDynamo } from '../../../bot/embedded/dynalite.js';
 import { simStateStore } from '../../../bot/runtime/sim-provider.js';
 import { createActionRegistry } from '../../../engine/actions/registry.js';
-import { DynamoRunStore } from '../../../engine/adapters/aws/dynamodb-store.js';
+import { DynamoRunStore } from '../../../engine/adapters/dynamodb/store.js';
 import { FakeClock, SeededRandom } from '../../../engine/adapters/memory/clock.js';
 import { generateWorld } from '../../../engine/adapters/sim/generate-world.js';
 import { SimCloud } from '../../../engine/adapters/sim/sim-cloud.js';

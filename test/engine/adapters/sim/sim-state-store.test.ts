@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DynamoRunStore } from '../../../../engine/adapters/aws/dynamodb-store.js';
+import type { DynamoRunStore } from '../../../../engine/adapters/dynamodb/store.js';
 import { FakeClock, SeededRandom } from '../../../../engine/adapters/memory/clock.js';
 import { generateWorld } from '../../../../engine/adapters/sim/generate-world.js';
 import { SimCloud } from '../../../../engine/adapters/sim/sim-cloud.js';

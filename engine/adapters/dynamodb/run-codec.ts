@@ -8,8 +8,8 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants } from 'node:zlib';
 import type { Run } from '../../run.js';
-import { assertFitsInItem } from './dynamo-errors.js';
-import type { Item } from './dynamo-items.js';
+import { assertFitsInItem } from './errors.js';
+import type { Item } from './items.js';
 
 const compress = promisify(brotliCompress);
 const decompress = promisify(brotliDecompress);

@@ -15,8 +15,8 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoreWriteOperation, WriteCounter } from '../memory/write-counter.js';
-import { isConditionalCheckFailed, mapDynamoError } from './dynamo-errors.js';
-import type { ItemKey } from './dynamo-keys.js';
+import { isConditionalCheckFailed, mapDynamoError } from './errors.js';
+import type { ItemKey } from './keys.js';
 
 export type Item = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  */
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DrbotError } from '../../errors.js';
-import { isResourceInUse, isResourceNotFound } from './dynamo-errors.js';
+import { isResourceInUse, isResourceNotFound } from './errors.js';
 import { createTableInput } from './table-definition.js';
 
 export interface EnsureTableOptions {

@@ -12,8 +12,8 @@
  * event whose writer died between the two writes.
  */
 import type { AuditEvent } from '../../run.js';
-import { assertFitsInItem } from './dynamo-errors.js';
-import type { DynamoItems, Item } from './dynamo-items.js';
+import { assertFitsInItem } from './errors.js';
+import type { DynamoItems, Item } from './items.js';
 import {
   AUDIT_PAGE_SIZE,
   auditPageFirstSeq,
@@ -21,7 +21,7 @@ import {
   type ItemKey,
   keys,
   LAST_AUDIT_SORT_KEY,
-} from './dynamo-keys.js';
+} from './keys.js';
 
 /** Larger events get their own item, so a full page stays well under the 400 KB item limit. */
 export const INLINE_EVENT_MAX_BYTES = 8 * 1024;

@@ -21,13 +21,13 @@ import {
   staleRunError,
 } from '../memory/store-errors.js';
 import { WriteCounter } from '../memory/write-counter.js';
-import { appendAuditEvents, listAuditEvents } from './dynamo-audit.js';
-import { assertFitsInItem } from './dynamo-errors.js';
-import { DynamoItems, type Item } from './dynamo-items.js';
-import { ALL_RUNS_PARTITION, keys, runbookPartition, runListSortKey } from './dynamo-keys.js';
-import { decodeRunBody, encodeRunBody } from './dynamo-run-codec.js';
-import { ensureTable } from './dynamo-table.js';
-import * as gates from './dynamodb-store-gates.js';
+import { appendAuditEvents, listAuditEvents } from './audit.js';
+import { assertFitsInItem } from './errors.js';
+import { DynamoItems, type Item } from './items.js';
+import { ALL_RUNS_PARTITION, keys, runbookPartition, runListSortKey } from './keys.js';
+import { decodeRunBody, encodeRunBody } from './run-codec.js';
+import * as gates from './store-gates.js';
+import { ensureTable } from './table.js';
 import { RUN_STORE_TABLE } from './table-definition.js';
 
 export interface DynamoRunStoreOptions {

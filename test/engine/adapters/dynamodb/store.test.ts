@@ -7,14 +7,14 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../../../bot/embedded/dynalite.js';
 import { openLocalStore } from '../../../../bot/embedded/local-store.js';
-import { MAX_ITEM_BYTES } from '../../../../engine/adapters/aws/dynamo-errors.js';
-import { RUN_BODY_ENCODING } from '../../../../engine/adapters/aws/dynamo-run-codec.js';
-import { DynamoRunStore } from '../../../../engine/adapters/aws/dynamodb-store.js';
+import { MAX_ITEM_BYTES } from '../../../../engine/adapters/dynamodb/errors.js';
+import { RUN_BODY_ENCODING } from '../../../../engine/adapters/dynamodb/run-codec.js';
+import { DynamoRunStore } from '../../../../engine/adapters/dynamodb/store.js';
 import {
   cloudFormationTableProperties,
   createTableInput,
   RUN_STORE_TABLE,
-} from '../../../../engine/adapters/aws/table-definition.js';
+} from '../../../../engine/adapters/dynamodb/table-definition.js';
 import { RetryAfterError } from '../../../../engine/errors.js';
 import { useDynalite } from '../../../helpers/dynalite.js';
 import { describeRunStoreContract, makeEvent, makeRun } from '../run-store-contract.js';

@@ -5,7 +5,7 @@ import {
   delayFor,
   encodeRunMessage,
   SqsRunDriver,
-} from '../../engine/adapters/aws/sqs-driver.js';
+} from '../../../../engine/adapters/sqs/driver.js';
 
 function recorder(fail?: Error) {
   const inputs: SendMessageCommand['input'][] = [];

@@ -17,8 +17,8 @@ import { ConflictError } from '../../errors.js';
 import type { ApprovalWrite } from '../../ports.js';
 import type { GateRecord } from '../../run.js';
 import { gateNotFoundError } from '../memory/store-errors.js';
-import type { DynamoItems, Item } from './dynamo-items.js';
-import { keys } from './dynamo-keys.js';
+import type { DynamoItems, Item } from './items.js';
+import { keys } from './keys.js';
 
 type Decision = NonNullable<GateRecord['decision']>;
 
