@@ -11,17 +11,10 @@
  * because AWS offers no resource-level permissions for them; they are pinned to the runbooks'
  * regions with `aws:RequestedRegion` instead.
  */
-const { loadRunbooks, regionsOf } = require('./runbooks.cjs');
+const { loadRunbooks } = require('./runbooks.cjs');
 const { ACCOUNT, PARTITION, sub } = require('./iam-arns.cjs');
-const {
-  dnsStatements,
-  ec2ReadStatements,
-  launchStatements,
-  lifecycleStatements,
-  recoveryPointStatements,
-  runCommandStatements,
-} = require('./iam-ec2.cjs');
-const { networkStatements } = require('./iam-network.cjs');
+const { grantsFor } = require('./iam-grants.cjs');
+const { statementsFor } = require('./iam-statements.cjs');
 
 function logStatements(functionName) {
   return [
@@ -106,10 +99,12 @@ function lambdaRole(functionName, statements) {
   };
 }
 
-/** Builds the roles; exported for tests. `service` and `stage` name the functions and parameters. */
-function iamResources(runbooks, service, stage) {
+/**
+ * Builds the roles; exported for tests. `service` and `stage` name the functions and parameters;
+ * `modules` are the action modules whose declared permissions are granted (default: the catalogue).
+ */
+function iamResources(runbooks, service, stage, modules) {
   const fn = (name) => `${service}-${stage}-${name}`;
-  const regions = regionsOf(runbooks);
   const slackAndScheduler = (name) => [
     ...logStatements(fn(name)),
     ...tableStatements(),
@@ -122,19 +117,14 @@ function iamResources(runbooks, service, stage) {
     WorkerRole: lambdaRole(fn('worker'), [
       ...slackAndScheduler('worker'),
       queueConsume,
-      ...ec2ReadStatements(regions),
-      ...launchStatements(regions),
-      ...lifecycleStatements(runbooks, regions),
-      ...recoveryPointStatements(regions),
-      ...runCommandStatements(regions),
-      ...dnsStatements(runbooks),
-      ...networkStatements(runbooks),
+      // the worker executes steps: what every action the runbooks use declares
+      ...statementsFor(grantsFor(runbooks, modules)),
     ]),
     // Protection needs neither Slack nor the run store: the runbooks ship in its package.
     ProtectRole: lambdaRole(fn('protect'), [
       ...logStatements(fn('protect')),
-      ...ec2ReadStatements(regions),
-      ...recoveryPointStatements(regions),
+      // it runs recovery.protect for every runbook on the hourly schedule
+      ...statementsFor(grantsFor(runbooks, modules, ['recovery.protect'])),
     ]),
     // EventBridge Scheduler assumes this role to invoke the scheduler function, and nothing else.
     SchedulerInvokeRole: {

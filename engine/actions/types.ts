@@ -10,7 +10,7 @@ import type { Mode, Runbook } from '../runbook/types.js';
 
 /**
  * One IAM grant an action needs on AWS: IAM actions, and the statement of the policy generator
- * (serverless/iam-ec2.cjs, iam-network.cjs) that scopes them to resources and tags. A statement
+ * (serverless/iam-statements.cjs) that scopes them to resources and tags. A statement
  * name the generator does not know fails packaging, so a new scope is added there once.
  */
 export interface AwsGrant {

@@ -36,4 +36,6 @@ export interface ProviderDescriptor {
 
 export interface CloudProvider extends ComputePort, RecoveryPointsPort, CommandsPort, DnsPort {
   readonly name: 'sim' | 'aws' | string;
+  /** What this provider implements (engine/cloud/providers.ts); the contract suites check it. */
+  readonly descriptor: ProviderDescriptor;
 }

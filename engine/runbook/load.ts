@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { ACTION_SPECS } from '../actions/catalogue.js';
 import type { ActionSpec } from '../actions/types.js';
+import type { ProviderDescriptor } from '../cloud/provider.js';
+import { RUNBOOK_PROVIDERS } from '../cloud/providers.js';
 import { checkActions } from './checks/actions.js';
+import { checkCapabilities } from './checks/capabilities.js';
 import type { CheckContext } from './checks/context.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkGraph } from './checks/graph.js';
@@ -20,6 +23,8 @@ import type { Runbook } from './types.js';
 export interface LoadOptions {
   /** The action registry `with` and outputs are checked against. @default ACTION_SPECS */
   actions?: ActionSpec[];
+  /** The providers `spec.provider` may name, with their capabilities. @default RUNBOOK_PROVIDERS */
+  providers?: ProviderDescriptor[];
 }
 
 export interface CheckResult {
@@ -42,6 +47,7 @@ export function checkRunbook(text: string, file: string, options: LoadOptions = 
   const ctx: CheckContext = { doc, source, actions, issues: [] };
   checkGraph(ctx);
   checkActions(ctx);
+  checkCapabilities(ctx, options.providers ?? RUNBOOK_PROVIDERS);
   checkExpressions(ctx);
   checkSafety(ctx);
   checkSpec(ctx);

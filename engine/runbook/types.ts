@@ -75,6 +75,8 @@ export interface RegionRef {
 }
 
 export interface RunbookSpec {
+  /** The cloud the tier runs on. @default 'aws' */
+  provider?: string;
   source: RegionRef;
   target: RegionRef;
   objectives: { rto: string; rpo: string };

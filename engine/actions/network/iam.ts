@@ -1,6 +1,6 @@
 /**
  * The EC2 calls network.replicate makes: it describes before it creates, creates only tagged
- * resources, and changes only what carries its tag (serverless/iam-network.cjs scopes them).
+ * resources, and changes only what carries its tag (serverless/iam-statements.cjs scopes them).
  */
 
 const ec2 = (names: string[]) => names.map((name) => `ec2:${name}`);

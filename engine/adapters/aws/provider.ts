@@ -13,6 +13,7 @@ import type {
   ProtectSelector,
 } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
+import { AWS_PROVIDER } from '../../cloud/providers.js';
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import type { Clock } from '../../ports.js';
 import { systemClock } from '../system.js';
@@ -42,6 +43,7 @@ export interface AwsProviderOptions {
 
 export class AwsCloudProvider implements CloudProvider {
   readonly name = 'aws';
+  readonly descriptor = AWS_PROVIDER;
   private readonly clients: AwsClients;
   private readonly clock: Clock;
   private readonly captureKind: CaptureKind;

@@ -3,8 +3,8 @@
  * runs unchanged on dynalite). Layout and conditions are documented in engine/ARCHITECTURE.md
  * ("DynamoDB single-table layout"); the table itself is defined in table-definition.ts.
  *
- * Runs, audit events and docs are stored as JSON (a run's compressed, see dynamo-run-codec.ts;
- * audit events by pages, see dynamo-audit.ts): the store never needs to look inside, and it avoids
+ * Runs, audit events and docs are stored as JSON (a run's compressed, see run-codec.ts;
+ * audit events by pages, see audit.ts): the store never needs to look inside, and it avoids
  * DynamoDB's marshalling edge cases (empty sets, undefined). A run's compressed body must stay
  * under DynamoDB's 400 KB item limit; the store refuses a larger one with a clear error.
  */

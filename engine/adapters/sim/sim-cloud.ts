@@ -14,6 +14,7 @@ import type {
   ProtectSelector,
 } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
+import { SIM_PROVIDER } from '../../cloud/providers.js';
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import type { Clock, Random } from '../../ports.js';
 import { type SimContext, settle, writeMarker } from './context.js';
@@ -64,6 +65,7 @@ export interface SimCloudOptions {
 
 export class SimCloud implements CloudProvider {
   readonly name = 'sim';
+  readonly descriptor = SIM_PROVIDER;
   private readonly ctx: SimContext;
   private readonly persistHook?: SimCloudOptions['persist'];
   private queue: Promise<unknown> = Promise.resolve();

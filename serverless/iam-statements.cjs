@@ -1,0 +1,174 @@
+'use strict';
+/**
+ * How each named policy statement is scoped. An action module declares which statement its IAM
+ * actions belong to (`permissions.aws`); the statement decides the resources and conditions:
+ * reads pinned to the runbooks' regions, creates carrying drbot's tags in the request, changes
+ * and deletes only on resources that carry drbot's tags. A name not here fails packaging.
+ */
+const { ACCOUNT, PARTITION, ec2Arn, ec2Arns, inRegions, sub } = require('./iam-arns.cjs');
+const { regionsOf } = require('./runbooks.cjs');
+
+const SOURCE_TAG = 'drbot:source-id';
+const NETWORK_TYPES = [
+  'vpc',
+  'subnet',
+  'internet-gateway',
+  'egress-only-internet-gateway',
+  'natgateway',
+  'elastic-ip',
+  'route-table',
+  'network-acl',
+  'security-group',
+  'security-group-rule',
+  'vpc-endpoint',
+  'dhcp-options',
+];
+const TAGGABLE = ['instance', 'volume', 'snapshot', 'image', 'network-interface'];
+const ownKeysOnly = {
+  'ForAllValues:StringLike': { 'aws:TagKeys': ['drbot:*'] },
+  Null: { 'aws:TagKeys': 'false' },
+};
+const drbotDocuments = sub(`arn:${PARTITION}:ssm:*:${ACCOUNT}:document/Drbot*`);
+/** network.replicate builds in the recovery region: the runbooks' targets. */
+const targetRegions = (runbooks) => [...new Set(runbooks.map((r) => r.spec.target.region))].sort();
+const allow = (Sid, Action, Resource, Condition) => ({
+  Sid,
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...(Condition ? { Condition } : {}),
+});
+
+/** statement name → ({ actions, runbooks, regions }) => statement(s) */
+const STATEMENTS = {
+  // Describe/List calls support no resource-level permissions: pinned to the regions instead
+  DescribeFleet: ({ actions, regions }) => allow('DescribeFleet', actions, '*', inRegions(regions)),
+  CaptureRecoveryPoints: ({ actions, regions }) =>
+    allow('CaptureRecoveryPoints', actions, ec2Arns(regions, ['instance', 'volume', 'snapshot', 'image'])),
+  PruneOwnRecoveryPoints: ({ actions, regions }) =>
+    allow('PruneOwnRecoveryPoints', actions, ec2Arns(regions, ['snapshot', 'image']), {
+      Null: { 'aws:ResourceTag/drbot:source-instance': 'false' },
+    }),
+  TagOnCreate: ({ actions, regions }) =>
+    allow('TagOnCreate', actions, ec2Arns(regions, TAGGABLE), {
+      StringEquals: {
+        'ec2:CreateAction': [
+          'RunInstances',
+          'CreateSnapshot',
+          'CreateSnapshots',
+          'CopySnapshot',
+          'CreateImage',
+          'CopyImage',
+        ],
+      },
+    }),
+  TagOwnKeysOnly: ({ actions, regions }) =>
+    allow('TagOwnKeysOnly', actions, ec2Arns(regions, TAGGABLE), ownKeysOnly),
+  // The new instance and its volumes must carry the run's tag in the request
+  LaunchTaggedInstances: ({ actions, regions }) =>
+    allow('LaunchTaggedInstances', actions, ec2Arns(regions, ['instance', 'volume']), {
+      Null: { 'aws:RequestTag/drbot:run-id': 'false' },
+    }),
+  // The inputs RunInstances reads cannot carry request tags: scoped by type and region only
+  LaunchFromInputs: ({ actions, regions }) =>
+    allow(
+      'LaunchFromInputs',
+      actions,
+      ec2Arns(regions, ['image', 'snapshot', 'subnet', 'security-group', 'network-interface', 'key-pair']),
+    ),
+  PassInstanceRolesToEc2: ({ actions }) =>
+    allow('PassInstanceRolesToEc2', actions, sub(`arn:${PARTITION}:iam::${ACCOUNT}:role/*`), {
+      StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+    }),
+  // drbot never terminates, stops or starts by these grants anything it did not launch
+  LifecycleOfRunOwned: ({ actions, regions }) =>
+    allow('LifecycleOfRunOwned', actions, ec2Arns(regions, ['instance']), {
+      Null: { 'aws:ResourceTag/drbot:run-id': 'false' },
+    }),
+  // failback's optional stop of the source: the runbooks' protected instances (tags or listed ids)
+  StopStartProtected: ({ actions, runbooks }) => runbooks.flatMap((r) => protectedLifecycle(r, actions)),
+  SendDrbotDocuments: ({ actions, regions }) =>
+    allow('SendDrbotDocuments', actions, [drbotDocuments, ...ec2Arns(regions, ['instance'])]),
+  // The provider installs/updates its documents before first use in a region (ensureDocuments)
+  MaintainDrbotDocuments: ({ actions }) => allow('MaintainDrbotDocuments', actions, drbotDocuments),
+  // GetCommandInvocation / ListCommandInvocations support no resource-level permissions
+  ReadCommandResults: ({ actions, regions }) => allow('ReadCommandResults', actions, '*', inRegions(regions)),
+  CancelCommands: ({ actions, regions }) => allow('CancelCommands', actions, ec2Arns(regions, ['instance'])),
+  // Only the hosted zones the runbooks name (`spec.dns.zone`, a zone id)
+  SwitchRunbookRecords: ({ actions, runbooks }) => {
+    const zones = [...new Set(runbooks.map((r) => r.spec.dns?.zone).filter(Boolean))];
+    if (zones.length === 0) return [];
+    const arns = zones.map((z) =>
+      sub(`arn:${PARTITION}:route53:::hostedzone/${String(z).replace(/^\/?hostedzone\//, '')}`),
+    );
+    return allow('SwitchRunbookRecords', actions, arns);
+  },
+  ReadDnsChanges: ({ actions }) =>
+    allow('ReadDnsChanges', actions, sub(`arn:${PARTITION}:route53:::change/*`)),
+  // New network resources must carry drbot:source-id in the creating request
+  CreateTaggedNetwork: ({ actions, runbooks }) =>
+    allow('CreateTaggedNetwork', actions, ec2Arns(targetRegions(runbooks), NETWORK_TYPES), {
+      Null: { [`aws:RequestTag/${SOURCE_TAG}`]: 'false' },
+    }),
+  // Creating inside a VPC also authorises against the parent VPC: only VPCs drbot created
+  CreateInsideOwnVpc: ({ actions, runbooks }) =>
+    allow('CreateInsideOwnVpc', actions, ec2Arns(targetRegions(runbooks), ['vpc', 'subnet']), {
+      Null: { [`aws:ResourceTag/${SOURCE_TAG}`]: 'false' },
+    }),
+  ChangeOwnNetwork: ({ actions, runbooks }) =>
+    allow('ChangeOwnNetwork', actions, ec2Arns(targetRegions(runbooks), NETWORK_TYPES), {
+      Null: { [`aws:ResourceTag/${SOURCE_TAG}`]: 'false' },
+    }),
+  // A new VPC's default route table, ACL and group exist untagged: drbot adopts them with its own keys
+  TagNetworkOwnKeysOnly: ({ actions, runbooks }) =>
+    allow('TagNetworkOwnKeysOnly', actions, ec2Arns(targetRegions(runbooks), NETWORK_TYPES), ownKeysOnly),
+  DescribeNetwork: ({ actions, runbooks }) =>
+    allow('DescribeNetwork', actions, '*', inRegions(targetRegions(runbooks))),
+};
+
+function protectedLifecycle({ name, spec }, actions) {
+  const protect = spec.protect || {};
+  const source = spec.source.region;
+  const out = [];
+  const tags = protect.tags || {};
+  if (Object.keys(tags).length > 0) {
+    const equals = {};
+    for (const [key, value] of Object.entries(tags)) equals[`aws:ResourceTag/${key}`] = String(value);
+    out.push(
+      allow(`StopStartProtected${pascal(name)}`, actions, ec2Arn(source, 'instance'), {
+        StringEquals: equals,
+      }),
+    );
+  }
+  if (Array.isArray(protect.instanceIds) && protect.instanceIds.length > 0) {
+    const arns = protect.instanceIds.map((id) =>
+      sub(`arn:${PARTITION}:ec2:${source}:${ACCOUNT}:instance/${id}`),
+    );
+    out.push(allow(`StopStartListed${pascal(name)}`, actions, arns));
+  }
+  return out;
+}
+
+function pascal(name) {
+  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
+}
+
+/** The statements for a grants map (iam-grants.cjs), in the order of STATEMENTS. */
+function statementsFor(grants) {
+  for (const [name, grant] of grants) {
+    if (!STATEMENTS[name]) {
+      throw new Error(
+        `IAM: action(s) ${grant.by.join(', ')} declare permissions.aws statement "${name}", which serverless/iam-statements.cjs does not know. Add its scoping to STATEMENTS (or use an existing statement) and package again.`,
+      );
+    }
+  }
+  const out = [];
+  for (const [name, build] of Object.entries(STATEMENTS)) {
+    const grant = grants.get(name);
+    if (!grant) continue;
+    out.push(...[build({ ...grant, regions: regionsOf(grant.runbooks) })].flat());
+  }
+  return out;
+}
+
+module.exports = { STATEMENTS, statementsFor };

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ProviderDescriptor } from '../../../engine/cloud/provider.js';
+import { checkRunbook, formatIssue } from '../../../engine/runbook/index.js';
+
+const MINIMAL = readFileSync('test/fixtures/runbooks/valid/minimal.yaml', 'utf8');
+
+/** A provider with instances and recovery points but no commands (so no drbot agent). */
+const BARE: ProviderDescriptor = {
+  name: 'bare',
+  title: 'a provider without commands',
+  capabilities: ['compute', 'recoveryPoints'],
+};
+const FULL: ProviderDescriptor = {
+  name: 'full',
+  title: 'a provider with everything',
+  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns', 'network'],
+};
+
+const onProvider = (name: string) =>
+  MINIMAL.replace('  source: { region: us-east-1 }', `  provider: ${name}\n  source: { region: us-east-1 }`);
+
+describe('capability checks', () => {
+  it('refuses an action that needs a capability the provider lacks, at the step and naming the provider', () => {
+    const { runbook, issues } = checkRunbook(onProvider('bare'), 'tier.yaml', { providers: [BARE, FULL] });
+    expect(runbook).toBeUndefined();
+    const missing = issues.filter((i) => i.code === 'CAPABILITY_MISSING');
+    expect(missing).toHaveLength(1);
+    // agent.health is on line 26 of the fixture (one line lower for the provider line)
+    expect(formatIssue(missing[0]!)).toMatch(
+      /^tier\.yaml:27:\d+ error CAPABILITY_MISSING: agent\.health needs the commands capability, which provider "bare" \(a provider without commands\) does not implement/,
+    );
+    expect(missing[0]?.hint).toContain('spec.provider to "full"');
+  });
+
+  it('accepts the same runbook on a provider that implements every capability it needs', () => {
+    expect(checkRunbook(onProvider('full'), 'tier.yaml', { providers: [BARE, FULL] }).issues).toEqual([]);
+  });
+
+  it('defaults to aws, which implements everything the shipped actions need', () => {
+    expect(checkRunbook(MINIMAL, 'tier.yaml').issues).toEqual([]);
+  });
+
+  it('refuses an unknown provider with a suggestion', () => {
+    const { issues } = checkRunbook(onProvider('awz'), 'tier.yaml');
+    expect(issues.map((i) => i.code)).toEqual(['UNKNOWN_PROVIDER']);
+    expect(issues[0]?.hint).toContain('"aws"');
+  });
+});
