@@ -18,6 +18,25 @@ export interface AwsGrant {
   actions: string[];
 }
 
+/**
+ * What an action does to the world, checked by lint and again by the executor (issue: safety by
+ * construction). A verb and a scope:
+ * - verbs: `read`, `create`, `modify`, `stop`, `destroy`, `traffic` (DNS or routing), `data`
+ *   (commands that run on an instance);
+ * - scopes: `protected` (production: the protected side), `recovery` (the recovery side, not
+ *   run-owned), `run-owned` (resources tagged with the run id), `drill-network` (an isolated
+ *   drill network), `drill-record` (a DNS record the runbook declares as the drill record).
+ */
+export type EffectVerb = 'read' | 'create' | 'modify' | 'stop' | 'destroy' | 'traffic' | 'data';
+export type EffectScope = 'protected' | 'recovery' | 'run-owned' | 'drill-network' | 'drill-record';
+
+export interface Effect {
+  verb: EffectVerb;
+  scope: EffectScope;
+  /** What is affected, for messages: "instances", "recovery points", "the DNS record" … */
+  what?: string;
+}
+
 /** Cloud permissions an action's handler needs, per provider. */
 export interface ActionPermissions {
   aws?: AwsGrant[];
@@ -41,7 +60,17 @@ export interface ActionSpec {
   capabilities?: Capability[];
   /** What the handler is allowed to call, per provider: the IAM generator reads it. */
   permissions?: ActionPermissions;
+  /**
+   * The action's effects for a step's `with` (static values for lint, evaluated values at run
+   * time). An input lint cannot evaluate (an expression) is passed as `UNKNOWN_INPUT`, and the
+   * declaration must then answer the worst case.
+   * @default [] (no effect on the world)
+   */
+  effects?: (inputs: Readonly<Record<string, unknown>>, mode: Mode) => Effect[];
 }
+
+/** Stands for an input whose value lint cannot know (a `${{ }}` expression). */
+export const UNKNOWN_INPUT: unique symbol = Symbol('drbot.unknownInput');
 
 /** What a handler is built from: the run's cloud, and the stores some actions read. */
 export interface ActionDeps {
