@@ -8,6 +8,7 @@ import type { Reply } from '../commands/replies.js';
 import { context, fitBlocks, LIMITS, linesToSections, section } from './blocks.js';
 import { duration, escapeMrkdwn, MODE_TITLE, STATUS_ICON, truncate, user } from './format.js';
 import { helpLines, usageLines } from './help.js';
+import { runLine, timelineText } from './history.js';
 import { doctorMessage } from './slack-doctor.js';
 import { planMessage } from './slack-plan.js';
 import { type SlackMessage, statusMessage } from './slack-status.js';
@@ -66,12 +67,18 @@ export function replyMessage(reply: Reply): SlackMessage {
         'Recent runs',
         reply.runs.length
           ? reply.runs.map(
-              (r) =>
-                `${STATUS_ICON[r.status] ?? ''} \`${r.id}\` ${r.mode} *${escapeMrkdwn(r.runbook)}* by ${user(r.initiator, 'slack')} — ${r.status}` +
-                (r.measures.rtoMs !== undefined ? `, RTO ${duration(r.measures.rtoMs)}` : ''),
+              (r) => `${STATUS_ICON[r.status] ?? ''} ${escapeMrkdwn(runLine(r, reply.now, 'slack'))}`,
             )
           : ['No runs yet. Start one with `/dr drill <runbook>`.'],
       );
+    case 'timeline':
+      // A chart needs a fixed-width font: one code block, cut to Slack's section size.
+      return listMessage(`Timeline of run ${reply.run.id}`, [
+        `\`\`\`${truncate(
+          escapeMrkdwn(timelineText(reply.run, reply.runbook, reply.audit, reply.now).slice(1).join('\n')),
+          LIMITS.sectionText - 8,
+        )}\`\`\``,
+      ]);
     case 'list':
       return listMessage(
         'Runbooks',

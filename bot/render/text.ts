@@ -7,16 +7,9 @@ import { renderPlan } from '../../engine/plan/index.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import type { Reply } from '../commands/replies.js';
 import type { EventLine } from './events.js';
-import {
-  describePrincipals,
-  duration,
-  MODE_TITLE,
-  progressBar,
-  STATUS_MARK,
-  truncate,
-  user,
-} from './format.js';
+import { describePrincipals, duration, MODE_TITLE, progressBar, truncate } from './format.js';
 import { helpLines, usageLines } from './help.js';
+import { runLine, timelineText } from './history.js';
 import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
 import { type RunView, stepLabel } from './view.js';
 
@@ -94,11 +87,12 @@ export function replyText(reply: Reply): string[] {
       return reply.views.flatMap((v) => runBlock(v));
     case 'runs':
       if (reply.runs.length === 0) return ['No runs yet. Start one with: drill <runbook>'];
-      return reply.runs.map(
-        (r) =>
-          `${STATUS_MARK[r.status] ?? ' '} ${r.id}  ${r.mode.padEnd(8)} ${r.runbook.padEnd(14)} ${user(r.initiator, 'text').padEnd(8)} ${r.status}` +
-          (r.measures.rtoMs !== undefined ? `  RTO ${duration(r.measures.rtoMs)}` : ''),
-      );
+      return [
+        'started (UTC)    · took · what · outcome · run',
+        ...reply.runs.map((r) => runLine(r, reply.now, 'text')),
+      ];
+    case 'timeline':
+      return timelineText(reply.run, reply.runbook, reply.audit, reply.now);
     case 'list':
       if (reply.entries.length === 0) return ['No runbooks are loaded.'];
       return reply.entries.flatMap((e) => {

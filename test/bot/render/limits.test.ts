@@ -160,6 +160,7 @@ describe('Block Kit limits on a 200-step runbook', () => {
           createdAt: 0,
           measures: run.measures,
         })),
+        now: 0,
       },
     ];
     for (const reply of replies) expectValid(replyMessage(reply).blocks);
@@ -169,7 +170,7 @@ describe('Block Kit limits on a 200-step runbook', () => {
     const text = runBlock(
       buildRunView({ ...run, status: 'succeeded', endedAt: 100_000 }, { runbook, now: 0 }),
     ).join('\n');
-    expect(text).toContain('RPO claimed 12m, measured 13m (objective 1h00m)');
+    expect(text).toContain('RPO claimed 12m, measured 13m (objective 1h)');
     expect(text).toContain('90/200');
     expect(text).toContain('…and 27 more failed steps');
     expect(text.length).toBeLessThan(4000);
