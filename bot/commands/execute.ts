@@ -117,7 +117,14 @@ async function dispatch(services: BotServices, command: Command, context: Comman
           ? await services.engine.approve(run.id, key, context.user)
           : await services.engine.reject(run.id, key, context.user, reason);
       return {
-        reply: { kind: 'approval', decision: command.kind, answer, runId: run.id, stepKey: key },
+        reply: {
+          kind: 'approval',
+          decision: command.kind,
+          answer,
+          runId: run.id,
+          runbook: run.runbook.name,
+          stepKey: key,
+        },
         ...(answer.counted ? { followUp: kick(services, run.id) } : {}),
       };
     }

@@ -37,6 +37,8 @@ export type Reply =
       decision: 'approve' | 'reject';
       answer: ApprovalAnswer;
       runId: string;
+      /** The run's runbook, so the reply can name the run it answers. */
+      runbook?: string;
       stepKey: string;
     }
   | { kind: 'aborted'; run: Run }

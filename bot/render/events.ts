@@ -116,7 +116,12 @@ export function describeEvent(
         important: true,
       };
     case 'run.aborted':
-      return { icon: '🏁', text: `Run aborted by ${by}`, important: true };
+      // The engine ends the run, but a person asked for it: name them.
+      return {
+        icon: '🏁',
+        text: `Run aborted by ${user(run.abortRequested?.by ?? event.actor, audience)}`,
+        important: true,
+      };
     default:
       return { icon: '•', text: said(event.message), important: false };
   }

@@ -17,7 +17,15 @@ import {
   user,
 } from './format.js';
 import { knownUsersOf, mentionKnownUsers } from './mentions.js';
-import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
+import {
+  approvalCount,
+  cleanupLine,
+  currentLine,
+  mayApprove,
+  progressText,
+  rpoLine,
+  rtoLine,
+} from './summary.js';
 import { type RunView, stepLabel } from './view.js';
 
 /** `action_id`s of every button drbot posts; the listeners match on them. */
@@ -68,7 +76,7 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     fieldsSection([
       `*Initiator*\n${user(run.initiator, 'slack')}`,
       `*Status*\n${statusWord}`,
-      `*Progress*\n${progressBar(view.done, view.total)}`,
+      `*Progress*\n${progressText(view)}`,
       `*Current step*\n${escapeMrkdwn(currentLine(view, runbook, 'slack'))}`,
       `*Elapsed*\n${duration(view.elapsedMs)}`,
       `*RTO*\n${rtoLine(view)}`,
@@ -129,7 +137,7 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     ),
   );
   const text = truncate(
-    `${title}: ${statusWord}, ${view.done}/${view.total} steps${view.waiting.length ? ', approval waiting' : ''}`,
+    `${title}: ${statusWord}, ${view.counts.succeeded} of ${view.total} steps succeeded${view.waiting.length ? ', approval waiting' : ''}`,
     LIMITS.messageText,
   );
   return { text, blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`) };

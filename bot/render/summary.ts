@@ -4,7 +4,7 @@
  */
 
 import type { Runbook } from '../../engine/runbook/types.js';
-import { type Audience, describePrincipals, duration, joinWords, user } from './format.js';
+import { type Audience, describePrincipals, duration, joinWords, progressBar, user } from './format.js';
 import { type GateView, type RunView, stepLabel } from './view.js';
 
 export function verdict(measured: number | undefined, target: number): string {
@@ -46,6 +46,17 @@ export function cleanupLine(view: RunView): string | undefined {
     case 'failed':
       return `Cleanup: ⚠️ ${c.failed} of ${c.total} step${c.total === 1 ? '' : 's'} failed — drill resources may be left behind`;
   }
+}
+
+/** `▰▰▱▱▱ 2/7 succeeded · 1 failed · 4 cancelled`: only successes fill the bar. */
+export function progressText(view: RunView, width = 12): string {
+  const { succeeded, failed, skipped, cancelled } = view.counts;
+  const extra = [
+    failed ? `${failed} failed` : '',
+    skipped ? `${skipped} skipped` : '',
+    cancelled ? `${cancelled} cancelled` : '',
+  ].filter(Boolean);
+  return `${progressBar(succeeded, view.total, width)} succeeded${extra.length ? ` · ${extra.join(' · ')}` : ''}`;
 }
 
 /** "launch (attempt 2), health" or "—". */

@@ -9,8 +9,16 @@ import type { Reply } from '../commands/replies.js';
 import type { EventLine } from './events.js';
 import { describePrincipals, duration, MODE_TITLE, progressBar, truncate } from './format.js';
 import { helpLines, usageLines } from './help.js';
-import { runLine, timelineText } from './history.js';
-import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
+import { runLine, runTag, timelineText } from './history.js';
+import {
+  approvalCount,
+  cleanupLine,
+  currentLine,
+  mayApprove,
+  progressText,
+  rpoLine,
+  rtoLine,
+} from './summary.js';
 import { type RunView, stepLabel } from './view.js';
 
 /** The live status block of one run. */
@@ -19,8 +27,8 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
   const runbook = runbookArg ?? view.runbook;
   const status = run.abortRequested && !view.terminal ? 'aborting' : run.status;
   const lines = [
-    `┌ ${MODE_TITLE[run.mode] ?? run.mode} · ${run.runbook.name} · by ${run.initiator} · ${status.toUpperCase()}   run ${run.id}`,
-    `│ ${progressBar(view.done, view.total, 20)} · now: ${currentLine(view, runbook, 'text')} · ${duration(view.elapsedMs)} elapsed`,
+    `┌ ${runTag(run)} ${MODE_TITLE[run.mode] ?? run.mode} · ${run.runbook.name} · by ${run.initiator} · ${status.toUpperCase()}   run ${run.id}`,
+    `│ ${progressText(view, 20)} · now: ${currentLine(view, runbook, 'text')} · ${duration(view.elapsedMs)} elapsed`,
     `│ ${rtoLine(view)}`,
   ];
   for (const gate of view.waiting) {
@@ -79,8 +87,8 @@ export function replyText(reply: Reply): string[] {
       return helpLines('shell', reply.topic);
     case 'started':
       return [
-        `🚀 started the ${reply.run.mode} of ${reply.run.runbook.name} as run ${reply.run.id} (initiator ${reply.run.initiator})`,
-        `   follow it with: status ${reply.run.id.slice(-6)}`,
+        `${runTag(reply.run)} 🚀 started the ${reply.run.mode} of ${reply.run.runbook.name} as run ${reply.run.id} (initiator ${reply.run.initiator})`,
+        `   follow it with: status ${reply.run.id.slice(-6)} · timeline ${reply.run.id.slice(-6)}`,
       ];
     case 'status':
       if (reply.views.length === 0) return [reply.empty?.replace(/`/g, '') ?? 'No runs.'];
@@ -111,11 +119,11 @@ export function replyText(reply: Reply): string[] {
     case 'approval': {
       const a = reply.answer;
       const mark = a.counted ? (a.opened ? '🔓' : a.rejected ? '⛔' : '👍') : '✋';
-      return [`${mark} ${a.explanation}`];
+      return [`${runTag({ id: reply.runId, runbook: reply.runbook ?? 'run' })} ${mark} ${a.explanation}`];
     }
     case 'aborted':
-      return [`🛑 abort requested for run ${reply.run.id}`];
+      return [`${runTag(reply.run)} 🛑 abort requested for run ${reply.run.id}`];
     case 'confirmed':
-      return [`☑ confirmed ${reply.stepKey} of run ${reply.run.id}`];
+      return [`${runTag(reply.run)} ☑ confirmed ${reply.stepKey} of run ${reply.run.id}`];
   }
 }

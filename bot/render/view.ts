@@ -25,7 +25,10 @@ export interface RunView {
   runbook?: Runbook;
   /** Main-phase steps (what the progress bar counts). */
   total: number;
+  /** Main steps that ended, whatever the outcome. */
   done: number;
+  /** Main steps by outcome: a cancelled or skipped step is not progress. */
+  counts: { succeeded: number; failed: number; skipped: number; cancelled: number };
   /** Steps running or waiting now, in runbook order. */
   current: StepState[];
   elapsedMs: number;
@@ -74,6 +77,12 @@ export function buildRunView(
     ...(context.runbook ? { runbook: context.runbook } : {}),
     total: main.length,
     done: main.filter(([, s]) => FINISHED.has(s.status)).length,
+    counts: {
+      succeeded: main.filter(([, s]) => s.status === 'succeeded').length,
+      failed: main.filter(([, s]) => s.status === 'failed').length,
+      skipped: main.filter(([, s]) => s.status === 'skipped').length,
+      cancelled: main.filter(([, s]) => s.status === 'cancelled').length,
+    },
     current,
     elapsedMs: Math.max(0, end - run.createdAt),
     rto: {
@@ -83,7 +92,11 @@ export function buildRunView(
     },
     rpo: {
       targetMs: run.measures.objectives.rpoMs,
-      ...(run.measures.rpoClaimedMs === undefined ? {} : { claimedMs: run.measures.rpoClaimedMs }),
+      // A point newer than the declaration (failback reads the fresh side) is no data loss, not
+      // a negative one.
+      ...(run.measures.rpoClaimedMs === undefined
+        ? {}
+        : { claimedMs: Math.max(0, run.measures.rpoClaimedMs) }),
       ...(run.measures.rpoMeasuredMs === undefined ? {} : { measuredMs: run.measures.rpoMeasuredMs }),
     },
     waiting,

@@ -10,6 +10,7 @@ import type { LocalSchedule } from '../scorecard/local-schedules.js';
 import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
 import { ShellNotifier } from './notifier.js';
+import { colourEnabled, createPainter } from './paint.js';
 import { shellScorecardNotifier, startShellSchedules } from './schedules.js';
 import { Screen } from './screen.js';
 import { ShellSession } from './session.js';
@@ -44,7 +45,9 @@ export interface ShellOptions {
 export async function runShell(options: ShellOptions): Promise<number> {
   const live = options.live ?? Boolean(options.input.isTTY && options.output.isTTY);
   let prompt: (() => void) | undefined;
-  const screen = new Screen({ out: options.output, live, redrawPrompt: () => prompt?.() });
+  const env = options.env ?? process.env;
+  const paint = createPainter(live && colourEnabled(options.output.isTTY, env));
+  const screen = new Screen({ out: options.output, live, redrawPrompt: () => prompt?.(), paint });
   let staleDays = DEFAULT_STALE_DAYS;
   try {
     staleDays = staleDaysFromEnv(options.env ?? process.env);
@@ -130,6 +133,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
     for await (const line of rl) {
       if (!live && line.trim() && !line.trim().startsWith('#'))
         screen.log([`${session.prompt}${line.trim()}`]);
+      if (live) screen.typed(`${session.prompt}${line}`);
       const result = await session.handle(line);
       await notifier.flushed();
       if (result === 'quit') {

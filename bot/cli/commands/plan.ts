@@ -49,6 +49,8 @@ export function registerPlan(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
       } catch (err) {
         reportFailure(err);
+        // a missing mode is a usage error, like commander's own
+        if (err instanceof DrbotError && err.code === 'MODE_MISSING') process.exitCode = 2;
       }
     });
 }
