@@ -21,6 +21,8 @@ import {
   approvalCount,
   cleanupLine,
   currentLine,
+  decidedLine,
+  expiresLine,
   mayApprove,
   progressText,
   rpoLine,
@@ -83,15 +85,18 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     ]),
   ];
   for (const gate of view.waiting.slice(0, 3)) {
+    const expires = expiresLine(gate, view.now);
     blocks.push(
       section(
-        `⏳ *Approval waiting* — ${escapeMrkdwn(stepLabel(gate.stepKey, runbook, run))}: ${approvalCount(gate, 'slack')}.\n` +
+        `⏳ *Approval waiting* — ${escapeMrkdwn(stepLabel(gate.stepKey, runbook, run))}: ${approvalCount(gate, 'slack')}${expires ? ` · ${expires}` : ''}.\n` +
           `May approve: ${mayApprove(gate, run.initiator, 'slack')}. The buttons are in the thread.`,
       ),
     );
   }
   if (view.waiting.length > 3)
     blocks.push(context(`…and ${view.waiting.length - 3} more approvals waiting.`));
+  if (view.decided.length > 0 && !view.terminal)
+    blocks.push(context(...view.decided.slice(0, 5).map((g) => `🔓 ${decidedLine(g, 'slack')}`)));
   const known = view.failed.length > 0 ? knownUsersOf(run) : new Set<string>();
   // Failure texts stay short here (the thread has them whole); people become mentions.
   const said = (text: string) => escapeMrkdwn(mentionKnownUsers(truncate(text, 600), known));
@@ -155,6 +160,7 @@ export function finalSummary(view: RunView): string[] {
   ];
   const cleanup = cleanupLine(view);
   if (cleanup) lines.push(cleanup);
+  for (const gate of view.decided) lines.push(`🔓 ${decidedLine(gate, 'slack')}`);
   if (run.abortRequested) lines.push(`Abort requested by ${user(run.abortRequested.by, 'slack')}`);
   return lines;
 }

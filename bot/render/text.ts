@@ -14,6 +14,8 @@ import {
   approvalCount,
   cleanupLine,
   currentLine,
+  decidedLine,
+  expiresLine,
   mayApprove,
   progressText,
   rpoLine,
@@ -32,8 +34,9 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
     `│ ${rtoLine(view)}`,
   ];
   for (const gate of view.waiting) {
+    const expires = expiresLine(gate, view.now);
     lines.push(
-      `│ ⏳ approval waiting: ${stepLabel(gate.stepKey, runbook, run)} — ${approvalCount(gate, 'text')}; may approve: ${mayApprove(gate, run.initiator, 'text')}`,
+      `│ ⏳ approval waiting: ${stepLabel(gate.stepKey, runbook, run)} — ${approvalCount(gate, 'text')}${expires ? ` · ${expires}` : ''}; may approve: ${mayApprove(gate, run.initiator, 'text')}`,
       `│    type: /as <approver> then approve ${run.id.slice(-6)}  (or reject ${run.id.slice(-6)} <reason>)`,
     );
   }
@@ -43,6 +46,7 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
       `│    when it is done, type: confirm ${run.id.slice(-6)} ${m.stepKey}`,
     );
   }
+  for (const gate of view.decided) lines.push(`│ 🔓 ${decidedLine(gate, 'text')}`);
   const failed = Object.entries(run.steps).filter(([, s]) => s.status === 'failed' && s.error);
   for (const [key, step] of failed.slice(0, 3)) {
     lines.push(

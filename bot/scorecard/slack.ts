@@ -7,6 +7,8 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DrbotError } from '../../engine/errors.js';
 import type { RunStore } from '../../engine/ports.js';
+import type { Run } from '../../engine/run.js';
+import type { SlackMessage } from '../render/slack-status.js';
 import { executeCommand } from '../commands/execute.js';
 import type { BotServices } from '../services.js';
 import type { SlackMessageRef } from '../slack/notifier.js';
@@ -30,6 +32,17 @@ export function slackChannelPoster(client: WebClient): ChannelPoster {
     });
     return out.ts ? { ts: out.ts } : {};
   };
+}
+
+/**
+ * Posts the scorecard through the run's SlackNotifier when there is one: paced with the other
+ * thread posts and after the final summary (a direct post would land before it). Otherwise
+ * replies directly under the status message.
+ */
+export function pacedScorecardPoster(notifier: unknown, client: WebClient, store: RunStore): ScorecardPoster {
+  const paced = notifier as { postAfterSummary?: (run: Run, message: SlackMessage) => void };
+  if (typeof paced.postAfterSummary !== 'function') return slackScorecardPoster(client, store);
+  return async (run, message) => paced.postAfterSummary?.(run, message);
 }
 
 /** Replies with the scorecard under the run's status message (falls back to the run's channel). */
