@@ -88,7 +88,8 @@ export function expiresLine(gate: GateView, now: number): string | undefined {
 /** "cutover approved by bob and carol (21:04 and 21:06 UTC)" — who let a CUTOVER through. */
 export function decidedLine(gate: GateView, audience: Audience): string {
   const d = gate.decision;
-  const at = (t: number) => (audience === 'slack' ? when(t, 'slack') : `${new Date(t).toISOString().slice(11, 16)} UTC`);
+  const at = (t: number) =>
+    audience === 'slack' ? when(t, 'slack') : `${new Date(t).toISOString().slice(11, 16)} UTC`;
   if (d?.outcome === 'rejected') return `${gate.gate} rejected by ${user(d.by, audience)} at ${at(d.at)}`;
   if (d?.outcome === 'timed-out') return `${gate.gate} timed out at ${at(d.at)} with no decision`;
   const who = gate.approvals.map((a) => `${user(a.user, audience)} (${at(a.at)})`);
