@@ -13,12 +13,19 @@ import { doctorMessage } from './slack-doctor.js';
 import { planMessage } from './slack-plan.js';
 import { type SlackMessage, statusMessage } from './slack-status.js';
 
+/**
+ * Budgets of one error section (3000 characters): what happened often quotes what was typed and
+ * can be long; the remedy must survive, so each part has its own share and is cut on its own.
+ */
+const ERROR_BUDGET = { message: 700, explanation: 1100, action: 1100 };
+
 export function errorMessage(error: UserFacingError): SlackMessage {
+  const part = (text: string, max: number) => truncate(escapeMrkdwn(truncate(text, max)), max);
   return {
     text: truncate(`⚠️ ${error.message}`, LIMITS.messageText),
     blocks: [
       section(
-        `⚠️ *${escapeMrkdwn(error.message)}*\n*Why:* ${escapeMrkdwn(error.explanation)}\n*What to do:* ${escapeMrkdwn(error.action)}`,
+        `⚠️ *${part(error.message, ERROR_BUDGET.message)}*\n*Why:* ${part(error.explanation, ERROR_BUDGET.explanation)}\n*What to do:* ${part(error.action, ERROR_BUDGET.action)}`,
       ),
       context(`code \`${error.code}\``),
     ],
