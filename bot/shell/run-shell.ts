@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Directory } from '../../engine/ports.js';
+import { brokenRunbookLines } from '../runbooks/broken.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
 import type { LocalSchedule } from '../scorecard/local-schedules.js';
 import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from '../scorecard/staleness.js';
@@ -85,6 +86,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
     engine: rt.engine,
     store: rt.store,
     runbooks: () => rt.runbooks,
+    runbookIssues: () => rt.runbookIssues,
     directory: rt.directory,
     clock: rt.clock,
     driver: rt.driver,
@@ -106,7 +108,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
       options.inMemory,
     ),
   );
-  for (const issue of rt.runbookIssues) screen.log([`⚠ runbook problem: ${JSON.stringify(issue)}`]);
+  screen.log(brokenRunbookLines(rt.runbookIssues));
   await session.resume();
   const stopSchedules =
     (options.schedules ?? true)

@@ -79,6 +79,7 @@ export async function startServe(options: ServeOptions): Promise<Served> {
         engine: rt.engine,
         store: rt.store,
         runbooks: () => rt.runbooks,
+        runbookIssues: () => rt.runbookIssues,
         directory: rt.directory,
         clock: rt.clock,
         driver: rt.driver,
