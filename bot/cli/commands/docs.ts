@@ -1,22 +1,34 @@
 /**
- * `drbot docs [--write README.md]`: the runbook reference, generated from the schema descriptions
- * and the action catalogue. `--write` replaces only the text between the reference markers.
+ * `drbot docs [--write README.md] [--schema engine/runbook/runbook.schema.json]`: the runbook
+ * reference, generated from the schema descriptions and the action catalogue. `--write` replaces
+ * only the text between the reference markers; `--schema` writes the editor schema (action names
+ * and each action's `with`), so `npm run docs` picks up every action in the catalogue.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { ACTION_SPECS } from '../../../engine/actions/catalogue.js';
+import { editorSchemaText } from '../../../engine/runbook/editor-schema.js';
 import {
   REFERENCE_END,
   REFERENCE_START,
   renderReference,
   replaceReference,
 } from '../../../engine/runbook/reference.js';
+import baseSchema from '../../../engine/runbook/runbook.base.schema.json' with { type: 'json' };
 
 export function registerDocs(program: Command): void {
   program
     .command('docs')
     .description('Generate the runbook reference (schema fields and actions) as markdown.')
     .option('--write <file>', `replace the text between ${REFERENCE_START} and ${REFERENCE_END} in this file`)
-    .action(async (options: { write?: string }) => {
+    .option('--schema <file>', 'also write the editor JSON Schema (action names and inputs) to this file')
+    .action(async (options: { write?: string; schema?: string }) => {
+      if (options.schema) {
+        const text = editorSchemaText(baseSchema as Record<string, unknown>, ACTION_SPECS);
+        const before = await readFile(options.schema, 'utf8').catch(() => '');
+        if (before !== text) await writeFile(options.schema, text);
+        process.stderr.write(`${before === text ? 'unchanged' : 'updated'}: ${options.schema}\n`);
+      }
       const reference = renderReference();
       if (!options.write) {
         process.stdout.write(reference);
