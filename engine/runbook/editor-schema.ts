@@ -33,6 +33,7 @@ function acceptExpressions(schema: Schema): Schema {
 function actionRule(spec: ActionSpec): Schema {
   return {
     if: { properties: { action: { const: spec.name } }, required: ['action'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
     then: { properties: { with: { ...acceptExpressions(spec.inputSchema), description: spec.description } } },
   };
 }
