@@ -9,6 +9,7 @@ import { registerProtectCommand } from './protect.js';
 import { registerRunCommand } from './run.js';
 import { registerServe } from './serve.js';
 import { registerShell } from './shell.js';
+import { registerSlackCommand } from './slack.js';
 
 /** Every subcommand registers itself here; keep one file per command. */
 export function registerCommands(program: Command): void {
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerNetworkCommand(program);
   registerBlueprintCommand(program);
   registerDoctorCommand(program);
+  registerSlackCommand(program);
 }
