@@ -5,6 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { Directory } from '../../engine/ports.js';
+import type { RunSummary } from '../../engine/run.js';
+import { runTag } from '../render/history.js';
 import { brokenRunbookLines } from '../runbooks/broken.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
 import type { LocalSchedule } from '../scorecard/local-schedules.js';
@@ -130,14 +132,47 @@ export async function runShell(options: ShellOptions): Promise<number> {
   ticker?.unref();
   prompt?.();
 
+  if (live) rl.on('line', (line) => screen.echoed(line, rl.getPrompt()));
   let quit = false;
+  // Ctrl-C while runs are in flight asks first: quitting never stops a run, but people expect
+  // Ctrl-C to, so they are told the run goes on and where it resumes. A second Ctrl-C quits.
+  let confirming = false;
+  rl.on('SIGINT', () => {
+    void (async () => {
+      const runs = await inFlightRuns(services);
+      if (confirming || runs.length === 0) {
+        quit = true;
+        rl.close();
+        return;
+      }
+      confirming = true;
+      screen.log(quitQuestion(runs, options.dataDir ?? '.drbot', options.inMemory));
+      rl.setPrompt('quit? (y/N) ');
+      prompt?.();
+    })();
+  });
   try {
     for await (const line of rl) {
+      if (confirming) {
+        confirming = false;
+        if (/^\s*y(es)?\s*$/i.test(line)) {
+          quit = true;
+          break;
+        }
+        screen.log(['Staying. Type /quit to leave; runs keep going either way.']);
+        rl.setPrompt(session.prompt);
+        prompt?.();
+        continue;
+      }
       if (!live && line.trim() && !line.trim().startsWith('#'))
         screen.log([`${session.prompt}${line.trim()}`]);
       if (live) screen.typed(`${session.prompt}${line}`);
+      // Type-ahead waits in the terminal until the reply is out: echoed while busy, it would land
+      // inside the live block and break the redraw (and the transcript).
+      if (live) rl.pause();
       const result = await session.handle(line);
       await notifier.flushed();
+      if (live) rl.resume();
       if (result === 'quit') {
         quit = true;
         break;
@@ -193,9 +228,26 @@ function groupsOf(directory: Directory): [string, string[]][] {
   return typeof entries === 'function' ? entries.call(directory) : [];
 }
 
-async function inFlightCount(services: BotServices): Promise<number> {
+async function inFlightRuns(services: BotServices): Promise<RunSummary[]> {
   const runs = await services.store.listRuns({ limit: 50 });
-  return runs.filter((r) => r.status === 'running' || r.status === 'waiting').length;
+  return runs.filter((r) => r.status === 'running' || r.status === 'waiting');
+}
+
+async function inFlightCount(services: BotServices): Promise<number> {
+  return (await inFlightRuns(services)).length;
+}
+
+/** What Ctrl-C asks while runs are in flight. */
+export function quitQuestion(runs: RunSummary[], dataDir: string, inMemory?: boolean): string[] {
+  const names = runs.map((r) => `${r.mode} of ${r.runbook} ${runTag(r)}`).join(', ');
+  const one = runs.length === 1;
+  return [
+    `⚠ ${runs.length} run${one ? ' is' : 's are'} in flight: ${names}.`,
+    inMemory
+      ? `  Quitting loses ${one ? 'it' : 'them'}: this shell keeps nothing on disk (--memory).`
+      : `  Quitting does not stop ${one ? 'it' : 'them'}: the state is in ${dataDir}/ and ${one ? 'it resumes' : 'they resume'} when you start \`drbot shell\` again.`,
+    '  Quit now? y = quit, Enter = stay (Ctrl-C again quits). To stop a run instead: abort <runId>',
+  ];
 }
 
 function required<T>(value: T | undefined): T {

@@ -22,6 +22,8 @@ export interface ScreenOptions {
 export class Screen {
   private readonly blocks = new Map<string, { lines: string[]; progress: string }>();
   private drawn = 0;
+  /** Terminal rows of submitted lines echoed below the block and not yet rewritten above it. */
+  private pendingEcho = 0;
 
   constructor(private readonly options: ScreenOptions) {}
 
@@ -49,8 +51,10 @@ export class Screen {
    */
   typed(promptAndLine: string): void {
     if (!this.options.live) return;
-    const width = this.columns() + 1;
-    const rows = Math.max(1, Math.ceil([...promptAndLine].length / width));
+    // Lines typed ahead arrive in one read and are echoed together: the first call erases them
+    // all (the later ones are rewritten when their turn comes, so nothing is lost or doubled).
+    const rows = this.pendingEcho;
+    this.pendingEcho = 0;
     cursorTo(this.options.out, 0);
     moveCursor(this.options.out, 0, -(rows + this.drawn));
     clearScreenDown(this.options.out);
@@ -89,6 +93,16 @@ export class Screen {
     if (this.drawn > 0) moveCursor(out, 0, -this.drawn);
     clearScreenDown(out);
     this.drawn = 0;
+  }
+
+  /**
+   * The terminal echoed a submitted line (readline's 'line' event, before the line is handled).
+   * Only the first of a batch follows the prompt; type-ahead lines are echoed bare.
+   */
+  echoed(line: string, prompt: string): void {
+    if (!this.options.live) return;
+    const text = this.pendingEcho === 0 ? `${prompt}${line}` : line;
+    this.pendingEcho += Math.max(1, Math.ceil([...text].length / (this.columns() + 1)));
   }
 
   private columns(): number {

@@ -22,6 +22,7 @@ function setup(columns: number, paint = createPainter(false)) {
   /** What a person does: types a line and presses Enter (the terminal echoes it, then CR LF). */
   const type = (line: string) => {
     out.write(`${line}\r\n`);
+    screen.echoed(line, 'alice> ');
     screen.typed(`alice> ${line}`);
   };
   return { term, screen, type };
@@ -63,6 +64,22 @@ describe('Screen (live block)', () => {
       expect(lines.at(-1)).toBe('alice>');
     });
   }
+
+  it('keeps lines typed ahead (echoed together) in order, once each', () => {
+    const { term, screen } = setup(80);
+    screen.setStatus('R1', block(1));
+    const out = (screen as unknown as { options: { out: NodeJS.WritableStream } }).options.out;
+    out.write('runs\r\nwait\r\n');
+    screen.echoed('runs', 'alice> ');
+    screen.echoed('wait', 'alice> ');
+    screen.typed('alice> runs');
+    screen.log(['reply to runs']);
+    screen.typed('alice> wait');
+    screen.log(['reply to wait']);
+    const lines = term.lines();
+    expect(lines.filter((l) => l.startsWith('┌'))).toHaveLength(1);
+    expect(lines.join('\n')).toContain('alice> runs\nreply to runs\nalice> wait\nreply to wait');
+  });
 
   it('never writes control characters from text it shows (no title change)', () => {
     const { term, screen } = setup(80);
