@@ -70,7 +70,7 @@ describe('drbot shell in a terminal', () => {
       expect(transcript).toContain('alice> drill web-tier');
       // the reply (after the run's first thread lines) sits between its typed line and the next
       expect(transcript).toMatch(
-        /alice> drill web-tier\n(?:.*\n){0,3}\[web-tier [0-9A-Z]{6}\] 🚀 started the drill[^]*alice> runs/,
+        /alice> drill web-tier\n(?:.*\n){0,3}\[web-tier [0-9A-Z]{6}\] 🚀 started the drill[\s\S]*alice> runs/,
       );
       expect(transcript).toContain('alice> runs');
       expect(transcript).toContain('alice> wait');
