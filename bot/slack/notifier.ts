@@ -51,10 +51,13 @@ interface RunState {
   /** Approval and manual steps whose message must be re-rendered. */
   approvals: Set<string>;
   /** Thread posts that wait for the final summary (the scorecard). */
-  after: SlackMessage[];
+  after: AfterSummary[];
   /** Serialises posting per run so the parent exists before any thread reply. */
   chain: Promise<void>;
 }
+
+/** A thread post, or an upload (a chart) given the parent message, sent after the summary. */
+export type AfterSummary = SlackMessage | ((parent: SlackMessageRef) => Promise<void>);
 
 export class SlackNotifier implements Notifier {
   private readonly runs = new Map<string, RunState>();
@@ -69,7 +72,7 @@ export class SlackNotifier implements Notifier {
   }
 
   /** Queues a thread post for after the run's final summary (the drill scorecard). */
-  postAfterSummary(run: Run, message: SlackMessage): void {
+  postAfterSummary(run: Run, message: AfterSummary): void {
     const channel = run.meta.channel ?? this.options.defaultChannel;
     if (!channel) return;
     this.stateOf(run, channel).after.push(message);
@@ -245,7 +248,9 @@ export class SlackNotifier implements Notifier {
             await thread(finalMessage(await this.fullView(state, runbook)));
             posted = true;
           } else if (!state.final && isTerminalRun(state.run) && state.after.length > 0) {
-            await thread(state.after.shift() as SlackMessage);
+            const next = state.after.shift() as AfterSummary;
+            if (typeof next === 'function') await next(parent);
+            else await thread(next);
             posted = true;
           }
         }

@@ -6,6 +6,7 @@ import { registerLint } from './lint.js';
 import { registerNetworkCommand } from './network.js';
 import { registerPlan } from './plan.js';
 import { registerProtectCommand } from './protect.js';
+import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServe } from './serve.js';
 import { registerShell } from './shell.js';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerBlueprintCommand(program);
   registerDoctorCommand(program);
   registerSlackCommand(program);
+  registerReportCommand(program);
 }
