@@ -107,6 +107,7 @@ describe('weekly RTO trend chart', () => {
       thread_ts: '1.2',
       filename: 'rto-trend-app-tier.png',
     });
-    expect((calls[0]?.file as Buffer).subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
+    const file = calls[0]?.file as Buffer | undefined;
+    expect(file?.subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
   });
 });
