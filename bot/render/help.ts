@@ -19,6 +19,7 @@ export function helpLines(surface: Surface, topic?: string): string[] {
   if (surface === 'shell') {
     lines.push('/as <user> — act as another person (try the two-person rule alone: /as bob, /as carol)');
     lines.push('wait [seconds] — wait until runs in flight finish or wait on people');
+    lines.push("protect <runbook> — one protection pass (what `drbot protect` does, on this shell's store)");
     lines.push('/quit — leave; runs keep their state and resume next time');
   } else {
     lines.push('Approve, reject and abort with the buttons on the run messages.');

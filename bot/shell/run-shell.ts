@@ -4,11 +4,14 @@
  * runs each line in order and, when input ends, waits for runs in flight to settle before exiting.
  */
 import { createInterface } from 'node:readline';
+import { formatDuration } from '../../engine/duration.js';
 import type { Directory } from '../../engine/ports.js';
 import type { RunSummary } from '../../engine/run.js';
+import { findRunbook } from '../commands/lookup.js';
 import { runTag } from '../render/history.js';
 import { brokenRunbookLines } from '../runbooks/broken.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
+import { protectPass } from '../runtime/protect-local.js';
 import type { LocalSchedule } from '../scorecard/local-schedules.js';
 import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
@@ -99,7 +102,13 @@ export async function runShell(options: ShellOptions): Promise<number> {
   };
   const groups = groupsOf(rt.directory);
   const users = [...new Set(groups.flatMap(([, members]) => members))].sort();
-  const session = new ShellSession({ services, screen, user: options.user ?? 'alice', users });
+  const session = new ShellSession({
+    services,
+    screen,
+    user: options.user ?? 'alice',
+    users,
+    words: { protect: (args) => protectWord(services, rt, args) },
+  });
 
   screen.log(
     welcome(
@@ -220,6 +229,22 @@ function welcome(
     `  Two-person:   failover ${cutover}, then /as bob · approve <runId>, /as carol · approve <runId>`,
     `  Also:         plan ${first} drill · list · runs · help · /quit`,
     '',
+  ];
+}
+
+/** `protect <runbook>` in the shell: `drbot protect` on the shell's own store and cloud. */
+async function protectWord(services: BotServices, rt: LocalRuntime, args: string[]): Promise<string[]> {
+  const [name, ...extra] = args;
+  if (!name || extra.length > 0) return ['⚠ say which runbook: protect <runbook>, e.g. protect web-tier'];
+  const runbook = findRunbook(services, name);
+  const { rows, pruned } = await protectPass(rt, runbook);
+  return [
+    `🛡 protection pass of ${runbook.metadata.name}: newest recovery point per instance`,
+    ...rows.map(
+      (r) =>
+        `   ${r.instanceId} ${(r.name ?? '').padEnd(10)} ${r.pointId ?? 'no point'}${r.ageMs === undefined ? '' : ` (${formatDuration(r.ageMs)} old)`}`,
+    ),
+    ...(pruned.length ? [`   pruned ${pruned.length} old recovery point(s)`] : []),
   ];
 }
 
