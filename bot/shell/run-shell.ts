@@ -227,7 +227,7 @@ function welcome(
     `  Try first:    drill ${first}          rehearse a recovery; it cleans up after itself`,
     '  Then:         status                  progress, current step, RTO so far',
     `  Two-person:   failover ${cutover}, then /as bob · approve <runId>, /as carol · approve <runId>`,
-    `  Also:         plan ${first} drill · list · runs · help · /quit`,
+    `  Also:         plan drill ${first} · list · runs · timeline last · help · /quit`,
     '',
   ];
 }
