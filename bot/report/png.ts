@@ -8,7 +8,10 @@ import { DrbotError } from '../../engine/errors.js';
 export async function svgToPng(svg: string, width = 1280): Promise<Buffer> {
   let Resvg: typeof import('@resvg/resvg-js').Resvg;
   try {
-    ({ Resvg } = await import('@resvg/resvg-js'));
+    // A specifier bundlers leave alone: the Lambda bundle (esbuild) cannot inline a native
+    // addon, so there the import fails at run time and the scorecard goes out without its chart.
+    const name: string = '@resvg/resvg-js';
+    ({ Resvg } = (await import(name)) as typeof import('@resvg/resvg-js'));
   } catch (err) {
     throw new DrbotError('The chart renderer @resvg/resvg-js could not be loaded.', {
       code: 'PNG_RENDERER_MISSING',
