@@ -6,6 +6,7 @@ import type { Engine } from '../engine/api.js';
 import type { CloudProvider } from '../engine/cloud/provider.js';
 import type { NetworkCloud } from '../engine/network/ports.js';
 import type { Clock, Directory, RunStore } from '../engine/ports.js';
+import type { RunbookIssue } from '../engine/runbook/errors.js';
 import type { Runbook } from '../engine/runbook/types.js';
 
 /** Advances runs outside the request: a timer loop locally, an SQS message on Lambda. */
@@ -22,6 +23,8 @@ export interface BotServices {
   directory: Directory;
   clock: Clock;
   driver: RunKicker;
+  /** Errors of runbook files that did not load, so a command naming one says why. @default none */
+  runbookIssues?: () => readonly RunbookIssue[];
   /** Where runbooks live, for messages that tell a person which file to edit. @default 'runbooks/' */
   runbookDir?: string;
   /** Reports failures of background work (kicks after an ack). @default console.error */

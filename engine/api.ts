@@ -58,6 +58,12 @@ export interface EngineOptions {
   leaseMs?: number;
   /** This worker's identity in leases. @default a random id */
   owner?: string;
+  /**
+   * Randomness for the random part of run ids, kept apart from `random` so a seeded `random`
+   * (reproducible faults and jitter) still gives every run a distinct id: the edge passes a
+   * per-process entropy source here. @default `random`
+   */
+  idEntropy?: Random;
 }
 
 export interface Engine {

@@ -17,10 +17,10 @@ export function parseDuration(text: string): number {
   return total;
 }
 
-/** Short human form: 42s, 12m, 1h05m, 2d3h. */
+/** Short human form: 42s, 12m, 1h, 1h05m, 2d3h (never "-0s": a rounded zero has no sign). */
 export function formatDuration(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
   let rest = Math.round(Math.abs(ms) / 1000);
+  const sign = ms < 0 && rest > 0 ? '-' : '';
   if (rest < 60) return `${sign}${rest}s`;
   const days = Math.floor(rest / 86_400);
   rest -= days * 86_400;
@@ -29,6 +29,6 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(rest / 60);
   const seconds = rest - minutes * 60;
   if (days > 0) return `${sign}${days}d${hours}h`;
-  if (hours > 0) return `${sign}${hours}h${String(minutes).padStart(2, '0')}m`;
+  if (hours > 0) return `${sign}${hours}h${minutes ? `${String(minutes).padStart(2, '0')}m` : ''}`;
   return `${sign}${minutes}m${seconds ? `${String(seconds).padStart(2, '0')}s` : ''}`;
 }

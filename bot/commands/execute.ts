@@ -55,7 +55,11 @@ async function dispatch(services: BotServices, command: Command, context: Comman
     case 'list':
       return reply({ kind: 'list', entries: await listRunbooks(services) });
     case 'runs':
-      return reply({ kind: 'runs', runs: await services.store.listRuns({ limit: 15 }) });
+      return reply({
+        kind: 'runs',
+        runs: await services.store.listRuns({ limit: 15 }),
+        now: services.clock.now(),
+      });
     case 'plan': {
       const runbook = findRunbook(services, command.runbook);
       assertMode(runbook, command.mode);
@@ -65,6 +69,18 @@ async function dispatch(services: BotServices, command: Command, context: Comman
       return reply({ kind: 'doctor', report: await doctor(services, command.runbook) });
     case 'status':
       return reply(await status(services, command.runId));
+    case 'timeline': {
+      const run = await resolveRun(services, command.runId);
+      const runbook = await services.engine.runbookOf(run).catch(() => undefined);
+      const audit = await services.store.listAudit(run.id);
+      return reply({
+        kind: 'timeline',
+        run,
+        ...(runbook ? { runbook } : {}),
+        audit,
+        now: services.clock.now(),
+      });
+    }
     case 'start': {
       const runbook = findRunbook(services, command.runbook);
       assertMode(runbook, command.mode);
@@ -101,7 +117,14 @@ async function dispatch(services: BotServices, command: Command, context: Comman
           ? await services.engine.approve(run.id, key, context.user)
           : await services.engine.reject(run.id, key, context.user, reason);
       return {
-        reply: { kind: 'approval', decision: command.kind, answer, runId: run.id, stepKey: key },
+        reply: {
+          kind: 'approval',
+          decision: command.kind,
+          answer,
+          runId: run.id,
+          runbook: run.runbook.name,
+          stepKey: key,
+        },
         ...(answer.counted ? { followUp: kick(services, run.id) } : {}),
       };
     }

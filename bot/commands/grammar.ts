@@ -4,6 +4,7 @@
  * the right usage, so a typo never starts anything.
  */
 import { MODES, type Mode } from '../../engine/runbook/types.js';
+import { hasControl, visible } from '../render/visible.js';
 import { tokenize } from './tokens.js';
 
 /** Where a command was typed: approvals are buttons in Slack, words in the shell. */
@@ -14,6 +15,7 @@ export type Command =
   | { kind: 'plan'; runbook: string; mode: Mode }
   | { kind: 'doctor'; runbook: string }
   | { kind: 'status'; runId?: string }
+  | { kind: 'timeline'; runId: string }
   | { kind: 'runs' }
   | { kind: 'abort'; runId: string; reason?: string }
   | { kind: 'list' }
@@ -43,7 +45,10 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   drill: { usage: 'drill <runbook> [key=value…]', summary: 'Rehearse the recovery; cleans up after itself.' },
   failover: { usage: 'failover <runbook>', summary: 'Real CUTOVER to the target region (needs approvals).' },
   failback: { usage: 'failback <runbook>', summary: 'Return to the source region (needs approvals).' },
-  plan: { usage: 'plan <runbook> <drill|failover|failback>', summary: 'Show the plan without acting.' },
+  plan: {
+    usage: 'plan <drill|failover|failback> <runbook>',
+    summary: 'Show the plan without acting (`plan <runbook> <mode>` works too).',
+  },
   doctor: {
     usage: 'doctor <runbook>',
     summary: 'Readiness: what would make a drill or failover fail, each with a remedy. Starts nothing.',
@@ -52,7 +57,11 @@ export const VERBS: Readonly<Record<string, Verb>> = {
     usage: 'status [runId]',
     summary: 'One run (`last` = the newest; the end of an id is enough), or those in flight.',
   },
-  runs: { usage: 'runs', summary: 'Recent runs, newest first.' },
+  runs: { usage: 'runs', summary: 'Recent runs, newest first: start, duration, mode, outcome.' },
+  timeline: {
+    usage: 'timeline <runId>',
+    summary: 'The audit trail and a chart of step timings, critical path marked.',
+  },
   abort: { usage: 'abort <runId> [reason…]', summary: 'Stop a run (initiator or runbook owners).' },
   list: { usage: 'list', summary: 'Runbooks, their objectives and the last drill.' },
   help: { usage: 'help [command]', summary: 'This help.' },
@@ -98,6 +107,12 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       usageOf('help', surface),
     ]);
   }
+  if (hasControl(input.replace(/[\r\n]+$/, ''))) {
+    return fail(
+      `The command contains control characters (shown escaped: ${clip(visible(input.trim()))}); drbot reads printable text only.`,
+      [usageOf('help', surface)],
+    );
+  }
   const lexed = tokenize(input);
   if (!lexed.ok) return fail(lexed.problem, allUsages(surface));
   const tokens = lexed.tokens[0]?.toLowerCase() === '/dr' ? lexed.tokens.slice(1) : lexed.tokens;
@@ -121,14 +136,18 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
     case 'failback':
       return parseStart(verb, args, usage);
     case 'plan': {
-      const [runbook, mode, ...extra] = args;
+      // Either order: mode words are never runbook names, so the mode is whichever word is one.
+      const [first, second, ...extra] = args;
+      const modeFirst = first !== undefined && isMode(first.toLowerCase());
+      const [mode, runbook] = modeFirst ? [first, second] : [second, first];
       if (runbook === undefined) return fail('Which runbook? The runbook name is missing.', usage);
       if (!NAME.test(runbook)) return fail(`"${clip(runbook)}" is not a runbook name.`, usage);
       if (mode === undefined) return fail('Which mode? Give drill, failover or failback.', usage);
       const lowered = mode.toLowerCase();
       if (!isMode(lowered))
         return fail(`"${clip(mode)}" is not a mode: use drill, failover or failback.`, usage);
-      if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the mode.`, usage);
+      if (extra.length > 0)
+        return fail(`Unexpected "${clip(extra.join(' '))}" after the runbook and mode.`, usage);
       return ok({ kind: 'plan', runbook, mode: lowered });
     }
     case 'doctor': {
@@ -145,6 +164,13 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       if (runId === undefined) return ok({ kind: 'status' });
       if (!RUN_ID.test(runId)) return fail(`"${clip(runId)}" is not a run id.`, usage);
       return ok({ kind: 'status', runId });
+    }
+    case 'timeline': {
+      const [runId, ...extra] = args;
+      if (runId === undefined) return fail('Which run? Give its id, the end of it, or `last`.', usage);
+      if (!RUN_ID.test(runId)) return fail(`"${clip(runId)}" is not a run id.`, usage);
+      if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the run id.`, usage);
+      return ok({ kind: 'timeline', runId });
     }
     case 'runs':
     case 'list':
@@ -226,8 +252,8 @@ function optionalText<K extends string>(key: K, words: string[]): Partial<Record
   return text ? ({ [key]: text } as Partial<Record<K, string>>) : {};
 }
 
-/** Keeps echoed input short and on one line. */
+/** Keeps echoed input short, on one line and free of control characters. */
 function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
+  const flat = visible(text.replace(/\s+/g, ' '));
   return flat.length > 40 ? `${flat.slice(0, 39)}…` : flat;
 }

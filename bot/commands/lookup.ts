@@ -6,6 +6,7 @@ import { NotAllowedError, NotFoundError } from '../../engine/errors.js';
 import type { Run } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
 import { type Audience, describePrincipals, joinWords, user as mention } from '../render/format.js';
+import { brokenRunbookError } from '../runbooks/broken.js';
 import type { BotServices } from '../services.js';
 
 const RECENT_FOR_MATCHING = 100;
@@ -16,6 +17,8 @@ export function findRunbook(services: BotServices, name: string): Runbook {
     runbooks.get(name) ??
     [...runbooks.values()].find((r) => r.metadata.name.toLowerCase() === name.toLowerCase());
   if (found) return found;
+  const broken = brokenRunbookError(name, services.runbookIssues?.() ?? []);
+  if (broken) throw broken;
   const known = [...runbooks.keys()].sort();
   throw new NotFoundError(`There is no runbook named "${name}".`, {
     code: 'RUNBOOK_NOT_FOUND',

@@ -6,7 +6,7 @@ import type { ApprovalAnswer } from '../../engine/api.js';
 import type { UserFacingError } from '../../engine/errors.js';
 import type { DoctorReport } from '../../engine/network/doctor.js';
 import type { Plan } from '../../engine/plan/index.js';
-import type { Run, RunSummary } from '../../engine/run.js';
+import type { AuditEvent, Run, RunSummary } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
 import type { RunView } from '../render/view.js';
 import type { Staleness } from '../scorecard/staleness.js';
@@ -26,7 +26,8 @@ export interface RunbookEntry {
 export type Reply =
   | { kind: 'started'; run: Run; runbook: Runbook }
   | { kind: 'status'; views: RunView[]; empty?: string }
-  | { kind: 'runs'; runs: RunSummary[] }
+  | { kind: 'runs'; runs: RunSummary[]; now: number }
+  | { kind: 'timeline'; run: Run; runbook?: Runbook; audit: AuditEvent[]; now: number }
   | { kind: 'list'; entries: RunbookEntry[] }
   | { kind: 'plan'; plan: Plan }
   | { kind: 'doctor'; report: DoctorReport }
@@ -36,6 +37,8 @@ export type Reply =
       decision: 'approve' | 'reject';
       answer: ApprovalAnswer;
       runId: string;
+      /** The run's runbook, so the reply can name the run it answers. */
+      runbook?: string;
       stepKey: string;
     }
   | { kind: 'aborted'; run: Run }

@@ -93,11 +93,12 @@ async function assertDataDirUsable(dataDir: string): Promise<void> {
   try {
     await db.open();
   } catch (err) {
-    throw new DrbotError(`The embedded DynamoDB could not open its data directory ${dataDir}.`, {
+    throw new DrbotError(`The data directory ${dataDir} is in use by another drbot process.`, {
       code: 'EMBEDDED_DYNAMO_DATA_LOCKED',
       explanation:
-        'LevelDB allows one process per directory; another drbot (or a crashed one still running) holds its lock, or the files are unreadable.',
-      action: `Stop the other drbot process using ${dataDir}, or point this one at another data directory.`,
+        'The embedded DynamoDB (LevelDB) lets one process at a time open its directory; an open `drbot shell` or `drbot serve` (or one that crashed and is still running) holds the lock.',
+      action:
+        'Type the command in the open `drbot shell` instead (it offers protect, status, timeline, runs and plan), or quit that shell (/quit) and run this again, or give this command its own store with `--data-dir /tmp/drbot-other`.',
       cause: err,
     });
   }

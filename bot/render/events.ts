@@ -4,7 +4,7 @@
  */
 import type { AuditEvent, Run } from '../../engine/run.js';
 import type { Runbook } from '../../engine/runbook/types.js';
-import { type Audience, duration, escapeMrkdwn, MODE_TITLE, user } from './format.js';
+import { type Audience, duration, escapeMrkdwn, MODE_TITLE, truncate, user } from './format.js';
 import { knownUsersOf, mentionKnownUsers } from './mentions.js';
 import { stepLabel } from './view.js';
 
@@ -34,11 +34,13 @@ export function describeEvent(
   const step = event.stepKey ? run.steps[event.stepKey] : undefined;
   const bold = (t: string) => (audience === 'slack' ? `*${t}*` : t);
   const by = user(event.actor, audience);
+  // Each part capped on its own, so a long message (often quoting input) never pushes the
+  // remedy past Slack's 3000-character section.
   const detail = event.error
     ? [
-        `${bold('What happened:')} ${said(event.error.message)}`,
-        `${bold('Why:')} ${said(event.error.explanation)}`,
-        `${bold('What to do:')} ${said(event.error.action)}`,
+        `${bold('What happened:')} ${said(truncate(event.error.message, 600))}`,
+        `${bold('Why:')} ${said(truncate(event.error.explanation, 900))}`,
+        `${bold('What to do:')} ${said(truncate(event.error.action, 900))}`,
       ]
     : undefined;
   switch (event.kind) {
@@ -76,7 +78,7 @@ export function describeEvent(
     case 'step.failed':
       return {
         icon: '❌',
-        text: `${label} failed${event.error ? `: ${said(event.error.message)}` : ''}`,
+        text: `${label} failed${event.error ? `: ${said(truncate(event.error.message, 600))}` : ''}`,
         ...(detail ? { detail: detail.slice(1) } : {}),
         important: true,
       };
@@ -111,12 +113,17 @@ export function describeEvent(
     case 'run.failed':
       return {
         icon: '🏁',
-        text: `Run failed${event.error ? `: ${said(event.error.message)}` : ''}`,
+        text: `Run failed${event.error ? `: ${said(truncate(event.error.message, 600))}` : ''}`,
         ...(detail ? { detail: detail.slice(1) } : {}),
         important: true,
       };
     case 'run.aborted':
-      return { icon: '🏁', text: `Run aborted by ${by}`, important: true };
+      // The engine ends the run, but a person asked for it: name them.
+      return {
+        icon: '🏁',
+        text: `Run aborted by ${user(run.abortRequested?.by ?? event.actor, audience)}`,
+        important: true,
+      };
     default:
       return { icon: '•', text: said(event.message), important: false };
   }
@@ -133,7 +140,8 @@ function slackSaid(run: Run, event: AuditEvent): (text: string) => string {
 
 function reasonOf(event: AuditEvent, esc: (t: string) => string): string {
   const reason = event.data?.reason;
-  return typeof reason === 'string' && reason ? `: “${esc(reason)}”` : '';
+  // a reason is typed text: cap it so what follows in the message still fits
+  return typeof reason === 'string' && reason ? `: “${esc(truncate(reason, 300))}”` : '';
 }
 
 /** Terminal runs: the events that end a run. */

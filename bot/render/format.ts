@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../../engine/duration.js';
 import type { Principals } from '../../engine/runbook/types.js';
+import { visible } from './visible.js';
 
 export type Audience = 'slack' | 'text';
 
@@ -70,7 +71,7 @@ const SLACK_TOKEN =
 /** Escapes the characters Slack's mrkdwn treats as control characters, keeping Slack tokens. */
 export function escapeMrkdwn(text: string): string {
   const tokens: string[] = [];
-  const held = text.replace(SLACK_TOKEN, (t) => `\uE000${tokens.push(t) - 1}\uE000`);
+  const held = visible(text).replace(SLACK_TOKEN, (t) => `\uE000${tokens.push(t) - 1}\uE000`);
   return held
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -19,6 +19,7 @@ export function helpLines(surface: Surface, topic?: string): string[] {
   if (surface === 'shell') {
     lines.push('/as <user> — act as another person (try the two-person rule alone: /as bob, /as carol)');
     lines.push('wait [seconds] — wait until runs in flight finish or wait on people');
+    lines.push("protect <runbook> — one protection pass (what `drbot protect` does, on this shell's store)");
     lines.push('/quit — leave; runs keep their state and resume next time');
   } else {
     lines.push('Approve, reject and abort with the buttons on the run messages.');
@@ -39,7 +40,8 @@ const EXAMPLES: Record<string, string[]> = {
   drill: ['drill app-tier', 'drill app-tier reason=quarterly'],
   failover: ['failover db-tier'],
   failback: ['failback db-tier'],
-  plan: ['plan app-tier drill'],
+  plan: ['plan drill app-tier'],
+  timeline: ['timeline last', 'timeline 01J9ZX'],
   doctor: ['doctor app-tier'],
   status: ['status', 'status 01J9ZX'],
   abort: ['abort 01J9ZX wrong runbook'],

@@ -8,16 +8,24 @@ import type { Reply } from '../commands/replies.js';
 import { context, fitBlocks, LIMITS, linesToSections, section } from './blocks.js';
 import { duration, escapeMrkdwn, MODE_TITLE, STATUS_ICON, truncate, user } from './format.js';
 import { helpLines, usageLines } from './help.js';
+import { runLine, timelineText } from './history.js';
 import { doctorMessage } from './slack-doctor.js';
 import { planMessage } from './slack-plan.js';
 import { type SlackMessage, statusMessage } from './slack-status.js';
 
+/**
+ * Budgets of one error section (3000 characters): what happened often quotes what was typed and
+ * can be long; the remedy must survive, so each part has its own share and is cut on its own.
+ */
+const ERROR_BUDGET = { message: 700, explanation: 1100, action: 1100 };
+
 export function errorMessage(error: UserFacingError): SlackMessage {
+  const part = (text: string, max: number) => truncate(escapeMrkdwn(truncate(text, max)), max);
   return {
     text: truncate(`⚠️ ${error.message}`, LIMITS.messageText),
     blocks: [
       section(
-        `⚠️ *${escapeMrkdwn(error.message)}*\n*Why:* ${escapeMrkdwn(error.explanation)}\n*What to do:* ${escapeMrkdwn(error.action)}`,
+        `⚠️ *${part(error.message, ERROR_BUDGET.message)}*\n*Why:* ${part(error.explanation, ERROR_BUDGET.explanation)}\n*What to do:* ${part(error.action, ERROR_BUDGET.action)}`,
       ),
       context(`code \`${error.code}\``),
     ],
@@ -66,12 +74,18 @@ export function replyMessage(reply: Reply): SlackMessage {
         'Recent runs',
         reply.runs.length
           ? reply.runs.map(
-              (r) =>
-                `${STATUS_ICON[r.status] ?? ''} \`${r.id}\` ${r.mode} *${escapeMrkdwn(r.runbook)}* by ${user(r.initiator, 'slack')} — ${r.status}` +
-                (r.measures.rtoMs !== undefined ? `, RTO ${duration(r.measures.rtoMs)}` : ''),
+              (r) => `${STATUS_ICON[r.status] ?? ''} ${escapeMrkdwn(runLine(r, reply.now, 'slack'))}`,
             )
           : ['No runs yet. Start one with `/dr drill <runbook>`.'],
       );
+    case 'timeline':
+      // A chart needs a fixed-width font: one code block, cut to Slack's section size.
+      return listMessage(`Timeline of run ${reply.run.id}`, [
+        `\`\`\`${truncate(
+          escapeMrkdwn(timelineText(reply.run, reply.runbook, reply.audit, reply.now).slice(1).join('\n')),
+          LIMITS.sectionText - 8,
+        )}\`\`\``,
+      ]);
     case 'list':
       return listMessage(
         'Runbooks',

@@ -17,7 +17,17 @@ import {
   user,
 } from './format.js';
 import { knownUsersOf, mentionKnownUsers } from './mentions.js';
-import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
+import {
+  approvalCount,
+  cleanupLine,
+  currentLine,
+  decidedLine,
+  expiresLine,
+  mayApprove,
+  progressText,
+  rpoLine,
+  rtoLine,
+} from './summary.js';
 import { type RunView, stepLabel } from './view.js';
 
 /** `action_id`s of every button drbot posts; the listeners match on them. */
@@ -68,22 +78,25 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     fieldsSection([
       `*Initiator*\n${user(run.initiator, 'slack')}`,
       `*Status*\n${statusWord}`,
-      `*Progress*\n${progressBar(view.done, view.total)}`,
+      `*Progress*\n${progressText(view)}`,
       `*Current step*\n${escapeMrkdwn(currentLine(view, runbook, 'slack'))}`,
       `*Elapsed*\n${duration(view.elapsedMs)}`,
       `*RTO*\n${rtoLine(view)}`,
     ]),
   ];
   for (const gate of view.waiting.slice(0, 3)) {
+    const expires = expiresLine(gate, view.now);
     blocks.push(
       section(
-        `⏳ *Approval waiting* — ${escapeMrkdwn(stepLabel(gate.stepKey, runbook, run))}: ${approvalCount(gate, 'slack')}.\n` +
+        `⏳ *Approval waiting* — ${escapeMrkdwn(stepLabel(gate.stepKey, runbook, run))}: ${approvalCount(gate, 'slack')}${expires ? ` · ${expires}` : ''}.\n` +
           `May approve: ${mayApprove(gate, run.initiator, 'slack')}. The buttons are in the thread.`,
       ),
     );
   }
   if (view.waiting.length > 3)
     blocks.push(context(`…and ${view.waiting.length - 3} more approvals waiting.`));
+  if (view.decided.length > 0 && !view.terminal)
+    blocks.push(context(...view.decided.slice(0, 5).map((g) => `🔓 ${decidedLine(g, 'slack')}`)));
   const known = view.failed.length > 0 ? knownUsersOf(run) : new Set<string>();
   // Failure texts stay short here (the thread has them whole); people become mentions.
   const said = (text: string) => escapeMrkdwn(mentionKnownUsers(truncate(text, 600), known));
@@ -129,7 +142,7 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     ),
   );
   const text = truncate(
-    `${title}: ${statusWord}, ${view.done}/${view.total} steps${view.waiting.length ? ', approval waiting' : ''}`,
+    `${title}: ${statusWord}, ${view.counts.succeeded} of ${view.total} steps succeeded${view.waiting.length ? ', approval waiting' : ''}`,
     LIMITS.messageText,
   );
   return { text, blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`) };
@@ -147,6 +160,7 @@ export function finalSummary(view: RunView): string[] {
   ];
   const cleanup = cleanupLine(view);
   if (cleanup) lines.push(cleanup);
+  for (const gate of view.decided) lines.push(`🔓 ${decidedLine(gate, 'slack')}`);
   if (run.abortRequested) lines.push(`Abort requested by ${user(run.abortRequested.by, 'slack')}`);
   return lines;
 }

@@ -4,7 +4,7 @@
  */
 
 import type { Runbook } from '../../engine/runbook/types.js';
-import { type Audience, describePrincipals, duration, joinWords, user } from './format.js';
+import { type Audience, describePrincipals, duration, joinWords, progressBar, user, when } from './format.js';
 import { type GateView, type RunView, stepLabel } from './view.js';
 
 export function verdict(measured: number | undefined, target: number): string {
@@ -48,6 +48,17 @@ export function cleanupLine(view: RunView): string | undefined {
   }
 }
 
+/** `▰▰▱▱▱ 2/7 succeeded · 1 failed · 4 cancelled`: only successes fill the bar. */
+export function progressText(view: RunView, width = 12): string {
+  const { succeeded, failed, skipped, cancelled } = view.counts;
+  const extra = [
+    failed ? `${failed} failed` : '',
+    skipped ? `${skipped} skipped` : '',
+    cancelled ? `${cancelled} cancelled` : '',
+  ].filter(Boolean);
+  return `${progressBar(succeeded, view.total, width)} succeeded${extra.length ? ` · ${extra.join(' · ')}` : ''}`;
+}
+
 /** "launch (attempt 2), health" or "—". */
 export function currentLine(view: RunView, runbook: Runbook | undefined, audience: Audience): string {
   if (view.terminal) return '—';
@@ -65,6 +76,24 @@ export function approvalCount(gate: GateView, audience: Audience): string {
   const who = gate.approvals.map((a) => user(a.user, audience));
   const head = `${gate.approvals.length} of ${gate.required} approval${gate.required === 1 ? '' : 's'}`;
   return who.length > 0 ? `${head}: ${joinWords(who)}` : `${head} yet`;
+}
+
+/** "expires in 28m" while a gate waits; "expired" once past its timeout. */
+export function expiresLine(gate: GateView, now: number): string | undefined {
+  if (gate.expiresAt === undefined) return undefined;
+  const left = gate.expiresAt - now;
+  return left > 0 ? `expires in ${duration(left)}` : 'expired (the next advance fails the gate)';
+}
+
+/** "cutover approved by bob and carol (21:04 and 21:06 UTC)" — who let a CUTOVER through. */
+export function decidedLine(gate: GateView, audience: Audience): string {
+  const d = gate.decision;
+  const at = (t: number) =>
+    audience === 'slack' ? when(t, 'slack') : `${new Date(t).toISOString().slice(11, 16)} UTC`;
+  if (d?.outcome === 'rejected') return `${gate.gate} rejected by ${user(d.by, audience)} at ${at(d.at)}`;
+  if (d?.outcome === 'timed-out') return `${gate.gate} timed out at ${at(d.at)} with no decision`;
+  const who = gate.approvals.map((a) => `${user(a.user, audience)} (${at(a.at)})`);
+  return `${gate.gate} approved by ${joinWords(who) || 'nobody recorded'}`;
 }
 
 /** Who may approve, in words, including the initiator exclusion. */

@@ -7,17 +7,20 @@ import { renderPlan } from '../../engine/plan/index.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import type { Reply } from '../commands/replies.js';
 import type { EventLine } from './events.js';
-import {
-  describePrincipals,
-  duration,
-  MODE_TITLE,
-  progressBar,
-  STATUS_MARK,
-  truncate,
-  user,
-} from './format.js';
+import { describePrincipals, duration, MODE_TITLE, progressBar, truncate } from './format.js';
 import { helpLines, usageLines } from './help.js';
-import { approvalCount, cleanupLine, currentLine, mayApprove, rpoLine, rtoLine } from './summary.js';
+import { runLine, runTag, timelineText } from './history.js';
+import {
+  approvalCount,
+  cleanupLine,
+  currentLine,
+  decidedLine,
+  expiresLine,
+  mayApprove,
+  progressText,
+  rpoLine,
+  rtoLine,
+} from './summary.js';
 import { type RunView, stepLabel } from './view.js';
 
 /** The live status block of one run. */
@@ -26,13 +29,14 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
   const runbook = runbookArg ?? view.runbook;
   const status = run.abortRequested && !view.terminal ? 'aborting' : run.status;
   const lines = [
-    `┌ ${MODE_TITLE[run.mode] ?? run.mode} · ${run.runbook.name} · by ${run.initiator} · ${status.toUpperCase()}   run ${run.id}`,
-    `│ ${progressBar(view.done, view.total, 20)} · now: ${currentLine(view, runbook, 'text')} · ${duration(view.elapsedMs)} elapsed`,
+    `┌ ${runTag(run)} ${MODE_TITLE[run.mode] ?? run.mode} · ${run.runbook.name} · by ${run.initiator} · ${status.toUpperCase()}   run ${run.id}`,
+    `│ ${progressText(view, 20)} · now: ${currentLine(view, runbook, 'text')} · ${duration(view.elapsedMs)} elapsed`,
     `│ ${rtoLine(view)}`,
   ];
   for (const gate of view.waiting) {
+    const expires = expiresLine(gate, view.now);
     lines.push(
-      `│ ⏳ approval waiting: ${stepLabel(gate.stepKey, runbook, run)} — ${approvalCount(gate, 'text')}; may approve: ${mayApprove(gate, run.initiator, 'text')}`,
+      `│ ⏳ approval waiting: ${stepLabel(gate.stepKey, runbook, run)} — ${approvalCount(gate, 'text')}${expires ? ` · ${expires}` : ''}; may approve: ${mayApprove(gate, run.initiator, 'text')}`,
       `│    type: /as <approver> then approve ${run.id.slice(-6)}  (or reject ${run.id.slice(-6)} <reason>)`,
     );
   }
@@ -42,6 +46,7 @@ export function runBlock(view: RunView, runbookArg?: Runbook): string[] {
       `│    when it is done, type: confirm ${run.id.slice(-6)} ${m.stepKey}`,
     );
   }
+  for (const gate of view.decided) lines.push(`│ 🔓 ${decidedLine(gate, 'text')}`);
   const failed = Object.entries(run.steps).filter(([, s]) => s.status === 'failed' && s.error);
   for (const [key, step] of failed.slice(0, 3)) {
     lines.push(
@@ -86,19 +91,20 @@ export function replyText(reply: Reply): string[] {
       return helpLines('shell', reply.topic);
     case 'started':
       return [
-        `🚀 started the ${reply.run.mode} of ${reply.run.runbook.name} as run ${reply.run.id} (initiator ${reply.run.initiator})`,
-        `   follow it with: status ${reply.run.id.slice(-6)}`,
+        `${runTag(reply.run)} 🚀 started the ${reply.run.mode} of ${reply.run.runbook.name} as run ${reply.run.id} (initiator ${reply.run.initiator})`,
+        `   follow it with: status ${reply.run.id.slice(-6)} · timeline ${reply.run.id.slice(-6)}`,
       ];
     case 'status':
       if (reply.views.length === 0) return [reply.empty?.replace(/`/g, '') ?? 'No runs.'];
       return reply.views.flatMap((v) => runBlock(v));
     case 'runs':
       if (reply.runs.length === 0) return ['No runs yet. Start one with: drill <runbook>'];
-      return reply.runs.map(
-        (r) =>
-          `${STATUS_MARK[r.status] ?? ' '} ${r.id}  ${r.mode.padEnd(8)} ${r.runbook.padEnd(14)} ${user(r.initiator, 'text').padEnd(8)} ${r.status}` +
-          (r.measures.rtoMs !== undefined ? `  RTO ${duration(r.measures.rtoMs)}` : ''),
-      );
+      return [
+        'started (UTC)    · took · what · outcome · run',
+        ...reply.runs.map((r) => runLine(r, reply.now, 'text')),
+      ];
+    case 'timeline':
+      return timelineText(reply.run, reply.runbook, reply.audit, reply.now);
     case 'list':
       if (reply.entries.length === 0) return ['No runbooks are loaded.'];
       return reply.entries.flatMap((e) => {
@@ -117,11 +123,11 @@ export function replyText(reply: Reply): string[] {
     case 'approval': {
       const a = reply.answer;
       const mark = a.counted ? (a.opened ? '🔓' : a.rejected ? '⛔' : '👍') : '✋';
-      return [`${mark} ${a.explanation}`];
+      return [`${runTag({ id: reply.runId, runbook: reply.runbook ?? 'run' })} ${mark} ${a.explanation}`];
     }
     case 'aborted':
-      return [`🛑 abort requested for run ${reply.run.id}`];
+      return [`${runTag(reply.run)} 🛑 abort requested for run ${reply.run.id}`];
     case 'confirmed':
-      return [`☑ confirmed ${reply.stepKey} of run ${reply.run.id}`];
+      return [`${runTag(reply.run)} ☑ confirmed ${reply.stepKey} of run ${reply.run.id}`];
   }
 }

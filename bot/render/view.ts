@@ -4,6 +4,7 @@
  * the two front ends always show the same facts.
  */
 import type { Engine } from '../../engine/api.js';
+import { isDuration, parseDuration } from '../../engine/duration.js';
 import type { Clock, RunStore } from '../../engine/ports.js';
 import { type GateRecord, isTerminal, type Run, type StepState } from '../../engine/run.js';
 import type { ApprovalGate, Principals, Runbook } from '../../engine/runbook/types.js';
@@ -14,6 +15,8 @@ export interface GateView {
   required: number;
   approvals: { user: string; at: number }[];
   decision?: GateRecord['decision'];
+  /** When the gate times out (the step's start + the gate's `timeout`), epoch ms. */
+  expiresAt?: number;
   approvers?: Principals;
   excludeInitiator: boolean;
   description?: string;
@@ -25,14 +28,21 @@ export interface RunView {
   runbook?: Runbook;
   /** Main-phase steps (what the progress bar counts). */
   total: number;
+  /** Main steps that ended, whatever the outcome. */
   done: number;
+  /** Main steps by outcome: a cancelled or skipped step is not progress. */
+  counts: { succeeded: number; failed: number; skipped: number; cancelled: number };
   /** Steps running or waiting now, in runbook order. */
   current: StepState[];
   elapsedMs: number;
+  /** The time the view was built at (deadlines count down from it). */
+  now: number;
   rto: { targetMs: number; soFarMs: number; measuredMs?: number };
   rpo: { targetMs: number; claimedMs?: number; measuredMs?: number };
   /** Approval gates a person must act on now. */
   waiting: GateView[];
+  /** Gates already decided, with who approved and when (status message and summary). */
+  decided: GateView[];
   /** Manual steps waiting for an operator to confirm they are done. */
   manual: { stepKey: string; instructions?: string }[];
   failed: StepState[];
@@ -61,11 +71,16 @@ export function buildRunView(
   const end = run.endedAt ?? context.now;
   const gates = new Map((context.gates ?? []).map((g) => [g.stepKey, g]));
   const waiting: GateView[] = [];
+  const decided: GateView[] = [];
   const manual: RunView['manual'] = [];
   for (const [key, step] of all) {
-    if (step.status !== 'waiting') continue;
+    const record = gates.get(key);
+    if (step.status !== 'waiting') {
+      if (step.gate && record?.decision) decided.push(gateView(key, step.gate, context.runbook, record));
+      continue;
+    }
     if (step.action === 'manual') manual.push(manualView(key, step, run, context.runbook));
-    else if (step.gate) waiting.push(gateView(key, step.gate, context.runbook, gates.get(key)));
+    else if (step.gate) waiting.push(gateView(key, step.gate, context.runbook, record, step.startedAt));
   }
   const cleanupDone = cleanup.filter(([, s]) => FINISHED.has(s.status)).length;
   const cleanupFailed = cleanup.filter(([, s]) => s.status === 'failed').length;
@@ -74,8 +89,15 @@ export function buildRunView(
     ...(context.runbook ? { runbook: context.runbook } : {}),
     total: main.length,
     done: main.filter(([, s]) => FINISHED.has(s.status)).length,
+    counts: {
+      succeeded: main.filter(([, s]) => s.status === 'succeeded').length,
+      failed: main.filter(([, s]) => s.status === 'failed').length,
+      skipped: main.filter(([, s]) => s.status === 'skipped').length,
+      cancelled: main.filter(([, s]) => s.status === 'cancelled').length,
+    },
     current,
     elapsedMs: Math.max(0, end - run.createdAt),
+    now: context.now,
     rto: {
       targetMs: run.measures.objectives.rtoMs,
       soFarMs: run.measures.rtoMs ?? Math.max(0, end - run.createdAt),
@@ -83,10 +105,15 @@ export function buildRunView(
     },
     rpo: {
       targetMs: run.measures.objectives.rpoMs,
-      ...(run.measures.rpoClaimedMs === undefined ? {} : { claimedMs: run.measures.rpoClaimedMs }),
+      // A point newer than the declaration (failback reads the fresh side) is no data loss, not
+      // a negative one.
+      ...(run.measures.rpoClaimedMs === undefined
+        ? {}
+        : { claimedMs: Math.max(0, run.measures.rpoClaimedMs) }),
       ...(run.measures.rpoMeasuredMs === undefined ? {} : { measuredMs: run.measures.rpoMeasuredMs }),
     },
     waiting,
+    decided,
     manual,
     failed: all.filter(([, s]) => s.status === 'failed').map(([, s]) => s),
     cleanup: {
@@ -126,14 +153,17 @@ export function gateView(
   gateName: string,
   runbook: Runbook | undefined,
   record: GateRecord | undefined,
+  startedAt?: number,
 ): GateView {
   const spec: ApprovalGate | undefined = runbook?.spec.approvals[gateName];
+  const timeoutMs = spec?.timeout && isDuration(spec.timeout) ? parseDuration(spec.timeout) : undefined;
   return {
     stepKey,
     gate: gateName,
     required: record?.required ?? spec?.required ?? 1,
     approvals: record?.approvals ?? [],
     ...(record?.decision ? { decision: record.decision } : {}),
+    ...(startedAt !== undefined && timeoutMs !== undefined ? { expiresAt: startedAt + timeoutMs } : {}),
     ...(spec?.approvers ? { approvers: spec.approvers } : {}),
     excludeInitiator: spec?.excludeInitiator ?? true,
     ...(spec?.description ? { description: spec.description } : {}),

@@ -23,7 +23,7 @@ import { type LambdaConfig, readLambdaConfig } from '../lambda/config.js';
 import { readSecret } from '../lambda/secrets.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
 import { withScorecard } from '../scorecard/notifier.js';
-import { slackScorecardPoster } from '../scorecard/slack.js';
+import { pacedScorecardPoster } from '../scorecard/slack.js';
 import { staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
 import { SlackDirectory } from '../slack/directory.js';
@@ -118,7 +118,7 @@ export async function createAwsRuntime(options: AwsRuntimeOptions = {}): Promise
       inner: notifier,
       store,
       clock,
-      post: slackScorecardPoster(slack, store),
+      post: pacedScorecardPoster(notifier, slack, store),
       scorecard: { staleDays },
       log,
     }),

@@ -125,6 +125,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       store,
       clock,
       random,
+      // per-process entropy for run ids, even when `random` is seeded (`--fast`, `--seed`)
+      idEntropy: systemRandom,
       notifier: options.notifier ?? silentNotifier,
       directory,
       actions,

@@ -10,7 +10,9 @@ export function formatEvent(run: Pick<Run, 'createdAt'>, event: AuditEvent): str
   const at = `+${formatDuration(Math.max(0, event.at - run.createdAt))}`.padEnd(7);
   const step = event.stepKey ? ` ${event.stepKey}` : '';
   const actor = event.actor !== 'drbot' ? ` (@${event.actor})` : '';
-  const error = event.error ? ` — ${event.error.message}` : '';
+  // The engine's message often already quotes the error; say each sentence once.
+  const error =
+    event.error && !event.message.includes(event.error.message) ? ` — ${event.error.message}` : '';
   return `${at} ${event.kind}${step}${actor}: ${event.message}${error}`;
 }
 

@@ -129,8 +129,10 @@ export async function loadScorecard(
   options: ScorecardOptions = {},
 ): Promise<Scorecard> {
   const history = await store.listRuns({ runbook: run.runbook.name, mode: 'drill', limit: 50 });
+  // Only a drill that succeeded is a baseline: a failed one stopped early and would make every
+  // step of this one look like a regression (or a failed step look fast).
   const earlier = history
-    .filter((r) => r.id !== run.id && r.createdAt < run.createdAt && r.endedAt !== undefined)
+    .filter((r) => r.id !== run.id && r.createdAt < run.createdAt && r.status === 'succeeded')
     .sort((a, b) => b.createdAt - a.createdAt)[0];
   const previous = earlier ? await store.getRun(earlier.id) : undefined;
   return buildScorecard({ run, previous, history, now }, options);

@@ -7,10 +7,13 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DrbotError } from '../../engine/errors.js';
 import type { RunStore } from '../../engine/ports.js';
+import type { Run } from '../../engine/run.js';
 import { executeCommand } from '../commands/execute.js';
+import type { SlackMessage } from '../render/slack-status.js';
 import type { BotServices } from '../services.js';
 import type { SlackMessageRef } from '../slack/notifier.js';
 import type { ScorecardPoster } from './notifier.js';
+import { uploadTrendChart } from './trend-chart.js';
 import {
   type ChannelPoster,
   type DrillStarter,
@@ -32,9 +35,25 @@ export function slackChannelPoster(client: WebClient): ChannelPoster {
   };
 }
 
+/**
+ * Posts the scorecard through the run's SlackNotifier when there is one: paced with the other
+ * thread posts and after the final summary (a direct post would land before it). Otherwise
+ * replies directly under the status message.
+ */
+export function pacedScorecardPoster(notifier: unknown, client: WebClient, store: RunStore): ScorecardPoster {
+  const paced = notifier as {
+    postAfterSummary?: (run: Run, message: SlackMessage | ((p: SlackMessageRef) => Promise<void>)) => void;
+  };
+  if (typeof paced.postAfterSummary !== 'function') return slackScorecardPoster(client, store);
+  return async (run, message, card) => {
+    paced.postAfterSummary?.(run, message);
+    paced.postAfterSummary?.(run, (parent: SlackMessageRef) => uploadTrendChart(client, parent, card));
+  };
+}
+
 /** Replies with the scorecard under the run's status message (falls back to the run's channel). */
 export function slackScorecardPoster(client: WebClient, store: RunStore): ScorecardPoster {
-  return async (run, message) => {
+  return async (run, message, card) => {
     const parent = await store.getDoc<SlackMessageRef>('slack-message', run.id);
     const channel = parent?.channel ?? run.meta.channel;
     if (!channel) return; // a shell run: the terminal shows its own summary
@@ -44,6 +63,7 @@ export function slackScorecardPoster(client: WebClient, store: RunStore): Scorec
       blocks: message.blocks,
       ...(parent ? { thread_ts: parent.ts } : {}),
     });
+    if (parent) await uploadTrendChart(client, parent, card);
   };
 }
 

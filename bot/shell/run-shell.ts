@@ -4,12 +4,19 @@
  * runs each line in order and, when input ends, waits for runs in flight to settle before exiting.
  */
 import { createInterface } from 'node:readline';
+import { formatDuration } from '../../engine/duration.js';
 import type { Directory } from '../../engine/ports.js';
+import type { RunSummary } from '../../engine/run.js';
+import { findRunbook } from '../commands/lookup.js';
+import { runTag } from '../render/history.js';
+import { brokenRunbookLines } from '../runbooks/broken.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
+import { protectPass } from '../runtime/protect-local.js';
 import type { LocalSchedule } from '../scorecard/local-schedules.js';
 import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
 import { ShellNotifier } from './notifier.js';
+import { colourEnabled, createPainter } from './paint.js';
 import { shellScorecardNotifier, startShellSchedules } from './schedules.js';
 import { Screen } from './screen.js';
 import { ShellSession } from './session.js';
@@ -44,7 +51,9 @@ export interface ShellOptions {
 export async function runShell(options: ShellOptions): Promise<number> {
   const live = options.live ?? Boolean(options.input.isTTY && options.output.isTTY);
   let prompt: (() => void) | undefined;
-  const screen = new Screen({ out: options.output, live, redrawPrompt: () => prompt?.() });
+  const env = options.env ?? process.env;
+  const paint = createPainter(live && colourEnabled(options.output.isTTY, env));
+  const screen = new Screen({ out: options.output, live, redrawPrompt: () => prompt?.(), paint });
   let staleDays = DEFAULT_STALE_DAYS;
   try {
     staleDays = staleDaysFromEnv(options.env ?? process.env);
@@ -82,6 +91,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
     engine: rt.engine,
     store: rt.store,
     runbooks: () => rt.runbooks,
+    runbookIssues: () => rt.runbookIssues,
     directory: rt.directory,
     clock: rt.clock,
     driver: rt.driver,
@@ -92,7 +102,13 @@ export async function runShell(options: ShellOptions): Promise<number> {
   };
   const groups = groupsOf(rt.directory);
   const users = [...new Set(groups.flatMap(([, members]) => members))].sort();
-  const session = new ShellSession({ services, screen, user: options.user ?? 'alice', users });
+  const session = new ShellSession({
+    services,
+    screen,
+    user: options.user ?? 'alice',
+    users,
+    words: { protect: (args) => protectWord(services, rt, args) },
+  });
 
   screen.log(
     welcome(
@@ -103,7 +119,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
       options.inMemory,
     ),
   );
-  for (const issue of rt.runbookIssues) screen.log([`⚠ runbook problem: ${JSON.stringify(issue)}`]);
+  screen.log(brokenRunbookLines(rt.runbookIssues));
   await session.resume();
   const stopSchedules =
     (options.schedules ?? true)
@@ -125,13 +141,47 @@ export async function runShell(options: ShellOptions): Promise<number> {
   ticker?.unref();
   prompt?.();
 
+  if (live) rl.on('line', (line) => screen.echoed(line, rl.getPrompt()));
   let quit = false;
+  // Ctrl-C while runs are in flight asks first: quitting never stops a run, but people expect
+  // Ctrl-C to, so they are told the run goes on and where it resumes. A second Ctrl-C quits.
+  let confirming = false;
+  rl.on('SIGINT', () => {
+    void (async () => {
+      const runs = await inFlightRuns(services);
+      if (confirming || runs.length === 0) {
+        quit = true;
+        rl.close();
+        return;
+      }
+      confirming = true;
+      screen.log(quitQuestion(runs, options.dataDir ?? '.drbot', options.inMemory));
+      rl.setPrompt('quit? (y/N) ');
+      prompt?.();
+    })();
+  });
   try {
     for await (const line of rl) {
+      if (confirming) {
+        confirming = false;
+        if (/^\s*y(es)?\s*$/i.test(line)) {
+          quit = true;
+          break;
+        }
+        screen.log(['Staying. Type /quit to leave; runs keep going either way.']);
+        rl.setPrompt(session.prompt);
+        prompt?.();
+        continue;
+      }
       if (!live && line.trim() && !line.trim().startsWith('#'))
         screen.log([`${session.prompt}${line.trim()}`]);
+      if (live) screen.typed(`${session.prompt}${line}`);
+      // Type-ahead waits in the terminal until the reply is out: echoed while busy, it would land
+      // inside the live block and break the redraw (and the transcript).
+      if (live) rl.pause();
       const result = await session.handle(line);
       await notifier.flushed();
+      if (live) rl.resume();
       if (result === 'quit') {
         quit = true;
         break;
@@ -177,8 +227,24 @@ function welcome(
     `  Try first:    drill ${first}          rehearse a recovery; it cleans up after itself`,
     '  Then:         status                  progress, current step, RTO so far',
     `  Two-person:   failover ${cutover}, then /as bob · approve <runId>, /as carol · approve <runId>`,
-    `  Also:         plan ${first} drill · list · runs · help · /quit`,
+    `  Also:         plan drill ${first} · list · runs · timeline last · help · /quit`,
     '',
+  ];
+}
+
+/** `protect <runbook>` in the shell: `drbot protect` on the shell's own store and cloud. */
+async function protectWord(services: BotServices, rt: LocalRuntime, args: string[]): Promise<string[]> {
+  const [name, ...extra] = args;
+  if (!name || extra.length > 0) return ['⚠ say which runbook: protect <runbook>, e.g. protect web-tier'];
+  const runbook = findRunbook(services, name);
+  const { rows, pruned } = await protectPass(rt, runbook);
+  return [
+    `🛡 protection pass of ${runbook.metadata.name}: newest recovery point per instance`,
+    ...rows.map(
+      (r) =>
+        `   ${r.instanceId} ${(r.name ?? '').padEnd(10)} ${r.pointId ?? 'no point'}${r.ageMs === undefined ? '' : ` (${formatDuration(r.ageMs)} old)`}`,
+    ),
+    ...(pruned.length ? [`   pruned ${pruned.length} old recovery point(s)`] : []),
   ];
 }
 
@@ -187,9 +253,26 @@ function groupsOf(directory: Directory): [string, string[]][] {
   return typeof entries === 'function' ? entries.call(directory) : [];
 }
 
-async function inFlightCount(services: BotServices): Promise<number> {
+async function inFlightRuns(services: BotServices): Promise<RunSummary[]> {
   const runs = await services.store.listRuns({ limit: 50 });
-  return runs.filter((r) => r.status === 'running' || r.status === 'waiting').length;
+  return runs.filter((r) => r.status === 'running' || r.status === 'waiting');
+}
+
+async function inFlightCount(services: BotServices): Promise<number> {
+  return (await inFlightRuns(services)).length;
+}
+
+/** What Ctrl-C asks while runs are in flight. */
+export function quitQuestion(runs: RunSummary[], dataDir: string, inMemory?: boolean): string[] {
+  const names = runs.map((r) => `${r.mode} of ${r.runbook} ${runTag(r)}`).join(', ');
+  const one = runs.length === 1;
+  return [
+    `⚠ ${runs.length} run${one ? ' is' : 's are'} in flight: ${names}.`,
+    inMemory
+      ? `  Quitting loses ${one ? 'it' : 'them'}: this shell keeps nothing on disk (--memory).`
+      : `  Quitting does not stop ${one ? 'it' : 'them'}: the state is in ${dataDir}/ and ${one ? 'it resumes' : 'they resume'} when you start \`drbot shell\` again.`,
+    '  Quit now? y = quit, Enter = stay (Ctrl-C again quits). To stop a run instead: abort <runId>',
+  ];
 }
 
 function required<T>(value: T | undefined): T {

@@ -4,6 +4,7 @@
  * `/quit`. Runs are durable: the session resumes runs left in flight by an earlier one.
  */
 
+import { toUserFacing } from '../../engine/errors.js';
 import { isTerminal, type Run } from '../../engine/run.js';
 import { executeCommand } from '../commands/execute.js';
 import { parseCommand } from '../commands/grammar.js';
@@ -21,6 +22,11 @@ export interface ShellSessionOptions {
   users?: string[];
   /** How often `wait` looks at the runs. @default 200 */
   pollMs?: number;
+  /**
+   * Shell-only words beyond the chat grammar (`protect <runbook>`): the CLI commands that need the
+   * data directory the shell holds, so they run here instead of failing in a second terminal.
+   */
+  words?: Record<string, (args: string[], user: string) => Promise<string[]>>;
 }
 
 export type LineResult = 'continue' | 'quit';
@@ -102,6 +108,15 @@ export class ShellSession {
       }
       case '/help':
         return this.handle('help');
+    }
+    const extra = this.options.words?.[word.toLowerCase()];
+    if (extra) {
+      try {
+        this.screen.log(await extra(rest, this.user));
+      } catch (err) {
+        this.screen.log(replyText({ kind: 'error', error: toUserFacing(err) }));
+      }
+      return 'continue';
     }
     const parsed = parseCommand(line, 'shell');
     if (!parsed.ok) {

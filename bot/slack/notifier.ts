@@ -2,17 +2,21 @@
  * Renders a run's audit events in Slack: one parent status message per run (posted on
  * run.started in `run.meta.channel`, its ts stored with the run's docs), a thread of step
  * updates, approval messages updated in place, and a final summary. Updates are coalesced per
- * channel (≤ 1 tick per interval), so a burst of events costs one chat.update.
+ * channel (≤ 1 tick per interval), and a tick sends at most one thread post and one chat.update,
+ * so a burst of events costs one of each per second (Slack's per-channel pace). While a run is in
+ * flight its status message is refreshed about once a minute, so elapsed time, the RTO so far and
+ * a gate's "expires in 28m" keep moving while everyone waits. Messages queued with
+ * `postAfterSummary` (the drill scorecard) go to the thread after the final summary.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Clock, Notifier, RunStore } from '../../engine/ports.js';
 import type { AuditEvent, Run } from '../../engine/run.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { describeEvent, type EventLine, isFinal } from '../render/events.js';
-import { statusMessage } from '../render/slack-status.js';
+import { type SlackMessage, statusMessage } from '../render/slack-status.js';
 import { approvalMessage, finalMessage, manualMessage, threadMessage } from '../render/slack-thread.js';
 import { buildRunView, gateView } from '../render/view.js';
-import { ChannelPacer, type Scheduler } from './pacer.js';
+import { ChannelPacer, realScheduler, type Scheduler } from './pacer.js';
 
 /** Where a run's parent message lives; stored as doc `slack-message/<runId>`. */
 export interface SlackMessageRef {
@@ -32,6 +36,8 @@ export interface SlackNotifierOptions {
   minIntervalMs?: number;
   /** @default setTimeout */
   schedule?: Scheduler;
+  /** How often the status message of a run in flight is redrawn without events. @default 60000 */
+  refreshMs?: number;
   /** @default console.error */
   log?: (message: string, err?: unknown) => void;
 }
@@ -44,19 +50,50 @@ interface RunState {
   parentDirty: boolean;
   /** Approval and manual steps whose message must be re-rendered. */
   approvals: Set<string>;
+  /** Thread posts that wait for the final summary (the scorecard). */
+  after: AfterSummary[];
   /** Serialises posting per run so the parent exists before any thread reply. */
   chain: Promise<void>;
 }
+
+/** A thread post, or an upload (a chart) given the parent message, sent after the summary. */
+export type AfterSummary = SlackMessage | ((parent: SlackMessageRef) => Promise<void>);
 
 export class SlackNotifier implements Notifier {
   private readonly runs = new Map<string, RunState>();
   private readonly pacer: ChannelPacer;
   private readonly log: (message: string, err?: unknown) => void;
   private inFlight = 0;
+  private refresher: { cancel(): void } | undefined;
 
   constructor(private readonly options: SlackNotifierOptions) {
     this.pacer = new ChannelPacer(options.minIntervalMs ?? 1000, (ch) => this.tick(ch), options.schedule);
     this.log = options.log ?? ((m, e) => console.error(m, e));
+  }
+
+  /** Queues a thread post for after the run's final summary (the drill scorecard). */
+  postAfterSummary(run: Run, message: AfterSummary): void {
+    const channel = run.meta.channel ?? this.options.defaultChannel;
+    if (!channel) return;
+    this.stateOf(run, channel).after.push(message);
+    this.pacer.mark(channel);
+  }
+
+  /** Marks every run in flight dirty once per `refreshMs`; the pacer coalesces per channel. */
+  private startRefresh(): void {
+    if (this.refresher) return;
+    const schedule = this.options.schedule ?? realScheduler;
+    const every = this.options.refreshMs ?? 60_000;
+    const fire = () => {
+      this.refresher = undefined;
+      const live = [...this.runs.values()].filter((s) => !isTerminalRun(s.run));
+      for (const state of live) {
+        state.parentDirty = true;
+        this.pacer.mark(state.channel);
+      }
+      if (live.length > 0) this.startRefresh();
+    };
+    this.refresher = schedule(fire, every);
   }
 
   async publish(run: Run, events: AuditEvent[]): Promise<void> {
@@ -84,6 +121,7 @@ export class SlackNotifier implements Notifier {
       for (const stepKey of requested) await this.postApproval(state, stepKey, runbook);
     });
     this.pacer.mark(channel);
+    if (!isTerminalRun(run)) this.startRefresh();
   }
 
   /** Re-renders an approval message soon (after a click that the engine recorded). */
@@ -103,6 +141,8 @@ export class SlackNotifier implements Notifier {
   }
 
   close(): void {
+    this.refresher?.cancel();
+    this.refresher = undefined;
     this.pacer.close();
   }
 
@@ -116,6 +156,7 @@ export class SlackNotifier implements Notifier {
         final: false,
         parentDirty: false,
         approvals: new Set(),
+        after: [],
         chain: Promise.resolve(),
       };
       this.runs.set(run.id, state);
@@ -183,29 +224,35 @@ export class SlackNotifier implements Notifier {
     return buildRunView(state.run, { ...(runbook ? { runbook } : {}), now: this.options.clock.now() });
   }
 
-  /** One paced tick: thread batches, then at most one chat.update for this channel. */
+  /**
+   * One paced tick: at most one thread post (step lines, then the final summary, then what waits
+   * for it) and at most one chat.update for this channel; the rest goes in the next tick.
+   */
   private async tick(channel: string): Promise<void> {
     const states = [...this.runs.values()].filter((s) => s.channel === channel);
     let updated = false;
+    let posted = false;
     for (const state of states) {
       await this.serial(state, async () => {
         const runbook = await this.options.runbookOf(state.run).catch(() => undefined);
         const parent = await this.ensureParent(state, runbook);
-        const batch = threadMessage(state.lines.splice(0));
-        if (batch)
-          await this.options.client.chat.postMessage({
-            channel: parent.channel,
-            thread_ts: parent.ts,
-            ...batch,
-          });
-        if (state.final) {
-          state.final = false;
-          const view = await this.fullView(state, runbook);
-          await this.options.client.chat.postMessage({
-            channel: parent.channel,
-            thread_ts: parent.ts,
-            ...finalMessage(view),
-          });
+        const thread = (message: SlackMessage) =>
+          this.options.client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, ...message });
+        if (!posted) {
+          const batch = threadMessage(state.lines.splice(0));
+          if (batch) {
+            await thread(batch);
+            posted = true;
+          } else if (state.final) {
+            state.final = false;
+            await thread(finalMessage(await this.fullView(state, runbook)));
+            posted = true;
+          } else if (!state.final && isTerminalRun(state.run) && state.after.length > 0) {
+            const next = state.after.shift() as AfterSummary;
+            if (typeof next === 'function') await next(parent);
+            else await thread(next);
+            posted = true;
+          }
         }
         if (updated) return;
         const [stepKey] = state.approvals;
@@ -238,17 +285,17 @@ export class SlackNotifier implements Notifier {
       });
     }
     // Whatever could not be sent in this tick (rate limit) goes in the next one.
-    if (states.some((s) => s.parentDirty || s.approvals.size > 0 || s.lines.length > 0))
-      this.pacer.mark(channel);
-    for (const state of states)
-      if (!state.parentDirty && state.approvals.size === 0 && isTerminalRun(state.run))
-        this.runs.delete(state.run.id);
+    const busy = (s: RunState) =>
+      s.parentDirty || s.approvals.size > 0 || s.lines.length > 0 || s.final || s.after.length > 0;
+    if (states.some(busy)) this.pacer.mark(channel);
+    for (const state of states) if (!busy(state) && isTerminalRun(state.run)) this.runs.delete(state.run.id);
   }
 
   private async fullView(state: RunState, runbook: Runbook | undefined) {
     const gates = [];
     for (const [key, step] of Object.entries(state.run.steps)) {
-      if (step.status !== 'waiting' || !step.gate) continue;
+      // decided gates too: the status message and the summary name who approved
+      if (step.status === 'pending' || !step.gate) continue;
       const gate = await this.options.store.getGate(state.run.id, key);
       if (gate) gates.push(gate);
     }

@@ -11,7 +11,7 @@ import { healEndedRuns } from '../runtime/heal.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
 import { type LocalSchedulesOptions, startLocalSchedules } from '../scorecard/local-schedules.js';
 import { withScorecard } from '../scorecard/notifier.js';
-import { commandDrillStarter, slackChannelPoster, slackScorecardPoster } from '../scorecard/slack.js';
+import { commandDrillStarter, pacedScorecardPoster, slackChannelPoster } from '../scorecard/slack.js';
 import { DEFAULT_STALE_DAYS } from '../scorecard/staleness.js';
 import { createSlackBot, type SlackBot } from './app.js';
 
@@ -70,7 +70,8 @@ export async function startServe(options: ServeOptions): Promise<Served> {
         inner: notifier,
         store: rt.store,
         clock,
-        post: slackScorecardPoster(client, rt.store),
+        // in the thread after the final summary, paced like every other post
+        post: pacedScorecardPoster(notifier, client, rt.store),
         scorecard: { staleDays },
         log,
       });
@@ -78,6 +79,7 @@ export async function startServe(options: ServeOptions): Promise<Served> {
         engine: rt.engine,
         store: rt.store,
         runbooks: () => rt.runbooks,
+        runbookIssues: () => rt.runbookIssues,
         directory: rt.directory,
         clock: rt.clock,
         driver: rt.driver,

@@ -22,7 +22,7 @@ const LOCKED_MODES: readonly Mode[] = ['failover', 'failback'];
 
 export function createEngine(options: EngineOptions): Engine {
   const deps = resolveDeps(options);
-  const newId = createIdFactory(deps.clock, deps.random);
+  const newId = createIdFactory(deps.clock, options.idEntropy ?? deps.random);
   return {
     startRun: (request) => startRun(deps, newId, request),
     advance: (runId) => advanceRun(deps, runId),

@@ -4,7 +4,7 @@
  * rejected, timed-out) is the truth that both the clicker and the advancing worker apply.
  */
 
-import { parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import type { UserFacingError } from '../errors.js';
 import type { GateRecord } from '../run.js';
 import type { StepSpec } from '../runbook/types.js';
@@ -165,9 +165,7 @@ function timedOutError(
   startedAt?: number,
 ): UserFacingError {
   const waited =
-    deadline !== undefined && startedAt !== undefined
-      ? ` after ${Math.round((deadline - startedAt) / 1000)} s`
-      : '';
+    deadline !== undefined && startedAt !== undefined ? ` after ${formatDuration(deadline - startedAt)}` : '';
   if (manual) {
     return {
       message: `Nobody confirmed the manual step${waited}.`,

@@ -1,14 +1,23 @@
 /**
  * Identifiers. Run ids are ULIDs (sortable by time, so "newest first" is a key order), built
- * from the injected Clock and Random so tests get the same ids on every run.
+ * from the injected Clock and an injected entropy source. People shorten ids to their last
+ * characters, which are the random part: the front ends inject a per-process source there
+ * (`EngineOptions.idEntropy`), so two runs with the same seed never share a tail.
  */
 import { monotonicFactory } from 'ulid';
 import type { Clock, Random } from '../ports.js';
 
 /** Returns a function that makes a new ULID at the clock's current time on every call. */
-export function createIdFactory(clock: Clock, random: Random): () => string {
-  const next = monotonicFactory(() => random.next());
+export function createIdFactory(clock: Clock, entropy: Random): () => string {
+  const next = monotonicFactory(() => entropy.next());
   return () => next(clock.now());
+}
+
+/** The short form people type and every reply shows: the id's random tail. */
+export const SHORT_ID_LENGTH = 6;
+
+export function shortId(runId: string): string {
+  return runId.slice(-SHORT_ID_LENGTH);
 }
 
 /** A worker identity for leases when the caller gives none: unique per engine instance. */

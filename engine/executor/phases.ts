@@ -3,6 +3,7 @@
  * moves main → rollback → cleanup → done, and how it ends. Everything is derived from the
  * stored step states, so a resumed worker takes exactly the same decisions.
  */
+import { formatDuration } from '../duration.js';
 import type { RunPhase, RunStatus, StepState } from '../run.js';
 import { cancelAction } from './calls.js';
 import { type Machine, phaseHas, phaseKeys, phaseSteps, replan, specOf } from './machine.js';
@@ -131,7 +132,7 @@ async function finishRun(m: Machine): Promise<void> {
   const rto =
     run.measures.rtoMs === undefined
       ? ''
-      : ` RTO ${Math.round(run.measures.rtoMs / 1000)} s (objective ${Math.round(run.measures.objectives.rtoMs / 1000)} s).`;
+      : ` RTO ${formatDuration(run.measures.rtoMs)} (objective ${formatDuration(run.measures.objectives.rtoMs)}).`;
   const verb = status === 'succeeded' ? 'succeeded' : status === 'aborted' ? 'was aborted' : 'failed';
   const failures =
     status === 'failed'

@@ -4,7 +4,7 @@
  */
 import { ACTION_SPECS } from '../actions/catalogue.js';
 import type { ActionSpec } from '../actions/types.js';
-import runbookSchema from './runbook.schema.json' with { type: 'json' };
+import runbookSchema from './runbook.base.schema.json' with { type: 'json' };
 
 type Schema = Record<string, unknown>;
 

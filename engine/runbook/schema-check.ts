@@ -5,7 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import type { RunbookIssue } from './errors.js';
-import runbookSchema from './runbook.schema.json' with { type: 'json' };
+import runbookSchema from './runbook.base.schema.json' with { type: 'json' };
 import type { LocatedSource, PathSegment } from './source.js';
 import { suggestHint } from './suggest.js';
 

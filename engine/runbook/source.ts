@@ -16,6 +16,7 @@ import {
 } from 'yaml';
 import type { RunbookIssue } from './errors.js';
 import { formatPath } from './errors.js';
+import { findIndentSlip, INDENT_CODES } from './yaml-hints.js';
 
 /** Runbooks are small; anything bigger is a mistake or an attack. */
 export const MAX_RUNBOOK_BYTES = 1024 * 1024;
@@ -132,6 +133,24 @@ export function parseSource(text: string, file: string): { source: LocatedSource
     return { source, issues };
   }
 
+  const slip = doc.errors.find((e) => INDENT_CODES.has(e.code));
+  if (slip) {
+    // one mistake, one error: the parser's follow-on complaints are dropped
+    const at = slip.linePos?.[0] ?? position(slip.pos[0]);
+    const found = findIndentSlip(text, at.line);
+    const more = doc.errors.length - 1;
+    issues.push({
+      file,
+      line: found.line,
+      col: found.col,
+      path: '',
+      code: 'YAML_BAD_INDENT',
+      message: `${found.message}${more > 0 ? ` (the parser's ${more} other complaint${more === 1 ? ' follows' : 's follow'} from it)` : ''}`,
+      hint: found.hint,
+      severity: 'error',
+    });
+    return { source, issues };
+  }
   for (const error of doc.errors) {
     const at = error.linePos?.[0] ?? position(error.pos[0]);
     issues.push({

@@ -1,6 +1,6 @@
 /**
  * The typed runbook model, as produced by the loader after schema and semantic checks.
- * `runbook.schema.json` is the source of truth for the shape; these types mirror it.
+ * `runbook.base.schema.json` is the source of truth for the shape; these types mirror it.
  * Durations stay as authored strings (`90s`, `15m`, `1h`); use `parseDuration` to read them.
  */
 

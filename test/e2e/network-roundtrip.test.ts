@@ -174,7 +174,7 @@ describe('network round trip on the sim: replicate → blueprint → drill → f
       expect(i.securityGroups).toEqual(original.securityGroups.map((g) => mapping.lookupTarget(g)));
       expect(i.tags['drbot:launch-type']).toBe('CUTOVER');
     }
-    expect(sim.dnsRecord('Z0DRBOTSHOP', 'shop.example.com')?.startsWith('20.0.')).toBe(true);
+    expect(sim.dnsRecord('Z0DRBOTINTERNAL', 'app.shop.internal')?.startsWith('20.0.')).toBe(true);
   });
 
   it('fails back through the mapping in reverse, onto the original subnets and addresses', async () => {
@@ -193,7 +193,7 @@ describe('network round trip on the sim: replicate → blueprint → drill → f
     expect(new Set(launched.map((i) => i.privateIp))).toEqual(
       new Set([...originals.values()].map((i) => i.privateIp)),
     );
-    expect(sim.dnsRecord('Z0DRBOTSHOP', 'shop.example.com')?.startsWith('10.0.')).toBe(true);
+    expect(sim.dnsRecord('Z0DRBOTINTERNAL', 'app.shop.internal')?.startsWith('10.0.')).toBe(true);
     // the failover copies were stopped behind their own two-person gate
     const failoverCopies = (await sim.inspect()).instances.filter(
       (i) => i.region === TARGET && i.tags['drbot:launch-type'] === 'CUTOVER',

@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The sim 200× faster than real latencies (the shell's default is 10×), so drills take seconds. */
 const FAST = ['--latency-scale', '0.005'];
+/** The tests' own runbooks and sim world, not the shipped runbooks/ (which users edit). */
+const DIR = ['--dir', 'test/fixtures/ux'];
 
 /** Pipes a script into `node bin/drbot.mjs shell` and returns everything it printed. */
 function shell(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/drbot.mjs', 'shell', ...args], {
+    const child = spawn(process.execPath, ['bin/drbot.mjs', 'shell', ...DIR, ...args], {
       cwd: join(import.meta.dirname, '../..'),
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
@@ -42,16 +44,16 @@ describe('drbot shell (piped script)', () => {
   it('runs a drill to completion with a measured RTO and shows it in status', {
     timeout: 120_000,
   }, async () => {
-    const { code, out } = await shell('/dr drill app-tier\nwait\n/dr status\n', [
+    const { code, out } = await shell('/dr drill web-tier\nwait\n/dr status\n', [
       '--data-dir',
       join(dataDir, 'a'),
       ...FAST,
     ]);
     expect(code).toBe(0);
     expect(out).toContain('Try first:');
-    expect(out).toMatch(/started the drill of app-tier as run [0-9A-Z]+/);
+    expect(out).toMatch(/started the drill of web-tier as run [0-9A-Z]+/);
     const status = out.slice(out.lastIndexOf('alice> /dr status'));
-    expect(status).toContain('Drill · app-tier · by alice · SUCCEEDED');
+    expect(status).toContain('Drill · web-tier · by alice · SUCCEEDED');
     expect(status).toMatch(/RTO [0-9hms]+ \(objective 15m\) ✅/);
     expect(status).toContain('Cleanup: done');
   });
@@ -62,7 +64,7 @@ describe('drbot shell (piped script)', () => {
     const dir = join(dataDir, 'b');
     // Polls stay at least 250 ms apart, so the drill (5 steps and cleanup) is still running when
     // the first shell quits half a second in.
-    const first = await shell('/dr drill app-tier\nwait 0.5\n/quit\n', [
+    const first = await shell('/dr drill web-tier\nwait 0.5\n/quit\n', [
       '--data-dir',
       dir,
       '--latency-scale',
@@ -81,7 +83,7 @@ describe('drbot shell (piped script)', () => {
       ...FAST,
     ]);
     expect(second.code).toBe(0);
-    expect(second.out).toContain(`resuming 1 run left in flight: drill of app-tier (${runId})`);
+    expect(second.out).toContain(`resuming 1 run left in flight: drill of web-tier (${runId})`);
     const last = second.out.slice(second.out.lastIndexOf(`bob> /dr status ${runId}`));
     expect(last).toContain('SUCCEEDED');
     expect(last).toMatch(/RTO [0-9hms]+ \(objective 15m\) ✅/);
@@ -93,9 +95,7 @@ describe('drbot shell (two-person rule alone, with /as)', () => {
     timeout: 120_000,
   }, async () => {
     const script = [
-      'failover db-tier',
-      'wait',
-      'confirm last network',
+      'failover web-tier',
       'wait',
       'approve last',
       '/as bob',
@@ -113,13 +113,14 @@ describe('drbot shell (two-person rule alone, with /as)', () => {
       .split('\n')
       .filter((line) => !line.startsWith('   ['))
       .join('\n');
-    expect(out).toContain('network: an operator confirms it is done → confirm');
-    expect(out).toMatch(/alice> approve last\n✋ You started this run/);
-    expect(out).toMatch(/bob> approve last\n👍 Your approval counted \(1 of 2\)/);
-    expect(out).toMatch(/bob> approve last\n✋ You already approved/);
+    // every reply names its run: runbook and short id
+    const tag = /\[web-tier [0-9A-Z]{6}\]/.source;
+    expect(out).toMatch(new RegExp(`alice> approve last\n${tag} ✋ You started this run`));
+    expect(out).toMatch(new RegExp(`bob> approve last\n${tag} 👍 Your approval counted \\(1 of 2\\)`));
+    expect(out).toMatch(new RegExp(`bob> approve last\n${tag} ✋ You already approved`));
     expect(out).toMatch(/carol> approve last\n[^>]*🔓 Your approval opened gate cutover \(2 of 2\)/);
     const status = out.slice(out.lastIndexOf('carol> status last'));
-    expect(status).toMatch(/Failover \(CUTOVER\) · db-tier · by alice/);
+    expect(status).toMatch(/Failover \(CUTOVER\) · web-tier · by alice/);
     expect(status).not.toContain('approval waiting: Two SREs');
   });
 });

@@ -1,16 +1,21 @@
 /**
- * `drbot docs [--write README.md]`: the runbook reference, generated from the schema descriptions
- * and the action catalogue. `--write` replaces only the text between the reference markers;
- * `--actions` regenerates the action manifest (run first: the reference reads the catalogue).
+ * `drbot docs [--write README.md] [--schema engine/runbook/runbook.schema.json]`: the runbook
+ * reference, generated from the schema descriptions and the action catalogue. `--write` replaces
+ * only the text between the reference markers; `--schema` writes the editor schema (action names
+ * and each action's `with`), so `npm run docs` picks up every action in the catalogue;
+ * `--actions` regenerates the action manifest (run it first: the others read the catalogue).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { ACTION_SPECS } from '../../../engine/actions/catalogue.js';
+import { editorSchemaText } from '../../../engine/runbook/editor-schema.js';
 import {
   REFERENCE_END,
   REFERENCE_START,
   renderReference,
   replaceReference,
 } from '../../../engine/runbook/reference.js';
+import baseSchema from '../../../engine/runbook/runbook.base.schema.json' with { type: 'json' };
 import { writeActionManifest } from '../action-manifest.js';
 
 export function registerDocs(program: Command): void {
@@ -18,12 +23,19 @@ export function registerDocs(program: Command): void {
     .command('docs')
     .description('Generate the runbook reference (schema fields and actions) as markdown.')
     .option('--write <file>', `replace the text between ${REFERENCE_START} and ${REFERENCE_END} in this file`)
-    .option('--actions', 'regenerate engine/actions/manifest.generated.ts from the action modules')
-    .action(async (options: { write?: string; actions?: boolean }) => {
+    .option('--schema <file>', 'also write the editor JSON Schema (action names and inputs) to this file')
+    .option('--actions', 'regenerate engine/actions/manifest.generated.ts from the action modules, then stop')
+    .action(async (options: { write?: string; schema?: string; actions?: boolean }) => {
       if (options.actions) {
         const changed = writeActionManifest();
         process.stderr.write(`${changed ? 'updated' : 'unchanged'}: engine/actions/manifest.generated.ts\n`);
         return;
+      }
+      if (options.schema) {
+        const text = editorSchemaText(baseSchema as Record<string, unknown>, ACTION_SPECS);
+        const before = await readFile(options.schema, 'utf8').catch(() => '');
+        if (before !== text) await writeFile(options.schema, text);
+        process.stderr.write(`${before === text ? 'unchanged' : 'updated'}: ${options.schema}\n`);
       }
       const reference = renderReference();
       if (!options.write) {

@@ -6,9 +6,11 @@ import { registerLint } from './lint.js';
 import { registerNetworkCommand } from './network.js';
 import { registerPlan } from './plan.js';
 import { registerProtectCommand } from './protect.js';
+import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServe } from './serve.js';
 import { registerShell } from './shell.js';
+import { registerSlackCommand } from './slack.js';
 
 /** Every subcommand registers itself here; keep one file per command. */
 export function registerCommands(program: Command): void {
@@ -22,4 +24,6 @@ export function registerCommands(program: Command): void {
   registerNetworkCommand(program);
   registerBlueprintCommand(program);
   registerDoctorCommand(program);
+  registerSlackCommand(program);
+  registerReportCommand(program);
 }

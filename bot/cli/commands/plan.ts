@@ -1,13 +1,14 @@
 /**
- * `drbot plan <runbook> <mode> [--json] [--dir runbooks]`: the execution plan without acting.
+ * `drbot plan <mode> <runbook> [--json] [--dir runbooks]` (either order): the execution plan without acting.
  * The runbook is a metadata.name in --dir or a file path. `--json` prints the stable Plan object.
  */
-import { Argument, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DrbotError } from '../../../engine/errors.js';
 import { planRun, renderPlan } from '../../../engine/plan/index.js';
 import { formatIssue, RunbookError } from '../../../engine/runbook/errors.js';
-import { MODES, type Mode } from '../../../engine/runbook/types.js';
+import { MODES } from '../../../engine/runbook/types.js';
 import { DEFAULT_RUNBOOK_DIR, findRunbook } from '../../runbooks/repository.js';
+import { modeAndRunbook } from './mode-args.js';
 
 /** Prints a DrbotError as what happened / why / what to do, and sets exit code 1. */
 export function reportFailure(err: unknown): void {
@@ -28,12 +29,13 @@ export function registerPlan(program: Command): void {
     .description(
       'Print what a run would do, without acting: dependency levels, critical path, gates, cleanup.',
     )
-    .argument('<runbook>', 'runbook name (metadata.name) or path to a runbook file')
-    .addArgument(new Argument('<mode>', 'which mode to plan').choices(MODES))
+    .argument('<mode>', `which mode to plan: ${MODES.join(', ')}`)
+    .argument('<runbook>', 'runbook name (metadata.name) or path to a runbook file (either order)')
     .option('--json', 'print the plan as stable, machine-readable JSON')
     .option('--dir <dir>', 'directory holding the runbooks', DEFAULT_RUNBOOK_DIR)
-    .action(async (name: string, mode: Mode, options: { json?: boolean; dir: string }) => {
+    .action(async (first: string, second: string, options: { json?: boolean; dir: string }) => {
       try {
+        const { mode, runbook: name } = modeAndRunbook('plan', first, second);
         const runbook = await findRunbook(name, options.dir);
         if (!runbook.spec.modes[mode]) {
           const defined = MODES.filter((m) => runbook.spec.modes[m]);
@@ -47,6 +49,8 @@ export function registerPlan(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
       } catch (err) {
         reportFailure(err);
+        // a missing mode is a usage error, like commander's own
+        if (err instanceof DrbotError && err.code === 'MODE_MISSING') process.exitCode = 2;
       }
     });
 }

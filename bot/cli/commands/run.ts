@@ -5,13 +5,13 @@
 import { type Command, Option } from 'commander';
 import type { WorldFaults } from '../../../engine/adapters/sim/world.js';
 import { type DrbotError, NotAllowedError, toUserFacing } from '../../../engine/errors.js';
-import { MODES, type Mode } from '../../../engine/runbook/types.js';
 import { formatSummary, lineNotifier } from '../../runtime/progress.js';
 import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
 import { runLocally } from '../../runtime/run-local.js';
+import { modeAndRunbook } from './mode-args.js';
 
 /** Options refused against real infrastructure: exit 2, like other usage errors. */
-const REFUSALS = ['APPROVE_AS_REFUSED', 'CONFIRM_MANUAL_REFUSED', 'FAST_REFUSED'];
+const REFUSALS = ['APPROVE_AS_REFUSED', 'CONFIRM_MANUAL_REFUSED', 'FAST_REFUSED', 'MODE_MISSING'];
 
 interface RunFlags {
   provider: ProviderName;
@@ -53,8 +53,8 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('Run a runbook mode locally to completion (embedded store), printing live progress.')
-    .addArgument(program.createArgument('<mode>', 'drill, failover or failback').choices(MODES))
-    .argument('<runbook>', 'runbook name (in --dir) or file path')
+    .argument('<mode>', 'drill, failover or failback')
+    .argument('<runbook>', 'runbook name (in --dir) or file path (either order)')
     .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
     .option('--approve-as <users>', 'answer approval gates as these users, comma-separated (sim only)')
     .option('--confirm-manual', 'confirm manual steps as the initiator (sim only)')
@@ -67,11 +67,12 @@ export function registerRunCommand(program: Command): void {
     .option('--data-dir <dir>', 'where the embedded store keeps its files', '.drbot')
     .option('--dir <dir>', 'runbook directory', 'runbooks')
     .option('--no-agent', 'answer agent documents with canned output instead of running the agent script')
-    .action(async (mode: Mode, runbook: string, flags: RunFlags) => {
+    .action(async (first: string, second: string, flags: RunFlags) => {
       const json = flags.json === true;
       // with --json, stdout carries only the record: progress goes to stderr
       const progress = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
       try {
+        const { mode, runbook } = modeAndRunbook('run', first, second);
         const approveAs = flags.approveAs
           ?.split(',')
           .map((u) => u.trim())

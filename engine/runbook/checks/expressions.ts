@@ -4,7 +4,7 @@
  * spec fields the schema defines, and run fields.
  */
 import { ExpressionError, findExpressions, referencedPaths } from '../../expr/index.js';
-import runbookSchema from '../runbook.schema.json' with { type: 'json' };
+import runbookSchema from '../runbook.base.schema.json' with { type: 'json' };
 import type { PathSegment } from '../source.js';
 import { suggestHint } from '../suggest.js';
 import { type CheckContext, definedModes, indexById, type StepRef, stepsOf } from './context.js';

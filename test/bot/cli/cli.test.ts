@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 describe('drbot lint', () => {
-  it('exits 0 on the shipped runbooks', () => {
-    const result = runCli(['lint']);
-    expect(result.stdout).toContain('ok: 2 runbooks clean (app-tier, db-tier)');
+  it('exits 0 on a directory of clean runbooks', () => {
+    const result = runCli(['lint', 'test/fixtures/ux']);
+    expect(result.stdout).toContain('ok: 1 runbook clean (web-tier)');
     expect(result.status).toBe(0);
   });
 
@@ -16,7 +16,7 @@ describe('drbot lint', () => {
     const result = runCli([
       'lint',
       'test/fixtures/runbooks/invalid/needs-typo.yaml',
-      'runbooks/app-tier.yaml',
+      'test/fixtures/ux/web-tier.yaml',
     ]);
     expect(result.stdout).toContain(
       'test/fixtures/runbooks/invalid/needs-typo.yaml:28:19 error NEEDS_UNKNOWN_STEP: "lauch" is not a step of drill.steps',
@@ -35,7 +35,7 @@ describe('drbot lint', () => {
 
 describe('drbot plan', () => {
   it('prints the failover plan as JSON with the two-person cutover gate', () => {
-    const result = runCli(['plan', 'app-tier', 'failover', '--json']);
+    const result = runCli(['plan', 'failover', 'web-tier', '--dir', 'test/fixtures/ux', '--json']);
     expect(result.status).toBe(0);
     const plan = JSON.parse(result.stdout);
     expect(plan.mode).toBe('failover');
@@ -50,22 +50,29 @@ describe('drbot plan', () => {
   });
 
   it('accepts a file path and prints text', () => {
-    const result = runCli(['plan', 'runbooks/db-tier.yaml', 'drill']);
+    const result = runCli(['plan', 'drill', 'test/fixtures/ux/web-tier.yaml']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Plan: db-tier drill (us-east-1 → us-west-2)');
+    expect(result.stdout).toContain('Plan: web-tier drill (us-east-1 → us-west-2)');
   });
 
   it('names the known runbooks when the name is wrong, exiting 1', () => {
-    const result = runCli(['plan', 'app-teir', 'drill']);
-    expect(result.stderr).toContain('No runbook named "app-teir"');
-    expect(result.stderr).toContain('app-tier, db-tier');
+    const result = runCli(['plan', 'drill', 'web-teir', '--dir', 'test/fixtures/ux']);
+    expect(result.stderr).toContain('No runbook named "web-teir"');
+    expect(result.stderr).toContain('are: web-tier');
     expect(result.status).toBe(1);
   });
 
   it('exits 2 on a mode that does not exist', () => {
-    const result = runCli(['plan', 'app-tier', 'sideways']);
-    expect(result.stderr).toContain('Allowed choices are drill, failover, failback');
+    const result = runCli(['plan', 'web-tier', 'sideways', '--dir', 'test/fixtures/ux']);
+    expect(result.stderr).toContain('Neither "web-tier" nor "sideways" is a mode');
     expect(result.status).toBe(2);
+  });
+
+  it('takes the mode and the runbook in either order', () => {
+    const a = runCli(['plan', 'drill', 'web-tier', '--dir', 'test/fixtures/ux', '--json']);
+    const b = runCli(['plan', 'web-tier', 'drill', '--dir', 'test/fixtures/ux', '--json']);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
   });
 });
 

@@ -85,7 +85,7 @@ describe('scorecard rendering', () => {
   it('writes verdicts, the trend sparkline, freshness and regressions as text', () => {
     const text = scorecardLines(card).join('\n');
     expect(text).toContain('RTO 8m (objective 15m) ✅ pass');
-    expect(text).toContain('RPO 1h10m (objective 1h00m) ❌ fail');
+    expect(text).toContain('RPO 1h10m (objective 1h) ❌ fail');
     expect(text).toContain('RTO trend ▁█ (last 2 drills, 6m → 8m)');
     expect(text).toContain('Last successful drill: today');
     expect(text).toContain('launch 6m (prev 4m, +50%) ⚠️ regression');
@@ -107,6 +107,6 @@ describe('scorecard rendering', () => {
     const all = JSON.stringify(message.blocks);
     expect(all).toContain('▁█');
     expect(all).toContain('⚠️ regression');
-    expect(message.text).toContain('RPO 1h10m (objective 1h00m) ❌ fail');
+    expect(message.text).toContain('RPO 1h10m (objective 1h) ❌ fail');
   });
 });

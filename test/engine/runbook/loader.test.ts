@@ -45,7 +45,7 @@ describe('loadRunbook', () => {
       channel: 'C0DRILLS',
       auto: true,
     });
-    expect(runbook.spec.dns).toEqual({ zone: 'Z0DRBOTSHOP', record: 'shop.example.com' });
+    expect(runbook.spec.dns).toEqual({ zone: 'Z0DRBOTINTERNAL', record: 'app.shop.internal' });
     expect(runbook.spec.defaults).toEqual({ instanceType: 't3.large', drillTtl: '4h', retention: 24 });
     expect(runbook.spec.modes.drill?.steps.map((s) => s.id)).toEqual([
       'rpo-gate',

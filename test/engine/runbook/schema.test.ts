@@ -7,7 +7,7 @@ import {
   renderReference,
   replaceReference,
 } from '../../../engine/runbook/reference.js';
-import schema from '../../../engine/runbook/runbook.schema.json' with { type: 'json' };
+import schema from '../../../engine/runbook/runbook.base.schema.json' with { type: 'json' };
 
 type Node = Record<string, unknown>;
 
