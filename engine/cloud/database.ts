@@ -42,6 +42,8 @@ export interface Database {
   optionGroup?: string;
   parameterGroup?: string;
   subnetGroup?: string;
+  /** The ARN (global cluster calls name members by ARN). */
+  arn?: string;
   /** VPC security groups: a restore maps them through the network mapping. */
   securityGroupIds?: string[];
   tags: Record<string, string>;
