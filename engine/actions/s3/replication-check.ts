@@ -70,8 +70,8 @@ export function s3ReplicationCheckHandler(deps: ActionDeps): ActionHandler {
       if (lagMs > h.maxLagMs) throw lagError(h, lagMs);
       return {
         status: 'done' as const,
+        // the bucket's lag is an output, not the run's RPO: the database's snapshot age is that
         outputs: { destinationBucket: h.destination, ruleId: h.ruleId, lagMs, metricsEnabled: h.metricsEnabled },
-        measures: { rpoMeasuredMs: lagMs },
       };
     }
     if (lagMs > h.maxLagMs) {
@@ -137,7 +137,7 @@ export default defineAction({
   capabilities: ['objectStorage'],
   permissions: {
     aws: [
-      { statement: 'ReadBuckets', actions: ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetReplicationConfiguration', 's3:ListBucket', 's3:GetObject'] },
+      { statement: 'ReadBuckets', actions: ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetReplicationConfiguration', 's3:ListBucket', 's3:ListBucketVersions', 's3:GetObject'] },
       { statement: 'WriteReplicationMarkers', actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'] },
     ],
   },
