@@ -167,7 +167,10 @@ const STATEMENTS = {
     ]),
   ReadReplicaLag: ({ actions, regions }) => allow('ReadReplicaLag', actions, '*', inRegions(regions)),
   ReadBuckets: ({ actions }) =>
-    allow('ReadBuckets', actions, [sub(`arn:${PARTITION}:s3:::*`), sub(`arn:${PARTITION}:s3:::*/drbot-markers/*`)]),
+    allow('ReadBuckets', actions, [
+      sub(`arn:${PARTITION}:s3:::*`),
+      sub(`arn:${PARTITION}:s3:::*/drbot-markers/*`),
+    ]),
   // Marker objects only: drbot never writes or deletes an application object
   WriteReplicationMarkers: ({ actions }) =>
     allow('WriteReplicationMarkers', actions, sub(`arn:${PARTITION}:s3:::*/drbot-markers/*`)),

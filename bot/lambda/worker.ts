@@ -6,9 +6,9 @@
  */
 import { createActionRegistry } from '../../engine/actions/registry.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
+import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
 import { createAwsObjectStorage } from '../../engine/adapters/aws/s3/aws-object-storage.js';
-import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/sqs/driver.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
 import { isTerminal } from '../../engine/run.js';

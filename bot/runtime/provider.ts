@@ -4,10 +4,10 @@
  */
 
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
-import type { CloudProvider } from '../../engine/cloud/provider.js';
-import { NonRetryableError } from '../../engine/errors.js';
 import type { DatabasePort } from '../../engine/cloud/database.js';
 import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
+import type { CloudProvider } from '../../engine/cloud/provider.js';
+import { NonRetryableError } from '../../engine/errors.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
 import { createLocalSim, createLocalSimData, type LocalSimOptions } from './sim-provider.js';
 

@@ -8,12 +8,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createScriptAgentRunner } from '../../engine/adapters/sim/agent-runner.js';
+import { loadSimDataSeed, SimDatabase, type SimDataState } from '../../engine/adapters/sim/database/index.js';
 import {
   loadSimNetworkSeed,
   SimNetwork,
   type SimNetworkState,
 } from '../../engine/adapters/sim/network/index.js';
-import { loadSimDataSeed, SimDatabase, type SimDataState } from '../../engine/adapters/sim/database/index.js';
 import { type SimObjectState, SimObjectStorage } from '../../engine/adapters/sim/object-storage/index.js';
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import { SimStateStore } from '../../engine/adapters/sim/state-store.js';

@@ -146,13 +146,14 @@ export interface DatabasePort {
   /** Deletes with no final snapshot and no retained backups; refused unless run-owned in a drill. */
   deleteDatabase(id: string, kind: DbKind, region: string, guard: MutationGuard): Promise<void>;
   /** Promotes a read replica to a standalone database; returns the lag at the moment of promotion. */
-  promoteReadReplica(id: string, region: string, guard: MutationGuard): Promise<{ lagMs: number }>;
+  /** `lagMs` is undefined when the provider cannot measure it (the action then claims no RPO). */
+  promoteReadReplica(id: string, region: string, guard: MutationGuard): Promise<{ lagMs?: number }>;
   describeGlobalCluster(globalId: string): Promise<GlobalCluster | undefined>;
   /** Planned switchover (no data loss) or unplanned failover of an Aurora Global Database. */
   moveGlobalWriter(
     request: { globalId: string; targetClusterId: string; region: string; allowDataLoss: boolean },
     guard: MutationGuard,
-  ): Promise<{ lagMs: number }>;
+  ): Promise<{ lagMs?: number }>;
   putParameter(write: ParameterWrite): Promise<void>;
   /** Deletes every parameter under `path` (recursively); returns their names. */
   deleteParametersByPath(path: string, region: string): Promise<string[]>;

@@ -35,7 +35,8 @@ export class KmsKeyRequiredError extends NonRetryableError {
   constructor(dbId: string, region: string) {
     super(`The snapshot of ${dbId} is encrypted and no KMS key of ${region} is given.`, {
       code: 'KMS_KEY_REQUIRED',
-      explanation: 'A KMS key cannot leave its region: the cross-region copy must be re-encrypted with a key of the target region.',
+      explanation:
+        'A KMS key cannot leave its region: the cross-region copy must be re-encrypted with a key of the target region.',
       action: `Set \`spec.protect.databases.kmsKeyId\` to a key ARN in ${region} (aws kms list-aliases --region ${region}).`,
       context: { dbId, region },
     });

@@ -5,6 +5,8 @@
  * points DNS at the restored endpoint; and a process "killed" right after RDS accepted the
  * restore but before the engine recorded it, resumed by a fresh runtime: one restore, not two.
  */
+
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +20,12 @@ import type { SimDataState } from '../../engine/adapters/sim/database/state.js';
 import type { SimObjectStorage } from '../../engine/adapters/sim/object-storage/index.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import { loadRunbook } from '../../engine/runbook/index.js';
-import { readFileSync } from 'node:fs';
 
 const FIXTURE = 'test/fixtures/runbooks/data/data-tier.yaml';
 const runbook = loadRunbook(readFileSync(FIXTURE, 'utf8'), FIXTURE);
 const people = { approveAs: ['bob', 'carol'], confirmManual: false };
 
-let dirs: string[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
@@ -35,7 +36,8 @@ async function folder(): Promise<{ dataDir: string; runbooksDir: string }> {
   dirs.push(root);
   const runbooksDir = join(root, 'runbooks');
   await mkdir(join(runbooksDir, 'sim'), { recursive: true });
-  for (const f of ['world.yaml', 'directory.yaml']) await copyFile(join('runbooks/sim', f), join(runbooksDir, 'sim', f));
+  for (const f of ['world.yaml', 'directory.yaml'])
+    await copyFile(join('runbooks/sim', f), join(runbooksDir, 'sim', f));
   return { dataDir: join(root, 'data'), runbooksDir };
 }
 
@@ -58,11 +60,13 @@ describe('the data tier on the sim (embedded DynamoDB on disk)', () => {
       expect(run.measures.rpoClaimedMs).toBe(25 * 60_000);
       // the proxy booted with the restored endpoint in its user data
       const sim = rt.cloud as SimCloud;
-      const [proxy] = run.steps['proxy-launch']?.outputs?.instanceIds as string[];
+      const [proxy] = (run.steps['proxy-launch']?.outputs?.instanceIds ?? []) as string[];
       expect(sim.snapshot().instances[proxy as string]?.userData).toContain(`DB_HOST=${restore.endpoint}`);
       // cleanup: the restore, the proxy, the parameter and the S3 markers are gone
       const db = rt.database as SimDatabase;
-      expect(await db.describeDatabase(restore.identifier as string, 'instance', 'us-west-2')).toBeUndefined();
+      expect(
+        await db.describeDatabase(restore.identifier as string, 'instance', 'us-west-2'),
+      ).toBeUndefined();
       expect(db.snapshot().counters).toMatchObject({ restores: 1, deletes: 1 });
       expect(db.parameter(`/drbot/runs/${run.id}/shop/db/endpoint`, 'us-west-2')).toBeUndefined();
       expect((rt.objectStorage as SimObjectStorage).objectKeys()).toEqual([]);
@@ -133,7 +137,9 @@ describe('the data tier on the sim (embedded DynamoDB on disk)', () => {
       expect(state.counters.restores).toBe(1);
       expect(state.counters.deletes).toBe(1);
       const trail = await second.store.listAudit(runId);
-      expect(trail.some((e) => e.kind === 'step.note' && /already exists from an earlier attempt/.test(e.message))).toBe(true);
+      expect(
+        trail.some((e) => e.kind === 'step.note' && /already exists from an earlier attempt/.test(e.message)),
+      ).toBe(true);
     } finally {
       await second.close();
     }

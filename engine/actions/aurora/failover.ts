@@ -19,7 +19,8 @@ export default defineAction({
       ...globalInputs,
       allowDataLoss: {
         type: 'boolean',
-        description: 'Must be true: writes within the replica lag are lost. Lint requires a two-person approval before the step.',
+        description:
+          'Must be true: writes within the replica lag are lost. Lint requires a two-person approval before the step.',
       },
     },
   },
@@ -31,6 +32,12 @@ export default defineAction({
       { statement: 'PromoteStandbyDatabases', actions: ['rds:FailoverGlobalCluster'] },
     ],
   },
-  effects: () => [{ verb: 'modify', scope: 'protected', what: 'the Aurora global database (writer moved, data loss allowed)' }],
+  effects: () => [
+    {
+      verb: 'modify',
+      scope: 'protected',
+      what: 'the Aurora global database (writer moved, data loss allowed)',
+    },
+  ],
   handler: (deps) => globalWriterHandler(deps, 'aurora.failover', true),
 });

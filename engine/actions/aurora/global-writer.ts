@@ -13,7 +13,7 @@ interface MoveHandle {
   globalId: string;
   target: string;
   region: string;
-  lagMs: number;
+  lagMs?: number;
 }
 
 export function globalWriterHandler(deps: ActionDeps, action: string, unplanned: boolean): ActionHandler {
@@ -30,9 +30,9 @@ export function globalWriterHandler(deps: ActionDeps, action: string, unplanned:
         writer: handle.target,
         endpoint: cluster?.endpoint,
         port: cluster?.port,
-        lagMs: handle.lagMs,
+        lagMs: handle.lagMs ?? null,
       },
-      measures: { rpoClaimedMs: handle.lagMs },
+      ...(handle.lagMs !== undefined ? { measures: { rpoClaimedMs: handle.lagMs } } : {}),
     };
   };
   return {
@@ -55,8 +55,13 @@ export function globalWriterHandler(deps: ActionDeps, action: string, unplanned:
         { globalId, targetClusterId: target, region, allowDataLoss: unplanned },
         { runId: ctx.runId, mode: ctx.mode },
       );
-      ctx.note(`${action}: moving the writer of ${globalId} to ${target}; secondary lag ${lagMs} ms`, { lagMs });
-      return check({ globalId, target, region, lagMs });
+      ctx.note(
+        lagMs === undefined
+          ? `${action}: moving the writer of ${globalId} to ${target}; the lag could not be measured, so no RPO is claimed`
+          : `${action}: moving the writer of ${globalId} to ${target}; secondary lag ${lagMs} ms`,
+        { lagMs: lagMs ?? null },
+      );
+      return check({ globalId, target, region, ...(lagMs !== undefined ? { lagMs } : {}) });
     },
     poll: (ctx) => check(ctx.handle as MoveHandle),
   };

@@ -58,7 +58,11 @@ export default defineAction({
     properties: {
       zone: { type: 'string', description: 'Hosted zone id; defaults to spec.dns.zone.' },
       record: { type: 'string', description: 'Record name; defaults to spec.dns.record.' },
-      target: { type: 'string', minLength: 1, description: 'New value: an IPv4 address (A record) or a host name such as a DB endpoint (CNAME).' },
+      target: {
+        type: 'string',
+        minLength: 1,
+        description: 'New value: an IPv4 address (A record) or a host name such as a DB endpoint (CNAME).',
+      },
     },
   },
   outputs: { changeId: 'The Route 53 change id.' },

@@ -36,20 +36,23 @@ export function rdsDeleteHandler(deps: ActionDeps): ActionHandler {
         throw new NonRetryableError(`${ACTION} does not say which databases to delete`, {
           code: 'NO_TARGET',
           explanation: 'The step gives neither `runOwned: true` nor `databases`.',
-          action: 'Add `runOwned: true` to the step’s `with` (drill cleanup deletes what the drill restored).',
+          action:
+            'Add `runOwned: true` to the step’s `with` (drill cleanup deletes what the drill restored).',
         });
       const targets = new Map<string, DbKind>();
       if (ctx.inputs.runOwned === true)
         for (const d of await db.findRunOwnedDatabases(ctx.runId, region)) targets.set(d.id, d.kind);
       for (const id of named ?? []) {
         const found =
-          (await db.describeDatabase(id, 'instance', region)) ?? (await db.describeDatabase(id, 'cluster', region));
+          (await db.describeDatabase(id, 'instance', region)) ??
+          (await db.describeDatabase(id, 'cluster', region));
         if (found) targets.set(found.id, found.kind);
       }
       const guard = { runId: ctx.runId, mode: ctx.mode };
       const list = [...targets].map(([id, kind]) => ({ id, kind }));
       for (const t of list) await db.deleteDatabase(t.id, t.kind, region, guard);
-      if (list.length) ctx.note(`${ACTION}: deleting ${list.map((t) => t.id).join(', ')} (no final snapshot)`);
+      if (list.length)
+        ctx.note(`${ACTION}: deleting ${list.map((t) => t.id).join(', ')} (no final snapshot)`);
       return settle({ region, targets: list });
     },
     poll: (ctx) => settle(ctx.handle as DeleteHandle),
@@ -78,7 +81,10 @@ export default defineAction({
   capabilities: ['database'],
   permissions: {
     aws: [
-      { statement: 'DescribeDatabases', actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:ListTagsForResource'] },
+      {
+        statement: 'DescribeDatabases',
+        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:ListTagsForResource'],
+      },
       { statement: 'DeleteRunOwnedDatabases', actions: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'] },
     ],
   },

@@ -19,7 +19,8 @@ export function rdsLatestPointHandler(deps: ActionDeps): ActionHandler {
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       const maxAge = durationMs(ACTION, ctx.inputs, 'maxAge');
       const ids =
-        stringList(ACTION, ctx.inputs, 'databases') ?? (await protectedDatabases(db, ctx, ACTION)).map((d) => d.id);
+        stringList(ACTION, ctx.inputs, 'databases') ??
+        (await protectedDatabases(db, ctx, ACTION)).map((d) => d.id);
       const snapshots: Record<string, string> = {};
       const missing: string[] = [];
       let oldest = Number.POSITIVE_INFINITY;

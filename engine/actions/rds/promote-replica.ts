@@ -14,7 +14,7 @@ const ACTION = 'rds.promoteReplica';
 interface PromoteHandle {
   id: string;
   region: string;
-  lagMs: number;
+  lagMs?: number;
 }
 
 export function rdsPromoteHandler(deps: ActionDeps): ActionHandler {
@@ -30,8 +30,13 @@ export function rdsPromoteHandler(deps: ActionDeps): ActionHandler {
       return { status: 'pending' as const, handle, pollAfterMs: deps.pollIntervalMs };
     return {
       status: 'done' as const,
-      outputs: { identifier: found.id, endpoint: found.endpoint, port: found.port, lagMs: handle.lagMs },
-      measures: { rpoClaimedMs: handle.lagMs },
+      outputs: {
+        identifier: found.id,
+        endpoint: found.endpoint,
+        port: found.port,
+        lagMs: handle.lagMs ?? null,
+      },
+      ...(handle.lagMs !== undefined ? { measures: { rpoClaimedMs: handle.lagMs } } : {}),
     };
   };
   return {
@@ -43,8 +48,13 @@ export function rdsPromoteHandler(deps: ActionDeps): ActionHandler {
         runId: ctx.runId,
         mode: ctx.mode,
       });
-      ctx.note(`${ACTION}: promoting ${id} in ${region}; replica lag at promotion ${lagMs} ms`, { lagMs });
-      return check({ id, region, lagMs });
+      ctx.note(
+        lagMs === undefined
+          ? `${ACTION}: promoting ${id} in ${region}; the replica lag could not be measured, so no RPO is claimed`
+          : `${ACTION}: promoting ${id} in ${region}; replica lag at promotion ${lagMs} ms`,
+        { lagMs: lagMs ?? null },
+      );
+      return check({ id, region, ...(lagMs !== undefined ? { lagMs } : {}) });
     },
     poll: (ctx) => check(ctx.handle as PromoteHandle),
   };
@@ -60,7 +70,11 @@ export default defineAction({
     additionalProperties: false,
     required: ['replica'],
     properties: {
-      replica: { type: 'string', minLength: 1, description: 'The read replica identifier in the recovery region.' },
+      replica: {
+        type: 'string',
+        minLength: 1,
+        description: 'The read replica identifier in the recovery region.',
+      },
     },
   },
   outputs: {
@@ -77,6 +91,8 @@ export default defineAction({
       { statement: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricData'] },
     ],
   },
-  effects: () => [{ verb: 'modify', scope: 'protected', what: 'the standby database (promoted, replication stops)' }],
+  effects: () => [
+    { verb: 'modify', scope: 'protected', what: 'the standby database (promoted, replication stops)' },
+  ],
   handler: rdsPromoteHandler,
 });

@@ -4,16 +4,16 @@
  * fallback, and waits until it is available. The identifier is fixed per run and step, so a
  * resumed or re-sent restore finds the database it already created instead of making a second.
  */
-import { DB_TAG, type Database, type DbKind } from '../../cloud/database.js';
+import { type Database, DB_TAG, type DbKind } from '../../cloud/database.js';
 import { parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
 import { loadRunbookMapping } from '../../network/mapping-store.js';
+import { DEFAULT_DRILL_TTL } from '../ec2/launch.js';
 import { databaseOf, protectedDatabases } from '../support/data-tier.js';
 import { restoreIdentifier } from '../support/identifiers.js';
 import { invalidInput, optionalString, stringList } from '../support/inputs.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
 import { type ActionContext, type ActionDeps, type ActionHandler, defineAction } from '../types.js';
-import { DEFAULT_DRILL_TTL } from '../ec2/launch.js';
 
 const ACTION = 'rds.restore';
 
@@ -30,10 +30,11 @@ async function sourceDatabase(deps: ActionDeps, ctx: ActionContext): Promise<Dat
   const region = protectedRegion(ctx.runbook, ctx.mode);
   if (named) {
     const kind = ctx.inputs.kind === 'cluster' ? 'cluster' : 'instance';
-    const found = (await db.describeDatabase(named, kind, region)) ??
-      (await db.listProtectedDatabases({ tags: ctx.runbook.spec.protect.databases?.tags ?? {} }, region)).find(
-        (d) => d.id === named,
-      );
+    const found =
+      (await db.describeDatabase(named, kind, region)) ??
+      (
+        await db.listProtectedDatabases({ tags: ctx.runbook.spec.protect.databases?.tags ?? {} }, region)
+      ).find((d) => d.id === named);
     // the protected side may be down (a real outage): restore from what the snapshot knows
     return found ?? { id: named, kind, region, engine: '', status: 'unknown', encrypted: false, tags: {} };
   }
@@ -42,7 +43,11 @@ async function sourceDatabase(deps: ActionDeps, ctx: ActionContext): Promise<Dat
 }
 
 /** Security groups on the recovery side: given, else the source's mapped by `network replicate`. */
-async function securityGroups(deps: ActionDeps, ctx: ActionContext, source: Database): Promise<string[] | undefined> {
+async function securityGroups(
+  deps: ActionDeps,
+  ctx: ActionContext,
+  source: Database,
+): Promise<string[] | undefined> {
   const given = stringList(ACTION, ctx.inputs, 'securityGroups');
   if (given) return given;
   if (!deps.store || !source.securityGroupIds?.length) return undefined;
@@ -63,11 +68,12 @@ export function rdsRestoreHandler(deps: ActionDeps): ActionHandler {
   const check = async (handle: RestoreHandle) => {
     const db = databaseOf(deps, ACTION);
     const found = await db.describeDatabase(handle.identifier, handle.kind, handle.region);
-    if (!found) throw new NonRetryableError(`${handle.identifier} disappeared while it was being restored`, {
-      code: 'DB_RESTORE_LOST',
-      explanation: `RDS no longer lists ${handle.identifier} in ${handle.region}: it was deleted during the restore.`,
-      action: 'Check the RDS events of the recovery region and run the step again.',
-    });
+    if (!found)
+      throw new NonRetryableError(`${handle.identifier} disappeared while it was being restored`, {
+        code: 'DB_RESTORE_LOST',
+        explanation: `RDS no longer lists ${handle.identifier} in ${handle.region}: it was deleted during the restore.`,
+        action: 'Check the RDS events of the recovery region and run the step again.',
+      });
     if (['failed', 'incompatible-restore', 'incompatible-parameters', 'storage-full'].includes(found.status))
       throw new NonRetryableError(`${handle.identifier} ended ${found.status}`, {
         code: 'DB_RESTORE_FAILED',
@@ -91,14 +97,23 @@ export function rdsRestoreHandler(deps: ActionDeps): ActionHandler {
     async start(ctx) {
       const db = databaseOf(deps, ACTION);
       const snapshotId = optionalString(ACTION, ctx.inputs, 'snapshot');
-      if (!snapshotId) throw invalidInput(ACTION, 'snapshot', 'a snapshot id (steps.<rds.latestPoint>.outputs.snapshotId)', snapshotId);
+      if (!snapshotId)
+        throw invalidInput(
+          ACTION,
+          'snapshot',
+          'a snapshot id (steps.<rds.latestPoint>.outputs.snapshotId)',
+          snapshotId,
+        );
       const source = await sourceDatabase(deps, ctx);
       const region = recoveryRegion(ctx.runbook, ctx.mode);
-      const identifier = optionalString(ACTION, ctx.inputs, 'identifier') ?? restoreIdentifier(ctx.runId, ctx.stepId);
+      const identifier =
+        optionalString(ACTION, ctx.inputs, 'identifier') ?? restoreIdentifier(ctx.runId, ctx.stepId);
       const groups = await securityGroups(deps, ctx, source);
       const mapping = ctx.runbook.spec.protect.databases;
       const ttl = parseDuration(ctx.runbook.spec.defaults?.drillTtl ?? DEFAULT_DRILL_TTL);
-      const inherited = Object.fromEntries(Object.entries(source.tags).filter(([k]) => !k.startsWith('drbot:')));
+      const inherited = Object.fromEntries(
+        Object.entries(source.tags).filter(([k]) => !k.startsWith('drbot:')),
+      );
       const instanceClass = optionalString(ACTION, ctx.inputs, 'instanceClass') ?? source.instanceClass;
       const subnetGroup = optionalString(ACTION, ctx.inputs, 'subnetGroup') ?? source.subnetGroup;
       const parameterGroup = source.parameterGroup && mapping?.parameterGroups?.[source.parameterGroup];
@@ -128,8 +143,11 @@ export function rdsRestoreHandler(deps: ActionDeps): ActionHandler {
         { runId: ctx.runId, mode: ctx.mode },
       );
       if (result.fellBackFrom)
-        ctx.note(`${ACTION}: ${result.fellBackFrom} is not offered in ${region}; restored as ${result.instanceClass}`);
-      if (!result.created) ctx.note(`${ACTION}: ${identifier} already exists from an earlier attempt; waiting for it`);
+        ctx.note(
+          `${ACTION}: ${result.fellBackFrom} is not offered in ${region}; restored as ${result.instanceClass}`,
+        );
+      if (!result.created)
+        ctx.note(`${ACTION}: ${identifier} already exists from an earlier attempt; waiting for it`);
       return check({ identifier, kind: source.kind, region });
     },
     poll: (ctx) => check(ctx.handle as RestoreHandle),
@@ -146,14 +164,46 @@ export default defineAction({
     additionalProperties: false,
     required: ['snapshot'],
     properties: {
-      snapshot: { type: 'string', minLength: 1, description: 'Snapshot copy id, usually `${{ steps.<rds.latestPoint>.outputs.snapshotId }}`.' },
-      database: { type: 'string', minLength: 1, description: 'The source database id; defaults to the first of spec.protect.databases.' },
-      kind: { enum: ['instance', 'cluster'], description: 'With `database`: a DB instance (default) or an Aurora cluster.' },
-      identifier: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9-]{0,62}$', description: 'The new database identifier. @default drbot-<run>-<step>, fixed per run and step.' },
-      instanceClass: { type: 'string', minLength: 1, description: 'DB instance class; defaults to the source’s.' },
-      fallbackClasses: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Classes tried in order when the region does not offer `instanceClass`.' },
-      subnetGroup: { type: 'string', minLength: 1, description: 'DB subnet group of the recovery region; defaults to the source’s name (network replicate creates it).' },
-      securityGroups: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'VPC security groups; defaults to the source’s, mapped by network replicate.' },
+      snapshot: {
+        type: 'string',
+        minLength: 1,
+        description: 'Snapshot copy id, usually `${{ steps.<rds.latestPoint>.outputs.snapshotId }}`.',
+      },
+      database: {
+        type: 'string',
+        minLength: 1,
+        description: 'The source database id; defaults to the first of spec.protect.databases.',
+      },
+      kind: {
+        enum: ['instance', 'cluster'],
+        description: 'With `database`: a DB instance (default) or an Aurora cluster.',
+      },
+      identifier: {
+        type: 'string',
+        pattern: '^[a-zA-Z][a-zA-Z0-9-]{0,62}$',
+        description: 'The new database identifier. @default drbot-<run>-<step>, fixed per run and step.',
+      },
+      instanceClass: {
+        type: 'string',
+        minLength: 1,
+        description: 'DB instance class; defaults to the source’s.',
+      },
+      fallbackClasses: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Classes tried in order when the region does not offer `instanceClass`.',
+      },
+      subnetGroup: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'DB subnet group of the recovery region; defaults to the source’s name (network replicate creates it).',
+      },
+      securityGroups: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'VPC security groups; defaults to the source’s, mapped by network replicate.',
+      },
     },
   },
   outputs: {
@@ -168,11 +218,21 @@ export default defineAction({
     aws: [
       {
         statement: 'DescribeDatabases',
-        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:DescribeOrderableDBInstanceOptions', 'rds:ListTagsForResource'],
+        actions: [
+          'rds:DescribeDBInstances',
+          'rds:DescribeDBClusters',
+          'rds:DescribeOrderableDBInstanceOptions',
+          'rds:ListTagsForResource',
+        ],
       },
       {
         statement: 'RestoreDatabases',
-        actions: ['rds:RestoreDBInstanceFromDBSnapshot', 'rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource'],
+        actions: [
+          'rds:RestoreDBInstanceFromDBSnapshot',
+          'rds:RestoreDBClusterFromSnapshot',
+          'rds:CreateDBInstance',
+          'rds:AddTagsToResource',
+        ],
       },
       { statement: 'UseRecoveryKmsKey', actions: ['kms:CreateGrant', 'kms:DescribeKey'] },
     ],

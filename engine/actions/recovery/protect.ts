@@ -32,9 +32,9 @@ async function databasePass(
   ctx: Parameters<ActionHandler['start']>[0],
 ): Promise<Record<string, string> | undefined> {
   const selector = ctx.runbook.spec.protect.databases;
-  const databases = (await database.listProtectedDatabases({ tags: selector?.tags ?? {} }, handle.sourceRegion)).filter(
-    (d) => handle.databaseIds?.includes(d.id),
-  );
+  const databases = (
+    await database.listProtectedDatabases({ tags: selector?.tags ?? {} }, handle.sourceRegion)
+  ).filter((d) => handle.databaseIds?.includes(d.id));
   const result = await database.protectDatabases({
     databases,
     sourceRegion: handle.sourceRegion,
@@ -47,11 +47,15 @@ async function databasePass(
   handle.pruned = [...new Set([...handle.pruned, ...result.pruned])];
   const failed = result.snapshots.filter((s) => s.state === 'error');
   if (failed.length > 0)
-    throw new NonRetryableError(`Database snapshot copy failed for ${failed.map((s) => s.sourceDbId).join(', ')}`, {
-      code: 'PROTECT_FAILED',
-      explanation: `RDS reports the snapshots ${failed.map((s) => s.id).join(', ')} failed.`,
-      action: 'Check the snapshot copy in the RDS console (KMS key grants in the target region) and run the protection again.',
-    });
+    throw new NonRetryableError(
+      `Database snapshot copy failed for ${failed.map((s) => s.sourceDbId).join(', ')}`,
+      {
+        code: 'PROTECT_FAILED',
+        explanation: `RDS reports the snapshots ${failed.map((s) => s.id).join(', ')} failed.`,
+        action:
+          'Check the snapshot copy in the RDS console (KMS key grants in the target region) and run the protection again.',
+      },
+    );
   const done = result.snapshots.filter((s) => s.state === 'available' && s.region === handle.targetRegion);
   if (done.length < (handle.databaseIds?.length ?? 0)) return undefined;
   return Object.fromEntries(done.map((s) => [s.sourceDbId, s.id]));
@@ -63,7 +67,11 @@ export function protectHandler(
   database?: DatabasePort,
 ): ActionHandler {
   /** Protect is idempotent per capture key: calling it again reports the same points' progress. */
-  const pass = async (handle: ProtectHandle, instances: Instance[], ctx: Parameters<ActionHandler['start']>[0]) => {
+  const pass = async (
+    handle: ProtectHandle,
+    instances: Instance[],
+    ctx: Parameters<ActionHandler['start']>[0],
+  ) => {
     const ec2 = await instancePass(handle, instances);
     const snapshots = database && handle.databaseIds ? await databasePass(database, handle, ctx) : {};
     if (!ec2 || !snapshots) return { status: 'pending' as const, handle, pollAfterMs: pollIntervalMs };
@@ -158,7 +166,8 @@ export default defineAction({
   outputs: {
     points: 'Map of source instance id → new recovery point id.',
     pruned: 'Recovery point (and database snapshot) ids deleted.',
-    snapshots: 'Map of protected database id → its new snapshot copy in the recovery region (with spec.protect.databases).',
+    snapshots:
+      'Map of protected database id → its new snapshot copy in the recovery region (with spec.protect.databases).',
   },
   capabilities: ['compute', 'recoveryPoints'],
   effects: () => [
@@ -193,11 +202,23 @@ export default defineAction({
       { statement: 'TagOwnKeysOnly', actions: ['ec2:CreateTags', 'ec2:DeleteTags'] },
       {
         statement: 'DescribeDatabases',
-        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots', 'rds:ListTagsForResource'],
+        actions: [
+          'rds:DescribeDBInstances',
+          'rds:DescribeDBClusters',
+          'rds:DescribeDBSnapshots',
+          'rds:DescribeDBClusterSnapshots',
+          'rds:ListTagsForResource',
+        ],
       },
       {
         statement: 'SnapshotDatabases',
-        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:CopyDBSnapshot', 'rds:CopyDBClusterSnapshot', 'rds:AddTagsToResource'],
+        actions: [
+          'rds:CreateDBSnapshot',
+          'rds:CreateDBClusterSnapshot',
+          'rds:CopyDBSnapshot',
+          'rds:CopyDBClusterSnapshot',
+          'rds:AddTagsToResource',
+        ],
       },
       { statement: 'DeleteOwnDbSnapshots', actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'] },
       { statement: 'UseRecoveryKmsKey', actions: ['kms:CreateGrant', 'kms:DescribeKey'] },

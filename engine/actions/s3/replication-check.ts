@@ -5,14 +5,13 @@
  * remedy. Markers are run-owned (`drbot-markers/<run>/…`): drills delete both copies.
  */
 import { MARKER_PREFIX, type ObjectStoragePort } from '../../cloud/object-storage.js';
-import { formatDuration } from '../../duration.js';
+import { formatDuration, parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
 import { objectStorageOf } from '../support/data-tier.js';
 import { durationMs, invalidInput, optionalString } from '../support/inputs.js';
 import { recoveryRegion } from '../support/regions.js';
 import { duration } from '../support/schemas.js';
 import { type ActionContext, type ActionDeps, type ActionHandler, defineAction } from '../types.js';
-import { parseDuration } from '../../duration.js';
 
 const ACTION = 's3.replicationCheck';
 
@@ -35,15 +34,30 @@ function refuse(message: string, explanation: string, action: string, code: stri
 async function verifyRule(s3: ObjectStoragePort, bucket: string, target: string) {
   const source = await s3.describeBucket(bucket);
   if (!source.exists || !source.region)
-    throw refuse(`Bucket ${bucket} does not exist`, 'drbot cannot check the replication of a bucket it cannot see.', `Check the bucket name in the step (aws s3api head-bucket --bucket ${bucket}).`, 'BUCKET_NOT_FOUND');
+    throw refuse(
+      `Bucket ${bucket} does not exist`,
+      'drbot cannot check the replication of a bucket it cannot see.',
+      `Check the bucket name in the step (aws s3api head-bucket --bucket ${bucket}).`,
+      'BUCKET_NOT_FOUND',
+    );
   if (source.versioning !== 'Enabled')
-    throw refuse(`Versioning is not enabled on ${bucket}`, 'S3 replication needs versioning on the source bucket.', `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled`, 'BUCKET_VERSIONING_OFF');
+    throw refuse(
+      `Versioning is not enabled on ${bucket}`,
+      'S3 replication needs versioning on the source bucket.',
+      `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled`,
+      'BUCKET_VERSIONING_OFF',
+    );
   const rules = (await s3.replicationRules(bucket, source.region)).filter((r) => r.status === 'Enabled');
   for (const rule of rules) {
     const dest = await s3.describeBucket(rule.destinationBucket);
     if (!dest.exists || dest.region !== target) continue;
     if (dest.versioning !== 'Enabled')
-      throw refuse(`Versioning is not enabled on the destination ${dest.bucket}`, 'S3 replication needs versioning on the destination bucket too.', `aws s3api put-bucket-versioning --bucket ${dest.bucket} --versioning-configuration Status=Enabled`, 'BUCKET_VERSIONING_OFF');
+      throw refuse(
+        `Versioning is not enabled on the destination ${dest.bucket}`,
+        'S3 replication needs versioning on the destination bucket too.',
+        `aws s3api put-bucket-versioning --bucket ${dest.bucket} --versioning-configuration Status=Enabled`,
+        'BUCKET_VERSIONING_OFF',
+      );
     return { source, rule, dest };
   }
   throw refuse(
@@ -71,7 +85,12 @@ export function s3ReplicationCheckHandler(deps: ActionDeps): ActionHandler {
       return {
         status: 'done' as const,
         // the bucket's lag is an output, not the run's RPO: the database's snapshot age is that
-        outputs: { destinationBucket: h.destination, ruleId: h.ruleId, lagMs, metricsEnabled: h.metricsEnabled },
+        outputs: {
+          destinationBucket: h.destination,
+          ruleId: h.ruleId,
+          lagMs,
+          metricsEnabled: h.metricsEnabled,
+        },
       };
     }
     if (lagMs > h.maxLagMs) {
@@ -86,15 +105,33 @@ export function s3ReplicationCheckHandler(deps: ActionDeps): ActionHandler {
       const bucket = optionalString(ACTION, ctx.inputs, 'bucket');
       if (!bucket) throw invalidInput(ACTION, 'bucket', 'a bucket name', bucket);
       const target = recoveryRegion(ctx.runbook, ctx.mode);
-      const maxLagMs = durationMs(ACTION, ctx.inputs, 'maxLag') ?? parseDuration(ctx.runbook.spec.objectives.rpo);
+      const maxLagMs =
+        durationMs(ACTION, ctx.inputs, 'maxLag') ?? parseDuration(ctx.runbook.spec.objectives.rpo);
       const { source, rule, dest } = await verifyRule(s3, bucket, target);
       const key = `${MARKER_PREFIX}${ctx.runId}/${ctx.stepId}`;
       const writtenAt = ctx.now();
-      await s3.putMarker(bucket, source.region as string, key, JSON.stringify({ runId: ctx.runId, writtenAt }));
+      await s3.putMarker(
+        bucket,
+        source.region as string,
+        key,
+        JSON.stringify({ runId: ctx.runId, writtenAt }),
+      );
       if (!rule.metricsEnabled)
-        ctx.note(`${ACTION}: replication metrics are off for rule ${rule.id}; only the marker measures the lag`);
+        ctx.note(
+          `${ACTION}: replication metrics are off for rule ${rule.id}; only the marker measures the lag`,
+        );
       return check(
-        { bucket, region: source.region as string, destination: dest.bucket, destinationRegion: target, key, writtenAt, maxLagMs, ruleId: rule.id, metricsEnabled: rule.metricsEnabled },
+        {
+          bucket,
+          region: source.region as string,
+          destination: dest.bucket,
+          destinationRegion: target,
+          key,
+          writtenAt,
+          maxLagMs,
+          ruleId: rule.id,
+          metricsEnabled: rule.metricsEnabled,
+        },
         ctx,
       );
     },
@@ -137,13 +174,30 @@ export default defineAction({
   capabilities: ['objectStorage'],
   permissions: {
     aws: [
-      { statement: 'ReadBuckets', actions: ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetReplicationConfiguration', 's3:ListBucket', 's3:ListBucketVersions', 's3:GetObject'] },
-      { statement: 'WriteReplicationMarkers', actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'] },
+      {
+        statement: 'ReadBuckets',
+        actions: [
+          's3:GetBucketLocation',
+          's3:GetBucketVersioning',
+          's3:GetReplicationConfiguration',
+          's3:ListBucket',
+          's3:ListBucketVersions',
+          's3:GetObject',
+        ],
+      },
+      {
+        statement: 'WriteReplicationMarkers',
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      },
     ],
   },
   effects: () => [
     { verb: 'read', scope: 'protected', what: 'the bucket and its replication rules' },
-    { verb: 'create', scope: 'run-owned', what: `a marker object under ${MARKER_PREFIX}<run>/ (deleted by drills)` },
+    {
+      verb: 'create',
+      scope: 'run-owned',
+      what: `a marker object under ${MARKER_PREFIX}<run>/ (deleted by drills)`,
+    },
   ],
   handler: s3ReplicationCheckHandler,
 });

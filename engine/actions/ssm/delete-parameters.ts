@@ -11,7 +11,10 @@ export function deleteParametersHandler(deps: ActionDeps): ActionHandler {
     async start(ctx) {
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       // only the run's own path: nothing else is reachable from this action
-      const deleted = await databaseOf(deps, ACTION).deleteParametersByPath(runParameterPath(ctx.runId), region);
+      const deleted = await databaseOf(deps, ACTION).deleteParametersByPath(
+        runParameterPath(ctx.runId),
+        region,
+      );
       return { status: 'done', outputs: { deleted } };
     },
   };
@@ -20,18 +23,19 @@ export function deleteParametersHandler(deps: ActionDeps): ActionHandler {
 export default defineAction({
   name: ACTION,
   mutating: true,
-  description: 'Deletes every parameter under this run’s path /drbot/runs/<run id> in the recovery region (drill cleanup).',
+  description:
+    'Deletes every parameter under this run’s path /drbot/runs/<run id> in the recovery region (drill cleanup).',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
-    properties: { runOwned: { const: true, description: 'Always true: only the run’s own parameters are deleted.' } },
+    properties: {
+      runOwned: { const: true, description: 'Always true: only the run’s own parameters are deleted.' },
+    },
   },
   outputs: { deleted: 'Parameter names deleted.' },
   capabilities: ['database'],
   permissions: {
-    aws: [
-      { statement: 'DeleteRunParameters', actions: ['ssm:GetParametersByPath', 'ssm:DeleteParameters'] },
-    ],
+    aws: [{ statement: 'DeleteRunParameters', actions: ['ssm:GetParametersByPath', 'ssm:DeleteParameters'] }],
   },
   effects: () => [{ verb: 'destroy', scope: 'run-owned', what: 'run-scoped parameters' }],
   handler: deleteParametersHandler,

@@ -25,10 +25,12 @@ export function putParameterHandler(deps: ActionDeps): ActionHandler {
   return {
     async start(ctx) {
       const given = optionalString(ACTION, ctx.inputs, 'name');
-      if (!given?.startsWith('/')) throw invalidInput(ACTION, 'name', 'a parameter path starting with /', given);
+      if (!given?.startsWith('/'))
+        throw invalidInput(ACTION, 'name', 'a parameter path starting with /', given);
       const raw = ctx.inputs.value;
       const value = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof value !== 'string' || value.length === 0) throw invalidInput(ACTION, 'value', 'a non-empty string', raw);
+      if (typeof value !== 'string' || value.length === 0)
+        throw invalidInput(ACTION, 'value', 'a non-empty string', raw);
       const name = parameterName(given, ctx.mode, ctx.runId);
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       await databaseOf(deps, ACTION).putParameter({
@@ -54,10 +56,16 @@ export default defineAction({
     required: ['name', 'value'],
     properties: {
       name: { type: 'string', pattern: '^/', description: 'Parameter path, e.g. /shop/db/endpoint.' },
-      value: { type: ['string', 'number'], description: 'The value, e.g. `${{ steps.restore.outputs.endpoint }}`.' },
+      value: {
+        type: ['string', 'number'],
+        description: 'The value, e.g. `${{ steps.restore.outputs.endpoint }}`.',
+      },
     },
   },
-  outputs: { name: 'The full parameter name written (run-scoped in a drill).', region: 'Where it was written.' },
+  outputs: {
+    name: 'The full parameter name written (run-scoped in a drill).',
+    region: 'Where it was written.',
+  },
   capabilities: ['database'],
   permissions: {
     aws: [{ statement: 'WriteDrbotParameters', actions: ['ssm:PutParameter', 'ssm:AddTagsToResource'] }],

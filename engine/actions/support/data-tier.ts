@@ -24,14 +24,20 @@ export function objectStorageOf(deps: ActionDeps, action: string): ObjectStorage
 }
 
 /** The databases spec.protect.databases selects on the protected side; fails when none match. */
-export async function protectedDatabases(db: DatabasePort, ctx: ActionContext, action: string): Promise<Database[]> {
+export async function protectedDatabases(
+  db: DatabasePort,
+  ctx: ActionContext,
+  action: string,
+): Promise<Database[]> {
   const selector = ctx.runbook.spec.protect.databases;
   const region = protectedRegion(ctx.runbook, ctx.mode);
   if (!selector) {
     throw new NonRetryableError(`${action}: the runbook protects no databases`, {
       code: 'NO_PROTECTED_DATABASES',
-      explanation: 'spec.protect has no `databases` selector, so drbot does not know which databases are the tier’s.',
-      action: 'Add `spec.protect.databases: { tags: { <key>: <value> } }` to the runbook, or name the databases in the step.',
+      explanation:
+        'spec.protect has no `databases` selector, so drbot does not know which databases are the tier’s.',
+      action:
+        'Add `spec.protect.databases: { tags: { <key>: <value> } }` to the runbook, or name the databases in the step.',
     });
   }
   const found = await db.listProtectedDatabases({ tags: selector.tags }, region);

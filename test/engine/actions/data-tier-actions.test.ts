@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCloudActions } from '../../../engine/actions/registry.js';
-import { FakeClock } from '../../../engine/adapters/memory/clock.js';
+import type { FakeClock } from '../../../engine/adapters/memory/clock.js';
 import { loadSimDataSeed, SimDatabase } from '../../../engine/adapters/sim/database/index.js';
 import { SimObjectStorage } from '../../../engine/adapters/sim/object-storage/index.js';
 import { makeRunbook } from '../../helpers/runbook.js';
@@ -49,8 +49,13 @@ function data() {
   return { clock, database, objectStorage, act };
 }
 
-const run = (act: ReturnType<typeof data>['act'], clock: FakeClock, name: string, inputs: Record<string, unknown>, options: Parameters<typeof runAction>[3] = {}) =>
-  runAction(act(name), clock, inputs, { runbook, ...options });
+const run = (
+  act: ReturnType<typeof data>['act'],
+  clock: FakeClock,
+  name: string,
+  inputs: Record<string, unknown>,
+  options: Parameters<typeof runAction>[3] = {},
+) => runAction(act(name), clock, inputs, { runbook, ...options });
 
 describe('rds.latestPoint', () => {
   it('picks the newest copy and claims its age as the RPO', async () => {
@@ -73,8 +78,18 @@ describe('rds.restore and rds.delete', () => {
   it('restores with a class fallback, waits until available, outputs the endpoint; a second start finds the same database', async () => {
     const { clock, act, database } = data();
     const snapshot = (await database.latestDbSnapshot('main', 'us-west-2'))!.id;
-    const { result, notes } = await run(act, clock, 'rds.restore', { snapshot, fallbackClasses: ['db.r6g.large'] }, { runId: 'r-1', stepId: 'restore' });
-    expect(result.outputs).toMatchObject({ identifier: 'drbot-r-1-restore', port: 5432, instanceClass: 'db.r6g.large' });
+    const { result, notes } = await run(
+      act,
+      clock,
+      'rds.restore',
+      { snapshot, fallbackClasses: ['db.r6g.large'] },
+      { runId: 'r-1', stepId: 'restore' },
+    );
+    expect(result.outputs).toMatchObject({
+      identifier: 'drbot-r-1-restore',
+      port: 5432,
+      instanceClass: 'db.r6g.large',
+    });
     expect(notes.some((n) => n.includes('db.r5.2xlarge is not offered'))).toBe(true);
     await run(act, clock, 'rds.restore', { snapshot }, { runId: 'r-1', stepId: 'restore' });
     expect(database.snapshot().counters).toMatchObject({ restores: 1, restoreCalls: 2 });
@@ -86,14 +101,30 @@ describe('rds.restore and rds.delete', () => {
   it('refuses a restore when neither the class nor a fallback is offered', async () => {
     const { clock, act, database } = data();
     const snapshot = (await database.latestDbSnapshot('main', 'us-west-2'))!.id;
-    await expect(run(act, clock, 'rds.restore', { snapshot })).rejects.toMatchObject({ code: 'DB_CLASS_UNAVAILABLE' });
+    await expect(run(act, clock, 'rds.restore', { snapshot })).rejects.toMatchObject({
+      code: 'DB_CLASS_UNAVAILABLE',
+    });
   });
 
   it('refuses a restore whose identifier collides with a database another run created', async () => {
     const { clock, act, database } = data();
     const snapshot = (await database.latestDbSnapshot('main', 'us-west-2'))!.id;
-    await run(act, clock, 'rds.restore', { snapshot, identifier: 'taken', instanceClass: 'db.r6g.large' }, { runId: 'r-1' });
-    await expect(run(act, clock, 'rds.restore', { snapshot, identifier: 'taken', instanceClass: 'db.r6g.large' }, { runId: 'r-2' })).rejects.toMatchObject({
+    await run(
+      act,
+      clock,
+      'rds.restore',
+      { snapshot, identifier: 'taken', instanceClass: 'db.r6g.large' },
+      { runId: 'r-1' },
+    );
+    await expect(
+      run(
+        act,
+        clock,
+        'rds.restore',
+        { snapshot, identifier: 'taken', instanceClass: 'db.r6g.large' },
+        { runId: 'r-2' },
+      ),
+    ).rejects.toMatchObject({
       code: 'DB_IDENTIFIER_TAKEN',
     });
     expect(database.snapshot().counters.restores).toBe(1);
@@ -102,11 +133,23 @@ describe('rds.restore and rds.delete', () => {
   it('deletes the run-owned restore and nothing else; refuses a named database of production', async () => {
     const { clock, act, database } = data();
     const snapshot = (await database.latestDbSnapshot('main', 'us-west-2'))!.id;
-    await run(act, clock, 'rds.restore', { snapshot, instanceClass: 'db.r6g.large' }, { runId: 'r-1', stepId: 'restore' });
+    await run(
+      act,
+      clock,
+      'rds.restore',
+      { snapshot, instanceClass: 'db.r6g.large' },
+      { runId: 'r-1', stepId: 'restore' },
+    );
     const { result } = await run(act, clock, 'rds.delete', { runOwned: true }, { runId: 'r-1' });
     expect(result.outputs?.deleted).toEqual(['drbot-r-1-restore']);
     await expect(
-      run(act, clock, 'rds.delete', { databases: ['main'], side: 'protected' }, { runId: 'r-1', mode: 'failover' }),
+      run(
+        act,
+        clock,
+        'rds.delete',
+        { databases: ['main'], side: 'protected' },
+        { runId: 'r-1', mode: 'failover' },
+      ),
     ).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
     expect(await database.describeDatabase('main', 'instance', 'us-east-1')).toBeDefined();
   });
@@ -115,13 +158,19 @@ describe('rds.restore and rds.delete', () => {
 describe('recovery.protect with spec.protect.databases', () => {
   it('snapshots each protected database, copies it to the recovery region and keeps the newest N', async () => {
     const { clock, act, database } = data();
-    const { result } = await run(act, clock, 'recovery.protect', { retention: 2 }, { runId: 'p-1', stepId: 'protect' });
-    const copy = (result.outputs?.snapshots as Record<string, string>).main;
+    const { result } = await run(
+      act,
+      clock,
+      'recovery.protect',
+      { retention: 2 },
+      { runId: 'p-1', stepId: 'protect' },
+    );
+    const copy = ((result.outputs?.snapshots ?? {}) as Record<string, string>).main;
     expect(copy).toBeTruthy();
     const latest = await database.latestDbSnapshot('main', 'us-west-2');
     expect(latest?.id).toBe(copy);
     // 2 seeded copies + the new one, retention 2: the oldest is pruned
-    const pruned = (result.outputs?.pruned as string[]).filter((id) => id.startsWith('rds:'));
+    const pruned = ((result.outputs?.pruned ?? []) as string[]).filter((id) => id.startsWith('rds:'));
     expect(pruned).toHaveLength(1);
   });
 });
@@ -129,28 +178,52 @@ describe('recovery.protect with spec.protect.databases', () => {
 describe('warm standby: rds.promoteReplica, aurora.switchover, aurora.failover', () => {
   it('promotes the replica in a failover and claims its lag at promotion as the RPO', async () => {
     const { clock, act } = data();
-    const { result } = await run(act, clock, 'rds.promoteReplica', { replica: 'main-replica' }, { mode: 'failover' });
+    const { result } = await run(
+      act,
+      clock,
+      'rds.promoteReplica',
+      { replica: 'main-replica' },
+      { mode: 'failover' },
+    );
     expect(result.outputs).toMatchObject({ identifier: 'main-replica', lagMs: 12_000 });
     expect(result.measures?.rpoClaimedMs).toBe(12_000);
   });
 
   it('refuses at run time to promote a replica in a drill', async () => {
     const { clock, act, database } = data();
-    await expect(run(act, clock, 'rds.promoteReplica', { replica: 'main-replica' })).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
-    expect((await database.describeDatabase('main-replica', 'instance', 'us-west-2'))?.replicaSourceId).toBeTruthy();
+    await expect(run(act, clock, 'rds.promoteReplica', { replica: 'main-replica' })).rejects.toMatchObject({
+      code: 'DRILL_SAFETY',
+    });
+    expect(
+      (await database.describeDatabase('main-replica', 'instance', 'us-west-2'))?.replicaSourceId,
+    ).toBeTruthy();
   });
 
   it('switches the global writer over and waits until the target writes', async () => {
     const { clock, act, database } = data();
-    const { result } = await run(act, clock, 'aurora.switchover', { globalCluster: 'global', targetCluster: 'west' }, { mode: 'failover' });
+    const { result } = await run(
+      act,
+      clock,
+      'aurora.switchover',
+      { globalCluster: 'global', targetCluster: 'west' },
+      { mode: 'failover' },
+    );
     expect(result.outputs).toMatchObject({ writer: 'west', lagMs: 2_000 });
-    expect((await database.describeGlobalCluster('global'))?.members.find((m) => m.writer)?.clusterId).toBe('west');
+    expect((await database.describeGlobalCluster('global'))?.members.find((m) => m.writer)?.clusterId).toBe(
+      'west',
+    );
   });
 
   it('refuses an unplanned failover without allowDataLoss: true', async () => {
     const { clock, act } = data();
     await expect(
-      run(act, clock, 'aurora.failover', { globalCluster: 'global', targetCluster: 'west', allowDataLoss: false }, { mode: 'failover' }),
+      run(
+        act,
+        clock,
+        'aurora.failover',
+        { globalCluster: 'global', targetCluster: 'west', allowDataLoss: false },
+        { mode: 'failover' },
+      ),
     ).rejects.toMatchObject({ code: 'DATA_LOSS_NOT_ALLOWED' });
   });
 });
@@ -166,7 +239,9 @@ describe('s3.replicationCheck', () => {
 
   it('fails with the remedy when the lag exceeds the RPO, and still deletes the drill marker', async () => {
     const { clock, act, objectStorage } = data();
-    await expect(run(act, clock, 's3.replicationCheck', { bucket: 'slow', maxLag: '5m' })).rejects.toMatchObject({
+    await expect(
+      run(act, clock, 's3.replicationCheck', { bucket: 'slow', maxLag: '5m' }),
+    ).rejects.toMatchObject({
       code: 'REPLICATION_LAG_EXCEEDED',
       action: expect.stringContaining('Replication Time Control'),
     });
@@ -175,16 +250,28 @@ describe('s3.replicationCheck', () => {
 
   it('refuses a bucket without versioning or without a rule to the recovery region', async () => {
     const { clock, act } = data();
-    await expect(run(act, clock, 's3.replicationCheck', { bucket: 'unversioned' })).rejects.toMatchObject({ code: 'BUCKET_VERSIONING_OFF' });
-    await expect(run(act, clock, 's3.replicationCheck', { bucket: 'nowhere' })).rejects.toMatchObject({ code: 'BUCKET_NOT_REPLICATED' });
-    await expect(run(act, clock, 's3.replicationCheck', { bucket: 'missing' })).rejects.toMatchObject({ code: 'BUCKET_NOT_FOUND' });
+    await expect(run(act, clock, 's3.replicationCheck', { bucket: 'unversioned' })).rejects.toMatchObject({
+      code: 'BUCKET_VERSIONING_OFF',
+    });
+    await expect(run(act, clock, 's3.replicationCheck', { bucket: 'nowhere' })).rejects.toMatchObject({
+      code: 'BUCKET_NOT_REPLICATED',
+    });
+    await expect(run(act, clock, 's3.replicationCheck', { bucket: 'missing' })).rejects.toMatchObject({
+      code: 'BUCKET_NOT_FOUND',
+    });
   });
 });
 
 describe('ssm.putParameter and ssm.deleteParameters', () => {
   it('puts drill values under the run path, which cleanup deletes; a failover writes the real name', async () => {
     const { clock, act, database } = data();
-    const { result } = await run(act, clock, 'ssm.putParameter', { name: '/app/db', value: 'x:5432' }, { runId: 'r-9' });
+    const { result } = await run(
+      act,
+      clock,
+      'ssm.putParameter',
+      { name: '/app/db', value: 'x:5432' },
+      { runId: 'r-9' },
+    );
     expect(result.outputs?.name).toBe('/drbot/runs/r-9/app/db');
     expect(database.parameter('/app/db', 'us-west-2')).toBeUndefined();
     const cleaned = await run(act, clock, 'ssm.deleteParameters', { runOwned: true }, { runId: 'r-9' });
@@ -196,6 +283,8 @@ describe('ssm.putParameter and ssm.deleteParameters', () => {
   it('fails clearly when the database capability is not wired', async () => {
     const { clock, sim } = setup();
     const bare = createCloudActions({ cloud: sim });
-    await expect(runAction(bare['rds.latestPoint']!, clock, {}, { runbook })).rejects.toMatchObject({ code: 'CAPABILITY_NOT_WIRED' });
+    await expect(runAction(bare['rds.latestPoint']!, clock, {}, { runbook })).rejects.toMatchObject({
+      code: 'CAPABILITY_NOT_WIRED',
+    });
   });
 });

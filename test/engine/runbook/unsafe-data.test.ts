@@ -13,9 +13,14 @@ import { UNKNOWN_INPUT } from '../../../engine/actions/types.js';
 import { checkRunbook } from '../../../engine/runbook/index.js';
 
 const DIR = 'test/fixtures/runbooks/unsafe-data';
-const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const fixtures = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const expected = (text: string) =>
-  text.split('\n').filter((l) => l.startsWith('# expect: ')).map((l) => l.slice(10).trim());
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('# expect: '))
+    .map((l) => l.slice(10).trim());
 
 describe('lint refuses unsafe data-tier runbooks', () => {
   it.each(fixtures)('%s reports exactly its expected error', (name) => {
@@ -27,7 +32,9 @@ describe('lint refuses unsafe data-tier runbooks', () => {
   });
 
   it('covers a drill that deletes, promotes or fails over a database it did not create', () => {
-    const codes = new Set(fixtures.flatMap((f) => expected(readFileSync(join(DIR, f), 'utf8')).map((e) => e.split(' ')[0])));
+    const codes = new Set(
+      fixtures.flatMap((f) => expected(readFileSync(join(DIR, f), 'utf8')).map((e) => e.split(' ')[0])),
+    );
     expect([...codes].sort()).toEqual([
       'DATA_LOSS_WITHOUT_APPROVAL',
       'DRILL_UNSAFE_DELETE',
@@ -43,11 +50,15 @@ describe('lint refuses unsafe data-tier runbooks', () => {
 
   it('drbot lint exits non-zero on an unsafe drill on a database', async () => {
     const run = promisify(execFile);
-    const err = await run(process.execPath, ['bin/drbot.mjs', 'lint', join(DIR, 'drill-promotes-replica.yaml')]).catch(
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const err = await run(process.execPath, [
+      'bin/drbot.mjs',
+      'lint',
+      join(DIR, 'drill-promotes-replica.yaml'),
+    ]).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect((err as { code: number }).code).not.toBe(0);
-    expect(`${(err as { stdout: string }).stdout}${(err as { stderr: string }).stderr}`).toContain('DRILL_UNSAFE_PROMOTE');
+    expect(`${(err as { stdout: string }).stdout}${(err as { stderr: string }).stderr}`).toContain(
+      'DRILL_UNSAFE_PROMOTE',
+    );
   }, 30_000);
 });
 
@@ -57,19 +68,39 @@ describe('data-tier actions declare honest effects', () => {
     byName.get(name)?.effects?.(inputs, mode) ?? [];
 
   it('a drill restore creates a run-owned database; a failover restore creates the production one', () => {
-    expect(effects('rds.restore', {}, 'drill')).toContainEqual(expect.objectContaining({ verb: 'create', scope: 'run-owned' }));
-    expect(effects('rds.restore', {}, 'failover')).toContainEqual(expect.objectContaining({ verb: 'create', scope: 'recovery' }));
+    expect(effects('rds.restore', {}, 'drill')).toContainEqual(
+      expect.objectContaining({ verb: 'create', scope: 'run-owned' }),
+    );
+    expect(effects('rds.restore', {}, 'failover')).toContainEqual(
+      expect.objectContaining({ verb: 'create', scope: 'recovery' }),
+    );
   });
 
   it('promotion and global moves modify protected; deleting a named database is destroy on protected', () => {
     for (const name of ['rds.promoteReplica', 'aurora.switchover', 'aurora.failover'])
-      expect(effects(name, {}, 'failover')).toContainEqual(expect.objectContaining({ verb: 'modify', scope: 'protected' }));
-    expect(effects('rds.delete', { runOwned: true }, 'drill')).toEqual([expect.objectContaining({ verb: 'destroy', scope: 'run-owned' })]);
-    expect(effects('rds.delete', { databases: UNKNOWN_INPUT }, 'drill')).toEqual([expect.objectContaining({ verb: 'destroy', scope: 'protected' })]);
+      expect(effects(name, {}, 'failover')).toContainEqual(
+        expect.objectContaining({ verb: 'modify', scope: 'protected' }),
+      );
+    expect(effects('rds.delete', { runOwned: true }, 'drill')).toEqual([
+      expect.objectContaining({ verb: 'destroy', scope: 'run-owned' }),
+    ]);
+    expect(effects('rds.delete', { databases: UNKNOWN_INPUT }, 'drill')).toEqual([
+      expect.objectContaining({ verb: 'destroy', scope: 'protected' }),
+    ]);
   });
 
   it('every data-tier action declares its capability and AWS grants', () => {
-    for (const name of ['rds.latestPoint', 'rds.restore', 'rds.delete', 'rds.promoteReplica', 'aurora.switchover', 'aurora.failover', 's3.replicationCheck', 'ssm.putParameter', 'ssm.deleteParameters']) {
+    for (const name of [
+      'rds.latestPoint',
+      'rds.restore',
+      'rds.delete',
+      'rds.promoteReplica',
+      'aurora.switchover',
+      'aurora.failover',
+      's3.replicationCheck',
+      'ssm.putParameter',
+      'ssm.deleteParameters',
+    ]) {
       const m = byName.get(name);
       expect(m, name).toBeDefined();
       expect(m?.capabilities?.length, name).toBeGreaterThan(0);

@@ -18,9 +18,9 @@ import {
 } from '@aws-sdk/client-rds';
 import type { MutationGuard } from '../../../cloud/compute.js';
 import {
-  DB_TAG,
   type Database,
   type DatabasePort,
+  DB_TAG,
   type DbKind,
   type DbProtectRequest,
   type DbProtectResult,
@@ -81,7 +81,9 @@ export class AwsDatabase implements DatabasePort {
     const client = this.clients.rds(region);
     let found = await snapshotsOf(client, 'instance', dbId, region);
     if (found.length === 0) found = await snapshotsOf(client, 'cluster', dbId, region);
-    const newest = found.filter((s) => s.state === 'available').sort((a, b) => b.capturedAt - a.capturedAt)[0];
+    const newest = found
+      .filter((s) => s.state === 'available')
+      .sort((a, b) => b.capturedAt - a.capturedAt)[0];
     if (!newest) return undefined;
     const { managed: _managed, ...snapshot } = newest;
     return snapshot;
@@ -93,17 +95,26 @@ export class AwsDatabase implements DatabasePort {
     if (!wanted || !request.engine) return { chosen: wanted, wanted };
     for (const candidate of [wanted, ...(request.fallbackClasses ?? [])]) {
       const out = await awsCall('DescribeOrderableDBInstanceOptions', () =>
-        this.clients.rds(request.region).send(
-          new DescribeOrderableDBInstanceOptionsCommand({ Engine: request.engine, DBInstanceClass: candidate, MaxRecords: 20 }),
-        ),
+        this.clients
+          .rds(request.region)
+          .send(
+            new DescribeOrderableDBInstanceOptionsCommand({
+              Engine: request.engine,
+              DBInstanceClass: candidate,
+              MaxRecords: 20,
+            }),
+          ),
       );
       if ((out.OrderableDBInstanceOptions ?? []).length > 0) return { chosen: candidate, wanted };
     }
-    throw new NonRetryableError(`No instance class of ${[wanted, ...(request.fallbackClasses ?? [])].join(', ')} is offered in ${request.region}.`, {
-      code: 'DB_CLASS_UNAVAILABLE',
-      explanation: `RDS offers none of these classes for ${request.engine} in ${request.region}.`,
-      action: `Add an offered class to \`fallbackClasses\` (aws rds describe-orderable-db-instance-options --engine ${request.engine} --region ${request.region}).`,
-    });
+    throw new NonRetryableError(
+      `No instance class of ${[wanted, ...(request.fallbackClasses ?? [])].join(', ')} is offered in ${request.region}.`,
+      {
+        code: 'DB_CLASS_UNAVAILABLE',
+        explanation: `RDS offers none of these classes for ${request.engine} in ${request.region}.`,
+        action: `Add an offered class to \`fallbackClasses\` (aws rds describe-orderable-db-instance-options --engine ${request.engine} --region ${request.region}).`,
+      },
+    );
   }
 
   async restoreDatabase(request: DbRestoreRequest, guard: MutationGuard): Promise<DbRestoreResult> {
@@ -111,10 +122,21 @@ export class AwsDatabase implements DatabasePort {
     const existing = await describeOne(client, request.identifier, request.kind, request.region);
     if (existing) {
       const same =
-        existing.db.tags[DB_TAG.runId] === guard.runId && existing.db.tags[DB_TAG.stepId] === request.tags[DB_TAG.stepId];
-      if (!same) throw new DbIdentifierCollisionError(request.identifier, request.region, existing.db.tags[DB_TAG.runId]);
-      if (request.kind === 'cluster' && existing.members.length === 0) await this.createWriter(request, request.instanceClass);
-      return { identifier: request.identifier, ...(existing.db.instanceClass ? { instanceClass: existing.db.instanceClass } : {}), created: false };
+        existing.db.tags[DB_TAG.runId] === guard.runId &&
+        existing.db.tags[DB_TAG.stepId] === request.tags[DB_TAG.stepId];
+      if (!same)
+        throw new DbIdentifierCollisionError(
+          request.identifier,
+          request.region,
+          existing.db.tags[DB_TAG.runId],
+        );
+      if (request.kind === 'cluster' && existing.members.length === 0)
+        await this.createWriter(request, request.instanceClass);
+      return {
+        identifier: request.identifier,
+        ...(existing.db.instanceClass ? { instanceClass: existing.db.instanceClass } : {}),
+        created: false,
+      };
     }
     const { chosen, wanted } = await this.offeredClass(request);
     const Tags = rdsTagList({ ...request.tags, [DB_TAG.runId]: guard.runId });
@@ -182,8 +204,11 @@ export class AwsDatabase implements DatabasePort {
     if (!found) return undefined;
     if (kind === 'cluster' && found.db.status === 'available') {
       // a cluster serves only once its writer instance is available
-      const writers = await Promise.all(found.members.map((m) => describeOne(this.clients.rds(region), m, 'instance', region)));
-      if (!writers.some((w) => w?.db.status === 'available')) return { ...found.db, status: 'creating-writer' };
+      const writers = await Promise.all(
+        found.members.map((m) => describeOne(this.clients.rds(region), m, 'instance', region)),
+      );
+      if (!writers.some((w) => w?.db.status === 'available'))
+        return { ...found.db, status: 'creating-writer' };
     }
     return found.db;
   }
@@ -198,41 +223,59 @@ export class AwsDatabase implements DatabasePort {
     const client = this.clients.rds(region);
     const found = await describeOne(client, id, kind, region);
     if (!found) return;
-    if (found.db.tags[DB_TAG.runId] !== guard.runId) throw new DataTierSafetyError('delete', `database ${id}`, guard.runId);
+    if (found.db.tags[DB_TAG.runId] !== guard.runId)
+      throw new DataTierSafetyError('delete', `database ${id}`, guard.runId);
     if (found.db.status === 'deleting') return;
     const instances = kind === 'instance' ? [id] : found.members;
     for (const instance of instances)
       await awsCall('DeleteDBInstance', () =>
-        client.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: instance, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })),
+        client.send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: instance,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+          }),
+        ),
       );
     if (kind === 'cluster')
       await awsCall('DeleteDBCluster', () =>
-        client.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })),
+        client.send(
+          new DeleteDBClusterCommand({
+            DBClusterIdentifier: id,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+          }),
+        ),
       );
   }
 
-  private async lag(id: string, region: string): Promise<number> {
-    return (await this.options.replicaLag?.(id, region)) ?? 0;
+  private async lag(id: string, region: string): Promise<{ lagMs?: number }> {
+    const lagMs = await this.options.replicaLag?.(id, region);
+    return lagMs === undefined ? {} : { lagMs };
   }
 
-  async promoteReadReplica(id: string, region: string, guard: MutationGuard): Promise<{ lagMs: number }> {
+  async promoteReadReplica(id: string, region: string, guard: MutationGuard): Promise<{ lagMs?: number }> {
     const client = this.clients.rds(region);
     const found = await describeOne(client, id, 'instance', region);
     if (!found) throw new DatabaseNotFoundError(id, region);
     if (guard.mode === 'drill' && found.db.tags[DB_TAG.runId] !== guard.runId)
       throw new DataTierSafetyError('promote', `database ${id}`, guard.runId);
-    const lagMs = await this.lag(id, region);
+    const lag = await this.lag(id, region);
     // a resumed step finds it promoting (or promoted): RDS refuses a second promotion
-    if (!found.db.replicaSourceId) return { lagMs };
-    await awsCall('PromoteReadReplica', () => client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id })));
-    return { lagMs };
+    if (!found.db.replicaSourceId) return lag;
+    await awsCall('PromoteReadReplica', () =>
+      client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id })),
+    );
+    return lag;
   }
 
   async describeGlobalCluster(globalId: string): Promise<GlobalCluster | undefined> {
     const region = this.globalRegion ?? 'us-east-1';
     let out: DescribeGlobalClustersCommandOutput;
     try {
-      out = await this.clients.rds(region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId }));
+      out = await this.clients
+        .rds(region)
+        .send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId }));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       return awsCall<undefined>('DescribeGlobalClusters', () => Promise.reject(err));
@@ -253,32 +296,49 @@ export class AwsDatabase implements DatabasePort {
   async moveGlobalWriter(
     request: { globalId: string; targetClusterId: string; region: string; allowDataLoss: boolean },
     guard: MutationGuard,
-  ): Promise<{ lagMs: number }> {
+  ): Promise<{ lagMs?: number }> {
     this.globalRegion ??= request.region;
     const global = await this.describeGlobalCluster(request.globalId);
     if (!global) throw new DatabaseNotFoundError(request.globalId, 'global');
     if (guard.mode === 'drill' && global.tags[DB_TAG.runId] !== guard.runId)
       throw new DataTierSafetyError('fail over', `global cluster ${request.globalId}`, guard.runId);
-    const target = await describeOne(this.clients.rds(request.region), request.targetClusterId, 'cluster', request.region);
+    const target = await describeOne(
+      this.clients.rds(request.region),
+      request.targetClusterId,
+      'cluster',
+      request.region,
+    );
     if (!target) throw new DatabaseNotFoundError(request.targetClusterId, request.region);
-    const lagMs = await this.lag(request.targetClusterId, request.region);
+    const lag = await this.lag(request.targetClusterId, request.region);
     const member = global.members.find((m) => m.clusterId === request.targetClusterId);
     // already the writer, or moving to it (a resumed step): do not ask twice
-    if (member?.writer || global.status !== 'available') return { lagMs };
-    const TargetDbClusterIdentifier = (await this.clusterArn(request.targetClusterId, request.region)) ?? request.targetClusterId;
+    if (member?.writer || global.status !== 'available') return lag;
+    const TargetDbClusterIdentifier =
+      (await this.clusterArn(request.targetClusterId, request.region)) ?? request.targetClusterId;
     if (request.allowDataLoss)
       await awsCall('FailoverGlobalCluster', () =>
-        this.clients.rds(this.globalRegion as string).send(
-          new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: request.globalId, TargetDbClusterIdentifier, AllowDataLoss: true }),
-        ),
+        this.clients
+          .rds(this.globalRegion as string)
+          .send(
+            new FailoverGlobalClusterCommand({
+              GlobalClusterIdentifier: request.globalId,
+              TargetDbClusterIdentifier,
+              AllowDataLoss: true,
+            }),
+          ),
       );
     else
       await awsCall('SwitchoverGlobalCluster', () =>
-        this.clients.rds(this.globalRegion as string).send(
-          new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: request.globalId, TargetDbClusterIdentifier }),
-        ),
+        this.clients
+          .rds(this.globalRegion as string)
+          .send(
+            new SwitchoverGlobalClusterCommand({
+              GlobalClusterIdentifier: request.globalId,
+              TargetDbClusterIdentifier,
+            }),
+          ),
       );
-    return { lagMs };
+    return lag;
   }
 
   private async clusterArn(id: string, region: string): Promise<string | undefined> {
@@ -288,7 +348,8 @@ export class AwsDatabase implements DatabasePort {
 
   putParameter = (write: Parameters<DatabasePort['putParameter']>[0]) => putParameter(this.clients, write);
 
-  deleteParametersByPath = (path: string, region: string) => deleteParametersByPath(this.clients, path, region);
+  deleteParametersByPath = (path: string, region: string) =>
+    deleteParametersByPath(this.clients, path, region);
 }
 
 export function createAwsDatabase(options: AwsDatabaseOptions = {}): AwsDatabase {

@@ -33,7 +33,9 @@ export function instanceView(i: DBInstance, region: string): Database {
       ? { securityGroupIds: i.VpcSecurityGroups.map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean) }
       : {}),
     tags: rdsTagMap(i.TagList),
-    ...(i.ReadReplicaSourceDBInstanceIdentifier ? { replicaSourceId: i.ReadReplicaSourceDBInstanceIdentifier } : {}),
+    ...(i.ReadReplicaSourceDBInstanceIdentifier
+      ? { replicaSourceId: i.ReadReplicaSourceDBInstanceIdentifier }
+      : {}),
   };
 }
 
@@ -102,9 +104,14 @@ export async function describeOne(
     const out = await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
     const c = out.DBClusters?.[0];
     if (!c) return undefined;
-    return { db: clusterView(c, region), members: (c.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '') };
+    return {
+      db: clusterView(c, region),
+      members: (c.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? ''),
+    };
   } catch (err) {
     if (isNotFound(err)) return undefined;
-    return awsCall(kind === 'instance' ? 'DescribeDBInstances' : 'DescribeDBClusters', () => Promise.reject(err));
+    return awsCall(kind === 'instance' ? 'DescribeDBInstances' : 'DescribeDBClusters', () =>
+      Promise.reject(err),
+    );
   }
 }

@@ -18,7 +18,9 @@ const DELETE_BATCH = 10;
 export async function putParameter(clients: RdsClients, write: ParameterWrite): Promise<void> {
   const ssm = clients.ssm(write.region);
   await awsCall('PutParameter', () =>
-    ssm.send(new PutParameterCommand({ Name: write.name, Value: write.value, Type: 'String', Overwrite: true })),
+    ssm.send(
+      new PutParameterCommand({ Name: write.name, Value: write.value, Type: 'String', Overwrite: true }),
+    ),
   );
   await awsCall('AddTagsToResource', () =>
     ssm.send(
@@ -31,13 +33,19 @@ export async function putParameter(clients: RdsClients, write: ParameterWrite): 
   );
 }
 
-export async function deleteParametersByPath(clients: RdsClients, path: string, region: string): Promise<string[]> {
+export async function deleteParametersByPath(
+  clients: RdsClients,
+  path: string,
+  region: string,
+): Promise<string[]> {
   const ssm = clients.ssm(region);
   const names: string[] = [];
   let NextToken: string | undefined;
   do {
     const page = await awsCall('GetParametersByPath', () =>
-      ssm.send(new GetParametersByPathCommand({ Path: path, Recursive: true, ...(NextToken ? { NextToken } : {}) })),
+      ssm.send(
+        new GetParametersByPathCommand({ Path: path, Recursive: true, ...(NextToken ? { NextToken } : {}) }),
+      ),
     );
     for (const p of page.Parameters ?? []) if (p.Name) names.push(p.Name);
     NextToken = page.NextToken;

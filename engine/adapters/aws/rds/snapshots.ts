@@ -18,9 +18,15 @@ import {
   DescribeDBSnapshotsCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { DB_TAG, type Database, type DbKind, type DbProtectRequest, type DbSnapshot } from '../../../cloud/database.js';
-import { KmsKeyRequiredError } from '../../../cloud/errors.js';
 import { snapshotIdentifier } from '../../../actions/support/identifiers.js';
+import {
+  type Database,
+  DB_TAG,
+  type DbKind,
+  type DbProtectRequest,
+  type DbSnapshot,
+} from '../../../cloud/database.js';
+import { KmsKeyRequiredError } from '../../../cloud/errors.js';
 import { awsCall } from '../errors.js';
 import { isNotFound, type RdsClients, rdsTagList, rdsTagMap } from './clients.js';
 
@@ -32,9 +38,13 @@ function view(s: AnySnapshot, kind: DbKind, region: string): DbSnapshot {
     id: (kind === 'instance' ? s.DBSnapshotIdentifier : s.DBClusterSnapshotIdentifier) ?? '',
     kind,
     region,
-    sourceDbId: rdsTagMap(s.TagList)[DB_TAG.sourceDb] ?? (kind === 'instance' ? s.DBInstanceIdentifier : s.DBClusterIdentifier) ?? '',
+    sourceDbId:
+      rdsTagMap(s.TagList)[DB_TAG.sourceDb] ??
+      (kind === 'instance' ? s.DBInstanceIdentifier : s.DBClusterIdentifier) ??
+      '',
     capturedAt: (s.OriginalSnapshotCreateTime ?? s.SnapshotCreateTime ?? new Date(0)).getTime(),
-    state: status === 'available' ? 'available' : status === 'failed' || status === 'error' ? 'error' : 'creating',
+    state:
+      status === 'available' ? 'available' : status === 'failed' || status === 'error' ? 'error' : 'creating',
     encrypted: s.Encrypted === true || s.StorageEncrypted === true,
     ...(s.KmsKeyId ? { kmsKeyId: s.KmsKeyId } : {}),
   };
@@ -51,7 +61,9 @@ async function findSnapshot(client: RDSClient, kind: DbKind, id: string): Promis
     return out.DBClusterSnapshots?.[0] as AnySnapshot | undefined;
   } catch (err) {
     if (isNotFound(err)) return undefined;
-    return awsCall(kind === 'instance' ? 'DescribeDBSnapshots' : 'DescribeDBClusterSnapshots', () => Promise.reject(err));
+    return awsCall(kind === 'instance' ? 'DescribeDBSnapshots' : 'DescribeDBClusterSnapshots', () =>
+      Promise.reject(err),
+    );
   }
 }
 
@@ -68,14 +80,32 @@ export async function snapshotsOf(
     const page =
       kind === 'instance'
         ? await awsCall('DescribeDBSnapshots', () =>
-            client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: dbId, SnapshotType: 'manual', ...(Marker ? { Marker } : {}) })),
+            client.send(
+              new DescribeDBSnapshotsCommand({
+                DBInstanceIdentifier: dbId,
+                SnapshotType: 'manual',
+                ...(Marker ? { Marker } : {}),
+              }),
+            ),
           )
         : await awsCall('DescribeDBClusterSnapshots', () =>
-            client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: dbId, SnapshotType: 'manual', ...(Marker ? { Marker } : {}) })),
+            client.send(
+              new DescribeDBClusterSnapshotsCommand({
+                DBClusterIdentifier: dbId,
+                SnapshotType: 'manual',
+                ...(Marker ? { Marker } : {}),
+              }),
+            ),
           );
-    const list = ('DBSnapshots' in page ? page.DBSnapshots : (page as { DBClusterSnapshots?: DBClusterSnapshot[] }).DBClusterSnapshots) ?? [];
+    const list =
+      ('DBSnapshots' in page
+        ? page.DBSnapshots
+        : (page as { DBClusterSnapshots?: DBClusterSnapshot[] }).DBClusterSnapshots) ?? [];
     for (const s of list)
-      out.push({ ...view(s as AnySnapshot, kind, region), managed: rdsTagMap(s.TagList)[DB_TAG.managed] === 'true' });
+      out.push({
+        ...view(s as AnySnapshot, kind, region),
+        managed: rdsTagMap(s.TagList)[DB_TAG.managed] === 'true',
+      });
     Marker = page.Marker;
   } while (Marker);
   return out;
@@ -87,7 +117,9 @@ async function deleteSnapshot(client: RDSClient, kind: DbKind, id: string): Prom
     else await client.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }));
   } catch (err) {
     if (isNotFound(err)) return;
-    await awsCall(kind === 'instance' ? 'DeleteDBSnapshot' : 'DeleteDBClusterSnapshot', () => Promise.reject(err));
+    await awsCall(kind === 'instance' ? 'DeleteDBSnapshot' : 'DeleteDBClusterSnapshot', () =>
+      Promise.reject(err),
+    );
   }
 }
 
@@ -103,7 +135,11 @@ export async function protectOne(
   const source = clients.rds(request.sourceRegion);
   const target = clients.rds(request.targetRegion);
   const id = snapshotIdentifier(db.id, request.captureKey);
-  const tags = rdsTagList({ [DB_TAG.sourceDb]: db.id, [DB_TAG.captureKey]: request.captureKey, [DB_TAG.managed]: 'true' });
+  const tags = rdsTagList({
+    [DB_TAG.sourceDb]: db.id,
+    [DB_TAG.captureKey]: request.captureKey,
+    [DB_TAG.managed]: 'true',
+  });
   const copy = await findSnapshot(target, db.kind, id);
   if (copy?.Status === 'available') {
     await deleteSnapshot(source, db.kind, id);
@@ -120,8 +156,28 @@ export async function protectOne(
   if (!snap) {
     const created =
       db.kind === 'instance'
-        ? (await awsCall('CreateDBSnapshot', () => source.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: db.id, DBSnapshotIdentifier: id, Tags: tags })))).DBSnapshot
-        : (await awsCall('CreateDBClusterSnapshot', () => source.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: db.id, DBClusterSnapshotIdentifier: id, Tags: tags })))).DBClusterSnapshot;
+        ? (
+            await awsCall('CreateDBSnapshot', () =>
+              source.send(
+                new CreateDBSnapshotCommand({
+                  DBInstanceIdentifier: db.id,
+                  DBSnapshotIdentifier: id,
+                  Tags: tags,
+                }),
+              ),
+            )
+          ).DBSnapshot
+        : (
+            await awsCall('CreateDBClusterSnapshot', () =>
+              source.send(
+                new CreateDBClusterSnapshotCommand({
+                  DBClusterIdentifier: db.id,
+                  DBClusterSnapshotIdentifier: id,
+                  Tags: tags,
+                }),
+              ),
+            )
+          ).DBClusterSnapshot;
     snap = (created ?? {}) as AnySnapshot;
   }
   if (snap.Status !== 'available') return { snapshot: view(snap, db.kind, request.sourceRegion), pruned: [] };
@@ -129,22 +185,33 @@ export async function protectOne(
   const optionGroup = db.optionGroup && request.optionGroups?.[db.optionGroup];
   const copied =
     db.kind === 'instance'
-      ? (await awsCall('CopyDBSnapshot', () =>
-          target.send(new CopyDBSnapshotCommand({
-            SourceDBSnapshotIdentifier: arnOf(snap),
-            TargetDBSnapshotIdentifier: id,
-            ...kms,
-            ...(optionGroup ? { OptionGroupName: optionGroup } : {}),
-            Tags: tags,
-          })),
-        )).DBSnapshot
-      : (await awsCall('CopyDBClusterSnapshot', () =>
-          target.send(new CopyDBClusterSnapshotCommand({
-            SourceDBClusterSnapshotIdentifier: arnOf(snap),
-            TargetDBClusterSnapshotIdentifier: id,
-            ...kms,
-            Tags: tags,
-          })),
-        )).DBClusterSnapshot;
-  return { snapshot: view((copied ?? { Status: 'copying' }) as AnySnapshot, db.kind, request.targetRegion), pruned: [] };
+      ? (
+          await awsCall('CopyDBSnapshot', () =>
+            target.send(
+              new CopyDBSnapshotCommand({
+                SourceDBSnapshotIdentifier: arnOf(snap),
+                TargetDBSnapshotIdentifier: id,
+                ...kms,
+                ...(optionGroup ? { OptionGroupName: optionGroup } : {}),
+                Tags: tags,
+              }),
+            ),
+          )
+        ).DBSnapshot
+      : (
+          await awsCall('CopyDBClusterSnapshot', () =>
+            target.send(
+              new CopyDBClusterSnapshotCommand({
+                SourceDBClusterSnapshotIdentifier: arnOf(snap),
+                TargetDBClusterSnapshotIdentifier: id,
+                ...kms,
+                Tags: tags,
+              }),
+            ),
+          )
+        ).DBClusterSnapshot;
+  return {
+    snapshot: view((copied ?? { Status: 'copying' }) as AnySnapshot, db.kind, request.targetRegion),
+    pruned: [],
+  };
 }

@@ -14,7 +14,12 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { type BucketInfo, MARKER_PREFIX, type ObjectStoragePort, type ReplicationRule } from '../../../cloud/object-storage.js';
+import {
+  type BucketInfo,
+  MARKER_PREFIX,
+  type ObjectStoragePort,
+  type ReplicationRule,
+} from '../../../cloud/object-storage.js';
 import { NonRetryableError } from '../../../errors.js';
 import { awsCall } from '../errors.js';
 
@@ -27,7 +32,12 @@ export interface AwsObjectStorageOptions {
 
 const missing = (err: unknown) => {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NoSuchBucket' || e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+  return (
+    e?.name === 'NoSuchBucket' ||
+    e?.name === 'NotFound' ||
+    e?.name === 'NoSuchKey' ||
+    e?.$metadata?.httpStatusCode === 404
+  );
 };
 
 function own(key: string): void {
@@ -56,15 +66,24 @@ export class AwsObjectStorage implements ObjectStoragePort {
   async describeBucket(bucket: string): Promise<BucketInfo> {
     let region: string;
     try {
-      const out = await this.s3(this.options.homeRegion ?? 'us-east-1').send(new GetBucketLocationCommand({ Bucket: bucket }));
+      const out = await this.s3(this.options.homeRegion ?? 'us-east-1').send(
+        new GetBucketLocationCommand({ Bucket: bucket }),
+      );
       // us-east-1 answers with an empty constraint
       region = out.LocationConstraint || 'us-east-1';
     } catch (err) {
       if (missing(err)) return { bucket, exists: false, versioning: 'Off' };
       return awsCall('GetBucketLocation', () => Promise.reject(err));
     }
-    const v = await awsCall('GetBucketVersioning', () => this.s3(region).send(new GetBucketVersioningCommand({ Bucket: bucket })));
-    return { bucket, exists: true, region, versioning: v.Status === 'Enabled' ? 'Enabled' : v.Status === 'Suspended' ? 'Suspended' : 'Off' };
+    const v = await awsCall('GetBucketVersioning', () =>
+      this.s3(region).send(new GetBucketVersioningCommand({ Bucket: bucket })),
+    );
+    return {
+      bucket,
+      exists: true,
+      region,
+      versioning: v.Status === 'Enabled' ? 'Enabled' : v.Status === 'Suspended' ? 'Suspended' : 'Off',
+    };
   }
 
   async replicationRules(bucket: string, region: string): Promise<ReplicationRule[]> {
@@ -75,7 +94,11 @@ export class AwsObjectStorage implements ObjectStoragePort {
         status: r.Status === 'Enabled' ? 'Enabled' : 'Disabled',
         destinationBucket: (r.Destination?.Bucket ?? '').replace(/^arn:[^:]+:s3:::/, ''),
         metricsEnabled: r.Destination?.Metrics?.Status === 'Enabled',
-        ...(r.Filter?.Prefix !== undefined ? { prefix: r.Filter.Prefix } : r.Prefix !== undefined ? { prefix: r.Prefix } : {}),
+        ...(r.Filter?.Prefix !== undefined
+          ? { prefix: r.Filter.Prefix }
+          : r.Prefix !== undefined
+            ? { prefix: r.Prefix }
+            : {}),
       }));
     } catch (err) {
       if ((err as { name?: string }).name === 'ReplicationConfigurationNotFoundError') return [];
@@ -86,7 +109,9 @@ export class AwsObjectStorage implements ObjectStoragePort {
   async putMarker(bucket: string, region: string, key: string, body: string): Promise<void> {
     own(key);
     await awsCall('PutObject', () =>
-      this.s3(region).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' })),
+      this.s3(region).send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }),
+      ),
     );
   }
 

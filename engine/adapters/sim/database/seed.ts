@@ -79,7 +79,8 @@ export function loadSimDataSeed(worldText: string): SimDataSeed {
   const list = <T>(key: string): T[] => {
     const value = data[key];
     if (value === undefined) return [];
-    if (!Array.isArray(value) || !value.every(isObj)) throw new SimDataSeedError(`data.${key} must be a list`);
+    if (!Array.isArray(value) || !value.every(isObj))
+      throw new SimDataSeedError(`data.${key} must be a list`);
     return value as T[];
   };
   const databases = list<SeedDatabase>('databases');

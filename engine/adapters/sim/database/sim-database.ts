@@ -4,11 +4,13 @@
  * and global clusters with lag, and Parameter Store. Every call first applies what the sim clock
  * says has happened; mutating calls end by handing the state to `persist`.
  */
+
+import { snapshotIdentifier } from '../../../actions/support/identifiers.js';
 import type { MutationGuard } from '../../../cloud/compute.js';
 import {
-  DB_TAG,
   type Database,
   type DatabasePort,
+  DB_TAG,
   type DbKind,
   type DbProtectRequest,
   type DbProtectResult,
@@ -25,7 +27,6 @@ import {
   DbIdentifierCollisionError,
   KmsKeyRequiredError,
 } from '../../../cloud/errors.js';
-import { snapshotIdentifier } from '../../../actions/support/identifiers.js';
 import type { Clock } from '../../../ports.js';
 import { SimDbStateError } from './errors.js';
 import type { SimDataSeed } from './seed.js';
@@ -154,17 +155,38 @@ export class SimDatabase implements DatabasePort {
       if (!db) throw new DatabaseNotFoundError(database.id, request.sourceRegion);
       if (db.encrypted && !request.kmsKeyId) throw new KmsKeyRequiredError(db.id, request.targetRegion);
       const id = snapshotIdentifier(db.id, request.captureKey);
-      const tags = { [DB_TAG.sourceDb]: db.id, [DB_TAG.captureKey]: request.captureKey, [DB_TAG.managed]: 'true' };
+      const tags = {
+        [DB_TAG.sourceDb]: db.id,
+        [DB_TAG.captureKey]: request.captureKey,
+        [DB_TAG.managed]: 'true',
+      };
       const sourceKey = key(request.sourceRegion, id);
       const copyKey = key(request.targetRegion, id);
       let copy = this.state.snapshots[copyKey];
       let source = this.state.snapshots[sourceKey];
       if (!copy && !source) {
-        source = { id, kind: db.kind, region: db.region, sourceDbId: db.id, capturedAt: now, availableAt: now + this.latency('dbSnapshot'), encrypted: db.encrypted, ...(db.kmsKeyId ? { kmsKeyId: db.kmsKeyId } : {}), tags };
+        source = {
+          id,
+          kind: db.kind,
+          region: db.region,
+          sourceDbId: db.id,
+          capturedAt: now,
+          availableAt: now + this.latency('dbSnapshot'),
+          encrypted: db.encrypted,
+          ...(db.kmsKeyId ? { kmsKeyId: db.kmsKeyId } : {}),
+          tags,
+        };
         this.state.snapshots[sourceKey] = source;
       }
       if (!copy && source && source.availableAt <= now) {
-        copy = { ...source, region: request.targetRegion, availableAt: now + this.latency('dbSnapshot', this.options.seed.latencies.dbCopyPerGiB * db.storageGiB), ...(request.kmsKeyId ? { kmsKeyId: request.kmsKeyId } : {}), tags: { ...tags } };
+        copy = {
+          ...source,
+          region: request.targetRegion,
+          availableAt:
+            now + this.latency('dbSnapshot', this.options.seed.latencies.dbCopyPerGiB * db.storageGiB),
+          ...(request.kmsKeyId ? { kmsKeyId: request.kmsKeyId } : {}),
+          tags: { ...tags },
+        };
         this.state.snapshots[copyKey] = copy;
         this.state.counters.snapshotCopies += 1;
       }
@@ -206,7 +228,8 @@ export class SimDatabase implements DatabasePort {
       const same =
         existing.tags[DB_TAG.runId] === guard.runId &&
         existing.tags[DB_TAG.stepId] === request.tags[DB_TAG.stepId];
-      if (!same) throw new DbIdentifierCollisionError(request.identifier, request.region, existing.tags[DB_TAG.runId]);
+      if (!same)
+        throw new DbIdentifierCollisionError(request.identifier, request.region, existing.tags[DB_TAG.runId]);
       return { identifier: existing.id, instanceClass: existing.instanceClass, created: false };
     }
     const snap = this.state.snapshots[key(request.region, request.snapshotId)];
@@ -247,7 +270,12 @@ export class SimDatabase implements DatabasePort {
     };
     this.state.counters.restores += 1;
     await this.persist();
-    return { identifier: request.identifier, instanceClass: chosen, ...(chosen !== wanted ? { fellBackFrom: wanted } : {}), created: true };
+    return {
+      identifier: request.identifier,
+      instanceClass: chosen,
+      ...(chosen !== wanted ? { fellBackFrom: wanted } : {}),
+      created: true,
+    };
   }
 
   async describeDatabase(id: string, _kind: DbKind, region: string): Promise<Database | undefined> {
@@ -268,7 +296,8 @@ export class SimDatabase implements DatabasePort {
     const db = this.db(id, region);
     if (!db) return;
     // deletes are for the run's own restores only, in every mode: production is never deleted
-    if (db.tags[DB_TAG.runId] !== guard.runId) throw new DataTierSafetyError('delete', `database ${id}`, guard.runId);
+    if (db.tags[DB_TAG.runId] !== guard.runId)
+      throw new DataTierSafetyError('delete', `database ${id}`, guard.runId);
     if (db.status === 'deleting') return;
     db.status = 'deleting';
     db.transition = { to: 'gone', at: this.now() + this.latency('dbDelete') };
@@ -324,7 +353,8 @@ export class SimDatabase implements DatabasePort {
       throw new DataTierSafetyError('fail over', `global cluster ${g.id}`, guard.runId);
     if (!g.members.includes(request.targetClusterId))
       throw new DatabaseNotFoundError(request.targetClusterId, request.region);
-    if (g.writer === request.targetClusterId || g.moving?.to === request.targetClusterId) return { lagMs: g.lagMs };
+    if (g.writer === request.targetClusterId || g.moving?.to === request.targetClusterId)
+      return { lagMs: g.lagMs };
     g.moving = { to: request.targetClusterId, at: this.now() + this.latency('globalSwitch') };
     await this.persist();
     return { lagMs: g.lagMs };

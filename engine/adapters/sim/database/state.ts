@@ -1,7 +1,7 @@
 /** The simulated data tier's state: plain JSON, saved beside the SimCloud state. */
 import type { DbKind } from '../../../cloud/database.js';
-import { parseDuration } from '../../../duration.js';
 import { DB_TAG } from '../../../cloud/database.js';
+import { parseDuration } from '../../../duration.js';
 import type { SimDataSeed } from './seed.js';
 
 export interface SimDb {
@@ -68,7 +68,12 @@ export interface SimDataState {
 /** `region|id`: identifiers are unique per region, as in RDS. */
 export const key = (region: string, id: string) => `${region}|${id}`;
 
-const PORTS: Record<string, number> = { postgres: 5432, 'aurora-postgresql': 5432, mysql: 3306, 'aurora-mysql': 3306 };
+const PORTS: Record<string, number> = {
+  postgres: 5432,
+  'aurora-postgresql': 5432,
+  mysql: 3306,
+  'aurora-mysql': 3306,
+};
 export const portOf = (engine: string) => PORTS[engine] ?? 5432;
 export const endpointOf = (db: SimDb) =>
   db.kind === 'cluster'

@@ -3,11 +3,16 @@
  * with versioning and replication rules whose replicas arrive after the rule's lag on the sim
  * clock. Only what drbot writes (replication markers) is ever stored or deleted.
  */
-import { MARKER_PREFIX, type BucketInfo, type ObjectStoragePort, type ReplicationRule } from '../../../cloud/object-storage.js';
+import {
+  type BucketInfo,
+  MARKER_PREFIX,
+  type ObjectStoragePort,
+  type ReplicationRule,
+} from '../../../cloud/object-storage.js';
+import { parseDuration } from '../../../duration.js';
 import { NonRetryableError } from '../../../errors.js';
 import type { Clock } from '../../../ports.js';
 import type { SeedBucket } from '../database/seed.js';
-import { parseDuration } from '../../../duration.js';
 
 export interface SimObjectState {
   version: 1;
@@ -30,7 +35,9 @@ export class SimObjectStorage implements ObjectStoragePort {
   private readonly buckets: Map<string, SeedBucket>;
 
   constructor(private readonly options: SimObjectStorageOptions) {
-    this.state = options.state ? structuredClone(options.state) : { version: 1, objects: {}, puts: 0, deletes: 0 };
+    this.state = options.state
+      ? structuredClone(options.state)
+      : { version: 1, objects: {}, puts: 0, deletes: 0 };
     this.buckets = new Map(options.buckets.map((b) => [b.name, b]));
   }
 
@@ -67,7 +74,8 @@ export class SimObjectStorage implements ObjectStoragePort {
     for (const rule of source?.replication ?? []) {
       const dest = this.buckets.get(rule.destination);
       // S3 replicates only with versioning on at both ends and an enabled rule
-      if (rule.enabled === false || !dest || source?.versioning === false || dest.versioning === false) continue;
+      if (rule.enabled === false || !dest || source?.versioning === false || dest.versioning === false)
+        continue;
       const lag = Math.round(parseDuration(rule.lag ?? '15s') * (this.options.latencyScale ?? 1));
       this.state.objects[`${dest.name}/${key}`] = now + lag;
     }

@@ -36,7 +36,9 @@ describe('AwsCloudProvider launch', () => {
 
   it('RunInstances carries the ec2.launch userData base64-encoded, and none when the step gives none', async () => {
     ctx.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
-    ctx.ec2.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: 'i-new1', InstanceType: 'm7g.large' }] });
+    ctx.ec2
+      .on(RunInstancesCommand)
+      .resolves({ Instances: [{ InstanceId: 'i-new1', InstanceType: 'm7g.large' }] });
     const script = '#!/bin/sh\necho DB_HOST=db.west.rds.amazonaws.com > /etc/app.env\n';
     await ctx.provider.launch(request({ userData: script }));
     await ctx.provider.launch(request({ idempotencyKey: 'run-1:launch:2' }));

@@ -88,13 +88,29 @@ describe('AwsDatabase: recovery points', () => {
   it('DescribeDBInstances + DescribeDBClusters: lists protected databases by every tag, cluster members left out', async () => {
     rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
-        { DBInstanceIdentifier: 'shop-db', Engine: 'postgres', DBInstanceStatus: 'available', TagList: [{ Key: 'dr-tier', Value: 'db' }] },
-        { DBInstanceIdentifier: 'orders-1', DBClusterIdentifier: 'orders', TagList: [{ Key: 'dr-tier', Value: 'db' }] },
+        {
+          DBInstanceIdentifier: 'shop-db',
+          Engine: 'postgres',
+          DBInstanceStatus: 'available',
+          TagList: [{ Key: 'dr-tier', Value: 'db' }],
+        },
+        {
+          DBInstanceIdentifier: 'orders-1',
+          DBClusterIdentifier: 'orders',
+          TagList: [{ Key: 'dr-tier', Value: 'db' }],
+        },
         { DBInstanceIdentifier: 'other', TagList: [{ Key: 'dr-tier', Value: 'app' }] },
       ],
     });
     rds.on(DescribeDBClustersCommand).resolves({
-      DBClusters: [{ DBClusterIdentifier: 'orders', Engine: 'aurora-postgresql', Status: 'available', TagList: [{ Key: 'dr-tier', Value: 'db' }] }],
+      DBClusters: [
+        {
+          DBClusterIdentifier: 'orders',
+          Engine: 'aurora-postgresql',
+          Status: 'available',
+          TagList: [{ Key: 'dr-tier', Value: 'db' }],
+        },
+      ],
     });
     const found = await adapter().listProtectedDatabases({ tags: { 'dr-tier': 'db' } }, 'us-east-1');
     expect(found.map((d) => [d.id, d.kind])).toEqual([
@@ -106,7 +122,11 @@ describe('AwsDatabase: recovery points', () => {
 
   it('CreateDBSnapshot: takes the manual snapshot in the source region, named from the capture key and tagged', async () => {
     rds.on(DescribeDBSnapshotsCommand).rejects(notFound('DBSnapshotNotFoundFault'));
-    rds.on(CreateDBSnapshotCommand).resolves({ DBSnapshot: { DBSnapshotIdentifier: snapId, Status: 'creating', DBInstanceIdentifier: 'shop-db' } });
+    rds
+      .on(CreateDBSnapshotCommand)
+      .resolves({
+        DBSnapshot: { DBSnapshotIdentifier: snapId, Status: 'creating', DBInstanceIdentifier: 'shop-db' },
+      });
     const result = await adapter().protectDatabases(protect);
     expect(rds.commandCalls(CreateDBSnapshotCommand)[0]?.args[0].input).toEqual({
       DBInstanceIdentifier: 'shop-db',
@@ -122,10 +142,13 @@ describe('AwsDatabase: recovery points', () => {
 
   it('CopyDBSnapshot: copies an available snapshot to the target region with its KMS key and mapped option group', async () => {
     const arn = `arn:aws:rds:us-east-1:1:snapshot:${snapId}`;
-    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: snapId })
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: snapId })
       .rejectsOnce(notFound('DBSnapshotNotFoundFault')) // the copy (target) does not exist yet
       .resolves({ DBSnapshots: [{ DBSnapshotIdentifier: snapId, DBSnapshotArn: arn, Status: 'available' }] });
-    rds.on(CopyDBSnapshotCommand).resolves({ DBSnapshot: { DBSnapshotIdentifier: snapId, Status: 'copying' } });
+    rds
+      .on(CopyDBSnapshotCommand)
+      .resolves({ DBSnapshot: { DBSnapshotIdentifier: snapId, Status: 'copying' } });
     await adapter().protectDatabases(protect);
     expect(rds.commandCalls(CopyDBSnapshotCommand)[0]?.args[0].input).toEqual({
       SourceDBSnapshotIdentifier: arn,
@@ -138,7 +161,9 @@ describe('AwsDatabase: recovery points', () => {
   });
 
   it('refuses to copy an encrypted snapshot without a KMS key of the target region', async () => {
-    await expect(adapter().protectDatabases({ ...protect, kmsKeyId: undefined })).rejects.toMatchObject({ code: 'KMS_KEY_REQUIRED' });
+    await expect(adapter().protectDatabases({ ...protect, kmsKeyId: undefined })).rejects.toMatchObject({
+      code: 'KMS_KEY_REQUIRED',
+    });
     expect(rds.commandCalls(CreateDBSnapshotCommand)).toHaveLength(0);
   });
 
@@ -149,9 +174,24 @@ describe('AwsDatabase: recovery points', () => {
     });
     rds.on(DescribeDBSnapshotsCommand, { DBInstanceIdentifier: 'shop-db', SnapshotType: 'manual' }).resolves({
       DBSnapshots: [
-        { DBSnapshotIdentifier: snapId, Status: 'available', OriginalSnapshotCreateTime: t(9), TagList: [{ Key: 'drbot:managed', Value: 'true' }] },
-        { DBSnapshotIdentifier: 'old-1', Status: 'available', OriginalSnapshotCreateTime: t(8), TagList: [{ Key: 'drbot:managed', Value: 'true' }] },
-        { DBSnapshotIdentifier: 'old-2', Status: 'available', OriginalSnapshotCreateTime: t(7), TagList: [{ Key: 'drbot:managed', Value: 'true' }] },
+        {
+          DBSnapshotIdentifier: snapId,
+          Status: 'available',
+          OriginalSnapshotCreateTime: t(9),
+          TagList: [{ Key: 'drbot:managed', Value: 'true' }],
+        },
+        {
+          DBSnapshotIdentifier: 'old-1',
+          Status: 'available',
+          OriginalSnapshotCreateTime: t(8),
+          TagList: [{ Key: 'drbot:managed', Value: 'true' }],
+        },
+        {
+          DBSnapshotIdentifier: 'old-2',
+          Status: 'available',
+          OriginalSnapshotCreateTime: t(7),
+          TagList: [{ Key: 'drbot:managed', Value: 'true' }],
+        },
         { DBSnapshotIdentifier: 'someone-elses', Status: 'available', OriginalSnapshotCreateTime: t(1) },
       ],
     });
@@ -169,10 +209,28 @@ describe('AwsDatabase: recovery points', () => {
     const cluster = { ...shopDb, id: 'orders', kind: 'cluster' as const, encrypted: false };
     const id = snapshotIdentifier('orders', 'k');
     rds.on(DescribeDBClusterSnapshotsCommand).rejects(notFound('DBClusterSnapshotNotFoundFault'));
-    rds.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: id, Status: 'available', DBClusterSnapshotArn: 'arn:c' } });
-    rds.on(CopyDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: id, Status: 'copying' } });
-    await adapter().protectDatabases({ ...protect, databases: [cluster], captureKey: 'k', kmsKeyId: undefined });
-    expect(rds.commandCalls(CreateDBClusterSnapshotCommand)[0]?.args[0].input).toMatchObject({ DBClusterIdentifier: 'orders', DBClusterSnapshotIdentifier: id });
+    rds
+      .on(CreateDBClusterSnapshotCommand)
+      .resolves({
+        DBClusterSnapshot: {
+          DBClusterSnapshotIdentifier: id,
+          Status: 'available',
+          DBClusterSnapshotArn: 'arn:c',
+        },
+      });
+    rds
+      .on(CopyDBClusterSnapshotCommand)
+      .resolves({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: id, Status: 'copying' } });
+    await adapter().protectDatabases({
+      ...protect,
+      databases: [cluster],
+      captureKey: 'k',
+      kmsKeyId: undefined,
+    });
+    expect(rds.commandCalls(CreateDBClusterSnapshotCommand)[0]?.args[0].input).toMatchObject({
+      DBClusterIdentifier: 'orders',
+      DBClusterSnapshotIdentifier: id,
+    });
     expect(rds.commandCalls(CopyDBClusterSnapshotCommand)[0]?.args[0].input).toMatchObject({
       SourceDBClusterSnapshotIdentifier: 'arn:c',
       TargetDBClusterSnapshotIdentifier: id,
@@ -189,7 +247,10 @@ describe('AwsDatabase: recovery points', () => {
     });
     const latest = await adapter().latestDbSnapshot('shop-db', 'us-west-2');
     expect(latest).toMatchObject({ id: 'b', capturedAt: 3_000 });
-    expect(rds.commandCalls(DescribeDBSnapshotsCommand)[0]?.args[0].input).toEqual({ DBInstanceIdentifier: 'shop-db', SnapshotType: 'manual' });
+    expect(rds.commandCalls(DescribeDBSnapshotsCommand)[0]?.args[0].input).toEqual({
+      DBInstanceIdentifier: 'shop-db',
+      SnapshotType: 'manual',
+    });
   });
 });
 
@@ -210,12 +271,25 @@ describe('AwsDatabase: restore and delete', () => {
 
   it('DescribeOrderableDBInstanceOptions + RestoreDBInstanceFromDBSnapshot: falls back to an offered class, mapped groups, tagged with the run', async () => {
     rds.on(DescribeDBInstancesCommand).rejects(notFound('DBInstanceNotFoundFault'));
-    rds.on(DescribeOrderableDBInstanceOptionsCommand, { DBInstanceClass: 'db.r5.2xlarge' }).resolves({ OrderableDBInstanceOptions: [] });
-    rds.on(DescribeOrderableDBInstanceOptionsCommand, { DBInstanceClass: 'db.r6g.xlarge' }).resolves({ OrderableDBInstanceOptions: [{}] });
+    rds
+      .on(DescribeOrderableDBInstanceOptionsCommand, { DBInstanceClass: 'db.r5.2xlarge' })
+      .resolves({ OrderableDBInstanceOptions: [] });
+    rds
+      .on(DescribeOrderableDBInstanceOptionsCommand, { DBInstanceClass: 'db.r6g.xlarge' })
+      .resolves({ OrderableDBInstanceOptions: [{}] });
     rds.on(RestoreDBInstanceFromDBSnapshotCommand).resolves({});
     const result = await adapter().restoreDatabase(request, drill);
-    expect(result).toEqual({ identifier: request.identifier, instanceClass: 'db.r6g.xlarge', fellBackFrom: 'db.r5.2xlarge', created: true });
-    expect(rds.commandCalls(DescribeOrderableDBInstanceOptionsCommand)[0]?.args[0].input).toEqual({ Engine: 'postgres', DBInstanceClass: 'db.r5.2xlarge', MaxRecords: 20 });
+    expect(result).toEqual({
+      identifier: request.identifier,
+      instanceClass: 'db.r6g.xlarge',
+      fellBackFrom: 'db.r5.2xlarge',
+      created: true,
+    });
+    expect(rds.commandCalls(DescribeOrderableDBInstanceOptionsCommand)[0]?.args[0].input).toEqual({
+      Engine: 'postgres',
+      DBInstanceClass: 'db.r5.2xlarge',
+      MaxRecords: 20,
+    });
     expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)[0]?.args[0].input).toEqual({
       DBInstanceIdentifier: 'drbot-run1-restore',
       DBSnapshotIdentifier: 'snap-1',
@@ -234,7 +308,16 @@ describe('AwsDatabase: restore and delete', () => {
 
   it('RestoreDBInstanceFromDBSnapshot is not sent again when the same run and step already restored it', async () => {
     rds.on(DescribeDBInstancesCommand).resolves({
-      DBInstances: [{ DBInstanceIdentifier: request.identifier, DBInstanceStatus: 'creating', TagList: [{ Key: 'drbot:run-id', Value: 'run-1' }, { Key: 'drbot:step-id', Value: 'restore' }] }],
+      DBInstances: [
+        {
+          DBInstanceIdentifier: request.identifier,
+          DBInstanceStatus: 'creating',
+          TagList: [
+            { Key: 'drbot:run-id', Value: 'run-1' },
+            { Key: 'drbot:step-id', Value: 'restore' },
+          ],
+        },
+      ],
     });
     const result = await adapter().restoreDatabase(request, drill);
     expect(result.created).toBe(false);
@@ -242,7 +325,9 @@ describe('AwsDatabase: restore and delete', () => {
   });
 
   it('refuses a restore whose identifier is taken by another database, with the remedy', async () => {
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: request.identifier, TagList: [] }] });
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [{ DBInstanceIdentifier: request.identifier, TagList: [] }] });
     await expect(adapter().restoreDatabase(request, drill)).rejects.toMatchObject({
       code: 'DB_IDENTIFIER_TAKEN',
       action: expect.stringContaining('aws rds describe-db-instances'),
@@ -254,7 +339,10 @@ describe('AwsDatabase: restore and delete', () => {
     rds.on(DescribeDBClustersCommand).rejects(notFound('DBClusterNotFoundFault'));
     rds.on(RestoreDBClusterFromSnapshotCommand).resolves({});
     rds.on(CreateDBInstanceCommand).resolves({});
-    await adapter().restoreDatabase({ ...request, kind: 'cluster', engine: undefined, instanceClass: 'db.r6g.large', fallbackClasses: [] }, drill);
+    await adapter().restoreDatabase(
+      { ...request, kind: 'cluster', engine: undefined, instanceClass: 'db.r6g.large', fallbackClasses: [] },
+      drill,
+    );
     expect(rds.commandCalls(RestoreDBClusterFromSnapshotCommand)[0]?.args[0].input).toEqual({
       DBClusterIdentifier: request.identifier,
       SnapshotIdentifier: 'snap-1',
@@ -273,43 +361,102 @@ describe('AwsDatabase: restore and delete', () => {
   });
 
   it('DeleteDBInstance: deletes a run-owned restore with SkipFinalSnapshot and no retained backups', async () => {
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'r', DBInstanceStatus: 'available', TagList: [{ Key: 'drbot:run-id', Value: 'run-1' }] }] });
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves({
+        DBInstances: [
+          {
+            DBInstanceIdentifier: 'r',
+            DBInstanceStatus: 'available',
+            TagList: [{ Key: 'drbot:run-id', Value: 'run-1' }],
+          },
+        ],
+      });
     rds.on(DeleteDBInstanceCommand).resolves({});
     await adapter().deleteDatabase('r', 'instance', 'us-west-2', drill);
-    expect(rds.commandCalls(DeleteDBInstanceCommand)[0]?.args[0].input).toEqual({ DBInstanceIdentifier: 'r', SkipFinalSnapshot: true, DeleteAutomatedBackups: true });
+    expect(rds.commandCalls(DeleteDBInstanceCommand)[0]?.args[0].input).toEqual({
+      DBInstanceIdentifier: 'r',
+      SkipFinalSnapshot: true,
+      DeleteAutomatedBackups: true,
+    });
   });
 
   it('refuses DeleteDBInstance on a database the run did not create, in every mode', async () => {
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'shop-db', TagList: [{ Key: 'drbot:run-id', Value: 'other-run' }] }] });
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves({
+        DBInstances: [
+          { DBInstanceIdentifier: 'shop-db', TagList: [{ Key: 'drbot:run-id', Value: 'other-run' }] },
+        ],
+      });
     for (const mode of ['drill', 'failover'])
-      await expect(adapter().deleteDatabase('shop-db', 'instance', 'us-east-1', { runId: 'run-1', mode })).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
+      await expect(
+        adapter().deleteDatabase('shop-db', 'instance', 'us-east-1', { runId: 'run-1', mode }),
+      ).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
     expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
   });
 
   it('DeleteDBCluster: deletes the cluster writer instances, then the cluster, without a final snapshot', async () => {
     rds.on(DescribeDBClustersCommand).resolves({
-      DBClusters: [{ DBClusterIdentifier: 'c', Status: 'available', DBClusterMembers: [{ DBInstanceIdentifier: 'c-writer' }], TagList: [{ Key: 'drbot:run-id', Value: 'run-1' }] }],
+      DBClusters: [
+        {
+          DBClusterIdentifier: 'c',
+          Status: 'available',
+          DBClusterMembers: [{ DBInstanceIdentifier: 'c-writer' }],
+          TagList: [{ Key: 'drbot:run-id', Value: 'run-1' }],
+        },
+      ],
     });
     rds.on(DeleteDBInstanceCommand).resolves({});
     rds.on(DeleteDBClusterCommand).resolves({});
     await adapter().deleteDatabase('c', 'cluster', 'us-west-2', drill);
-    expect(rds.commandCalls(DeleteDBInstanceCommand)[0]?.args[0].input).toMatchObject({ DBInstanceIdentifier: 'c-writer', SkipFinalSnapshot: true });
-    expect(rds.commandCalls(DeleteDBClusterCommand)[0]?.args[0].input).toEqual({ DBClusterIdentifier: 'c', SkipFinalSnapshot: true, DeleteAutomatedBackups: true });
+    expect(rds.commandCalls(DeleteDBInstanceCommand)[0]?.args[0].input).toMatchObject({
+      DBInstanceIdentifier: 'c-writer',
+      SkipFinalSnapshot: true,
+    });
+    expect(rds.commandCalls(DeleteDBClusterCommand)[0]?.args[0].input).toEqual({
+      DBClusterIdentifier: 'c',
+      SkipFinalSnapshot: true,
+      DeleteAutomatedBackups: true,
+    });
   });
 });
 
 describe('AwsDatabase: warm standby', () => {
   it('PromoteReadReplica: promotes the replica and reports the lag read at that moment', async () => {
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] }] });
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves({
+        DBInstances: [
+          { DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] },
+        ],
+      });
     rds.on(PromoteReadReplicaCommand).resolves({});
-    const out = await adapter({ replicaLag: async () => 42_000 }).promoteReadReplica('replica', 'us-west-2', { runId: 'run-1', mode: 'failover' });
+    const out = await adapter({ replicaLag: async () => 42_000 }).promoteReadReplica('replica', 'us-west-2', {
+      runId: 'run-1',
+      mode: 'failover',
+    });
     expect(out).toEqual({ lagMs: 42_000 });
-    expect(rds.commandCalls(PromoteReadReplicaCommand)[0]?.args[0].input).toEqual({ DBInstanceIdentifier: 'replica' });
+    // without a lag reader nothing is claimed
+    expect(
+      await adapter().promoteReadReplica('replica', 'us-west-2', { runId: 'run-1', mode: 'failover' }),
+    ).toEqual({});
+    expect(rds.commandCalls(PromoteReadReplicaCommand)[0]?.args[0].input).toEqual({
+      DBInstanceIdentifier: 'replica',
+    });
   });
 
   it('refuses PromoteReadReplica in a drill on a replica the run did not create', async () => {
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] }] });
-    await expect(adapter().promoteReadReplica('replica', 'us-west-2', drill)).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves({
+        DBInstances: [
+          { DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] },
+        ],
+      });
+    await expect(adapter().promoteReadReplica('replica', 'us-west-2', drill)).rejects.toMatchObject({
+      code: 'DRILL_SAFETY',
+    });
     expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
   });
 
@@ -325,7 +472,15 @@ describe('AwsDatabase: warm standby', () => {
       },
     ],
   };
-  const west = { DBClusters: [{ DBClusterIdentifier: 'orders-west', DBClusterArn: 'arn:aws:rds:us-west-2:1:cluster:orders-west', Status: 'available' }] };
+  const west = {
+    DBClusters: [
+      {
+        DBClusterIdentifier: 'orders-west',
+        DBClusterArn: 'arn:aws:rds:us-west-2:1:cluster:orders-west',
+        Status: 'available',
+      },
+    ],
+  };
   const move = { globalId: 'orders-global', targetClusterId: 'orders-west', region: 'us-west-2' };
 
   it('DescribeGlobalClusters: reads members and the writer from their ARNs', async () => {
@@ -335,7 +490,9 @@ describe('AwsDatabase: warm standby', () => {
       { clusterId: 'orders-east', region: 'us-east-1', writer: true },
       { clusterId: 'orders-west', region: 'us-west-2', writer: false },
     ]);
-    expect(rds.commandCalls(DescribeGlobalClustersCommand)[0]?.args[0].input).toEqual({ GlobalClusterIdentifier: 'orders-global' });
+    expect(rds.commandCalls(DescribeGlobalClustersCommand)[0]?.args[0].input).toEqual({
+      GlobalClusterIdentifier: 'orders-global',
+    });
   });
 
   it('SwitchoverGlobalCluster: a planned switchover names the target cluster by ARN', async () => {
@@ -364,7 +521,9 @@ describe('AwsDatabase: warm standby', () => {
 
   it('refuses FailoverGlobalCluster in a drill', async () => {
     rds.on(DescribeGlobalClustersCommand).resolves(global);
-    await expect(adapter().moveGlobalWriter({ ...move, allowDataLoss: true }, drill)).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
+    await expect(adapter().moveGlobalWriter({ ...move, allowDataLoss: true }, drill)).rejects.toMatchObject({
+      code: 'DRILL_SAFETY',
+    });
     expect(rds.commandCalls(FailoverGlobalClusterCommand)).toHaveLength(0);
   });
 });
@@ -373,8 +532,18 @@ describe('AwsDatabase: Parameter Store hand-off', () => {
   it('PutParameter + AddTagsToResource: writes the endpoint, then tags it with the run', async () => {
     ssm.on(PutParameterCommand).resolves({});
     ssm.on(AddTagsToResourceCommand).resolves({});
-    await adapter().putParameter({ name: '/shop/db/endpoint', value: 'db.x:5432', region: 'us-west-2', tags: { 'drbot:run-id': 'run-1' } });
-    expect(ssm.commandCalls(PutParameterCommand)[0]?.args[0].input).toEqual({ Name: '/shop/db/endpoint', Value: 'db.x:5432', Type: 'String', Overwrite: true });
+    await adapter().putParameter({
+      name: '/shop/db/endpoint',
+      value: 'db.x:5432',
+      region: 'us-west-2',
+      tags: { 'drbot:run-id': 'run-1' },
+    });
+    expect(ssm.commandCalls(PutParameterCommand)[0]?.args[0].input).toEqual({
+      Name: '/shop/db/endpoint',
+      Value: 'db.x:5432',
+      Type: 'String',
+      Overwrite: true,
+    });
     expect(ssm.commandCalls(AddTagsToResourceCommand)[0]?.args[0].input).toEqual({
       ResourceType: 'Parameter',
       ResourceId: '/shop/db/endpoint',
@@ -384,7 +553,10 @@ describe('AwsDatabase: Parameter Store hand-off', () => {
 
   it('GetParametersByPath + DeleteParameters: deletes the run path page by page, 10 names a call', async () => {
     const names = Array.from({ length: 12 }, (_, i) => ({ Name: `/drbot/runs/run-1/p${i}` }));
-    ssm.on(GetParametersByPathCommand).resolvesOnce({ Parameters: names.slice(0, 6), NextToken: 't' }).resolves({ Parameters: names.slice(6) });
+    ssm
+      .on(GetParametersByPathCommand)
+      .resolvesOnce({ Parameters: names.slice(0, 6), NextToken: 't' })
+      .resolves({ Parameters: names.slice(6) });
     ssm.on(DeleteParametersCommand).resolves({});
     const deleted = await adapter().deleteParametersByPath('/drbot/runs/run-1', 'us-west-2');
     expect(deleted).toHaveLength(12);
@@ -392,6 +564,8 @@ describe('AwsDatabase: Parameter Store hand-off', () => {
       { Path: '/drbot/runs/run-1', Recursive: true },
       { Path: '/drbot/runs/run-1', Recursive: true, NextToken: 't' },
     ]);
-    expect(ssm.commandCalls(DeleteParametersCommand).map((c) => c.args[0].input.Names?.length)).toEqual([10, 2]);
+    expect(ssm.commandCalls(DeleteParametersCommand).map((c) => c.args[0].input.Names?.length)).toEqual([
+      10, 2,
+    ]);
   });
 });

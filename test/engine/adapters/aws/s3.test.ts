@@ -26,7 +26,12 @@ describe('AwsObjectStorage', () => {
   it('GetBucketLocation + GetBucketVersioning: an empty constraint is us-east-1, versioning read in its region', async () => {
     s3.on(GetBucketLocationCommand).resolves({});
     s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-    expect(await adapter().describeBucket('shop-assets')).toEqual({ bucket: 'shop-assets', exists: true, region: 'us-east-1', versioning: 'Enabled' });
+    expect(await adapter().describeBucket('shop-assets')).toEqual({
+      bucket: 'shop-assets',
+      exists: true,
+      region: 'us-east-1',
+      versioning: 'Enabled',
+    });
     expect(s3.commandCalls(GetBucketLocationCommand)[0]?.args[0].input).toEqual({ Bucket: 'shop-assets' });
     expect(s3.commandCalls(GetBucketVersioningCommand)[0]?.args[0].input).toEqual({ Bucket: 'shop-assets' });
   });
@@ -41,7 +46,11 @@ describe('AwsObjectStorage', () => {
       ReplicationConfiguration: {
         Role: 'arn:aws:iam::1:role/r',
         Rules: [
-          { ID: 'to-west', Status: 'Enabled', Destination: { Bucket: 'arn:aws:s3:::shop-assets-dr', Metrics: { Status: 'Enabled' } } },
+          {
+            ID: 'to-west',
+            Status: 'Enabled',
+            Destination: { Bucket: 'arn:aws:s3:::shop-assets-dr', Metrics: { Status: 'Enabled' } },
+          },
           { ID: 'old', Status: 'Disabled', Destination: { Bucket: 'arn:aws:s3:::archive' } },
         ],
       },
@@ -70,8 +79,12 @@ describe('AwsObjectStorage', () => {
   });
 
   it('refuses PutObject and DeleteObjects outside the marker prefix: application objects are never touched', async () => {
-    await expect(adapter().putMarker('shop-assets', 'us-east-1', 'index.html', 'x')).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
-    await expect(adapter().deleteMarker('shop-assets', 'us-east-1', 'index.html')).rejects.toMatchObject({ code: 'DRILL_SAFETY' });
+    await expect(adapter().putMarker('shop-assets', 'us-east-1', 'index.html', 'x')).rejects.toMatchObject({
+      code: 'DRILL_SAFETY',
+    });
+    await expect(adapter().deleteMarker('shop-assets', 'us-east-1', 'index.html')).rejects.toMatchObject({
+      code: 'DRILL_SAFETY',
+    });
     expect(s3.calls()).toHaveLength(0);
   });
 
@@ -80,7 +93,10 @@ describe('AwsObjectStorage', () => {
     const storage = adapter();
     expect(await storage.markerArrived('shop-assets-dr', 'us-west-2', KEY)).toBe(false);
     expect(await storage.markerArrived('shop-assets-dr', 'us-west-2', KEY)).toBe(true);
-    expect(s3.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({ Bucket: 'shop-assets-dr', Key: KEY });
+    expect(s3.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'shop-assets-dr',
+      Key: KEY,
+    });
   });
 
   it('ListObjectVersions + DeleteObjects: deletes every version and delete marker of the marker key only', async () => {
@@ -93,7 +109,10 @@ describe('AwsObjectStorage', () => {
     });
     s3.on(DeleteObjectsCommand).resolves({});
     await adapter().deleteMarker('shop-assets', 'us-east-1', KEY);
-    expect(s3.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input).toEqual({ Bucket: 'shop-assets', Prefix: KEY });
+    expect(s3.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'shop-assets',
+      Prefix: KEY,
+    });
     expect(s3.commandCalls(DeleteObjectsCommand)[0]?.args[0].input).toEqual({
       Bucket: 'shop-assets',
       Delete: {
