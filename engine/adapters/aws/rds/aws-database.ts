@@ -95,15 +95,13 @@ export class AwsDatabase implements DatabasePort {
     if (!wanted || !request.engine) return { chosen: wanted, wanted };
     for (const candidate of [wanted, ...(request.fallbackClasses ?? [])]) {
       const out = await awsCall('DescribeOrderableDBInstanceOptions', () =>
-        this.clients
-          .rds(request.region)
-          .send(
-            new DescribeOrderableDBInstanceOptionsCommand({
-              Engine: request.engine,
-              DBInstanceClass: candidate,
-              MaxRecords: 20,
-            }),
-          ),
+        this.clients.rds(request.region).send(
+          new DescribeOrderableDBInstanceOptionsCommand({
+            Engine: request.engine,
+            DBInstanceClass: candidate,
+            MaxRecords: 20,
+          }),
+        ),
       );
       if ((out.OrderableDBInstanceOptions ?? []).length > 0) return { chosen: candidate, wanted };
     }
@@ -317,26 +315,22 @@ export class AwsDatabase implements DatabasePort {
       (await this.clusterArn(request.targetClusterId, request.region)) ?? request.targetClusterId;
     if (request.allowDataLoss)
       await awsCall('FailoverGlobalCluster', () =>
-        this.clients
-          .rds(this.globalRegion as string)
-          .send(
-            new FailoverGlobalClusterCommand({
-              GlobalClusterIdentifier: request.globalId,
-              TargetDbClusterIdentifier,
-              AllowDataLoss: true,
-            }),
-          ),
+        this.clients.rds(this.globalRegion as string).send(
+          new FailoverGlobalClusterCommand({
+            GlobalClusterIdentifier: request.globalId,
+            TargetDbClusterIdentifier,
+            AllowDataLoss: true,
+          }),
+        ),
       );
     else
       await awsCall('SwitchoverGlobalCluster', () =>
-        this.clients
-          .rds(this.globalRegion as string)
-          .send(
-            new SwitchoverGlobalClusterCommand({
-              GlobalClusterIdentifier: request.globalId,
-              TargetDbClusterIdentifier,
-            }),
-          ),
+        this.clients.rds(this.globalRegion as string).send(
+          new SwitchoverGlobalClusterCommand({
+            GlobalClusterIdentifier: request.globalId,
+            TargetDbClusterIdentifier,
+          }),
+        ),
       );
     return lag;
   }

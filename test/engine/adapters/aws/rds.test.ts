@@ -122,11 +122,9 @@ describe('AwsDatabase: recovery points', () => {
 
   it('CreateDBSnapshot: takes the manual snapshot in the source region, named from the capture key and tagged', async () => {
     rds.on(DescribeDBSnapshotsCommand).rejects(notFound('DBSnapshotNotFoundFault'));
-    rds
-      .on(CreateDBSnapshotCommand)
-      .resolves({
-        DBSnapshot: { DBSnapshotIdentifier: snapId, Status: 'creating', DBInstanceIdentifier: 'shop-db' },
-      });
+    rds.on(CreateDBSnapshotCommand).resolves({
+      DBSnapshot: { DBSnapshotIdentifier: snapId, Status: 'creating', DBInstanceIdentifier: 'shop-db' },
+    });
     const result = await adapter().protectDatabases(protect);
     expect(rds.commandCalls(CreateDBSnapshotCommand)[0]?.args[0].input).toEqual({
       DBInstanceIdentifier: 'shop-db',
@@ -209,15 +207,13 @@ describe('AwsDatabase: recovery points', () => {
     const cluster = { ...shopDb, id: 'orders', kind: 'cluster' as const, encrypted: false };
     const id = snapshotIdentifier('orders', 'k');
     rds.on(DescribeDBClusterSnapshotsCommand).rejects(notFound('DBClusterSnapshotNotFoundFault'));
-    rds
-      .on(CreateDBClusterSnapshotCommand)
-      .resolves({
-        DBClusterSnapshot: {
-          DBClusterSnapshotIdentifier: id,
-          Status: 'available',
-          DBClusterSnapshotArn: 'arn:c',
-        },
-      });
+    rds.on(CreateDBClusterSnapshotCommand).resolves({
+      DBClusterSnapshot: {
+        DBClusterSnapshotIdentifier: id,
+        Status: 'available',
+        DBClusterSnapshotArn: 'arn:c',
+      },
+    });
     rds
       .on(CopyDBClusterSnapshotCommand)
       .resolves({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: id, Status: 'copying' } });
@@ -361,17 +357,15 @@ describe('AwsDatabase: restore and delete', () => {
   });
 
   it('DeleteDBInstance: deletes a run-owned restore with SkipFinalSnapshot and no retained backups', async () => {
-    rds
-      .on(DescribeDBInstancesCommand)
-      .resolves({
-        DBInstances: [
-          {
-            DBInstanceIdentifier: 'r',
-            DBInstanceStatus: 'available',
-            TagList: [{ Key: 'drbot:run-id', Value: 'run-1' }],
-          },
-        ],
-      });
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceIdentifier: 'r',
+          DBInstanceStatus: 'available',
+          TagList: [{ Key: 'drbot:run-id', Value: 'run-1' }],
+        },
+      ],
+    });
     rds.on(DeleteDBInstanceCommand).resolves({});
     await adapter().deleteDatabase('r', 'instance', 'us-west-2', drill);
     expect(rds.commandCalls(DeleteDBInstanceCommand)[0]?.args[0].input).toEqual({
@@ -382,13 +376,11 @@ describe('AwsDatabase: restore and delete', () => {
   });
 
   it('refuses DeleteDBInstance on a database the run did not create, in every mode', async () => {
-    rds
-      .on(DescribeDBInstancesCommand)
-      .resolves({
-        DBInstances: [
-          { DBInstanceIdentifier: 'shop-db', TagList: [{ Key: 'drbot:run-id', Value: 'other-run' }] },
-        ],
-      });
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        { DBInstanceIdentifier: 'shop-db', TagList: [{ Key: 'drbot:run-id', Value: 'other-run' }] },
+      ],
+    });
     for (const mode of ['drill', 'failover'])
       await expect(
         adapter().deleteDatabase('shop-db', 'instance', 'us-east-1', { runId: 'run-1', mode }),
@@ -424,13 +416,11 @@ describe('AwsDatabase: restore and delete', () => {
 
 describe('AwsDatabase: warm standby', () => {
   it('PromoteReadReplica: promotes the replica and reports the lag read at that moment', async () => {
-    rds
-      .on(DescribeDBInstancesCommand)
-      .resolves({
-        DBInstances: [
-          { DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] },
-        ],
-      });
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        { DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] },
+      ],
+    });
     rds.on(PromoteReadReplicaCommand).resolves({});
     const out = await adapter({ replicaLag: async () => 42_000 }).promoteReadReplica('replica', 'us-west-2', {
       runId: 'run-1',
@@ -447,13 +437,11 @@ describe('AwsDatabase: warm standby', () => {
   });
 
   it('refuses PromoteReadReplica in a drill on a replica the run did not create', async () => {
-    rds
-      .on(DescribeDBInstancesCommand)
-      .resolves({
-        DBInstances: [
-          { DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] },
-        ],
-      });
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        { DBInstanceIdentifier: 'replica', ReadReplicaSourceDBInstanceIdentifier: 'arn:src', TagList: [] },
+      ],
+    });
     await expect(adapter().promoteReadReplica('replica', 'us-west-2', drill)).rejects.toMatchObject({
       code: 'DRILL_SAFETY',
     });
