@@ -124,7 +124,75 @@ const STATEMENTS = {
     allow('TagNetworkOwnKeysOnly', actions, ec2Arns(targetRegions(runbooks), NETWORK_TYPES), ownKeysOnly),
   DescribeNetwork: ({ actions, runbooks }) =>
     allow('DescribeNetwork', actions, '*', inRegions(targetRegions(runbooks))),
+  // ---- the data tier (rds.*, aurora.*, s3.replicationCheck, ssm.putParameter) ----
+  // RDS Describe* calls take no resource-level permissions worth pinning: the runbooks' regions
+  DescribeDatabases: ({ actions, regions }) => allow('DescribeDatabases', actions, '*', inRegions(regions)),
+  // Snapshots of the protected databases, copies carrying drbot's tags
+  SnapshotDatabases: ({ actions, regions }) =>
+    allow(
+      'SnapshotDatabases',
+      actions,
+      rdsArns(regions, ['db', 'cluster', 'snapshot', 'cluster-snapshot', 'og']),
+    ),
+  DeleteOwnDbSnapshots: ({ actions, regions }) =>
+    allow('DeleteOwnDbSnapshots', actions, rdsArns(regions, ['snapshot', 'cluster-snapshot']), {
+      StringEquals: { 'aws:ResourceTag/drbot:managed': 'true' },
+    }),
+  // Re-encrypting copies and restoring encrypted snapshots with the recovery region's key
+  UseRecoveryKmsKey: ({ actions, regions }) =>
+    allow('UseRecoveryKmsKey', actions, sub(`arn:${PARTITION}:kms:*:${ACCOUNT}:key/*`), {
+      StringEquals: { 'kms:ViaService': regions.map((r) => `rds.${r}.amazonaws.com`) },
+    }),
+  // A restore must tag the new database with the run id in the request
+  RestoreDatabases: ({ actions, runbooks }) => [
+    allow('RestoreTaggedDatabases', actions, rdsArns(targetRegions(runbooks), ['db', 'cluster']), {
+      Null: { 'aws:RequestTag/drbot:run-id': 'false' },
+    }),
+    allow(
+      'RestoreFromInputs',
+      actions,
+      rdsArns(targetRegions(runbooks), ['snapshot', 'cluster-snapshot', 'subgrp', 'pg', 'cluster-pg', 'og']),
+    ),
+  ],
+  // Deletes only what a run restored: resources tagged drbot:run-id
+  DeleteRunOwnedDatabases: ({ actions, regions }) =>
+    allow('DeleteRunOwnedDatabases', actions, rdsArns(regions, ['db', 'cluster']), {
+      Null: { 'aws:ResourceTag/drbot:run-id': 'false' },
+    }),
+  // Promotion and global failover act on the standby: the recovery regions' databases only
+  PromoteStandbyDatabases: ({ actions, runbooks }) =>
+    allow('PromoteStandbyDatabases', actions, [
+      ...rdsArns(targetRegions(runbooks), ['db', 'cluster']),
+      sub(`arn:${PARTITION}:rds::${ACCOUNT}:global-cluster:*`),
+    ]),
+  ReadReplicaLag: ({ actions, regions }) => allow('ReadReplicaLag', actions, '*', inRegions(regions)),
+  ReadBuckets: ({ actions }) =>
+    allow('ReadBuckets', actions, [
+      sub(`arn:${PARTITION}:s3:::*`),
+      sub(`arn:${PARTITION}:s3:::*/drbot-markers/*`),
+    ]),
+  // Marker objects only: drbot never writes or deletes an application object
+  WriteReplicationMarkers: ({ actions }) =>
+    allow('WriteReplicationMarkers', actions, sub(`arn:${PARTITION}:s3:::*/drbot-markers/*`)),
+  WriteDrbotParameters: ({ actions, runbooks }) =>
+    allow(
+      'WriteDrbotParameters',
+      actions,
+      targetRegions(runbooks).map((r) => sub(`arn:${PARTITION}:ssm:${r}:${ACCOUNT}:parameter/*`)),
+    ),
+  // Cleanup deletes only the runs' own parameter path
+  DeleteRunParameters: ({ actions, runbooks }) =>
+    allow(
+      'DeleteRunParameters',
+      actions,
+      targetRegions(runbooks).map((r) => sub(`arn:${PARTITION}:ssm:${r}:${ACCOUNT}:parameter/drbot/runs/*`)),
+    ),
 };
+
+/** RDS ARNs of the given resource types in each region (`db`, `cluster`, `snapshot`, `og` …). */
+function rdsArns(regions, types) {
+  return regions.flatMap((r) => types.map((t) => sub(`arn:${PARTITION}:rds:${r}:${ACCOUNT}:${t}:*`)));
+}
 
 function protectedLifecycle({ name, spec }, actions) {
   const protect = spec.protect || {};

@@ -7,6 +7,8 @@
 import { createActionRegistry } from '../../engine/actions/registry.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
+import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
+import { createAwsObjectStorage } from '../../engine/adapters/aws/s3/aws-object-storage.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/sqs/driver.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
 import { isTerminal } from '../../engine/run.js';
@@ -103,6 +105,13 @@ export const handler = createWorkerHandler(() =>
   getAwsRuntime({
     // the store and the network let ec2.launch read the mapping and network.replicate write it
     actions: ({ clock, store }) =>
-      createActionRegistry({ cloud: createAwsProvider({ clock }), store, network: createAwsNetwork() }),
+      createActionRegistry({
+        cloud: createAwsProvider({ clock }),
+        store,
+        network: createAwsNetwork(),
+        // the data tier: RDS/Aurora with Parameter Store for the endpoint hand-off, and S3
+        database: createAwsDatabase(),
+        objectStorage: createAwsObjectStorage(),
+      }),
   }),
 );

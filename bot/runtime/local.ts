@@ -13,6 +13,8 @@ import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
 import { systemClock, systemRandom } from '../../engine/adapters/system.js';
 import type { Engine } from '../../engine/api.js';
+import type { DatabasePort } from '../../engine/cloud/database.js';
+import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { createEngine } from '../../engine/executor/engine.js';
@@ -23,7 +25,7 @@ import type { Runbook } from '../../engine/runbook/types.js';
 import { startEmbeddedDynamo } from '../embedded/dynalite.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
 import { loadDirectoryFile } from './directory.js';
-import { createNetworkCloud, createProvider, type ProviderName } from './provider.js';
+import { createDataPorts, createNetworkCloud, createProvider, type ProviderName } from './provider.js';
 
 export interface LocalRuntimeOptions {
   /** Where the embedded store (and the sim's agent sandboxes) keep their files. @default .drbot */
@@ -58,6 +60,9 @@ export interface LocalRuntime {
   cloud: CloudProvider;
   /** The cloud's network side (replication, blueprints, doctor): the sim's SimNetwork or AWS. */
   network?: NetworkCloud;
+  /** The cloud's data tier (the sim's SimDatabase / SimObjectStorage, or RDS and S3). */
+  database: DatabasePort;
+  objectStorage: ObjectStoragePort;
   driver: LocalDriver;
   /** Valid runbooks by name. */
   runbooks: Map<string, Runbook>;
@@ -106,7 +111,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     }
     const provider = options.provider ?? 'sim';
     const latencyScale = options.latencyScale ?? 0.1;
-    const cloud = await createProvider(provider, {
+    const simOptions = {
       worldFile: join(runbooksDir, 'sim', 'world.yaml'),
       store,
       clock,
@@ -114,11 +119,20 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       latencyScale,
       faults: options.faults,
       sandboxRoot,
-    });
+    };
+    const cloud = await createProvider(provider, simOptions);
+    const data = await createDataPorts(provider, simOptions);
     // polls follow the sim's pace: a tenth of the latencies, a tenth of the poll interval
     const pollIntervalMs = provider === 'sim' ? Math.max(250, Math.round(5_000 * latencyScale)) : 5_000;
     const network = await createNetworkCloud(provider, cloud);
-    const actions = createActionRegistry({ cloud, pollIntervalMs, store, ...(network ? { network } : {}) });
+    const actions = createActionRegistry({
+      cloud,
+      pollIntervalMs,
+      store,
+      ...(network ? { network } : {}),
+      database: data.database,
+      objectStorage: data.objectStorage,
+    });
     const directory =
       options.directory ?? (await loadDirectoryFile(join(runbooksDir, 'sim', 'directory.yaml')));
     const engine = createEngine({
@@ -139,6 +153,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       store,
       cloud,
       ...(network ? { network } : {}),
+      database: data.database,
+      objectStorage: data.objectStorage,
       driver,
       runbooks,
       runbookIssues: issues,

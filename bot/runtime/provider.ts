@@ -4,10 +4,12 @@
  */
 
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
+import type { DatabasePort } from '../../engine/cloud/database.js';
+import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { NonRetryableError } from '../../engine/errors.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
-import { createLocalSim, type LocalSimOptions } from './sim-provider.js';
+import { createLocalSim, createLocalSimData, type LocalSimOptions } from './sim-provider.js';
 
 export type ProviderName = 'sim' | 'aws';
 export const PROVIDERS: readonly ProviderName[] = ['sim', 'aws'];
@@ -43,4 +45,17 @@ export async function createNetworkCloud(
     return createAwsNetwork();
   }
   return cloud instanceof SimCloud ? cloud.network : undefined;
+}
+
+/** The data tier of the chosen cloud: the sim's databases and buckets, or RDS/S3 (+ Parameter Store). */
+export async function createDataPorts(
+  name: ProviderName,
+  sim: LocalSimOptions,
+): Promise<{ database: DatabasePort; objectStorage: ObjectStoragePort }> {
+  if (name === 'aws') {
+    const { createAwsDatabase } = await import('../../engine/adapters/aws/rds/aws-database.js');
+    const { createAwsObjectStorage } = await import('../../engine/adapters/aws/s3/aws-object-storage.js');
+    return { database: createAwsDatabase(), objectStorage: createAwsObjectStorage() };
+  }
+  return createLocalSimData(sim);
 }

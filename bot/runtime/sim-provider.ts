@@ -8,11 +8,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createScriptAgentRunner } from '../../engine/adapters/sim/agent-runner.js';
+import { loadSimDataSeed, SimDatabase, type SimDataState } from '../../engine/adapters/sim/database/index.js';
 import {
   loadSimNetworkSeed,
   SimNetwork,
   type SimNetworkState,
 } from '../../engine/adapters/sim/network/index.js';
+import { type SimObjectState, SimObjectStorage } from '../../engine/adapters/sim/object-storage/index.js';
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import { SimStateStore } from '../../engine/adapters/sim/state-store.js';
 import type { WorldFaults } from '../../engine/adapters/sim/world.js';
@@ -71,4 +73,42 @@ export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud
       : {}),
   });
   return sim;
+}
+
+/** Where the simulated data tier's state lives in the store (databases, snapshots, parameters). */
+export const SIM_DATA_DOC = { kind: 'sim-data', id: 'state' } as const;
+/** Where the simulated object store's state lives (marker objects and their replicas). */
+export const SIM_OBJECTS_DOC = { kind: 'sim-objects', id: 'state' } as const;
+
+export interface LocalSimData {
+  database: SimDatabase;
+  objectStorage: SimObjectStorage;
+}
+
+/**
+ * The sim's data tier, from the world's `data:` section, restored from the store and saved back
+ * after every change, so a restart (or a killed process) continues with the same databases.
+ */
+export async function createLocalSimData(
+  options: Pick<LocalSimOptions, 'worldFile' | 'store' | 'clock' | 'latencyScale'>,
+): Promise<LocalSimData> {
+  const seed = loadSimDataSeed(await readFile(options.worldFile, 'utf8'));
+  const { store } = options;
+  const saved = await store.getDoc<SimDataState>(SIM_DATA_DOC.kind, SIM_DATA_DOC.id);
+  const savedObjects = await store.getDoc<SimObjectState>(SIM_OBJECTS_DOC.kind, SIM_OBJECTS_DOC.id);
+  const database = new SimDatabase({
+    seed,
+    clock: options.clock,
+    latencyScale: options.latencyScale,
+    ...(saved?.version === 1 ? { state: saved } : {}),
+    persist: (state) => store.putDoc(SIM_DATA_DOC.kind, SIM_DATA_DOC.id, state),
+  });
+  const objectStorage = new SimObjectStorage({
+    buckets: seed.buckets,
+    clock: options.clock,
+    latencyScale: options.latencyScale,
+    ...(savedObjects?.version === 1 ? { state: savedObjects } : {}),
+    persist: (state) => store.putDoc(SIM_OBJECTS_DOC.kind, SIM_OBJECTS_DOC.id, state),
+  });
+  return { database, objectStorage };
 }

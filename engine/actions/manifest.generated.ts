@@ -4,6 +4,8 @@ import agentHealth from './agent/health.js';
 import agentInstall from './agent/install.js';
 import agentMeasureRpo from './agent/measure-rpo.js';
 import agentThaw from './agent/thaw.js';
+import auroraFailover from './aurora/failover.js';
+import auroraSwitchover from './aurora/switchover.js';
 import dnsSwitch from './dns/switch.js';
 import ec2Launch from './ec2/launch.js';
 import ec2Start from './ec2/start.js';
@@ -15,8 +17,15 @@ import flowManual from './flow/manual.js';
 import flowNotify from './flow/notify.js';
 import flowWait from './flow/wait.js';
 import networkReplicate from './network/replicate.js';
+import rdsDelete from './rds/delete.js';
+import rdsLatestPoint from './rds/latest-point.js';
+import rdsPromoteReplica from './rds/promote-replica.js';
+import rdsRestore from './rds/restore.js';
 import recoveryLatestPoint from './recovery/latest-point.js';
 import recoveryProtect from './recovery/protect.js';
+import s3ReplicationCheck from './s3/replication-check.js';
+import ssmDeleteParameters from './ssm/delete-parameters.js';
+import ssmPutParameter from './ssm/put-parameter.js';
 import ssmRunCommand from './ssm/run-command.js';
 import type { ActionModule } from './types.js';
 
@@ -26,6 +35,8 @@ export const ACTION_MODULES: ActionModule[] = [
   agentInstall,
   agentMeasureRpo,
   agentThaw,
+  auroraFailover,
+  auroraSwitchover,
   dnsSwitch,
   ec2Launch,
   ec2Start,
@@ -37,7 +48,14 @@ export const ACTION_MODULES: ActionModule[] = [
   flowNotify,
   flowWait,
   networkReplicate,
+  rdsDelete,
+  rdsLatestPoint,
+  rdsPromoteReplica,
+  rdsRestore,
   recoveryLatestPoint,
   recoveryProtect,
+  s3ReplicationCheck,
+  ssmDeleteParameters,
+  ssmPutParameter,
   ssmRunCommand,
 ];

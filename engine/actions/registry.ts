@@ -3,6 +3,8 @@
  * handler is wrapped by `guardHandler` (error mapping, throttle absorption). Native actions
  * (approval, manual) have no handler: the engine implements them.
  */
+import type { DatabasePort } from '../cloud/database.js';
+import type { ObjectStoragePort } from '../cloud/object-storage.js';
 import type { CloudProvider } from '../cloud/provider.js';
 import type { NetworkCloud } from '../network/ports.js';
 import type { RunStore } from '../ports.js';
@@ -34,6 +36,10 @@ export interface CloudActionsOptions {
    * @default none (network.replicate fails saying so)
    */
   network?: NetworkCloud;
+  /** The cloud's database side (rds.*, aurora.*, ssm.putParameter). @default none (they fail saying so) */
+  database?: DatabasePort;
+  /** The cloud's object storage (s3.replicationCheck). @default none (it fails saying so) */
+  objectStorage?: ObjectStoragePort;
   /** The modules to bind. @default every module in the catalogue */
   modules?: ActionModule[];
 }
@@ -47,6 +53,8 @@ function bind(
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     ...(options.store ? { store: options.store } : {}),
     ...(options.network ? { network: options.network } : {}),
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.objectStorage ? { objectStorage: options.objectStorage } : {}),
   };
   const max = options.maxThrottles ?? DEFAULT_MAX_THROTTLES;
   const handlers: Record<string, ActionHandler> = {};

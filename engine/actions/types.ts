@@ -2,6 +2,8 @@
  * Actions are what steps do. Each declares its input JSON Schema (the loader validates `with`
  * against it) and a handler. Long operations are `start` + `poll`, so no process waits minutes.
  */
+import type { DatabasePort } from '../cloud/database.js';
+import type { ObjectStoragePort } from '../cloud/object-storage.js';
 import type { Capability, CloudProvider } from '../cloud/provider.js';
 import type { NetworkCloud } from '../network/ports.js';
 import type { RunStore } from '../ports.js';
@@ -81,6 +83,10 @@ export interface ActionDeps {
   store?: RunStore;
   /** The cloud's network side (network.replicate, instance type offerings for ec2.launch). */
   network?: NetworkCloud;
+  /** RDS/Aurora and the endpoint hand-off (rds.*, aurora.*, ssm.putParameter). */
+  database?: DatabasePort;
+  /** Buckets and their replication (s3.replicationCheck). */
+  objectStorage?: ObjectStoragePort;
 }
 
 /**

@@ -61,6 +61,8 @@ export interface LaunchRequest {
   tags: RunTags;
   /** The attempt's idempotency key; each blueprint's ClientToken derives from it. */
   idempotencyKey: string;
+  /** Boot script for every instance (plain text; the provider encodes it), e.g. the recovered DB endpoint. */
+  userData?: string;
 }
 
 export interface LaunchedInstance {

@@ -80,7 +80,12 @@ export interface RunbookSpec {
   source: RegionRef;
   target: RegionRef;
   objectives: { rto: string; rpo: string };
-  protect: { tags?: Record<string, string>; instanceIds?: string[] };
+  protect: {
+    tags?: Record<string, string>;
+    instanceIds?: string[];
+    /** The tier's RDS instances and Aurora clusters (recovery.protect, rds.latestPoint, rds.restore). */
+    databases?: DatabaseProtection;
+  };
   access: Partial<Record<Mode, Principals>>;
   owners?: Principals;
   approvals: Record<string, ApprovalGate>;
@@ -103,4 +108,12 @@ export interface Runbook extends RunbookDocument {
   readonly file: string;
   /** sha256 of the source text, stored on every run so a run knows exactly what it executed. */
   readonly hash: string;
+}
+
+/** `spec.protect.databases`: which databases the tier protects and how copies are mapped. */
+export interface DatabaseProtection {
+  tags: Record<string, string>;
+  kmsKeyId?: string;
+  optionGroups?: Record<string, string>;
+  parameterGroups?: Record<string, string>;
 }

@@ -50,7 +50,7 @@ export default defineAction({
   name: 'dns.switch',
   mutating: true,
   description:
-    'Points the failover DNS record at the recovered endpoint (Route 53 UPSERT) and waits for INSYNC.',
+    'Points the failover DNS record at the recovered endpoint (Route 53 UPSERT) and waits for INSYNC: an A record for an IPv4 target, a CNAME for a host name such as a restored database endpoint (`${{ steps.<rds.restore>.outputs.endpoint }}`).',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -58,7 +58,11 @@ export default defineAction({
     properties: {
       zone: { type: 'string', description: 'Hosted zone id; defaults to spec.dns.zone.' },
       record: { type: 'string', description: 'Record name; defaults to spec.dns.record.' },
-      target: { type: 'string', minLength: 1, description: 'New value (an IP or a host name).' },
+      target: {
+        type: 'string',
+        minLength: 1,
+        description: 'New value: an IPv4 address (A record) or a host name such as a DB endpoint (CNAME).',
+      },
     },
   },
   outputs: { changeId: 'The Route 53 change id.' },

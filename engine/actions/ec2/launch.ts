@@ -143,6 +143,8 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
       });
       blueprintNotes(ctx, planned);
       const defaults = ctx.runbook.spec.defaults ?? {};
+      // `${{ }}` in it were evaluated with the rest of `with`: it names the recovered endpoints
+      const userData = optionalString('ec2.launch', ctx.inputs, 'userData');
       const expiresAt =
         ctx.mode === 'drill' ? ctx.now() + parseDuration(defaults.drillTtl ?? DEFAULT_DRILL_TTL) : undefined;
       const launched = await cloud.launch({
@@ -150,6 +152,7 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
         launchType,
         tags: { runId: ctx.runId, mode: ctx.mode, ...(expiresAt !== undefined ? { expiresAt } : {}) },
         idempotencyKey: ctx.idempotencyKey,
+        ...(userData !== undefined ? { userData } : {}),
       });
       const plannedFallback = new Map(
         planned.filter((b) => b.fellBackFrom && !override).map((b) => [b.sourceInstanceId, b.fellBackFrom!]),
@@ -209,6 +212,12 @@ export default defineAction({
           'Network profile name, e.g. `drill` (isolated) or `production`: places the instances the mapping gives no subnet (before any replication).',
       },
       instanceType: { type: 'string', description: 'Overrides every blueprint instance type.' },
+      userData: {
+        type: 'string',
+        maxLength: 16384,
+        description:
+          'Boot script for the launched instances, templated with `${{ steps.<id>.outputs.* }}` so the app starts against the recovered database (e.g. `DB_HOST=${{ steps.restore.outputs.endpoint }}`).',
+      },
     },
   },
   outputs: {

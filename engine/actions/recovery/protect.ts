@@ -1,7 +1,9 @@
 /** recovery.protect: one capture + copy pass of every protected instance, keeping the newest N. */
 import type { Instance } from '../../cloud/compute.js';
+import type { DatabasePort } from '../../cloud/database.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { NonRetryableError } from '../../errors.js';
+import { protectedDatabases } from '../support/data-tier.js';
 import { invalidInput } from '../support/inputs.js';
 import { protectedInstances } from '../support/protected.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
@@ -19,11 +21,67 @@ interface ProtectHandle {
   instanceIds: string[];
   /** Points deleted by retention: only the first protect call reports them. */
   pruned: string[];
+  /** The protected databases (spec.protect.databases), when the runbook has any. */
+  databaseIds?: string[];
 }
 
-export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): ActionHandler {
+/** The databases' pass: snapshots copied to the target region, or undefined while any is in flight. */
+async function databasePass(
+  database: DatabasePort,
+  handle: ProtectHandle,
+  ctx: Parameters<ActionHandler['start']>[0],
+): Promise<Record<string, string> | undefined> {
+  const selector = ctx.runbook.spec.protect.databases;
+  const databases = (
+    await database.listProtectedDatabases({ tags: selector?.tags ?? {} }, handle.sourceRegion)
+  ).filter((d) => handle.databaseIds?.includes(d.id));
+  const result = await database.protectDatabases({
+    databases,
+    sourceRegion: handle.sourceRegion,
+    targetRegion: handle.targetRegion,
+    retention: handle.retention,
+    captureKey: handle.captureKey,
+    ...(selector?.kmsKeyId ? { kmsKeyId: selector.kmsKeyId } : {}),
+    ...(selector?.optionGroups ? { optionGroups: selector.optionGroups } : {}),
+  });
+  handle.pruned = [...new Set([...handle.pruned, ...result.pruned])];
+  const failed = result.snapshots.filter((s) => s.state === 'error');
+  if (failed.length > 0)
+    throw new NonRetryableError(
+      `Database snapshot copy failed for ${failed.map((s) => s.sourceDbId).join(', ')}`,
+      {
+        code: 'PROTECT_FAILED',
+        explanation: `RDS reports the snapshots ${failed.map((s) => s.id).join(', ')} failed.`,
+        action:
+          'Check the snapshot copy in the RDS console (KMS key grants in the target region) and run the protection again.',
+      },
+    );
+  const done = result.snapshots.filter((s) => s.state === 'available' && s.region === handle.targetRegion);
+  if (done.length < (handle.databaseIds?.length ?? 0)) return undefined;
+  return Object.fromEntries(done.map((s) => [s.sourceDbId, s.id]));
+}
+
+export function protectHandler(
+  cloud: CloudProvider,
+  pollIntervalMs: number,
+  database?: DatabasePort,
+): ActionHandler {
   /** Protect is idempotent per capture key: calling it again reports the same points' progress. */
-  const pass = async (handle: ProtectHandle, instances: Instance[]) => {
+  const pass = async (
+    handle: ProtectHandle,
+    instances: Instance[],
+    ctx: Parameters<ActionHandler['start']>[0],
+  ) => {
+    const ec2 = await instancePass(handle, instances);
+    const snapshots = database && handle.databaseIds ? await databasePass(database, handle, ctx) : {};
+    if (!ec2 || !snapshots) return { status: 'pending' as const, handle, pollAfterMs: pollIntervalMs };
+    return {
+      status: 'done' as const,
+      outputs: { points: ec2, pruned: handle.pruned, ...(handle.databaseIds ? { snapshots } : {}) },
+    };
+  };
+  const instancePass = async (handle: ProtectHandle, instances: Instance[]) => {
+    if (handle.instanceIds.length === 0) return {};
     const result = await cloud.protect({
       instances,
       sourceRegion: handle.sourceRegion,
@@ -50,11 +108,8 @@ export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): Ac
     const done = (p: (typeof result.points)[number]) =>
       p.state === 'available' && p.region === handle.targetRegion;
     const covered = new Set(result.points.filter(done).map((p) => p.sourceInstanceId));
-    if (handle.instanceIds.some((id) => !covered.has(id))) {
-      return { status: 'pending' as const, handle, pollAfterMs: pollIntervalMs };
-    }
-    const points = Object.fromEntries(result.points.filter(done).map((p) => [p.sourceInstanceId, p.id]));
-    return { status: 'done' as const, outputs: { points, pruned: handle.pruned } };
+    if (handle.instanceIds.some((id) => !covered.has(id))) return undefined;
+    return Object.fromEntries(result.points.filter(done).map((p) => [p.sourceInstanceId, p.id]));
   };
   return {
     async start(ctx) {
@@ -62,7 +117,14 @@ export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): Ac
       if (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 1) {
         throw invalidInput('recovery.protect', 'retention', 'an integer ≥ 1', retention);
       }
-      const instances = await protectedInstances(cloud, ctx);
+      // a runbook that protects only databases has no instance selector: skip the EC2 pass
+      const { tags, instanceIds } = ctx.runbook.spec.protect;
+      const protectsInstances = tags !== undefined || instanceIds !== undefined;
+      const instances = protectsInstances ? await protectedInstances(cloud, ctx) : [];
+      const databaseIds =
+        ctx.runbook.spec.protect.databases && database
+          ? (await protectedDatabases(database, ctx, 'recovery.protect')).map((d) => d.id)
+          : undefined;
       const handle: ProtectHandle = {
         captureKey: ctx.idempotencyKey,
         sourceRegion: protectedRegion(ctx.runbook, ctx.mode),
@@ -71,13 +133,16 @@ export function protectHandler(cloud: CloudProvider, pollIntervalMs: number): Ac
         appConsistent: ctx.inputs.appConsistent === true,
         instanceIds: instances.map((i) => i.id),
         pruned: [],
+        ...(databaseIds ? { databaseIds } : {}),
       };
-      return pass(handle, instances);
+      return pass(handle, instances, ctx);
     },
     async poll(ctx) {
       const handle = ctx.handle as ProtectHandle;
-      const instances = await cloud.describe(handle.instanceIds, handle.sourceRegion);
-      return pass(handle, instances);
+      const instances = handle.instanceIds.length
+        ? await cloud.describe(handle.instanceIds, handle.sourceRegion)
+        : [];
+      return pass(handle, instances, ctx);
     },
   };
 }
@@ -86,7 +151,7 @@ export default defineAction({
   name: 'recovery.protect',
   mutating: true,
   description:
-    'Captures a recovery point of every protected instance and copies it to the recovery side, keeping the newest N.',
+    'Captures a recovery point of every protected instance and copies it to the recovery side, keeping the newest N. With `spec.protect.databases` it also takes a manual snapshot of each protected DB instance or Aurora cluster and copies it to the recovery region (re-encrypted with `kmsKeyId`, option groups mapped), keeping the newest N per database.',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -100,9 +165,16 @@ export default defineAction({
   },
   outputs: {
     points: 'Map of source instance id → new recovery point id.',
-    pruned: 'Recovery point ids deleted.',
+    pruned: 'Recovery point (and database snapshot) ids deleted.',
+    snapshots:
+      'Map of protected database id → its new snapshot copy in the recovery region (with spec.protect.databases).',
   },
   capabilities: ['compute', 'recoveryPoints'],
+  effects: () => [
+    { verb: 'read', scope: 'protected', what: 'instances and databases' },
+    { verb: 'create', scope: 'recovery', what: 'recovery points and database snapshot copies' },
+    { verb: 'destroy', scope: 'recovery', what: 'recovery points and snapshot copies past the retention' },
+  ],
   permissions: {
     aws: [
       {
@@ -128,7 +200,29 @@ export default defineAction({
       { statement: 'PruneOwnRecoveryPoints', actions: ['ec2:DeleteSnapshot', 'ec2:DeregisterImage'] },
       { statement: 'TagOnCreate', actions: ['ec2:CreateTags'] },
       { statement: 'TagOwnKeysOnly', actions: ['ec2:CreateTags', 'ec2:DeleteTags'] },
+      {
+        statement: 'DescribeDatabases',
+        actions: [
+          'rds:DescribeDBInstances',
+          'rds:DescribeDBClusters',
+          'rds:DescribeDBSnapshots',
+          'rds:DescribeDBClusterSnapshots',
+          'rds:ListTagsForResource',
+        ],
+      },
+      {
+        statement: 'SnapshotDatabases',
+        actions: [
+          'rds:CreateDBSnapshot',
+          'rds:CreateDBClusterSnapshot',
+          'rds:CopyDBSnapshot',
+          'rds:CopyDBClusterSnapshot',
+          'rds:AddTagsToResource',
+        ],
+      },
+      { statement: 'DeleteOwnDbSnapshots', actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'] },
+      { statement: 'UseRecoveryKmsKey', actions: ['kms:CreateGrant', 'kms:DescribeKey'] },
     ],
   },
-  handler: ({ cloud, pollIntervalMs }) => protectHandler(cloud, pollIntervalMs),
+  handler: ({ cloud, pollIntervalMs, database }) => protectHandler(cloud, pollIntervalMs, database),
 });

@@ -79,6 +79,9 @@ function runInput(
         : { Name: profile }
       : undefined,
     ClientToken: boundedToken(`${request.idempotencyKey}:${index}${fallback ? ':fallback' : ''}`),
+    ...(request.userData !== undefined
+      ? { UserData: Buffer.from(request.userData, 'utf8').toString('base64') }
+      : {}),
     TagSpecifications: tagSpecs(['instance', 'volume'], launchTags(request, blueprint, index)),
   };
 }

@@ -193,6 +193,7 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
     launchType: request.launchType,
     seeded: false,
     dataDirs: state.instances[blueprint.sourceInstanceId]?.dataDirs,
+    ...(request.userData !== undefined ? { userData: request.userData } : {}),
   };
   state.tokens.launch[plan.token] = id;
   state.counters.launches++;

@@ -25,6 +25,8 @@ export interface SimInstance extends Instance {
   dataDirs?: string[];
   /** When it became terminated (sim time): its record is dropped a while later (retention.ts). */
   terminatedAt?: number;
+  /** The boot script it was launched with (ec2.launch `userData`). */
+  userData?: string;
 }
 
 /**

@@ -4,7 +4,11 @@
  *   whose gate requires at least 2 people: the two-person rule is not optional;
  * - stopping or terminating protected (non-run-owned) instances needs an upstream approval;
  * - a drill never launches CUTOVER and only stops/terminates what the run itself launched;
- * - a compensation never launches CUTOVER (rollbacks run unattended).
+ * - a compensation never launches CUTOVER (rollbacks run unattended);
+ * - data tier: a drill deletes only databases it restored (rds.delete with runOwned) and never
+ *   promotes or fails over a database (DRILL_UNSAFE_DELETE, DRILL_UNSAFE_PROMOTE); in failover and
+ *   failback a promotion or switchover needs an upstream approval, and an Aurora failover with
+ *   data loss a two-person one.
  */
 import type { PathSegment } from '../source.js';
 import type { StepSpec } from '../types.js';
@@ -18,6 +22,14 @@ import {
 } from './context.js';
 
 const STOPPING = new Set(['ec2.stop', 'ec2.terminate']);
+/** Actions that take over production's database: never in a drill, only behind an approval. */
+const PROMOTING = new Set(['rds.promoteReplica', 'aurora.switchover', 'aurora.failover']);
+/** Actions that lose the writes within the replica lag: a two-person approval first. */
+const LOSING_DATA = new Set(['aurora.failover']);
+
+function deletesNonOwnedDb(action: string, inputs: Record<string, unknown> | undefined): boolean {
+  return action === 'rds.delete' && (inputs?.runOwned !== true || inputs?.databases !== undefined);
+}
 /** Approvals needed before a CUTOVER: two distinct people. */
 export const CUTOVER_MIN_APPROVERS = 2;
 
@@ -86,6 +98,18 @@ function checkDrillStep(ctx: CheckContext, ref: StepRef): void {
           },
         ),
       );
+    if (deletesNonOwnedDb(action, inputs))
+      ctx.issues.push(
+        ctx.source.issue(path, 'DRILL_UNSAFE_DELETE', 'a drill may delete only databases the run restored', {
+          hint: 'use `rds.delete` with `runOwned: true` and no `databases`, so only the drill copies are deleted',
+        }),
+      );
+    if (PROMOTING.has(action))
+      ctx.issues.push(
+        ctx.source.issue([...path, 'action'], 'DRILL_UNSAFE_PROMOTE', `a drill cannot run ${action}`, {
+          hint: 'promoting a replica or moving a global writer changes production; drills restore a snapshot with rds.restore instead',
+        }),
+      );
     if (action === 'dns.switch')
       ctx.issues.push(
         ctx.source.issue([...path, 'action'], 'DRILL_DNS_SWITCH', 'a drill switches DNS', {
@@ -100,9 +124,28 @@ function checkApprovedStep(ctx: CheckContext, ref: StepRef, refs: StepRef[]): vo
   const { step } = ref;
   const cutover = launchesCutover(step.action, step.with);
   const stopping = stopsNonOwned(step.action, step.with);
-  if (!cutover && !stopping) return;
+  const promoting = PROMOTING.has(step.action);
+  if (!cutover && !stopping && !promoting) return;
   const approvals = upstreamApprovals(ref, refs);
   const required = (s: StepSpec) => ctx.doc.spec.approvals[String(s.with.gate)]?.required ?? 0;
+  if (promoting) {
+    const needed = LOSING_DATA.has(step.action) ? CUTOVER_MIN_APPROVERS : 1;
+    if (approvals.some((s) => required(s) >= needed)) return;
+    if (approvals.some((s) => !Object.hasOwn(ctx.doc.spec.approvals, String(s.with.gate)))) return;
+    ctx.issues.push(
+      ctx.source.issue(
+        [...ref.path, 'action'],
+        needed > 1 ? 'DATA_LOSS_WITHOUT_APPROVAL' : 'PROMOTE_WITHOUT_APPROVAL',
+        needed > 1
+          ? `${step.action} can lose data and has no two-person approval before it`
+          : `${step.action} takes over the database without an approval before it`,
+        {
+          hint: `add an approval step on a gate with required: ${needed} or more and list it (directly or transitively) in needs of "${step.id}"`,
+        },
+      ),
+    );
+    return;
+  }
   if (cutover) {
     if (approvals.some((s) => required(s) >= CUTOVER_MIN_APPROVERS)) return;
     // an approval on an undeclared gate is reported as UNKNOWN_GATE; do not pile on

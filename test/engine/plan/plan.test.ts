@@ -5,7 +5,9 @@ import { loadRunbook } from '../../../engine/runbook/index.js';
 import type { StepSpec } from '../../../engine/runbook/types.js';
 
 const app = loadRunbook(readFileSync('runbooks/app-tier.yaml', 'utf8'), 'runbooks/app-tier.yaml');
-const db = loadRunbook(readFileSync('runbooks/db-tier.yaml', 'utf8'), 'runbooks/db-tier.yaml');
+// a fixture of the pilot-light database host (EC2): its drill has a parallel first level
+const DB_HOST = 'test/fixtures/runbooks/valid/db-host.yaml';
+const db = loadRunbook(readFileSync(DB_HOST, 'utf8'), DB_HOST);
 
 function step(partial: Partial<StepSpec>): StepSpec {
   return { id: 's', action: 'notify', with: {}, needs: [], onFailure: 'abort', ...partial };
@@ -35,7 +37,7 @@ describe('planRun', () => {
       ['health'],
       ['measure-rpo'],
     ]);
-    // db-tier: the RPO gate and the network step have no needs, so they share the first level
+    // db-host: the RPO gate and the network step have no needs, so they share the first level
     expect(planRun(db, 'drill').main.levels.slice(0, 2)).toEqual([['rpo-gate', 'network'], ['db-launch']]);
   });
 

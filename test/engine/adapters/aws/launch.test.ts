@@ -34,6 +34,19 @@ describe('AwsCloudProvider launch', () => {
     ctx = mockedProvider();
   });
 
+  it('RunInstances carries the ec2.launch userData base64-encoded, and none when the step gives none', async () => {
+    ctx.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    ctx.ec2
+      .on(RunInstancesCommand)
+      .resolves({ Instances: [{ InstanceId: 'i-new1', InstanceType: 'm7g.large' }] });
+    const script = '#!/bin/sh\necho DB_HOST=db.west.rds.amazonaws.com > /etc/app.env\n';
+    await ctx.provider.launch(request({ userData: script }));
+    await ctx.provider.launch(request({ idempotencyKey: 'run-1:launch:2' }));
+    const [withData, without] = ctx.ec2.commandCalls(RunInstancesCommand).map((c) => c.args[0].input);
+    expect(Buffer.from(withData?.UserData ?? '', 'base64').toString('utf8')).toBe(script);
+    expect(without).not.toHaveProperty('UserData');
+  });
+
   it('sends RunInstances with a ClientToken, the blueprint and tags on instance and volume', async () => {
     ctx.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     ctx.ec2.on(RunInstancesCommand).resolves({

@@ -1,0 +1,60 @@
+/**
+ * The RDS and SSM clients of the data-tier adapter, one per region. Tests inject
+ * `mockClient(RDSClient)`-backed factories; the defaults read the SDK's standard configuration
+ * (AWS_REGION, AWS_ENDPOINT_URL_RDS, AWS_PROFILE …).
+ */
+import { RDSClient, type Tag } from '@aws-sdk/client-rds';
+import { SSMClient } from '@aws-sdk/client-ssm';
+
+export interface AwsDatabaseOptions {
+  rds?: (region: string) => RDSClient;
+  ssm?: (region: string) => SSMClient;
+  /**
+   * Reads a replica's lag (ms), e.g. CloudWatch `ReplicaLag` / `AuroraGlobalDBReplicationLag`.
+   * RDS itself does not report it in Describe calls. @default lag unknown (reported as 0 with a note)
+   */
+  replicaLag?: (id: string, region: string) => Promise<number | undefined>;
+  /** Region to call the (global) Aurora Global Database APIs in. @default the first region used */
+  globalRegion?: string;
+}
+
+export class RdsClients {
+  private readonly rdsClients = new Map<string, RDSClient>();
+  private readonly ssmClients = new Map<string, SSMClient>();
+
+  constructor(private readonly options: AwsDatabaseOptions) {}
+
+  rds(region: string): RDSClient {
+    let client = this.rdsClients.get(region);
+    if (!client) {
+      client = this.options.rds ? this.options.rds(region) : new RDSClient({ region });
+      this.rdsClients.set(region, client);
+    }
+    return client;
+  }
+
+  ssm(region: string): SSMClient {
+    let client = this.ssmClients.get(region);
+    if (!client) {
+      client = this.options.ssm ? this.options.ssm(region) : new SSMClient({ region });
+      this.ssmClients.set(region, client);
+    }
+    return client;
+  }
+}
+
+export function rdsTagMap(tags: readonly Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+export function rdsTagList(tags: Record<string, string>): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** RDS "not found" faults: the resource simply does not exist (yet, or any more). */
+export function isNotFound(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name ?? '';
+  return /NotFound(Fault)?$/.test(name);
+}
