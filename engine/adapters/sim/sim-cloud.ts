@@ -24,7 +24,7 @@ import { describe, findRunOwned, launch, listProtected, mutate } from './ec2.js'
 import { FaultInjector } from './faults.js';
 import { Latency } from './latency.js';
 import type { SimNetwork } from './network/sim-network.js';
-import { latestRecoveryPoint, protect, recoveryPoints } from './recovery.js';
+import { latestRecoveryPoint, latestRecoveryPoints, protect, recoveryPoints } from './recovery.js';
 import { DEFAULT_RETENTION, type SimRetention } from './retention.js';
 import { Sandbox } from './sandbox.js';
 import { commandStatus, runCommand } from './ssm.js';
@@ -118,6 +118,12 @@ export class SimCloud implements CloudProvider {
   }
   latestRecoveryPoint(sourceInstanceId: string, region: string): Promise<RecoveryPoint | undefined> {
     return this.op(false, () => latestRecoveryPoint(this.ctx, sourceInstanceId, region));
+  }
+  latestRecoveryPoints(
+    sourceInstanceIds: readonly string[],
+    region: string,
+  ): Promise<Record<string, RecoveryPoint>> {
+    return this.op(false, () => latestRecoveryPoints(this.ctx, sourceInstanceIds, region));
   }
   protect(request: ProtectRequest): Promise<ProtectResult> {
     return this.op(true, () => protect(this.ctx, request));
