@@ -56,7 +56,7 @@ function lognormalSampler(seed: number) {
   const sample = (name: keyof WorldLatencies, medianMs: number): number => {
     const d = DISTRIBUTIONS[name];
     const ms = d ? Math.round(d.medianMs * Math.exp(d.sigma * normal())) : medianMs;
-    (samples[name] ??= []).push(ms);
+    samples[name] = [...(samples[name] ?? []), ms];
     return ms;
   };
   return { sample, samples };
