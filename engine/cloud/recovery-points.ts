@@ -36,5 +36,15 @@ export interface ProtectResult {
 export interface RecoveryPointsPort {
   recoveryPoints(sourceInstanceId: string, region: string): Promise<RecoveryPoint[]>;
   latestRecoveryPoint(sourceInstanceId: string, region: string): Promise<RecoveryPoint | undefined>;
+  /**
+   * The newest available point of each instance, in as few describe calls as the cloud allows
+   * (AWS: one per 200 ids and page); instances without a point are absent. Throttled pages are
+   * retried within the call. Optional: callers fall back to latestRecoveryPoint per instance
+   * (engine/actions/support/latest-points.ts).
+   */
+  latestRecoveryPoints?(
+    sourceInstanceIds: readonly string[],
+    region: string,
+  ): Promise<Record<string, RecoveryPoint>>;
   protect(request: ProtectRequest): Promise<ProtectResult>;
 }

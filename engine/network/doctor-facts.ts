@@ -4,6 +4,7 @@
  * findings of the other checks.
  */
 
+import { latestPoints as latestPointsOf } from '../actions/support/latest-points.js';
 import type { Instance } from '../cloud/compute.js';
 import type { CloudProvider } from '../cloud/provider.js';
 import type { RecoveryPoint } from '../cloud/recovery-points.js';
@@ -85,7 +86,12 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
       : [];
   const latestPoints: Record<string, RecoveryPoint | undefined> = {};
   await attempt('recovery points', async () => {
-    for (const i of instances) latestPoints[i.id] = await cloud.latestRecoveryPoint(i.id, target.region);
+    const found = await latestPointsOf(
+      cloud,
+      instances.map((i) => i.id),
+      target.region,
+    );
+    for (const i of instances) latestPoints[i.id] = found[i.id];
   });
   const types = [
     ...new Set([...instances.map((i) => i.type), ...(defaults?.instanceType ? [defaults.instanceType] : [])]),

@@ -14,6 +14,7 @@ import { buildBlueprints, type PlannedBlueprint, toLaunchBlueprint } from '../..
 import type { NetworkCloud } from '../../network/ports.js';
 import type { RunStore } from '../../ports.js';
 import { invalidInput, optionalString, stringMap } from '../support/inputs.js';
+import { latestPoints } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
 import { recoveryRegion } from '../support/regions.js';
 import { type ActionContext, type ActionHandler, defineAction } from '../types.js';
@@ -30,8 +31,15 @@ async function pointsFor(
   const given = stringMap('ec2.launch', ctx.inputs, 'from');
   const points: Record<string, string> = {};
   const missing: string[] = [];
+  const latest = given
+    ? {}
+    : await latestPoints(
+        cloud,
+        instances.map((i) => i.id),
+        region,
+      );
   for (const instance of instances) {
-    const id = given ? given[instance.id] : (await cloud.latestRecoveryPoint(instance.id, region))?.id;
+    const id = given ? given[instance.id] : latest[instance.id]?.id;
     if (id) points[instance.id] = id;
     else missing.push(instance.id);
   }

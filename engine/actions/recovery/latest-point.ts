@@ -5,6 +5,7 @@
 import { formatDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
 import { durationMs } from '../support/inputs.js';
+import { latestPoints, retryThrottled } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
 import { recoveryRegion } from '../support/regions.js';
 import { duration } from '../support/schemas.js';
@@ -15,12 +16,19 @@ export function latestPointHandler({ cloud }: Pick<ActionDeps, 'cloud'>): Action
     async start(ctx) {
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       const maxAge = durationMs('recovery.latestPoint', ctx.inputs, 'maxAge');
-      const instances = await protectedInstances(cloud, ctx);
+      const instances = await retryThrottled(() => protectedInstances(cloud, ctx));
+      // One batched lookup for the whole fleet (issue #13: one call per instance failed the gate
+      // whenever any of them was throttled).
+      const latest = await latestPoints(
+        cloud,
+        instances.map((i) => i.id),
+        region,
+      );
       const points: Record<string, string> = {};
       const missing: string[] = [];
       let oldest = Number.POSITIVE_INFINITY;
       for (const instance of instances) {
-        const point = await cloud.latestRecoveryPoint(instance.id, region);
+        const point = latest[instance.id];
         if (!point) {
           missing.push(instance.id);
           continue;

@@ -22,6 +22,7 @@ import { describeFleet, findRunOwned, listProtected } from './ec2-inventory.js';
 import { launchFleet } from './launch.js';
 import { mutateInstances } from './lifecycle.js';
 import { type CaptureKind, protectFleet } from './protect.js';
+import { latestPointsBatch, type PageRetry } from './recovery-point-batch.js';
 import { listPoints, publicPoint } from './recovery-points.js';
 import { changeStatus, switchRecord } from './route53.js';
 import { fleetCommandStatus, sendFleetCommand } from './ssm-commands.js';
@@ -39,6 +40,8 @@ export interface AwsProviderOptions {
   captureKind?: CaptureKind;
   /** Instances captured in parallel by one protection pass. @default 4 */
   protectConcurrency?: number;
+  /** How throttled describe pages are retried within one lookup (tests pass a no-op sleep). */
+  pageRetry?: PageRetry;
 }
 
 export class AwsCloudProvider implements CloudProvider {
@@ -48,12 +51,14 @@ export class AwsCloudProvider implements CloudProvider {
   private readonly clock: Clock;
   private readonly captureKind: CaptureKind;
   private readonly protectConcurrency: number;
+  private readonly pageRetry: PageRetry;
 
   constructor(options: AwsProviderOptions = {}) {
     this.clients = new AwsClients(options.clients);
     this.clock = options.clock ?? systemClock;
     this.captureKind = options.captureKind ?? 'ami';
     this.protectConcurrency = options.protectConcurrency ?? 4;
+    this.pageRetry = options.pageRetry ?? {};
   }
 
   listProtected(selector: ProtectSelector, region: string): Promise<Instance[]> {
@@ -68,6 +73,14 @@ export class AwsCloudProvider implements CloudProvider {
   async latestRecoveryPoint(sourceInstanceId: string, region: string): Promise<RecoveryPoint | undefined> {
     const points = await this.recoveryPoints(sourceInstanceId, region);
     return points.find((p) => p.state === 'available');
+  }
+
+  /** One batched lookup per 200 instances (DescribeImages + DescribeSnapshots), pages retried when throttled. */
+  latestRecoveryPoints(
+    sourceInstanceIds: readonly string[],
+    region: string,
+  ): Promise<Record<string, RecoveryPoint>> {
+    return latestPointsBatch(this.clients.ec2(region), region, sourceInstanceIds, this.pageRetry);
   }
 
   protect(request: ProtectRequest): Promise<ProtectResult> {

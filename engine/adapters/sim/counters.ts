@@ -61,4 +61,5 @@ export const EC2_APIS = [
   'CopySnapshot',
   'DeleteSnapshot',
   'DescribeSnapshots',
+  'DescribeImages',
 ] as const;

@@ -3,7 +3,7 @@
  * retention, and idempotency per capture key.
  */
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
-import { NonRetryableError } from '../../errors.js';
+import { NonRetryableError, RetryAfterError } from '../../errors.js';
 import { prune, type SimContext, writeMarker } from './context.js';
 import { countCall, countKey } from './counters.js';
 import { apiCall } from './ec2.js';
@@ -23,6 +23,55 @@ export function latestRecoveryPoint(
   apiCall(ctx, 'DescribeSnapshots', region);
   const newest = pointsOf(ctx, sourceInstanceId, region).find((p) => p.state === 'available');
   return newest ? publicPoint(newest) : undefined;
+}
+
+/** EC2's limit of values per filter: the batched lookup asks for 200 source ids per request. */
+export const FILTER_VALUES_MAX = 200;
+/** Items per describe page (MaxResults). */
+const PAGE_SIZE = 1000;
+/** Tries per throttled page, as the AWS adapter does (recovery-point-batch.ts). */
+const PAGE_ATTEMPTS = 5;
+
+/** One page call, retried while throttled; every try is counted, as AWS would bill it. */
+function pageCall(ctx: SimContext, api: string, region: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      apiCall(ctx, api, region);
+      return;
+    } catch (err) {
+      if (!(err instanceof RetryAfterError) || attempt >= PAGE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/**
+ * The newest available point of each instance, with the AWS adapter's call shape: per 200 ids,
+ * one DescribeImages and one DescribeSnapshots, plus one per further page of 1000 matches.
+ */
+export function latestRecoveryPoints(
+  ctx: SimContext,
+  sourceInstanceIds: readonly string[],
+  region: string,
+): Record<string, RecoveryPoint> {
+  const ids = [...new Set(sourceInstanceIds)];
+  const out: Record<string, RecoveryPoint> = {};
+  for (let i = 0; i < ids.length; i += FILTER_VALUES_MAX) {
+    const batch = new Set(ids.slice(i, i + FILTER_VALUES_MAX));
+    const matches = Object.values(ctx.state.points).filter(
+      (p) => p.region === region && batch.has(p.sourceInstanceId),
+    );
+    const pages = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
+    for (let n = 0; n < pages; n++) pageCall(ctx, 'DescribeImages', region);
+    for (let n = 0; n < pages; n++) pageCall(ctx, 'DescribeSnapshots', region);
+    const newest = new Map<string, SimPoint>();
+    for (const point of matches) {
+      if (point.state !== 'available') continue;
+      const best = newest.get(point.sourceInstanceId);
+      if (!best || point.capturedAt > best.capturedAt) newest.set(point.sourceInstanceId, point);
+    }
+    for (const [id, point] of newest) out[id] = publicPoint(point);
+  }
+  return out;
 }
 
 /** Newest first. */

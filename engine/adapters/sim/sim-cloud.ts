@@ -22,9 +22,9 @@ import type { SimCounters } from './counters.js';
 import { dnsStatus, dnsValue, switchDns } from './dns.js';
 import { describe, findRunOwned, launch, listProtected, mutate } from './ec2.js';
 import { FaultInjector } from './faults.js';
-import { Latency } from './latency.js';
+import { Latency, type LatencySampler } from './latency.js';
 import type { SimNetwork } from './network/sim-network.js';
-import { latestRecoveryPoint, protect, recoveryPoints } from './recovery.js';
+import { latestRecoveryPoint, latestRecoveryPoints, protect, recoveryPoints } from './recovery.js';
 import { DEFAULT_RETENTION, type SimRetention } from './retention.js';
 import { Sandbox } from './sandbox.js';
 import { commandStatus, runCommand } from './ssm.js';
@@ -39,6 +39,8 @@ export interface SimCloudOptions {
   random: Random;
   /** Multiplies every world latency: ~0.1 for a lively `npm start`. @default 1 */
   latencyScale?: number;
+  /** Draws each operation's latency (benches: seeded lognormal). @default the world's fixed values */
+  latencySampler?: LatencySampler;
   /** Replaces the world's `faults` (tests and `drbot run` inject their own). @default world.faults */
   faults?: WorldFaults;
   /** A saved state to continue from (see `snapshot`). @default a fresh world at clock.now() */
@@ -82,7 +84,7 @@ export class SimCloud implements CloudProvider {
       state,
       clock: options.clock,
       faults: new FaultInjector(options.faults ?? options.world.faults, options.random, state),
-      latency: new Latency(options.world.latencies, options.latencyScale ?? 1),
+      latency: new Latency(options.world.latencies, options.latencyScale ?? 1, options.latencySampler),
       sandbox: options.sandboxRoot ? new Sandbox(options.sandboxRoot, options.agentRunner) : undefined,
       ...(options.network ? { network: options.network } : {}),
       retention: { ...DEFAULT_RETENTION, ...options.retention },
@@ -118,6 +120,12 @@ export class SimCloud implements CloudProvider {
   }
   latestRecoveryPoint(sourceInstanceId: string, region: string): Promise<RecoveryPoint | undefined> {
     return this.op(false, () => latestRecoveryPoint(this.ctx, sourceInstanceId, region));
+  }
+  latestRecoveryPoints(
+    sourceInstanceIds: readonly string[],
+    region: string,
+  ): Promise<Record<string, RecoveryPoint>> {
+    return this.op(false, () => latestRecoveryPoints(this.ctx, sourceInstanceIds, region));
   }
   protect(request: ProtectRequest): Promise<ProtectResult> {
     return this.op(true, () => protect(this.ctx, request));
