@@ -60,7 +60,7 @@ describe('planRun', () => {
     const plan = planRun(own, 'failover');
     expect(plan.rto.endStep).toBe('dns');
     expect(plan.rto.estimateMs).toBe(30_000 + 300_000 + 300_000 + 180_000 + 60_000 + 60_000);
-    expect(plan.rto.withinObjective).toBe(plan.rto.estimateMs <= 15 * 60_000);
+    expect(plan.rto.withinObjective).toBe((plan.rto.estimateMs ?? 0) <= 15 * 60_000);
   });
 
   it('marks mutating steps, rollback compensations and cleanup', () => {
