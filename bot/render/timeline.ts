@@ -86,14 +86,14 @@ export function ganttText(rows: TimelineRow[], width = 40): string[] {
     const from = Math.floor((r.startMs / span) * width);
     const to = Math.max(from + 1, Math.round((r.endMs / span) * width));
     const bar = `${' '.repeat(from)}${(r.critical ? '█' : '▒').repeat(to - from)}${' '.repeat(width - to)}`;
-    const label = fit(r.label, labelWidth);
+    const label = padTo(r.label, labelWidth);
     const mark = r.critical ? '  ◆ critical path' : '';
     return `${label} │${bar}│ +${duration(r.startMs).padEnd(6)} ${duration(r.endMs - r.startMs).padEnd(6)} ${STATUS_WORD[r.status] ?? r.status}${mark}`;
   });
   return [...lines, `${' '.repeat(labelWidth)} 0${' '.repeat(Math.max(1, width - 1))}${duration(span)}`];
 }
 
-function fit(text: string, width: number): string {
+function padTo(text: string, width: number): string {
   const chars = [...text];
   if (chars.length > width) return `${chars.slice(0, width - 1).join('')}…`;
   return text + ' '.repeat(width - chars.length);
