@@ -14,6 +14,8 @@ import { runLocally } from '../../bot/runtime/run-local.js';
 import type { AuditEvent, Run } from '../../engine/run.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The EC2-hosted database (a fixture: the shipped db-tier now restores RDS, see data-tier-sim.test.ts). */
+const DB_HOST = `${ROOT}test/fixtures/runbooks/valid/db-host.yaml`;
 const run = promisify(execFile);
 
 async function drbot(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -119,10 +121,10 @@ describe('drbot run on the simulated cloud', () => {
     expect(stderr).toContain('two approvers');
   });
 
-  it('drills the db tier, measuring real data loss from markers in its data dirs', async () => {
+  it('drills the db host, measuring real data loss from markers in its data dirs', async () => {
     const { run: result } = await runLocally({
       mode: 'drill',
-      runbook: 'db-tier',
+      runbook: DB_HOST,
       runbooksDir: `${ROOT}runbooks`,
       inMemory: true,
       fast: true,
@@ -133,11 +135,11 @@ describe('drbot run on the simulated cloud', () => {
     expect(result.measures.rpoMeasuredMs).toBeLessThan(21 * 60_000);
   });
 
-  it('fails over the db tier, confirming its manual steps and answering the gate before it times out', async () => {
+  it('fails over the db host, confirming its manual steps and answering the gate before it times out', async () => {
     const lines: string[] = [];
     const { run: result } = await runLocally({
       mode: 'failover',
-      runbook: 'db-tier',
+      runbook: DB_HOST,
       runbooksDir: `${ROOT}runbooks`,
       inMemory: true,
       fast: true,

@@ -18,7 +18,8 @@ let h: Harness;
 let drillAck: SignedPost;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // its own runbooks: a manual-step db tier and the app tier, with the shipped sim world
+  h = await startHarness({ runbookDir: 'test/fixtures/serve' });
   drillAck = await h.slash('drill app-tier', 'alice');
 });
 
