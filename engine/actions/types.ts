@@ -8,7 +8,7 @@ import type { Capability, CloudProvider } from '../cloud/provider.js';
 import type { NetworkCloud } from '../network/ports.js';
 import type { RunStore } from '../ports.js';
 import type { RunMeasures } from '../run.js';
-import type { Mode, Runbook } from '../runbook/types.js';
+import type { Mode, Runbook, RunbookSpec } from '../runbook/types.js';
 
 /**
  * One IAM grant an action needs on AWS: IAM actions, and the statement of the policy generator
@@ -37,6 +37,8 @@ export interface Effect {
   scope: EffectScope;
   /** What is affected, for messages: "instances", "recovery points", "the DNS record" … */
   what?: string;
+  /** A CUTOVER launch: production instances on the recovery side (changes production). */
+  cutover?: boolean;
 }
 
 /** Cloud permissions an action's handler needs, per provider. */
@@ -65,10 +67,10 @@ export interface ActionSpec {
   /**
    * The action's effects for a step's `with` (static values for lint, evaluated values at run
    * time). An input lint cannot evaluate (an expression) is passed as `UNKNOWN_INPUT`, and the
-   * declaration must then answer the worst case.
+   * declaration must then answer the worst case. `spec` is the runbook's spec (spec.dns …).
    * @default [] (no effect on the world)
    */
-  effects?: (inputs: Readonly<Record<string, unknown>>, mode: Mode) => Effect[];
+  effects?: (inputs: Readonly<Record<string, unknown>>, mode: Mode, spec: RunbookSpec) => Effect[];
 }
 
 /** Stands for an input whose value lint cannot know (a `${{ }}` expression). */
@@ -118,7 +120,10 @@ export interface ActionContext {
   inputs: Record<string, unknown>;
   /** What `start` (or the previous `poll`) returned as `handle`. */
   handle?: unknown;
-  /** When the run started (the disaster declaration time unless `declaredAt` is given). */
+  /**
+   * When the run started (its creation). Never the `declaredAt` parameter: the RPO gate measures
+   * against the real start, so a start parameter cannot make old points look fresh.
+   */
   runStartedAt: number;
   now(): number;
   /** Adds a `step.note` audit event, e.g. "fell back to t3.large". */

@@ -24,6 +24,7 @@ import { leaseLost } from './errors.js';
 import { checkGateStep, isGateAction, startGateStep } from './gates.js';
 import { createMachine, type Machine, phaseHas, phaseKeys, phaseSteps } from './machine.js';
 import { advancePhase, applyAbort, applyFailurePolicy } from './phases.js';
+import { safetyRefusal } from './safety.js';
 import { countRunning, readiness } from './scheduling.js';
 import { beginAttempt, cancelStep, failStep, skipStep } from './transitions.js';
 import { type DeadlineOf, nextWake, statusOf } from './wake.js';
@@ -298,6 +299,12 @@ function collectCalls(m: Machine, inflight: Set<string>): { calls: PendingCall[]
     const evaluated = evaluateInputs(spec, () => (scope ??= scopeOf(m)));
     if ('error' in evaluated) {
       failStep(s, key, spec, toUserFacing(evaluated.error));
+      failed = true;
+      continue;
+    }
+    const refusal = kind === 'start' ? safetyRefusal(m, key, evaluated.inputs) : undefined;
+    if (refusal) {
+      failStep(s, key, spec, toUserFacing(refusal));
       failed = true;
       continue;
     }

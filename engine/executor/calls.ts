@@ -9,7 +9,6 @@ import type { StepState } from '../run.js';
 import type { StepSpec } from '../runbook/types.js';
 import { stepError } from './errors.js';
 import { type Machine, specOf } from './machine.js';
-import { declaredAt } from './measures.js';
 import { decideRetry } from './retry.js';
 import { failStep, scheduleRetry, succeedStep } from './transitions.js';
 
@@ -89,7 +88,8 @@ export function actionContext(
     params: run.params,
     inputs,
     handle: step.handle,
-    runStartedAt: declaredAt(run),
+    // the real start, never the declaredAt parameter: the RPO gate measures against it
+    runStartedAt: run.createdAt,
     now: () => deps.clock.now(),
     note: (message, data) => {
       s.emit('step.note', { stepKey: key, message, data });

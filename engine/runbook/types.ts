@@ -91,7 +91,11 @@ export interface RunbookSpec {
   approvals: Record<string, ApprovalGate>;
   schedule: ScheduleEntry[];
   defaults?: { instanceType?: string; drillTtl?: string; retention?: number };
-  dns?: { zone: string; record: string };
+  dns?: { zone: string; record: string; drillRecord?: string };
+  /** Start parameters the runbook accepts (`key=value`); anything else is refused at start. */
+  params?: Record<string, ParamSpec>;
+  /** How far back `declaredAt` may go (failover/failback only). @default '24h' */
+  declaredAtWindow?: string;
   modes: Partial<Record<Mode, ModeSpec>>;
 }
 
@@ -108,6 +112,17 @@ export interface Runbook extends RunbookDocument {
   readonly file: string;
   /** sha256 of the source text, stored on every run so a run knows exactly what it executed. */
   readonly hash: string;
+}
+
+export type ParamType = 'string' | 'number' | 'boolean' | 'duration' | 'time';
+
+/** One `spec.params` declaration. */
+export interface ParamSpec {
+  type: ParamType;
+  description: string;
+  default?: string | number | boolean;
+  /** Longest value accepted. @default 256 */
+  maxLength?: number;
 }
 
 /** `spec.protect.databases`: which databases the tier protects and how copies are mapped. */

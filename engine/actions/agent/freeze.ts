@@ -70,6 +70,7 @@ export default defineAction({
   outputs: {},
   capabilities: ['commands', 'compute'],
   permissions: AGENT_PERMISSIONS,
+  effects: () => [{ verb: 'data', scope: 'protected', what: 'file systems frozen by the agent' }],
   handler: ({ cloud, pollIntervalMs }): ActionHandler => {
     const handler = commandHandler(cloud, freeze, pollIntervalMs);
     handler.cancel = async (ctx) => {

@@ -1,6 +1,7 @@
 /** agent.health: the agent's HTTP, TCP and process checks on every instance. */
 import { AGENT_DOCUMENTS, healthParameters } from '../../../agent/commands.js';
 import { DrbotError } from '../../errors.js';
+import { sideScope } from '../support/effects.js';
 import { durationMs } from '../support/inputs.js';
 import { duration, instanceList, side } from '../support/schemas.js';
 import { defineAction } from '../types.js';
@@ -84,5 +85,7 @@ export default defineAction({
   outputs: { results: 'Per instance: the checks with result and latency.' },
   capabilities: ['commands'],
   permissions: AGENT_PERMISSIONS,
+  // the agent's health command is read-only, so it may run anywhere, even in a drill
+  effects: (inputs) => [{ verb: 'read', scope: sideScope(inputs.side), what: 'application health (agent)' }],
   handler: agentHandler(health),
 });

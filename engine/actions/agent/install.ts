@@ -1,6 +1,7 @@
 /** agent.install: installs the drbot agent through the commands capability, one note per machine. */
 import { AGENT_DOCUMENTS, installParameters } from '../../../agent/commands.js';
 import { DrbotError } from '../../errors.js';
+import { namesInstances, sideScope } from '../support/effects.js';
 import { instanceList, side } from '../support/schemas.js';
 import { defineAction } from '../types.js';
 import { AGENT_PERMISSIONS, agentHandler, type CommandAction, describeFailures } from './command.js';
@@ -60,5 +61,13 @@ export default defineAction({
   outputs: { installed: 'Instance ids where the agent is installed.' },
   capabilities: ['commands', 'compute'],
   permissions: AGENT_PERMISSIONS,
+  // without instances it installs on the protected instances, which live on the protected side
+  effects: (inputs) => [
+    {
+      verb: 'data',
+      scope: sideScope(inputs.side, namesInstances(inputs.instances) ? 'recovery' : 'protected'),
+      what: 'the drbot agent installed on instances',
+    },
+  ],
   handler: agentHandler(install),
 });

@@ -65,5 +65,7 @@ export default defineAction({
   },
   capabilities: ['commands'],
   permissions: AGENT_PERMISSIONS,
+  // reading the RPO marker is read-only
+  effects: () => [{ verb: 'read', scope: 'recovery', what: 'RPO markers (agent read-mark)' }],
   handler: agentHandler(measureRpo),
 });

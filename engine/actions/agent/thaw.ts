@@ -43,5 +43,6 @@ export default defineAction({
   outputs: {},
   capabilities: ['commands', 'compute'],
   permissions: AGENT_PERMISSIONS,
+  effects: () => [{ verb: 'data', scope: 'protected', what: 'file systems thawed by the agent' }],
   handler: agentHandler(thaw),
 });

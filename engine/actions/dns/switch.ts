@@ -1,5 +1,6 @@
 /** dns.switch: UPSERT the failover record, then poll until the change is in sync. */
 import { NonRetryableError } from '../../errors.js';
+import type { Mode, RunbookSpec } from '../../runbook/types.js';
 import { invalidInput, optionalString } from '../support/inputs.js';
 import {
   type ActionContext,
@@ -9,9 +10,25 @@ import {
   defineAction,
 } from '../types.js';
 
+/**
+ * The record a step switches: its `record`, else (in a drill) the declared drill record, else
+ * spec.dns.record. Only the declared drill record is a drill's to switch.
+ */
+export function switchedRecord(
+  inputs: Readonly<Record<string, unknown>>,
+  mode: Mode,
+  spec: Pick<RunbookSpec, 'dns'>,
+): { zone: unknown; record: unknown } {
+  const fallback = mode === 'drill' && spec.dns?.drillRecord ? spec.dns.drillRecord : spec.dns?.record;
+  return { zone: inputs.zone ?? spec.dns?.zone, record: inputs.record ?? fallback };
+}
+
 function dnsTarget(ctx: ActionContext): { zone: string; record: string; target: string } {
-  const zone = optionalString('dns.switch', ctx.inputs, 'zone') ?? ctx.runbook.spec.dns?.zone;
-  const record = optionalString('dns.switch', ctx.inputs, 'record') ?? ctx.runbook.spec.dns?.record;
+  optionalString('dns.switch', ctx.inputs, 'zone');
+  optionalString('dns.switch', ctx.inputs, 'record');
+  const switched = switchedRecord(ctx.inputs, ctx.mode, ctx.runbook.spec);
+  const zone = typeof switched.zone === 'string' && switched.zone ? switched.zone : undefined;
+  const record = typeof switched.record === 'string' && switched.record ? switched.record : undefined;
   const target = optionalString('dns.switch', ctx.inputs, 'target');
   if (!zone || !record) {
     throw new NonRetryableError('dns.switch does not know which record to change', {
@@ -57,7 +74,10 @@ export default defineAction({
     required: ['target'],
     properties: {
       zone: { type: 'string', description: 'Hosted zone id; defaults to spec.dns.zone.' },
-      record: { type: 'string', description: 'Record name; defaults to spec.dns.record.' },
+      record: {
+        type: 'string',
+        description: 'Record name; defaults to spec.dns.record (in a drill, to spec.dns.drillRecord when declared).',
+      },
       target: {
         type: 'string',
         minLength: 1,
@@ -75,6 +95,19 @@ export default defineAction({
       },
       { statement: 'ReadDnsChanges', actions: ['route53:GetChange'] },
     ],
+  },
+  effects: (inputs, mode, spec) => {
+    const { zone, record } = switchedRecord(inputs, mode, spec);
+    const drill = spec.dns?.drillRecord;
+    return drill !== undefined && record === drill && zone === spec.dns?.zone
+      ? [{ verb: 'traffic', scope: 'drill-record', what: `the drill record ${drill}` }]
+      : [
+          {
+            verb: 'traffic',
+            scope: 'protected',
+            what: typeof record === 'string' ? `the DNS record ${record}` : 'a DNS record',
+          },
+        ];
   },
   handler: dnsSwitchHandler,
 });

@@ -254,6 +254,21 @@ export default defineAction({
       { statement: 'TagOnCreate', actions: ['ec2:CreateTags'] },
     ],
   },
+  // TEST copies are run-owned, and isolated only in the drill network; CUTOVER (or a launch type
+  // lint cannot know) launches production
+  effects: (inputs) =>
+    inputs.launchType === 'TEST'
+      ? [
+          { verb: 'read', scope: 'recovery', what: 'recovery points' },
+          { verb: 'create', scope: 'run-owned', what: 'TEST copies tagged with the run id' },
+          inputs.network === 'drill'
+            ? { verb: 'create', scope: 'drill-network', what: 'TEST copies in the isolated drill network' }
+            : { verb: 'create', scope: 'recovery', what: 'TEST copies attached to the production network' },
+        ]
+      : [
+          { verb: 'read', scope: 'recovery', what: 'recovery points' },
+          { verb: 'create', scope: 'recovery', what: 'production (CUTOVER) instances', cutover: true },
+        ],
   handler: ({ cloud, store, network }) =>
     launchHandler(cloud, { ...(store ? { store } : {}), ...(network ? { network } : {}) }),
 });

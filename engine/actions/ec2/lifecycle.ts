@@ -6,6 +6,7 @@
 import type { Instance } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { NonRetryableError } from '../../errors.js';
+import { namesInstances, sideScope } from '../support/effects.js';
 import { stringList } from '../support/inputs.js';
 import { protectedInstances } from '../support/protected.js';
 import { protectedRegion, regionOf } from '../support/regions.js';
@@ -17,6 +18,8 @@ import {
   type ActionResult,
   type AwsGrant,
   defineAction,
+  type Effect,
+  type EffectVerb,
 } from '../types.js';
 
 interface Target {
@@ -93,6 +96,26 @@ export function lifecycleHandler(cloud: CloudProvider, verb: Verb, pollIntervalM
 
 const PAST: Record<Verb, string> = { stop: 'stopped', start: 'started', terminate: 'terminated' };
 
+const EFFECT_VERB: Record<Verb, EffectVerb> = { stop: 'stop', start: 'modify', terminate: 'destroy' };
+
+/**
+ * What ec2.<verb> does: to the run's own instances (`runOwned: true`), to the protected ones
+ * (`protected: true`, or an unknown value), and to named `instances` on the chosen side (named
+ * ids may be anything, so they count as the side's own instances, never as run-owned).
+ */
+export function lifecycleEffects(verb: Verb, inputs: Readonly<Record<string, unknown>>): Effect[] {
+  const effects: Effect[] = [];
+  const act = EFFECT_VERB[verb];
+  if (inputs.runOwned !== undefined && inputs.runOwned !== false)
+    effects.push({ verb: act, scope: 'run-owned', what: 'instances the run launched' });
+  if (inputs.protected !== undefined && inputs.protected !== false)
+    effects.push({ verb: act, scope: 'protected', what: 'the protected instances' });
+  if (namesInstances(inputs.instances))
+    effects.push({ verb: act, scope: sideScope(inputs.side), what: 'the instances the step names' });
+  // no target at all fails NO_TARGET before any call
+  return effects;
+}
+
 const AWS_GRANTS: Record<Verb, AwsGrant[]> = {
   stop: [
     { statement: 'LifecycleOfRunOwned', actions: ['ec2:StopInstances'] },
@@ -130,6 +153,7 @@ export function lifecycleAction(verb: Verb): ActionModule {
     permissions: {
       aws: [{ statement: 'DescribeFleet', actions: ['ec2:DescribeInstances'] }, ...AWS_GRANTS[verb]],
     },
+    effects: (inputs) => lifecycleEffects(verb, inputs),
     handler: ({ cloud, pollIntervalMs }) => lifecycleHandler(cloud, verb, pollIntervalMs),
   });
 }

@@ -1,6 +1,7 @@
 /** ec2.waitHealthy: one batched describe per poll round until every instance passes its checks. */
 import type { Instance } from '../../cloud/compute.js';
 import { NonRetryableError } from '../../errors.js';
+import { sideScope } from '../support/effects.js';
 import { stringList } from '../support/inputs.js';
 import { regionOf } from '../support/regions.js';
 import { instanceList, side } from '../support/schemas.js';
@@ -58,5 +59,6 @@ export default defineAction({
   permissions: {
     aws: [{ statement: 'DescribeFleet', actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'] }],
   },
+  effects: (inputs) => [{ verb: 'read', scope: sideScope(inputs.side), what: 'instance status checks' }],
   handler: waitHealthyHandler,
 });

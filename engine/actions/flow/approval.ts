@@ -13,4 +13,5 @@ export default defineAction({
     properties: { gate: { type: 'string', description: 'A gate name from spec.approvals.' } },
   },
   outputs: { approvers: 'The users whose approvals opened the gate.' },
+  effects: () => [],
 });

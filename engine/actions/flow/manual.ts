@@ -14,4 +14,5 @@ export default defineAction({
     },
   },
   outputs: { confirmedBy: 'The user who confirmed.' },
+  effects: () => [],
 });

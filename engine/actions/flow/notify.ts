@@ -23,5 +23,6 @@ export default defineAction({
     properties: { message: { type: 'string', minLength: 1, description: 'The text to post.' } },
   },
   outputs: {},
+  effects: () => [],
   handler: notifyHandler,
 });

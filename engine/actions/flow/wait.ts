@@ -32,5 +32,6 @@ export default defineAction({
     properties: { duration },
   },
   outputs: {},
+  effects: () => [],
   handler: waitHandler,
 });

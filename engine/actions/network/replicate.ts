@@ -150,6 +150,7 @@ export default defineAction({
       { statement: 'TagNetworkOwnKeysOnly', actions: ['ec2:CreateTags'] },
     ],
   },
+  effects: () => [{ verb: 'create', scope: 'recovery', what: 'the replica network (VPCs, subnets, routes)' }],
   handler: ({ cloud, network, store }) =>
     network && store ? networkReplicateHandler({ cloud, network, store }) : networkUnavailableHandler(),
 });

@@ -90,5 +90,9 @@ export default defineAction({
       },
     ],
   },
+  effects: () => [
+    { verb: 'read', scope: 'protected', what: 'the protected instances' },
+    { verb: 'read', scope: 'recovery', what: 'recovery points' },
+  ],
   handler: latestPointHandler,
 });

@@ -170,10 +170,22 @@ export default defineAction({
       'Map of protected database id → its new snapshot copy in the recovery region (with spec.protect.databases).',
   },
   capabilities: ['compute', 'recoveryPoints'],
-  effects: () => [
+  // every pass prunes the recovery points (production's) past the retention; appConsistent
+  // freezes the protected file systems through the agent
+  effects: (inputs) => [
     { verb: 'read', scope: 'protected', what: 'instances and databases' },
     { verb: 'create', scope: 'recovery', what: 'recovery points and database snapshot copies' },
-    { verb: 'destroy', scope: 'recovery', what: 'recovery points and snapshot copies past the retention' },
+    {
+      verb: 'destroy',
+      scope: 'recovery',
+      what:
+        typeof inputs.retention === 'number'
+          ? `recovery points beyond the newest ${inputs.retention}`
+          : 'recovery points past the retention',
+    },
+    ...(inputs.appConsistent !== undefined && inputs.appConsistent !== false
+      ? [{ verb: 'data' as const, scope: 'protected' as const, what: 'file systems frozen for the capture' }]
+      : []),
   ],
   permissions: {
     aws: [

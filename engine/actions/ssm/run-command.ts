@@ -1,10 +1,15 @@
 /** ssm.runCommand: send, then poll the invocations; a failure names every failed instance. */
+import { AGENT_DOCUMENTS } from '../../../agent/commands.js';
 import type { CommandResult } from '../../cloud/commands.js';
 import { DrbotError } from '../../errors.js';
+import { sideScope } from '../support/effects.js';
 import { invalidInput, optionalString, stringList } from '../support/inputs.js';
 import { regionOf } from '../support/regions.js';
 import { instanceList, side } from '../support/schemas.js';
 import { type ActionDeps, type ActionHandler, type ActionResult, defineAction } from '../types.js';
+
+/** SSM documents that only read (the agent's health and read-mark). */
+const READ_ONLY_DOCUMENTS: ReadonlySet<string> = new Set([AGENT_DOCUMENTS.health, AGENT_DOCUMENTS.readMark]);
 
 interface CommandHandle {
   commandId: string;
@@ -116,5 +121,11 @@ export default defineAction({
       { statement: 'CancelCommands', actions: ['ssm:CancelCommand'] },
     ],
   },
+  // only the agent's read-only documents are reads; any other document changes the instances
+  effects: (inputs) => [
+    READ_ONLY_DOCUMENTS.has(inputs.document as string)
+      ? { verb: 'read', scope: sideScope(inputs.side), what: `instances (${String(inputs.document)})` }
+      : { verb: 'data', scope: sideScope(inputs.side), what: 'a command run on instances' },
+  ],
   handler: runCommandHandler,
 });
