@@ -14,11 +14,23 @@ export function verdict(measured: number | undefined, target: number): string {
 
 /** "RTO so far 2m10s / target 15m" while running; "RTO 4m12s (objective 15m) ✅" when measured. */
 export function rtoLine(view: RunView): string {
+  return `${rtoText(view)}${declaredText(view)}`;
+}
+
+function rtoText(view: RunView): string {
   if (view.rto.measuredMs !== undefined) {
     return `RTO ${duration(view.rto.measuredMs)} (objective ${duration(view.rto.targetMs)})${verdict(view.rto.measuredMs, view.rto.targetMs)}`;
   }
   if (view.terminal) return `RTO not measured (objective ${duration(view.rto.targetMs)})`;
   return `RTO so far ${duration(view.rto.soFarMs)} / target ${duration(view.rto.targetMs)}`;
+}
+
+/** A failover started with `declaredAt` says so: RTO counts from the declaration, not the start. */
+function declaredText(view: RunView): string {
+  const value = view.run.params?.declaredAt;
+  if (value === undefined) return '';
+  const at = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Date.parse(value);
+  return Number.isFinite(at) ? ` · declared ${new Date(at).toISOString()} (declaredAt)` : '';
 }
 
 /** "RPO claimed 12m, measured 13m (objective 1h) ✅" when both exist, else whichever does. */

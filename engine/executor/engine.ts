@@ -14,6 +14,7 @@ import { type EngineDeps, loadRun, loadRunbook, resolveDeps } from './deps.js';
 import { abortNotAllowed, modeNotFound, runAlreadyEnded, runbookLocked, startNotAllowed } from './errors.js';
 import { createIdFactory } from './ids.js';
 import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.js';
+import { checkStartParams } from './params.js';
 import { mutateRun } from './mutate.js';
 import { CLEANUP_PREFIX } from './scheduling.js';
 
@@ -56,14 +57,13 @@ function initialSteps(runbook: Runbook, mode: Mode): Record<string, StepState> {
 async function startRun(deps: EngineDeps, newId: () => string, request: StartRunRequest): Promise<Run> {
   const { runbook, mode, initiator } = request;
   const name = runbook.metadata.name;
-  const params = { ...(request.params ?? {}) };
   const modes = Object.keys(runbook.spec.modes);
   if (!runbook.spec.modes[mode]) throw modeNotFound(name, mode, modes);
   const who = runbook.spec.access[mode];
   if (!(await isAllowed(initiator, who, deps.directory))) throw startNotAllowed(initiator, name, mode, who);
-  if (params[DECLARED_AT_PARAM] !== undefined) parseDeclaredAt(params[DECLARED_AT_PARAM]);
-
   const now = deps.clock.now();
+  // unknown or ill-typed parameters, or a declaredAt out of its window: nothing starts
+  const params = checkStartParams(runbook, mode, request.params ?? {}, now);
   const run: Run = {
     id: newId(),
     runbook: { name, hash: runbook.hash },
@@ -99,7 +99,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
   }
   const started = nextEvent(run, now, 'run.started', {
     actor: initiator,
-    message: `@${initiator} started a ${mode} of ${name}.`,
+    message: `@${initiator} started a ${mode} of ${name}.${declaredNote(params)}`,
     data: { mode, params, runbook: run.runbook },
   });
   run.pendingAudit = [started];
@@ -112,6 +112,13 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
   await appendEvents(deps.store, [started]);
   await publish(deps.notifier, run, [started]);
   return run;
+}
+
+/** The audit line of a declaredAt start: RTO is measured from it (the RPO gate never is). */
+function declaredNote(params: Record<string, string>): string {
+  const value = params[DECLARED_AT_PARAM];
+  if (value === undefined) return '';
+  return ` Disaster declared at ${new Date(parseDeclaredAt(value)).toISOString()} (declaredAt): RTO is measured from it.`;
 }
 
 async function abortRun(deps: EngineDeps, runId: string, by: string, reason?: string): Promise<Run> {
