@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTION_MODULES } from '../../../engine/actions/catalogue.js';
 import { UNKNOWN_INPUT } from '../../../engine/actions/types.js';
 import { checkRunbook } from '../../../engine/runbook/index.js';
+import type { RunbookSpec } from '../../../engine/runbook/types.js';
 
 const DIR = 'test/fixtures/runbooks/unsafe-data';
 const fixtures = readdirSync(DIR)
@@ -36,10 +37,10 @@ describe('lint refuses unsafe data-tier runbooks', () => {
       fixtures.flatMap((f) => expected(readFileSync(join(DIR, f), 'utf8')).map((e) => e.split(' ')[0])),
     );
     expect([...codes].sort()).toEqual([
-      'DATA_LOSS_WITHOUT_APPROVAL',
-      'DRILL_UNSAFE_DELETE',
-      'DRILL_UNSAFE_PROMOTE',
-      'PROMOTE_WITHOUT_APPROVAL',
+      'DRILL_UNSAFE_DESTROY',
+      'DRILL_UNSAFE_MODIFY',
+      'GATE_ONE_PERSON',
+      'PRODUCTION_WITHOUT_APPROVAL',
     ]);
   });
 
@@ -57,15 +58,17 @@ describe('lint refuses unsafe data-tier runbooks', () => {
     ]).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect((err as { code: number }).code).not.toBe(0);
     expect(`${(err as { stdout: string }).stdout}${(err as { stderr: string }).stderr}`).toContain(
-      'DRILL_UNSAFE_PROMOTE',
+      'DRILL_UNSAFE_MODIFY',
     );
   }, 30_000);
 });
 
+const SPEC = {} as RunbookSpec;
+
 describe('data-tier actions declare honest effects', () => {
   const byName = new Map(ACTION_MODULES.map((m) => [m.name, m]));
   const effects = (name: string, inputs: Record<string, unknown>, mode: 'drill' | 'failover') =>
-    byName.get(name)?.effects?.(inputs, mode) ?? [];
+    byName.get(name)?.effects?.(inputs, mode, SPEC) ?? [];
 
   it('a drill restore creates a run-owned database; a failover restore creates the production one', () => {
     expect(effects('rds.restore', {}, 'drill')).toContainEqual(
