@@ -34,6 +34,7 @@ export interface RunbookInput {
   objectives?: { rto: string; rpo: string };
   defaults?: RunbookSpec['defaults'];
   dns?: RunbookSpec['dns'];
+  params?: RunbookSpec['params'];
 }
 
 export function makeStep(input: StepInput): StepSpec {
@@ -69,6 +70,7 @@ export function makeRunbook(input: RunbookInput = {}): Runbook {
     schedule: [],
     ...(input.defaults ? { defaults: input.defaults } : {}),
     ...(input.dns ? { dns: input.dns } : {}),
+    ...(input.params ? { params: input.params } : {}),
     modes,
   };
   const document = {

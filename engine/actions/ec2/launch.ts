@@ -261,7 +261,8 @@ export default defineAction({
       ? [
           { verb: 'read', scope: 'recovery', what: 'recovery points' },
           { verb: 'create', scope: 'run-owned', what: 'TEST copies tagged with the run id' },
-          inputs.network === 'drill'
+          // without `network` a TEST launch uses the drill profile
+          inputs.network === undefined || inputs.network === 'drill'
             ? { verb: 'create', scope: 'drill-network', what: 'TEST copies in the isolated drill network' }
             : { verb: 'create', scope: 'recovery', what: 'TEST copies attached to the production network' },
         ]

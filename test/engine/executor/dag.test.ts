@@ -68,6 +68,7 @@ describe('executor: DAG scheduling', () => {
           { id: 'dns', action: 'test.ok', when: "${{ params.switchDns == 'yes' }}" },
           { id: 'after', action: 'test.ok', needs: ['dns'] },
         ],
+        params: { switchDns: { type: 'string', description: 'yes to switch DNS' } },
       }),
       'drill',
       'ian',

@@ -174,13 +174,17 @@ describe('executor: durability, leases and locks', () => {
     const declared = h.clock.now() - 120_000;
     const run = await h.run(
       makeRunbook({
-        steps: [
-          { id: 'point', action: 'test.ok', with: { measures: { rpoClaimedMs: 42_000 } } },
-          { id: 'health', action: 'test.slow', needs: ['point'], with: { pollMs: 60_000 }, rto: 'end' },
-          { id: 'report', action: 'test.slow', needs: ['health'], with: { pollMs: 30_000 } },
-        ],
+        modes: {
+          failover: {
+            steps: [
+              { id: 'point', action: 'test.ok', with: { measures: { rpoClaimedMs: 42_000 } } },
+              { id: 'health', action: 'test.slow', needs: ['point'], with: { pollMs: 60_000 }, rto: 'end' },
+              { id: 'report', action: 'test.slow', needs: ['health'], with: { pollMs: 30_000 } },
+            ],
+          },
+        },
       }),
-      'drill',
+      'failover',
       'ian',
       { declaredAt: new Date(declared).toISOString() },
     );
