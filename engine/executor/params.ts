@@ -4,24 +4,16 @@
  * and declared defaults fill the keys not given. `declaredAt` is allowed only for failover and
  * failback, only in the past, and at most `spec.declaredAtWindow` (default 24h, at most 7d) back.
  */
-import { formatDuration, isDuration, parseDuration } from '../duration.js';
+import { formatDuration, isDuration } from '../duration.js';
 import { NonRetryableError } from '../errors.js';
 import type { Mode, ParamSpec, Runbook } from '../runbook/types.js';
+import { declaredAtWindowMs } from '../safety/declared-at.js';
 import { DECLARED_AT_PARAM, parseDeclaredAt } from './measures.js';
 
-export const DEFAULT_DECLARED_AT_WINDOW_MS = 24 * 3_600_000;
-export const MAX_DECLARED_AT_WINDOW_MS = 7 * 24 * 3_600_000;
 const DEFAULT_MAX_LENGTH = 256;
 
 function badParam(message: string, explanation: string, action: string, code = 'BAD_PARAM') {
   return new NonRetryableError(message, { code, explanation, action });
-}
-
-/** How far back declaredAt may go for this runbook. */
-export function declaredAtWindowMs(runbook: Pick<Runbook, 'spec'>): number {
-  const text = runbook.spec.declaredAtWindow;
-  const ms = text && isDuration(text) ? parseDuration(text) : DEFAULT_DECLARED_AT_WINDOW_MS;
-  return Math.min(ms, MAX_DECLARED_AT_WINDOW_MS);
 }
 
 function checkDeclaredAt(runbook: Runbook, mode: Mode, value: string, now: number): void {
@@ -92,6 +84,7 @@ export function checkStartParams(
     params[name] = String(value);
   }
   for (const [name, spec] of Object.entries(declared))
-    if (params[name] === undefined && spec.default !== undefined) params[name] = String(spec.default);
+    if (name !== DECLARED_AT_PARAM && params[name] === undefined && spec.default !== undefined)
+      params[name] = String(spec.default);
   return params;
 }

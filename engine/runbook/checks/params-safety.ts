@@ -3,6 +3,8 @@
  * a side, a launch type, a retention or an approver set (PARAM_SAFETY_INPUT). Everything else a
  * parameter feeds is an ordinary input, and the effect rules answer its worst case.
  */
+import { isDuration, parseDuration } from '../../duration.js';
+import { MAX_DECLARED_AT_WINDOW_MS } from '../../safety/declared-at.js';
 import type { PathSegment } from '../source.js';
 import { type CheckContext, definedModes, stepsOf } from './context.js';
 
@@ -33,6 +35,21 @@ export function checkParamSafety(ctx: CheckContext): void {
           if (inputs && referencesParams(inputs[key]))
             refuse([...path, 'with', key], `the ${key} of step "${ref.step.id}"`);
     }
+  // declaredAt is built in and bounded (engine/executor/params.ts): a runbook cannot redeclare it,
+  // e.g. with a default of 0 that would make every start claim the disaster began in 1970
+  if (ctx.doc.spec.params && Object.hasOwn(ctx.doc.spec.params, 'declaredAt'))
+    ctx.issues.push(
+      ctx.source.issue(['spec', 'params', 'declaredAt'], 'PARAM_RESERVED', 'declaredAt is a built-in parameter', {
+        hint: 'remove it from spec.params: failover and failback accept declaredAt=<time> at start, within spec.declaredAtWindow (default 24h)',
+      }),
+    );
+  const window = ctx.doc.spec.declaredAtWindow;
+  if (window !== undefined && isDuration(window) && parseDuration(window) > MAX_DECLARED_AT_WINDOW_MS)
+    ctx.issues.push(
+      ctx.source.issue(['spec', 'declaredAtWindow'], 'DECLARED_AT_WINDOW_TOO_LONG', `declaredAtWindow ${window} is over 7d`, {
+        hint: 'declaredAt may go back at most 7 days: set spec.declaredAtWindow to 7d or less (default 24h)',
+      }),
+    );
   for (const [name, gate] of Object.entries(ctx.doc.spec.approvals ?? {}))
     if (referencesParams(gate.approvers)) refuse(['spec', 'approvals', name, 'approvers'], `who approves gate "${name}"`);
 }
