@@ -38,7 +38,7 @@ export function safetyRefusal(
           key,
           planned.spec.action,
           violation.message,
-          `${violation.code}: a drill never touches production; with its real inputs this call would ${describeEffect(effect)}.`,
+          `${violation.code}: a drill never touches production; with its real inputs this call would have ${describeEffect(effect)}.`,
           violation.hint,
         );
       continue;
@@ -56,7 +56,7 @@ export function safetyRefusal(
       return refused(
         key,
         planned.spec.action,
-        `it would ${describeEffect(effect)} and ${verdict.problem.message}`,
+        `it would have ${describeEffect(effect)}, which changes production, and ${verdict.problem.message}`,
         `${verdict.problem.code}: in a ${run.mode}, a change to production needs an approval by two people other than the initiator first.`,
         verdict.problem.hint,
       );

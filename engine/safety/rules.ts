@@ -44,17 +44,10 @@ const DRILL_HINTS: Record<Exclude<EffectVerb, 'read'>, string> = {
     'drills switch only the record declared as `spec.dns.drillRecord`: declare it and leave `record` unset (or set it to that record)',
 };
 
-/** Describes an effect for messages: "destroy recovery points (recovery side)". */
+/** Names an effect for messages: `effect "destroy on recovery" (recovery points past the retention)`. */
 export function describeEffect(effect: Effect): string {
-  if (effect.cutover) return `CUTOVER launch (${effect.what ?? 'production instances'})`;
-  const scope: Record<EffectScope, string> = {
-    protected: 'protected side',
-    recovery: 'recovery side',
-    'run-owned': 'run-owned',
-    'drill-network': 'drill network',
-    'drill-record': 'drill record',
-  };
-  return `${effect.verb} ${effect.what ?? 'resources'} (${scope[effect.scope]})`;
+  const name = effect.cutover ? 'CUTOVER' : `${effect.verb} on ${effect.scope}`;
+  return `effect "${name}" (${effect.what ?? 'resources'})`;
 }
 
 /** The drill rule for one effect: undefined when allowed. */
@@ -63,7 +56,7 @@ export function drillViolation(effect: Effect): SafetyViolation | undefined {
     return {
       code: 'DRILL_CUTOVER',
       effect,
-      message: `a drill cannot ${describeEffect(effect)}`,
+      message: `a drill cannot have ${describeEffect(effect)}`,
       hint: 'drills launch isolated copies: use launchType: TEST (literally, not an expression)',
     };
   if (effect.verb === 'read') return undefined;
@@ -71,7 +64,7 @@ export function drillViolation(effect: Effect): SafetyViolation | undefined {
   return {
     code: `DRILL_UNSAFE_${effect.verb.toUpperCase()}`,
     effect,
-    message: `a drill may not ${describeEffect(effect)}`,
+    message: `a drill may not have ${describeEffect(effect)}`,
     hint: DRILL_HINTS[effect.verb],
   };
 }

@@ -124,7 +124,7 @@ function checkProductionEffect(
   push(
     pathFor(candidate, effect),
     verdict.problem.code,
-    `${mode} ${candidate.label} (${candidate.action}) would ${describeEffect(effect)}, which changes production: ${verdict.problem.message} [two-person rule]`,
+    `${mode} ${candidate.label} (${candidate.action}) would have ${describeEffect(effect)}, which changes production: ${verdict.problem.message} [two-person rule]`,
     verdict.problem.hint,
   );
 }
