@@ -76,7 +76,8 @@ export default defineAction({
       zone: { type: 'string', description: 'Hosted zone id; defaults to spec.dns.zone.' },
       record: {
         type: 'string',
-        description: 'Record name; defaults to spec.dns.record (in a drill, to spec.dns.drillRecord when declared).',
+        description:
+          'Record name; defaults to spec.dns.record (in a drill, to spec.dns.drillRecord when declared).',
       },
       target: {
         type: 'string',

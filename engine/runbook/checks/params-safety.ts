@@ -39,17 +39,28 @@ export function checkParamSafety(ctx: CheckContext): void {
   // e.g. with a default of 0 that would make every start claim the disaster began in 1970
   if (ctx.doc.spec.params && Object.hasOwn(ctx.doc.spec.params, 'declaredAt'))
     ctx.issues.push(
-      ctx.source.issue(['spec', 'params', 'declaredAt'], 'PARAM_RESERVED', 'declaredAt is a built-in parameter', {
-        hint: 'remove it from spec.params: failover and failback accept declaredAt=<time> at start, within spec.declaredAtWindow (default 24h)',
-      }),
+      ctx.source.issue(
+        ['spec', 'params', 'declaredAt'],
+        'PARAM_RESERVED',
+        'declaredAt is a built-in parameter',
+        {
+          hint: 'remove it from spec.params: failover and failback accept declaredAt=<time> at start, within spec.declaredAtWindow (default 24h)',
+        },
+      ),
     );
   const window = ctx.doc.spec.declaredAtWindow;
   if (window !== undefined && isDuration(window) && parseDuration(window) > MAX_DECLARED_AT_WINDOW_MS)
     ctx.issues.push(
-      ctx.source.issue(['spec', 'declaredAtWindow'], 'DECLARED_AT_WINDOW_TOO_LONG', `declaredAtWindow ${window} is over 7d`, {
-        hint: 'declaredAt may go back at most 7 days: set spec.declaredAtWindow to 7d or less (default 24h)',
-      }),
+      ctx.source.issue(
+        ['spec', 'declaredAtWindow'],
+        'DECLARED_AT_WINDOW_TOO_LONG',
+        `declaredAtWindow ${window} is over 7d`,
+        {
+          hint: 'declaredAt may go back at most 7 days: set spec.declaredAtWindow to 7d or less (default 24h)',
+        },
+      ),
     );
   for (const [name, gate] of Object.entries(ctx.doc.spec.approvals ?? {}))
-    if (referencesParams(gate.approvers)) refuse(['spec', 'approvals', name, 'approvers'], `who approves gate "${name}"`);
+    if (referencesParams(gate.approvers))
+      refuse(['spec', 'approvals', name, 'approvers'], `who approves gate "${name}"`);
 }
