@@ -1,7 +1,7 @@
 /** agent.install: installs the drbot agent through the commands capability, one note per machine. */
 import { AGENT_DOCUMENTS, installParameters } from '../../../agent/commands.js';
 import { DrbotError } from '../../errors.js';
-import { namesInstances, sideScope } from '../support/effects.js';
+import { sideScope } from '../support/effects.js';
 import { instanceList, side } from '../support/schemas.js';
 import { defineAction } from '../types.js';
 import { AGENT_PERMISSIONS, agentHandler, type CommandAction, describeFailures } from './command.js';
@@ -61,13 +61,17 @@ export default defineAction({
   outputs: { installed: 'Instance ids where the agent is installed.' },
   capabilities: ['commands', 'compute'],
   permissions: AGENT_PERMISSIONS,
-  // without instances it installs on the protected instances, which live on the protected side
-  effects: (inputs) => [
-    {
-      verb: 'data',
-      scope: sideScope(inputs.side, namesInstances(inputs.instances) ? 'recovery' : 'protected'),
-      what: 'the drbot agent installed on instances',
-    },
-  ],
+  // without instances (or with an empty list, or a list lint cannot know) it installs on the
+  // protected instances, which live on the protected side
+  effects: (inputs) => {
+    const named = Array.isArray(inputs.instances) && inputs.instances.length > 0;
+    return [
+      {
+        verb: 'data',
+        scope: sideScope(inputs.side, named ? 'recovery' : 'protected'),
+        what: 'the drbot agent installed on instances',
+      },
+    ];
+  },
   handler: agentHandler(install),
 });

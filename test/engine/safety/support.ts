@@ -42,8 +42,8 @@ export function simEngine(): SimEngine {
   const sim = new SimCloud({ world: shopWorld(), clock, random: new SeededRandom(7) });
   const counter = { names: [] as string[] };
   const cloud = new Proxy(sim, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
       if (typeof value !== 'function' || prop === 'constructor') return value;
       return (...args: unknown[]) => {
         counter.names.push(String(prop));
