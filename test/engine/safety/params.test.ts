@@ -5,15 +5,15 @@
  * and never what the RPO gate measures against.
  */
 import { describe, expect, it } from 'vitest';
+import { rtoLine } from '../../../bot/render/summary.js';
+import { buildRunView } from '../../../bot/render/view.js';
 import { type ActionSpec, createRegistry } from '../../../engine/actions/types.js';
 import { FakeClock, SeededRandom } from '../../../engine/adapters/memory/clock.js';
 import { MemoryRunStore } from '../../../engine/adapters/memory/store.js';
 import { LocalDriver } from '../../../engine/driver/local-driver.js';
 import { createEngine } from '../../../engine/executor/index.js';
-import { checkRunbook } from '../../../engine/runbook/index.js';
 import type { AuditEvent } from '../../../engine/run.js';
-import { rtoLine } from '../../../bot/render/summary.js';
-import { buildRunView } from '../../../bot/render/view.js';
+import { checkRunbook } from '../../../engine/runbook/index.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 
 const HOUR = 3_600_000;
