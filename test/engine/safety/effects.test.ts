@@ -16,6 +16,7 @@ const MODES: Mode[] = ['drill', 'failover', 'failback'];
 const byName = new Map(ACTION_MODULES.map((m) => [m.name, m]));
 const effects = (name: string, inputs: Record<string, unknown>, mode: Mode = 'drill'): Effect[] =>
   byName.get(name)?.effects?.(inputs, mode, SPEC) ?? [];
+const VERBS = ['read', 'create', 'modify', 'stop', 'destroy', 'traffic', 'data'];
 const has = (list: Effect[], verb: string, scope: string) =>
   list.some((e) => e.verb === verb && e.scope === scope);
 
@@ -32,18 +33,20 @@ describe('effect declarations', () => {
       for (const mode of MODES) {
         expect(Array.isArray(m.effects?.({}, mode, SPEC)), m.name).toBe(true);
         const worst = m.effects?.(unknown, mode, SPEC) ?? [];
-        for (const e of worst) expect(['read', 'create', 'modify', 'stop', 'destroy', 'traffic', 'data']).toContain(e.verb);
+        for (const e of worst) expect(VERBS).toContain(e.verb);
       }
     }
   });
 
   it('an unknown input is the worst case: side, launchType, record, protected, appConsistent', () => {
-    expect(has(effects('ssm.runCommand', { side: UNKNOWN_INPUT, document: 'x' }), 'data', 'protected')).toBe(true);
-    expect(effects('ec2.launch', { launchType: UNKNOWN_INPUT }).some((e) => e.cutover)).toBe(true);
-    expect(has(effects('dns.switch', { record: UNKNOWN_INPUT }), 'traffic', 'protected')).toBe(true);
-    expect(has(effects('ec2.stop', { protected: UNKNOWN_INPUT }), 'stop', 'protected')).toBe(true);
-    expect(has(effects('recovery.protect', { appConsistent: UNKNOWN_INPUT }), 'data', 'protected')).toBe(true);
-    expect(has(effects('rds.delete', { runOwned: UNKNOWN_INPUT }), 'destroy', 'protected')).toBe(true);
+    const unknown = UNKNOWN_INPUT;
+    expect(has(effects('ssm.runCommand', { side: unknown, document: 'x' }), 'data', 'protected')).toBe(true);
+    expect(effects('ec2.launch', { launchType: unknown }).some((e) => e.cutover)).toBe(true);
+    expect(has(effects('dns.switch', { record: unknown }), 'traffic', 'protected')).toBe(true);
+    expect(has(effects('ec2.stop', { protected: unknown }), 'stop', 'protected')).toBe(true);
+    expect(has(effects('recovery.protect', { appConsistent: unknown }), 'data', 'protected')).toBe(true);
+    expect(has(effects('rds.delete', { runOwned: unknown }), 'destroy', 'protected')).toBe(true);
+    expect(has(effects('agent.install', { instances: unknown }), 'data', 'protected')).toBe(true);
   });
 
   it('inputs change the effect where they change what is touched', () => {
@@ -55,10 +58,10 @@ describe('effect declarations', () => {
       expect.objectContaining({ verb: 'read', scope: 'protected' }),
     ]);
     // ec2.launch: TEST in the drill network is isolated; elsewhere it joins production's network
-    expect(effects('ec2.launch', { launchType: 'TEST' }).every((e) => !drillViolation(e))).toBe(true);
-    expect(effects('ec2.launch', { launchType: 'TEST', network: 'production' }).some((e) => drillViolation(e))).toBe(
-      true,
-    );
+    const isolated = effects('ec2.launch', { launchType: 'TEST' });
+    expect(isolated.every((e) => !drillViolation(e))).toBe(true);
+    const joined = effects('ec2.launch', { launchType: 'TEST', network: 'production' });
+    expect(joined.some((e) => drillViolation(e))).toBe(true);
     // dns.switch: only the declared drill record is a drill's
     expect(effects('dns.switch', { target: '10.0.0.1' })).toEqual([
       expect.objectContaining({ verb: 'traffic', scope: 'drill-record' }),
@@ -71,10 +74,15 @@ describe('effect declarations', () => {
       expect.objectContaining({ verb: 'destroy', scope: 'run-owned' }),
     ]);
     expect(has(effects('ec2.terminate', { instances: ['i-1'] }), 'destroy', 'recovery')).toBe(true);
-    expect(has(effects('ec2.stop', { instances: ['i-1'], side: 'protected' }), 'stop', 'protected')).toBe(true);
+    const named = effects('ec2.stop', { instances: ['i-1'], side: 'protected' });
+    expect(has(named, 'stop', 'protected')).toBe(true);
     // recovery.protect prunes the recovery points past its retention
     expect(effects('recovery.protect', { retention: 1 })).toContainEqual(
-      expect.objectContaining({ verb: 'destroy', scope: 'recovery', what: 'recovery points beyond the newest 1' }),
+      expect.objectContaining({
+        verb: 'destroy',
+        scope: 'recovery',
+        what: 'recovery points beyond the newest 1',
+      }),
     );
     // the agent: freeze and thaw act on the protected side; health and read-mark only read
     expect(has(effects('agent.freeze', {}), 'data', 'protected')).toBe(true);

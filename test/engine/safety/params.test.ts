@@ -17,7 +17,12 @@ import { checkRunbook } from '../../../engine/runbook/index.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 
 const HOUR = 3_600_000;
-const probe: ActionSpec = { name: 'probe', description: 'records runStartedAt', inputSchema: { type: 'object' }, outputs: {} };
+const probe: ActionSpec = {
+  name: 'probe',
+  description: 'records runStartedAt',
+  inputSchema: { type: 'object' },
+  outputs: {},
+};
 
 function setup() {
   const clock = new FakeClock(Date.UTC(2026, 11, 1, 9));
@@ -63,10 +68,11 @@ describe('start parameters', () => {
 
   it('refuses an ill-typed or too long value', async () => {
     const { engine } = setup();
-    for (const params of [{ count: 'many' }, { quick: 'yes' }, { pause: 'soon' }, { reason: 'x'.repeat(21) }])
-      await expect(engine.startRun({ runbook, mode: 'drill', initiator: 'ian', params })).rejects.toMatchObject({
-        code: 'BAD_PARAM',
-      });
+    const bad = [{ count: 'many' }, { quick: 'yes' }, { pause: 'soon' }, { reason: 'x'.repeat(21) }];
+    for (const params of bad) {
+      const start = engine.startRun({ runbook, mode: 'drill', initiator: 'ian', params });
+      await expect(start, JSON.stringify(params)).rejects.toMatchObject({ code: 'BAD_PARAM' });
+    }
   });
 
   it('accepts declared values and fills declared defaults', async () => {
@@ -84,13 +90,15 @@ describe('start parameters', () => {
 describe('declaredAt', () => {
   it('is refused for a drill, in the future, and more than the window back', async () => {
     const { engine, clock } = setup();
-    const start = (mode: 'drill' | 'failover', at: number) =>
-      engine.startRun({ runbook, mode, initiator: 'ian', params: { declaredAt: new Date(at).toISOString() } });
-    await expect(start('drill', clock.now() - HOUR)).rejects.toMatchObject({ code: 'DECLARED_AT_NOT_ALLOWED' });
-    await expect(start('failover', clock.now() + HOUR)).rejects.toMatchObject({ code: 'DECLARED_AT_OUT_OF_WINDOW' });
-    await expect(start('failover', clock.now() - 25 * HOUR)).rejects.toMatchObject({
-      code: 'DECLARED_AT_OUT_OF_WINDOW',
-    });
+    const start = (mode: 'drill' | 'failover', at: number) => {
+      const params = { declaredAt: new Date(at).toISOString() };
+      return engine.startRun({ runbook, mode, initiator: 'ian', params });
+    };
+    const outside = { code: 'DECLARED_AT_OUT_OF_WINDOW' };
+    const drill = start('drill', clock.now() - HOUR);
+    await expect(drill).rejects.toMatchObject({ code: 'DECLARED_AT_NOT_ALLOWED' });
+    await expect(start('failover', clock.now() + HOUR)).rejects.toMatchObject(outside);
+    await expect(start('failover', clock.now() - 25 * HOUR)).rejects.toMatchObject(outside);
     await expect(
       engine.startRun({ runbook, mode: 'failover', initiator: 'ian', params: { declaredAt: '0' } }),
     ).rejects.toMatchObject({ code: 'DECLARED_AT_OUT_OF_WINDOW' });

@@ -21,9 +21,28 @@ const GATES = {
   self: { required: 2, excludeInitiator: false, approvers: { groups: ['SRE'] } },
   anyone: { required: 2, approvers: { users: ['*'] } },
 };
-const STRINGS = ['drill', 'production', 'DrbotHealth', 'DrbotFreeze', 'AWS-RunShellScript', 'app.shop.internal', 'drill.shop.internal', 'Z0DRBOTINTERNAL', '10.0.0.1', '/shop/x', 'shop-db', '1h'];
+const STRINGS = [
+  'drill',
+  'production',
+  'DrbotHealth',
+  'DrbotFreeze',
+  'AWS-RunShellScript',
+  'app.shop.internal',
+  'drill.shop.internal',
+  'Z0DRBOTINTERNAL',
+  '10.0.0.1',
+  '/shop/x',
+  'shop-db',
+  '1h',
+];
 
-type Schema = { enum?: unknown[]; type?: string; const?: unknown; pattern?: string; minLength?: number };
+interface Schema {
+  enum?: unknown[];
+  type?: string;
+  const?: unknown;
+  pattern?: string;
+  minLength?: number;
+}
 
 /** Literal values a property may take that its schema accepts (an expression is added apart). */
 function candidates(schema: Schema): unknown[] {
@@ -38,65 +57,83 @@ function candidates(schema: Schema): unknown[] {
 }
 
 const MODULES = ACTION_MODULES.filter((m) => m.name !== 'manual');
-const props = (m: ActionModule) => Object.entries((m.inputSchema.properties ?? {}) as Record<string, Schema>);
+const propsOf = (m: ActionModule) =>
+  Object.entries((m.inputSchema.properties ?? {}) as Record<string, Schema>);
 
-const inputsArb = (m: ActionModule): fc.Arbitrary<Record<string, unknown>> => {
+function inputsArb(m: ActionModule): fc.Arbitrary<Record<string, unknown>> {
   const required = new Set((m.inputSchema.required ?? []) as string[]);
-  const entries = props(m).map(([name, schema]) => {
-    const values = [...candidates(schema), EXPR];
-    const pick = fc.constantFrom(...values);
+  const entries = propsOf(m).map(([name, schema]) => {
+    const pick = fc.constantFrom(...candidates(schema), EXPR);
     return [name, required.has(name) ? pick : fc.option(pick, { nil: undefined })] as const;
   });
-  return fc.record(Object.fromEntries(entries)).map((r) =>
-    Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)),
-  );
-};
+  const defined = (r: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+  return fc.record(Object.fromEntries(entries)).map(defined);
+}
 
-const callArb = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...MODULES).chain((m) => inputsArb(m).map((w) => ({ action: m.name, with: w }))) },
-  { weight: 2, arbitrary: fc.constantFrom('good', 'one', 'self', 'anyone', EXPR).map((gate) => ({ action: 'approval', with: { gate } })) },
-);
+interface Call {
+  action: string;
+  with: Record<string, unknown>;
+}
 
-const stepsArb = (prefix: string, minLength: number, maxLength: number) =>
-  fc.array(fc.record({ call: callArb, needs: fc.array(fc.nat(7), { maxLength: 3 }), undo: fc.option(callArb, { nil: undefined }) }), {
-    minLength,
-    maxLength,
-  }).map((list) =>
+const moduleCall: fc.Arbitrary<Call> = fc
+  .constantFrom(...MODULES)
+  .chain((m) => inputsArb(m).map((w) => ({ action: m.name, with: w })));
+const approvalCall: fc.Arbitrary<Call> = fc
+  .constantFrom('good', 'one', 'self', 'anyone', EXPR)
+  .map((gate) => ({ action: 'approval', with: { gate } }));
+const callArb = fc.oneof({ weight: 3, arbitrary: moduleCall }, { weight: 2, arbitrary: approvalCall });
+
+const stepArb = fc.record({
+  call: callArb,
+  needs: fc.array(fc.nat(7), { maxLength: 3 }),
+  undo: fc.option(moduleCall, { nil: undefined }),
+});
+
+function stepsArb(prefix: string, minLength: number, maxLength: number) {
+  return fc.array(stepArb, { minLength, maxLength }).map((list) =>
     list.map((s, i) => ({
       id: `${prefix}${i}`,
       ...s.call,
       needs: [...new Set(s.needs.filter((n) => n < i).map((n) => `${prefix}${n}`))],
-      ...(prefix === 's' && s.undo && s.undo.action !== 'approval' ? { compensate: s.undo, onFailure: 'rollback' } : {}),
+      ...(prefix === 's' && s.undo ? { compensate: s.undo, onFailure: 'rollback' } : {}),
     })),
   );
+}
 
-const docArb = fc.record({ mode: fc.constantFrom<Mode>('drill', 'failover'), steps: stepsArb('s', 1, 4), cleanup: stepsArb('c', 0, 2) }).map(
-  ({ mode, steps, cleanup }) => ({
-    mode,
-    doc: {
-      apiVersion: 'drbot/v1',
-      kind: 'Runbook',
-      metadata: { name: 'generated' },
-      spec: {
-        source: { region: 'us-east-1' },
-        target: { region: 'us-west-2' },
-        objectives: { rto: '15m', rpo: '1h' },
-        protect: { tags: { 'dr-tier': 'app' } },
-        access: { [mode]: { groups: ['OPS'] } },
-        approvals: GATES,
-        dns: { zone: 'Z0DRBOTINTERNAL', record: 'app.shop.internal', drillRecord: 'drill.shop.internal' },
-        modes: { [mode]: { steps, cleanup } },
-      },
+function documentOf(mode: Mode, steps: unknown[], cleanup: unknown[]) {
+  return {
+    apiVersion: 'drbot/v1',
+    kind: 'Runbook',
+    metadata: { name: 'generated' },
+    spec: {
+      source: { region: 'us-east-1' },
+      target: { region: 'us-west-2' },
+      objectives: { rto: '15m', rpo: '1h' },
+      protect: { tags: { 'dr-tier': 'app' } },
+      access: { [mode]: { groups: ['OPS'] } },
+      approvals: GATES,
+      dns: { zone: 'Z0DRBOTINTERNAL', record: 'app.shop.internal', drillRecord: 'drill.shop.internal' },
+      modes: { [mode]: { steps, cleanup } },
     },
-  }),
-);
+  };
+}
+
+const docArb = fc
+  .record({
+    mode: fc.constantFrom<Mode>('drill', 'failover'),
+    steps: stepsArb('s', 1, 4),
+    cleanup: stepsArb('c', 0, 2),
+  })
+  .map(({ mode, steps, cleanup }) => ({ mode, doc: documentOf(mode, steps, cleanup) }));
 
 /** Every value the step's inputs may take: each expression replaced by each literal of its schema. */
 function concretizations(m: ActionModule, inputs: Record<string, unknown>): Record<string, unknown>[] {
   let out: Record<string, unknown>[] = [{}];
-  const schemas = Object.fromEntries(props(m));
+  const schemas = Object.fromEntries(propsOf(m));
   for (const [key, value] of Object.entries(inputs)) {
-    const literal = typeof value === 'string' && value.includes('${{') ? candidates(schemas[key] ?? {}) : [];
+    const isExpr = typeof value === 'string' && value.includes('${{');
+    const literal = isExpr ? candidates(schemas[key] ?? {}) : [];
     const options = literal.length > 0 ? literal : [value];
     out = out.flatMap((o) => options.map((v) => ({ ...o, [key]: v }))).slice(0, 400);
   }
@@ -104,16 +141,19 @@ function concretizations(m: ActionModule, inputs: Record<string, unknown>): Reco
 }
 
 const CHANGING = new Set(['stop', 'destroy', 'modify', 'traffic', 'data']);
+const ISOLATED = ['run-owned', 'drill-network'];
 const ALLOWED_IN_DRILL: Record<string, string[]> = {
-  create: ['run-owned', 'drill-network'],
-  modify: ['run-owned', 'drill-network'],
-  stop: ['run-owned', 'drill-network'],
-  destroy: ['run-owned', 'drill-network'],
-  data: ['run-owned', 'drill-network'],
+  create: ISOLATED,
+  modify: ISOLATED,
+  stop: ISOLATED,
+  destroy: ISOLATED,
+  data: ISOLATED,
   traffic: ['drill-record'],
 };
-const drillOk = (e: Effect) => !e.cutover && (e.verb === 'read' || (ALLOWED_IN_DRILL[e.verb] ?? []).includes(e.scope));
-const changesProduction = (e: Effect) => e.cutover === true || (e.scope === 'protected' && CHANGING.has(e.verb));
+const drillOk = (e: Effect) =>
+  !e.cutover && (e.verb === 'read' || (ALLOWED_IN_DRILL[e.verb] ?? []).includes(e.scope));
+const changesProduction = (e: Effect) =>
+  e.cutover === true || (e.scope === 'protected' && CHANGING.has(e.verb));
 
 /** The oracle: some approval upstream (by needs) on a literal two-person gate, never the initiator. */
 function dominated(list: StepSpec[], id: string, runbook: Runbook, cutover: boolean): boolean {
@@ -138,6 +178,30 @@ function dominated(list: StepSpec[], id: string, runbook: Runbook, cutover: bool
 
 const byName = new Map(ACTION_MODULES.map((m) => [m.name, m]));
 
+/** Every call of a step: its action, and its compensation. */
+function callsOf(step: StepSpec): Call[] {
+  const undo = step.compensate ? [{ action: step.compensate.action, with: step.compensate.with ?? {} }] : [];
+  return [{ action: step.action, with: step.with }, ...undo];
+}
+
+/** Checks both promises on one lint-clean runbook. */
+function checkPromises(mode: Mode, runbook: Runbook): void {
+  const spec = runbook.spec.modes[mode];
+  for (const list of [spec?.steps ?? [], spec?.cleanup ?? []])
+    for (const step of list)
+      for (const call of callsOf(step)) {
+        const m = byName.get(call.action);
+        if (!m) continue;
+        for (const inputs of concretizations(m, call.with))
+          for (const effect of m.effects?.(inputs, mode, runbook.spec) ?? []) {
+            const where = `${step.id} ${call.action} ${JSON.stringify(inputs)} ${JSON.stringify(effect)}`;
+            if (mode === 'drill') expect(drillOk(effect), where).toBe(true);
+            else if (changesProduction(effect))
+              expect(dominated(list, step.id, runbook, effect.cutover === true), where).toBe(true);
+          }
+      }
+}
+
 describe('property: lint-clean generated runbooks keep both safety promises', () => {
   it('no lint-clean drill leaves the drill rule; no lint-clean failover changes production ungated', () => {
     let clean = 0;
@@ -146,20 +210,7 @@ describe('property: lint-clean generated runbooks keep both safety promises', ()
         const result = checkRunbook(stringify(doc), 'generated.yaml');
         if (!result.runbook) return;
         clean++;
-        const runbook = result.runbook;
-        const spec = runbook.spec.modes[mode];
-        for (const list of ['steps', 'cleanup'] as const)
-          for (const step of spec?.[list] ?? [])
-            for (const call of [step, ...(step.compensate ? [{ ...step.compensate, with: step.compensate.with ?? {} }] : [])]) {
-              const m = byName.get(call.action);
-              if (!m) continue;
-              for (const inputs of concretizations(m, call.with))
-                for (const effect of m.effects?.(inputs, mode, runbook.spec) ?? []) {
-                  if (mode === 'drill') expect(drillOk(effect), `${step.id} ${call.action} ${JSON.stringify(effect)}`).toBe(true);
-                  else if (changesProduction(effect))
-                    expect(dominated(spec?.[list] ?? [], step.id, runbook, effect.cutover === true), `${step.id} ${call.action}`).toBe(true);
-                }
-            }
+        checkPromises(mode, result.runbook);
       }),
       { seed: 1313, numRuns: 1500 },
     );
