@@ -29,24 +29,24 @@ describe('effect declarations', () => {
   it('every declaration answers for no inputs and for every input unknown, in every mode', () => {
     for (const m of ACTION_MODULES) {
       const props = Object.keys((m.inputSchema.properties ?? {}) as object);
-      const unknown = Object.fromEntries(props.map((p) => [p, UNKNOWN_INPUT]));
+      const allUnknown = Object.fromEntries(props.map((p) => [p, UNKNOWN_INPUT]));
       for (const mode of MODES) {
         expect(Array.isArray(m.effects?.({}, mode, SPEC)), m.name).toBe(true);
-        const worst = m.effects?.(unknown, mode, SPEC) ?? [];
+        const worst = m.effects?.(allUnknown, mode, SPEC) ?? [];
         for (const e of worst) expect(VERBS).toContain(e.verb);
       }
     }
   });
 
   it('an unknown input is the worst case: side, launchType, record, protected, appConsistent', () => {
-    const unknown = UNKNOWN_INPUT;
-    expect(has(effects('ssm.runCommand', { side: unknown, document: 'x' }), 'data', 'protected')).toBe(true);
-    expect(effects('ec2.launch', { launchType: unknown }).some((e) => e.cutover)).toBe(true);
-    expect(has(effects('dns.switch', { record: unknown }), 'traffic', 'protected')).toBe(true);
-    expect(has(effects('ec2.stop', { protected: unknown }), 'stop', 'protected')).toBe(true);
-    expect(has(effects('recovery.protect', { appConsistent: unknown }), 'data', 'protected')).toBe(true);
-    expect(has(effects('rds.delete', { runOwned: unknown }), 'destroy', 'protected')).toBe(true);
-    expect(has(effects('agent.install', { instances: unknown }), 'data', 'protected')).toBe(true);
+    const u = UNKNOWN_INPUT;
+    expect(has(effects('ssm.runCommand', { side: u, document: 'x' }), 'data', 'protected')).toBe(true);
+    expect(effects('ec2.launch', { launchType: u }).some((e) => e.cutover)).toBe(true);
+    expect(has(effects('dns.switch', { record: u }), 'traffic', 'protected')).toBe(true);
+    expect(has(effects('ec2.stop', { protected: u }), 'stop', 'protected')).toBe(true);
+    expect(has(effects('recovery.protect', { appConsistent: u }), 'data', 'protected')).toBe(true);
+    expect(has(effects('rds.delete', { runOwned: u }), 'destroy', 'protected')).toBe(true);
+    expect(has(effects('agent.install', { instances: u }), 'data', 'protected')).toBe(true);
   });
 
   it('inputs change the effect where they change what is touched', () => {
