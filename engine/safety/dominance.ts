@@ -5,7 +5,6 @@
  * when the main steps never reached their approval).
  */
 import type { Effect } from '../actions/types.js';
-import { wholeExpression } from '../expr/index.js';
 import type { ApprovalGate, ModeSpec, StepSpec } from '../runbook/types.js';
 import { MIN_PRODUCTION_APPROVERS } from './rules.js';
 
@@ -18,14 +17,9 @@ export interface GateProblem {
   hint: string;
 }
 
+/** Any `${{` in a gate name makes it computed, whatever the expression. */
 function isExpression(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (value.includes('${{')) return true;
-  try {
-    return wholeExpression(value) !== undefined;
-  } catch {
-    return true;
-  }
+  return typeof value === 'string' && value.includes('${{');
 }
 
 /** Whether one approval step's gate is a valid two-person gate (for a CUTOVER when `cutover`). */
