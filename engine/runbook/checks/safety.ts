@@ -17,9 +17,6 @@ import type { Mode } from '../types.js';
 import { type CheckContext, definedModes, type StepRef, stepsOf } from './context.js';
 import { checkParamSafety, referencesParams } from './params-safety.js';
 
-/** Approvals needed before a CUTOVER: two distinct people. */
-export const CUTOVER_MIN_APPROVERS = 2;
-
 /** A step's `with` as lint knows it: any value holding `${{ }}` is UNKNOWN_INPUT. */
 export function staticInputs(inputs: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
