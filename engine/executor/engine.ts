@@ -14,8 +14,8 @@ import { type EngineDeps, loadRun, loadRunbook, resolveDeps } from './deps.js';
 import { abortNotAllowed, modeNotFound, runAlreadyEnded, runbookLocked, startNotAllowed } from './errors.js';
 import { createIdFactory } from './ids.js';
 import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.js';
-import { checkStartParams } from './params.js';
 import { mutateRun } from './mutate.js';
+import { checkStartParams } from './params.js';
 import { CLEANUP_PREFIX } from './scheduling.js';
 
 /** Modes that change production and so must never run twice at once for one runbook. */

@@ -68,7 +68,12 @@ describe('start parameters', () => {
 
   it('refuses an ill-typed or too long value', async () => {
     const { engine } = setup();
-    const bad = [{ count: 'many' }, { quick: 'yes' }, { pause: 'soon' }, { reason: 'x'.repeat(21) }];
+    const bad: Record<string, string>[] = [
+      { count: 'many' },
+      { quick: 'yes' },
+      { pause: 'soon' },
+      { reason: 'x'.repeat(21) },
+    ];
     for (const params of bad) {
       const start = engine.startRun({ runbook, mode: 'drill', initiator: 'ian', params });
       await expect(start, JSON.stringify(params)).rejects.toMatchObject({ code: 'BAD_PARAM' });
