@@ -12,6 +12,7 @@
 import { type Effect, UNKNOWN_INPUT } from '../../actions/types.js';
 import { checkDominance, type StepListName } from '../../safety/dominance.js';
 import { changesProduction, describeEffect, drillViolation, effectsOf } from '../../safety/rules.js';
+import { formatPath } from '../errors.js';
 import type { PathSegment } from '../source.js';
 import type { Mode } from '../types.js';
 import { type CheckContext, definedModes, type StepRef, stepsOf } from './context.js';
@@ -71,6 +72,9 @@ export function checkSafety(ctx: CheckContext): void {
       for (const candidate of candidatesOf(ref)) {
         const spec = ctx.actions.get(candidate.action);
         if (!spec) continue; // UNKNOWN_ACTION is reported by checks/actions.ts
+        // a `with` that fails its schema is reported there (the executor still guards the call)
+        const withPath = formatPath([...candidate.path, 'with']);
+        if (ctx.issues.some((i) => i.severity === 'error' && i.path.startsWith(withPath))) continue;
         const effects = effectsOf(spec, candidate.inputs, mode, ctx.doc.spec);
         if (candidate.path.at(-1) === 'compensate' && effects.some((e) => e.cutover))
           push(
