@@ -125,6 +125,11 @@ export interface ActionContext {
    * against the real start, so a start parameter cannot make old points look fresh.
    */
   runStartedAt: number;
+  /**
+   * When the disaster was declared: the bounded `declaredAt` parameter (failover/failback, at most
+   * spec.declaredAtWindow back), else the run's creation. For measuring data loss, never a gate.
+   */
+  declaredAt?: number;
   now(): number;
   /** Adds a `step.note` audit event, e.g. "fell back to t3.large". */
   note(message: string, data?: Record<string, unknown>): void;

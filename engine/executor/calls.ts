@@ -9,6 +9,7 @@ import type { StepState } from '../run.js';
 import type { StepSpec } from '../runbook/types.js';
 import { stepError } from './errors.js';
 import { type Machine, specOf } from './machine.js';
+import { declaredAt } from './measures.js';
 import { decideRetry } from './retry.js';
 import { failStep, scheduleRetry, succeedStep } from './transitions.js';
 
@@ -90,6 +91,7 @@ export function actionContext(
     handle: step.handle,
     // the real start, never the declaredAt parameter: the RPO gate measures against it
     runStartedAt: run.createdAt,
+    declaredAt: declaredAt(run),
     now: () => deps.clock.now(),
     note: (message, data) => {
       s.emit('step.note', { stepKey: key, message, data });

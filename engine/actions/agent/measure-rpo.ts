@@ -40,7 +40,8 @@ const measureRpo: CommandAction<'read-mark'> = {
       });
     }
     const markerAt = newest.marker.time * 1000;
-    const rpoMeasuredMs = Math.max(0, ctx.runStartedAt - markerAt);
+    // data written after the declared disaster is not loss: measure from the declaration
+    const rpoMeasuredMs = Math.max(0, (ctx.declaredAt ?? ctx.runStartedAt) - markerAt);
     ctx.note(
       `Measured RPO ${formatDuration(rpoMeasuredMs)}: newest marker ${newest.marker.timeIso} (seq ${newest.marker.seq}, written by ${newest.marker.instanceId}) on ${newest.instanceId}`,
       { markerAt, rpoMeasuredMs, instanceId: newest.instanceId, seq: newest.marker.seq },
