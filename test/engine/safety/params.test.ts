@@ -26,12 +26,12 @@ const probe: ActionSpec = {
 
 function setup() {
   const clock = new FakeClock(Date.UTC(2026, 11, 1, 9));
-  const seen: number[] = [];
+  const seen: (number | undefined)[] = [];
   const audit: AuditEvent[] = [];
   const actions = createRegistry([probe], {
     probe: {
       start: async (ctx) => {
-        seen.push(ctx.runStartedAt);
+        seen.push(ctx.runStartedAt, ctx.declaredAt);
         return { status: 'done', outputs: {} };
       },
     },
@@ -131,7 +131,8 @@ describe('declaredAt', () => {
       params: { declaredAt: new Date(declared).toISOString() },
     });
     const done = (await driver.runUntilSettled(run.id)).run;
-    expect(seen).toEqual([run.createdAt]);
+    // the gate's clock is the real start; only data-loss measures read the declaration
+    expect(seen).toEqual([run.createdAt, declared]);
     expect(audit.find((e) => e.kind === 'run.started')?.message).toContain(
       `Disaster declared at ${new Date(declared).toISOString()}`,
     );
