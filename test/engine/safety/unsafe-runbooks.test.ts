@@ -100,3 +100,37 @@ describe('the executor refuses the same runbooks forced past lint, before any cl
     expect(sim.counter.names).toEqual([]);
   });
 });
+
+describe('the same executor lets a safe call through (so the refusals above are the rule, not a broken sim)', () => {
+  it('a drill switching the declared drill record reaches the cloud', async () => {
+    const text = read('04-drill-switches-production-dns.yaml').replace(
+      'with: { record: app.shop.internal, target: 10.9.9.9 }',
+      'with: { target: 10.9.9.9 }',
+    );
+    expect(checkRunbook(text, 'safe.yaml').issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const sim = simEngine();
+    const started = await sim.engine.startRun({
+      runbook: forced(text, 'safe.yaml'),
+      mode: 'drill',
+      initiator: 'alice',
+    });
+    const { run } = await sim.driver.runUntilSettled(started.id);
+    expect(run.steps.dns?.error?.code).not.toBe('SAFETY_REFUSED');
+    expect(sim.counter.names).toContain('switchDns');
+  });
+  it('a CUTOVER behind a two-person gate that excludes the initiator reaches the cloud', async () => {
+    const text = read('09-failover-gate-includes-initiator.yaml').replace(
+      'excludeInitiator: false',
+      'excludeInitiator: true',
+    );
+    expect(checkRunbook(text, 'safe.yaml').issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const sim = simEngine();
+    const runbook = forced(text, 'safe.yaml');
+    const started = await sim.engine.startRun({ runbook, mode: 'failover', initiator: 'alice' });
+    await sim.driver.runUntilSettled(started.id);
+    for (const user of ['bob', 'carol']) await sim.engine.approve(started.id, 'approve', user);
+    const { run } = await sim.driver.runUntilSettled(started.id);
+    expect(run.steps.launch?.error?.code).not.toBe('SAFETY_REFUSED');
+    expect(sim.counter.names.length).toBeGreaterThan(0);
+  });
+});
