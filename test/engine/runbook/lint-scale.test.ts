@@ -64,7 +64,9 @@ describe('lint at scale', () => {
     expect(ancestry.broken(refs[1999] as StepRef)).toBe(false);
   });
 
-  it('a 10,000-step chain lints clean: every read is upstream, nothing overflows the stack', { timeout: 120_000 }, () => {
+  it('a 10,000-step chain lints clean: every read is upstream, nothing overflows the stack', {
+    timeout: 120_000,
+  }, () => {
     const result = checkRunbook(chainRunbook(10_000), 'big.yaml');
     expect(result.issues).toEqual([]);
     expect(result.runbook?.spec.modes.drill?.steps).toHaveLength(10_000);
