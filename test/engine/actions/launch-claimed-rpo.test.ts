@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { recordStepSuccess } from '../../../engine/executor/measures.js';
+import type { Run } from '../../../engine/run.js';
 import { runAction, setup } from './fixtures.js';
 
 const REGION = 'us-west-2';
@@ -53,5 +55,16 @@ describe('ec2.launch claims the RPO of the points it launched', () => {
       { startedAt },
     );
     expect(launch.result.measures?.rpoClaimedMs).toBe(gate.result.measures?.rpoClaimedMs);
+  });
+});
+
+describe('the run claims the worst of its steps’ claims', () => {
+  it('an older launch claim replaces the gate’s, a newer one does not hide it', () => {
+    const run = { measures: {} } as unknown as Run;
+    recordStepSuccess(run, undefined, 0, { rpoClaimedMs: 20 * 60_000 }); // the RPO gate
+    recordStepSuccess(run, undefined, 0, { rpoClaimedMs: 80 * 60_000 }); // launch from an earlier point
+    expect(run.measures.rpoClaimedMs).toBe(80 * 60_000);
+    recordStepSuccess(run, undefined, 0, { rpoClaimedMs: 5 * 60_000 }); // a fresher database
+    expect(run.measures.rpoClaimedMs).toBe(80 * 60_000);
   });
 });
