@@ -1,16 +1,39 @@
-/** Durations are authored as strings: `500ms`, `90s`, `15m`, `1h`, `2d`, or compounds like `1h30m`. */
+/**
+ * Durations are authored as strings: `500ms`, `90s`, `15m`, `1h`, `2d`, or compounds like `1h30m`.
+ * Every duration is at most MAX_DURATION (365d): a year bounds any sensible wait, timeout, TTL
+ * or objective, keeps `now + duration` a valid date, and keeps timers finite.
+ */
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
 const PART = /(\d+)(ms|s|m|h|d)/g;
 
+/** The longest duration a runbook may write. */
+export const MAX_DURATION = '365d';
+export const MAX_DURATION_MS = 365 * 86_400_000;
+/** The ajv format every duration in the schemas carries (the bound a pattern cannot express). */
+export const DURATION_FORMAT = 'drbot-duration';
+
+/** Well-formed and at most MAX_DURATION. */
 export function isDuration(text: string): boolean {
-  return DURATION.test(text);
+  return DURATION.test(text) && sumOf(text) <= MAX_DURATION_MS;
 }
 
-/** Milliseconds in a duration string; throws RangeError on bad input (the loader reports it first). */
+/** True for a well-formed duration longer than MAX_DURATION. */
+export function isTooLong(text: string): boolean {
+  return DURATION.test(text) && sumOf(text) > MAX_DURATION_MS;
+}
+
+/** Milliseconds in a duration string; throws RangeError on bad or too long input (the loader reports it first). */
 export function parseDuration(text: string): number {
   if (!DURATION.test(text)) throw new RangeError(`"${text}" is not a duration such as 90s, 15m or 1h`);
+  const total = sumOf(text);
+  if (total > MAX_DURATION_MS)
+    throw new RangeError(`"${text}" is longer than ${MAX_DURATION}, the longest duration allowed`);
+  return total;
+}
+
+function sumOf(text: string): number {
   let total = 0;
   for (const [, amount, unit] of text.matchAll(PART))
     total += Number(amount) * (UNIT_MS[unit as string] ?? 0);

@@ -2,6 +2,7 @@
  * The engine's ports. The core depends only on these interfaces; adapters (memory, DynamoDB,
  * sim, AWS, Slack) implement them and are injected, so tests run on a fake clock with no network.
  */
+import { canonicalUser } from './identity.js';
 import type { AuditEvent, GateRecord, Run, RunSummary } from './run.js';
 import type { Mode, Principals } from './runbook/types.js';
 
@@ -87,16 +88,17 @@ export interface Directory {
   membersOf(group: string): Promise<string[]>;
 }
 
-/** True when `user` is listed, `*` is listed, or the user is in one of the groups. */
+/** True when `user` is listed, `*` is listed, or the user is in one of the groups (canonical ids). */
 export async function isAllowed(
   user: string,
   who: Principals | undefined,
   directory: Directory,
 ): Promise<boolean> {
   if (!who) return false;
-  if (who.users?.includes('*') || who.users?.includes(user)) return true;
+  const me = canonicalUser(user);
+  if (who.users?.some((u) => u === '*' || canonicalUser(u) === me)) return true;
   for (const group of who.groups ?? []) {
-    if ((await directory.membersOf(group)).includes(user)) return true;
+    if ((await directory.membersOf(group)).some((u) => canonicalUser(u) === me)) return true;
   }
   return false;
 }

@@ -5,18 +5,25 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { DrbotError } from '../../engine/errors.js';
+import { canonicalUser } from '../../engine/identity.js';
 import type { Directory } from '../../engine/ports.js';
 
 export class StaticDirectory implements Directory {
-  constructor(private readonly groups: Record<string, string[]>) {}
+  /** A Map, so a group named `constructor` or `__proto__` is a plain name, never a prototype key. */
+  private readonly groups: Map<string, string[]>;
+
+  constructor(groups: Record<string, string[]> | Map<string, string[]>) {
+    const entries = groups instanceof Map ? [...groups] : Object.entries(groups);
+    this.groups = new Map(entries.map(([g, users]) => [g, users.map(canonicalUser)]));
+  }
 
   membersOf(group: string): Promise<string[]> {
-    return Promise.resolve([...(this.groups[group] ?? [])]);
+    return Promise.resolve([...(this.groups.get(group) ?? [])]);
   }
 
   /** Every group and its members (for help texts and the shell). */
   entries(): [string, string[]][] {
-    return Object.entries(this.groups).map(([g, users]) => [g, [...users]]);
+    return [...this.groups].map(([g, users]) => [g, [...users]]);
   }
 }
 
@@ -37,12 +44,14 @@ export function parseDirectory(text: string, file: string): StaticDirectory {
   const groups = (doc as { groups?: unknown } | null)?.groups;
   if (typeof groups !== 'object' || groups === null || Array.isArray(groups))
     throw invalid('no `groups` mapping');
+  const parsed = new Map<string, string[]>();
   for (const [group, users] of Object.entries(groups)) {
     if (!Array.isArray(users) || !users.every((u) => typeof u === 'string')) {
       throw invalid(`group ${group} must list user ids`);
     }
+    parsed.set(group, users);
   }
-  return new StaticDirectory(groups as Record<string, string[]>);
+  return new StaticDirectory(parsed);
 }
 
 export async function loadDirectoryFile(file: string): Promise<StaticDirectory> {

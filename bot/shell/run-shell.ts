@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { formatDuration } from '../../engine/duration.js';
+import { toUserFacing } from '../../engine/errors.js';
 import type { Directory } from '../../engine/ports.js';
 import type { RunSummary } from '../../engine/run.js';
 import { findRunbook } from '../commands/lookup.js';
@@ -48,6 +49,20 @@ export interface ShellOptions {
   runtime?: Omit<LocalRuntimeOptions, 'notifier' | 'dataDir' | 'inMemory' | 'runbooksDir'>;
 }
 
+/** Why the shell could not start, and what to do. */
+function startFailure(err: unknown, dataDir: string): string[] {
+  const user = toUserFacing(err);
+  const action =
+    user.code === 'EMBEDDED_DYNAMO_DATA_LOCKED'
+      ? `Use the drbot shell (or drbot serve) that already has ${dataDir} open, or quit it (/quit) and start this one again; or give this shell its own store: \`drbot shell --data-dir /tmp/drbot-2\` (or \`--memory\` to keep nothing).`
+      : user.action;
+  return [
+    `✖ drbot shell could not start: ${user.message}`,
+    `  why: ${user.explanation}`,
+    `  next: ${action}`,
+  ];
+}
+
 export async function runShell(options: ShellOptions): Promise<number> {
   const live = options.live ?? Boolean(options.input.isTTY && options.output.isTTY);
   let prompt: (() => void) | undefined;
@@ -71,21 +86,27 @@ export async function runShell(options: ShellOptions): Promise<number> {
     clock,
     screen,
   });
-  runtime = await createLocalRuntime({
-    latencyScale: options.latencyScale ?? 0.1,
-    ...options.runtime,
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.inMemory ? { inMemory: true } : {}),
-    ...(options.runbooksDir ? { runbooksDir: options.runbooksDir } : {}),
-    notifier: shellScorecardNotifier({
-      inner: notifier,
-      store: () => required(runtime).store,
-      clock,
-      screen,
-      staleDays,
-      log,
-    }),
-  });
+  try {
+    runtime = await createLocalRuntime({
+      latencyScale: options.latencyScale ?? 0.1,
+      ...options.runtime,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.inMemory ? { inMemory: true } : {}),
+      ...(options.runbooksDir ? { runbooksDir: options.runbooksDir } : {}),
+      notifier: shellScorecardNotifier({
+        inner: notifier,
+        store: () => required(runtime).store,
+        clock,
+        screen,
+        staleDays,
+        log,
+      }),
+    });
+  } catch (err) {
+    // A clean error with the remedy, never a stack trace (e.g. another shell holds the store).
+    screen.log(startFailure(err, options.dataDir ?? '.drbot'));
+    return 1;
+  }
   const rt = runtime;
   const services: BotServices = {
     engine: rt.engine,

@@ -5,6 +5,7 @@
  */
 
 import { toUserFacing } from '../../engine/errors.js';
+import { canonicalUser } from '../../engine/identity.js';
 import { isTerminal, type Run } from '../../engine/run.js';
 import { executeCommand } from '../commands/execute.js';
 import { parseCommand } from '../commands/grammar.js';
@@ -57,7 +58,7 @@ export class ShellSession {
   constructor(private readonly options: ShellSessionOptions) {
     this.services = options.services;
     this.screen = options.screen;
-    this.user = options.user ?? 'alice';
+    this.user = canonicalUser(options.user ?? 'alice');
   }
 
   get prompt(): string {
@@ -182,10 +183,12 @@ export class ShellSession {
       this.screen.log([`⚠ say who: /as <user>${users.length ? ` (local users: ${users.join(', ')})` : ''}`]);
       return;
     }
-    this.user = name;
-    const unknown = users.length > 0 && !users.includes(name);
+    // Canonical, so `/as ALICE` is alice (never a second person next to alice).
+    const canonical = canonicalUser(name);
+    this.user = canonical;
+    const unknown = users.length > 0 && !users.some((u) => canonicalUser(u) === canonical);
     this.screen.log([
-      `you are now ${name}${unknown ? ` (not a known local user, so you are in no group; known: ${users.join(', ')})` : ''}`,
+      `you are now ${canonical}${unknown ? ` (not a known local user, so you are in no group; known: ${users.join(', ')})` : ''}`,
     ]);
   }
 

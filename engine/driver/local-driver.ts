@@ -35,8 +35,15 @@ function canSkip(clock: Clock): clock is SkippableClock {
   return typeof (clock as Partial<SkippableClock>).advanceTo === 'function';
 }
 
+/**
+ * The longest delay `setTimeout` holds: 2^31-1 ms (about 24.8 days). A longer one fires at once
+ * (with a TimeoutOverflowWarning), so a 30-day wait would spin the CPU; longer delays are armed
+ * in slices of at most this and re-armed until their time has come.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const defaultSchedule = (fn: () => void, ms: number): (() => void) => {
-  const timer = setTimeout(fn, ms);
+  const timer = setTimeout(fn, Math.min(Math.max(0, ms), MAX_TIMER_MS));
   return () => clearTimeout(timer);
 };
 
@@ -135,8 +142,31 @@ export class LocalDriver {
     if (this.stopped || isTerminal(result.status)) return;
     const at = result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs;
     if (at === undefined) return;
-    const cancel = this.schedule(() => this.kick(runId), Math.max(0, at - this.clock.now()));
-    this.timers.set(runId, cancel);
+    this.timers.set(
+      runId,
+      this.arm(at, () => this.kick(runId)),
+    );
+  }
+
+  /** Calls `fn` once the clock reaches `at`, in timer slices of at most MAX_TIMER_MS. */
+  private arm(at: number, fn: () => void): () => void {
+    let cancel: () => void = () => undefined;
+    let cancelled = false;
+    const next = (): void => {
+      if (cancelled) return;
+      const remaining = at - this.clock.now();
+      if (remaining <= 0) {
+        fn();
+        return;
+      }
+      cancel = this.schedule(next, Math.min(remaining, MAX_TIMER_MS));
+    };
+    const remaining = Math.max(0, at - this.clock.now());
+    cancel = this.schedule(next, Math.min(remaining, MAX_TIMER_MS));
+    return () => {
+      cancelled = true;
+      cancel();
+    };
   }
 
   private async waitUntil(at: number | undefined): Promise<void> {
@@ -145,7 +175,6 @@ export class LocalDriver {
       this.clock.advanceTo(at);
       return;
     }
-    const ms = Math.max(0, at - this.clock.now());
-    await new Promise<void>((resolve) => this.schedule(resolve, ms));
+    await new Promise<void>((resolve) => this.arm(at, resolve));
   }
 }

@@ -4,6 +4,7 @@
  * tells the clicker whether it counted and why not.
  */
 import type { ApprovalAnswer, ApprovalRefusal } from '../api.js';
+import { canonicalUser, sameUser } from '../identity.js';
 import { isAllowed } from '../ports.js';
 import type { GateRecord, Run } from '../run.js';
 import { type EngineDeps, loadRun, loadRunbook } from './deps.js';
@@ -30,6 +31,7 @@ async function checkApprover(
   user: string,
   verb: 'approve' | 'reject',
 ): Promise<ApprovalAnswer | Checked> {
+  user = canonicalUser(user);
   const run = await loadRun(deps, runId);
   const step = run.steps[stepKey];
   if (!step) throw stepNotFound(runId, stepKey);
@@ -43,8 +45,8 @@ async function checkApprover(
   }
   const runbook = await loadRunbook(deps, run);
   const gateName = step.gate ?? '';
-  const gate = runbook.spec.approvals[gateName];
-  if (gate?.excludeInitiator !== false && user === run.initiator) {
+  const gate = Object.hasOwn(runbook.spec.approvals, gateName) ? runbook.spec.approvals[gateName] : undefined;
+  if (gate?.excludeInitiator !== false && sameUser(user, run.initiator)) {
     await auditRefusal(
       deps,
       runId,
@@ -85,6 +87,7 @@ export async function approve(
   stepKey: string,
   user: string,
 ): Promise<ApprovalAnswer> {
+  user = canonicalUser(user);
   const checked = await checkApprover(deps, runId, stepKey, user, 'approve');
   if (!('run' in checked)) return checked;
   const write = await deps.store.recordApproval(runId, stepKey, user, deps.clock.now());
@@ -130,6 +133,7 @@ export async function reject(
   user: string,
   reason?: string,
 ): Promise<ApprovalAnswer> {
+  user = canonicalUser(user);
   const checked = await checkApprover(deps, runId, stepKey, user, 'reject');
   if (!('run' in checked)) return checked;
   const decided = await deps.store.decideGate(runId, stepKey, {
@@ -164,6 +168,7 @@ export async function confirmManual(
   stepKey: string,
   user: string,
 ): Promise<Run> {
+  user = canonicalUser(user);
   const run = await loadRun(deps, runId);
   const step = run.steps[stepKey];
   if (!step) throw stepNotFound(runId, stepKey);

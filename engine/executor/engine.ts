@@ -4,6 +4,7 @@
  * persists the run; everything after that happens in `advance` (advance.ts).
  */
 import type { Engine, EngineOptions, StartRunRequest } from '../api.js';
+import { canonicalUser, sameUser } from '../identity.js';
 import { isAllowed } from '../ports.js';
 import { isTerminal, type Run, type StepState } from '../run.js';
 import type { Mode, Runbook } from '../runbook/types.js';
@@ -55,7 +56,8 @@ function initialSteps(runbook: Runbook, mode: Mode): Record<string, StepState> {
 }
 
 async function startRun(deps: EngineDeps, newId: () => string, request: StartRunRequest): Promise<Run> {
-  const { runbook, mode, initiator } = request;
+  const { runbook, mode } = request;
+  const initiator = canonicalUser(request.initiator);
   const name = runbook.metadata.name;
   const modes = Object.keys(runbook.spec.modes);
   if (!runbook.spec.modes[mode]) throw modeNotFound(name, mode, modes);
@@ -125,7 +127,8 @@ async function abortRun(deps: EngineDeps, runId: string, by: string, reason?: st
   const run = await loadRun(deps, runId);
   if (isTerminal(run.status)) throw runAlreadyEnded(runId, run.status);
   const runbook = await loadRunbook(deps, run);
-  const allowed = by === run.initiator || (await isAllowed(by, runbook.spec.owners, deps.directory));
+  by = canonicalUser(by);
+  const allowed = sameUser(by, run.initiator) || (await isAllowed(by, runbook.spec.owners, deps.directory));
   if (!allowed) throw abortNotAllowed(by, runId, run.initiator, runbook.spec.owners);
   if (run.abortRequested) return run;
   return mutateRun(deps, runId, (m) => {

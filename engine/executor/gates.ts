@@ -43,7 +43,9 @@ export async function startGateStep(
   let timeoutMs = stepTimeout;
   if (spec.action === APPROVAL_ACTION) {
     gateName = String(inputs.gate ?? '');
-    const gate = s.runbook.spec.approvals[gateName];
+    const gate = Object.hasOwn(s.runbook.spec.approvals, gateName)
+      ? s.runbook.spec.approvals[gateName]
+      : undefined;
     if (!gate) {
       step.attempt = 1;
       failStep(s, key, spec, {
@@ -68,7 +70,9 @@ export async function startGateStep(
   const data: Record<string, unknown> = { gate: gateName, required };
   if (timeoutMs !== undefined) data.timeoutMs = timeoutMs;
   if (spec.action === APPROVAL_ACTION) {
-    const gate = s.runbook.spec.approvals[gateName];
+    const gate = Object.hasOwn(s.runbook.spec.approvals, gateName)
+      ? s.runbook.spec.approvals[gateName]
+      : undefined;
     data.approvers = gate?.approvers;
     data.excludeInitiator = gate?.excludeInitiator !== false;
     s.emit('approval.requested', {

@@ -38,7 +38,13 @@ export function recordStepSuccess(
   endedAt: number,
   measures?: Extract<ActionResult, { status: 'done' }>['measures'],
 ): void {
-  if (measures?.rpoClaimedMs !== undefined) run.measures.rpoClaimedMs = measures.rpoClaimedMs;
+  // The run's claim is the worst of its steps' claims: the RPO gate's, the launch's (from the
+  // points it really launched, maybe older than the gate's), a database restore's.
+  if (measures?.rpoClaimedMs !== undefined)
+    run.measures.rpoClaimedMs = Math.max(
+      run.measures.rpoClaimedMs ?? Number.NEGATIVE_INFINITY,
+      measures.rpoClaimedMs,
+    );
   if (measures?.rpoMeasuredMs !== undefined) run.measures.rpoMeasuredMs = measures.rpoMeasuredMs;
   if (spec?.rto === 'end' && run.measures.rtoMs === undefined) {
     run.measures.rtoMs = endedAt - declaredAt(run);

@@ -8,6 +8,7 @@ import type { ActionSpec } from '../actions/types.js';
 import type { ProviderDescriptor } from '../cloud/provider.js';
 import { RUNBOOK_PROVIDERS } from '../cloud/providers.js';
 import { checkActions } from './checks/actions.js';
+import { checkAgentDocuments } from './checks/agent-documents.js';
 import { checkCapabilities } from './checks/capabilities.js';
 import type { CheckContext } from './checks/context.js';
 import { checkExpressions } from './checks/expressions.js';
@@ -47,6 +48,7 @@ export function checkRunbook(text: string, file: string, options: LoadOptions = 
   const ctx: CheckContext = { doc, source, actions, issues: [] };
   checkGraph(ctx);
   checkActions(ctx);
+  checkAgentDocuments(ctx);
   checkCapabilities(ctx, options.providers ?? RUNBOOK_PROVIDERS);
   checkExpressions(ctx);
   checkSafety(ctx);

@@ -55,7 +55,8 @@ export function normalize(data: unknown): RunbookDocument {
     const raw = rawModes[mode];
     if (raw) modes[mode] = normalizeMode(raw);
   }
-  const approvals: Record<string, ApprovalGate> = {};
+  // No prototype: a gate named `constructor` or `__proto__` is a plain name.
+  const approvals: Record<string, ApprovalGate> = Object.create(null);
   for (const [name, gate] of Object.entries((spec.approvals as Record<string, Raw> | undefined) ?? {}))
     approvals[name] = {
       ...(gate as unknown as ApprovalGate),

@@ -99,7 +99,8 @@ export function renderReference(actions: ActionSpec[] = ACTION_SPECS): string {
   const lines = [
     String(schema.description),
     '',
-    'Durations are strings such as `500ms`, `90s`, `15m`, `1h` or `1h30m`. `${{ }}` expressions read',
+    'Durations are strings such as `500ms`, `90s`, `15m`, `1h` or `1h30m`, at most `365d` (a longer one',
+    'is the lint error `DURATION_TOO_LONG`: a year bounds any sensible wait, timeout or TTL). `${{ }}` expressions read',
     '`spec.…`, `params.…`, `steps.<id>.outputs.<name>`, `steps.<id>.status` and `run.id|mode|initiator`;',
     "they support literals, `==` `!=` `<` `<=` `>` `>=` `&&` `||` `!`, indexing (`[0]`, `['key']`) and",
     '`contains`, `startsWith`, `endsWith`, `length`, `join`, `toJSON`. A value that is exactly one expression keeps',

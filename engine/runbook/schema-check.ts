@@ -4,6 +4,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
+import { DURATION_FORMAT, isTooLong, MAX_DURATION } from '../duration.js';
 import type { RunbookIssue } from './errors.js';
 import runbookSchema from './runbook.base.schema.json' with { type: 'json' };
 import type { LocatedSource, PathSegment } from './source.js';
@@ -18,6 +19,8 @@ const addFormats = ((formatsModule as unknown as { default?: unknown }).default 
 function createAjv(strict: boolean): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict, allowUnionTypes: true });
   addFormats(ajv);
+  // The pattern checks the form; this bounds the length (a pattern cannot).
+  ajv.addFormat(DURATION_FORMAT, { type: 'string', validate: (text: string) => !isTooLong(text) });
   return ajv;
 }
 
@@ -198,6 +201,13 @@ function describe(
         },
       );
     case 'format':
+      if (params.format === DURATION_FORMAT)
+        return source.issue(
+          path,
+          'DURATION_TOO_LONG',
+          `${describeValue(value)} is longer than ${MAX_DURATION}, the longest duration allowed`,
+          { hint: `write a duration of at most ${MAX_DURATION}` },
+        );
       return source.issue(
         path,
         `${prefix}BAD_FORMAT`,

@@ -178,6 +178,10 @@ describe('network round trip on the sim: replicate → blueprint → drill → f
   });
 
   it('fails back through the mapping in reverse, onto the original subnets and addresses', async () => {
+    // The old site's instances still hold the original addresses, and EC2 (so the sim) gives an
+    // address of a subnet to one instance only: they are gone before a failback lands on them.
+    await sim.terminate([...originals.keys()], SOURCE, { runId: 'old-site', mode: 'failback' });
+    (runtime.clock as FakeClock).advance(60_000);
     const run = await runMode('failback');
     expect(run.status).toBe('succeeded');
     const launched = await launchedBy(run, SOURCE);

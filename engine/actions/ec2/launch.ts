@@ -14,7 +14,7 @@ import { buildBlueprints, type PlannedBlueprint, toLaunchBlueprint } from '../..
 import type { NetworkCloud } from '../../network/ports.js';
 import type { RunStore } from '../../ports.js';
 import { invalidInput, optionalString, stringMap } from '../support/inputs.js';
-import { latestPoints } from '../support/latest-points.js';
+import { latestPoints, retryThrottled } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
 import { recoveryRegion } from '../support/regions.js';
 import { type ActionContext, type ActionHandler, defineAction } from '../types.js';
@@ -22,22 +22,29 @@ import { type ActionContext, type ActionHandler, defineAction } from '../types.j
 /** How long drill instances may live before a sweeper may delete them. @default 4h */
 export const DEFAULT_DRILL_TTL = '4h';
 
+interface ChosenPoints {
+  /** Source instance id → the recovery point id it launches from. */
+  points: Record<string, string>;
+  /** Capture time of the oldest point launched, when known: what the claimed RPO is measured on. */
+  oldestCapturedAt?: number;
+}
+
 async function pointsFor(
   cloud: CloudProvider,
   ctx: ActionContext,
   instances: Instance[],
   region: string,
-): Promise<Record<string, string>> {
+): Promise<ChosenPoints> {
   const given = stringMap('ec2.launch', ctx.inputs, 'from');
   const points: Record<string, string> = {};
   const missing: string[] = [];
-  const latest = given
-    ? {}
-    : await latestPoints(
-        cloud,
-        instances.map((i) => i.id),
-        region,
-      );
+  // Looked up even with `from`: the claim is the age of the points launched, and `from` usually
+  // names the newest ones (one batched call); only an older choice costs a lookup of its own.
+  const latest = await latestPoints(
+    cloud,
+    instances.map((i) => i.id),
+    region,
+  );
   for (const instance of instances) {
     const id = given ? given[instance.id] : latest[instance.id]?.id;
     if (id) points[instance.id] = id;
@@ -54,7 +61,16 @@ async function pointsFor(
       context: { missing },
     });
   }
-  return points;
+  let oldest: number | undefined;
+  for (const [source, pointId] of Object.entries(points)) {
+    let capturedAt = latest[source]?.id === pointId ? latest[source]?.capturedAt : undefined;
+    if (capturedAt === undefined) {
+      const all = await retryThrottled(() => cloud.recoveryPoints(source, region));
+      capturedAt = all.find((p) => p.id === pointId)?.capturedAt;
+    }
+    if (capturedAt !== undefined) oldest = Math.min(oldest ?? capturedAt, capturedAt);
+  }
+  return { points, ...(oldest !== undefined ? { oldestCapturedAt: oldest } : {}) };
 }
 
 export interface LaunchDeps {
@@ -141,7 +157,7 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
         (launchType === 'TEST' ? 'drill' : 'production');
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       const instances = await protectedInstances(cloud, ctx);
-      const points = await pointsFor(cloud, ctx, instances, region);
+      const { points, oldestCapturedAt } = await pointsFor(cloud, ctx, instances, region);
       const planned = await source.blueprints({
         runbook: ctx.runbook,
         mode: ctx.mode,
@@ -189,6 +205,11 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
           instances: instancesOut,
           privateIps: launched.map((l) => l.privateIp).filter((ip): ip is string => ip !== undefined),
         },
+        // The claimed RPO is the age of the points actually launched (an earlier `from` than the
+        // RPO gate's newest points loses more data than the gate claimed).
+        ...(oldestCapturedAt !== undefined
+          ? { measures: { rpoClaimedMs: ctx.runStartedAt - oldestCapturedAt } }
+          : {}),
       };
     },
   };

@@ -2,7 +2,7 @@
  * Reading a step's evaluated inputs. The loader validated `with` against the action schema, but
  * `${{ }}` expressions are only evaluated at run time, so their results are checked here.
  */
-import { parseDuration } from '../../duration.js';
+import { MAX_DURATION, MAX_DURATION_MS, parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
 
 export function invalidInput(
@@ -67,10 +67,10 @@ export function durationMs(
 ): number | undefined {
   const value = inputs[field];
   if (value === undefined) return undefined;
-  if (typeof value === 'number' && value >= 0) return value;
+  if (typeof value === 'number' && value >= 0 && value <= MAX_DURATION_MS) return value;
   try {
     return parseDuration(String(value));
   } catch {
-    throw invalidInput(action, field, 'a duration such as 90s, 15m or 1h', value);
+    throw invalidInput(action, field, `a duration such as 90s, 15m or 1h, at most ${MAX_DURATION}`, value);
   }
 }

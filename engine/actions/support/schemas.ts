@@ -1,9 +1,11 @@
 /** JSON Schema fragments that several actions' inputs share. */
+import { DURATION_FORMAT, MAX_DURATION } from '../../duration.js';
 
 export const duration = {
   type: 'string',
   pattern: '^(?:\\d+(?:ms|s|m|h|d))+$',
-  description: 'A duration: 90s, 15m, 1h.',
+  format: DURATION_FORMAT,
+  description: `A duration: 90s, 15m, 1h (at most ${MAX_DURATION}).`,
 };
 
 export const instanceList = {

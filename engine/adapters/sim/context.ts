@@ -105,13 +105,26 @@ function runSchedules(ctx: SimContext, now: number): void {
   }
 }
 
-/** Keeps the newest `retention` points of a source in a region; returns the deleted ids. */
+/**
+ * Retention as the AWS adapter applies it (prunePoints): keeps the newest `retention` available
+ * points, deletes older available ones and failed ones; pending points (a copy still running) are
+ * never deleted and never count towards `retention`.
+ */
 export function prune(ctx: SimContext, sourceId: string, region: string, retention: number): string[] {
   const { state } = ctx;
   const points = Object.values(state.points)
     .filter((p) => p.sourceInstanceId === sourceId && p.region === region)
     .sort((a, b) => b.capturedAt - a.capturedAt || (b.id < a.id ? -1 : 1));
-  const dropped = points.slice(retention).map((p) => p.id);
+  const dropped: string[] = [];
+  let kept = 0;
+  for (const point of points) {
+    if (point.state === 'pending') continue;
+    if (point.state === 'available' && kept < retention) {
+      kept++;
+      continue;
+    }
+    dropped.push(point.id);
+  }
   for (const id of dropped) {
     delete state.points[id];
     ctx.sandbox?.remove(id);

@@ -96,6 +96,7 @@ export function launch(ctx: SimContext, request: LaunchRequest): LaunchedInstanc
     checkPoint(ctx, plan.blueprint);
     plan.network = pickNetwork(ctx, plan.blueprint);
   }
+  checkPrivateIps(ctx, fresh);
   for (const plan of fresh) chooseType(ctx, plan);
   for (const plan of fresh) create(ctx, request, plan);
   return planned.map((plan) => {
@@ -199,6 +200,37 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
   state.counters.launches++;
   if (plan.fellBackFrom) state.counters.fallbacks++;
   ctx.sandbox?.copy(point.id, id);
+}
+
+/**
+ * A fixed private IP must be free in its subnet, as on EC2 (InvalidIPAddress.InUse): not held by
+ * a live instance there, nor asked for twice in one launch.
+ */
+function checkPrivateIps(ctx: SimContext, plans: PlannedLaunch[]): void {
+  const taken = new Map<string, string>();
+  for (const inst of Object.values(ctx.state.instances)) {
+    if (inst.state === 'terminated' || !inst.privateIp || !inst.subnetId) continue;
+    taken.set(`${inst.region}|${inst.subnetId}|${inst.privateIp}`, `instance ${inst.id}`);
+  }
+  for (const plan of plans) {
+    const ip = plan.blueprint.privateIp;
+    if (!ip || !plan.network) continue;
+    const key = `${plan.blueprint.region}|${plan.network.subnet}|${ip}`;
+    const holder = taken.get(key);
+    if (holder !== undefined) {
+      throw new NonRetryableError(
+        `Cannot launch ${plan.blueprint.sourceInstanceId} at ${ip}: the address is in use in subnet ${plan.network.subnet} (InvalidIPAddress.InUse, simulated)`,
+        {
+          code: 'IP_ADDRESS_IN_USE',
+          explanation: `${holder} already holds ${ip} in ${plan.network.subnet}; EC2 gives each private IP of a subnet to one instance.`,
+          action:
+            'Terminate the instance holding the address, or fix the blueprint (drbot blueprint) so each instance gets its own private IP.',
+          context: { privateIp: ip, subnetId: plan.network.subnet, heldBy: holder },
+        },
+      );
+    }
+    taken.set(key, `the blueprint of ${plan.blueprint.sourceInstanceId} in this launch`);
+  }
 }
 
 function checkPoint(ctx: SimContext, blueprint: Blueprint): void {

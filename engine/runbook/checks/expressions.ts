@@ -7,6 +7,7 @@ import { ExpressionError, findExpressions, referencedPaths } from '../../expr/in
 import runbookSchema from '../runbook.base.schema.json' with { type: 'json' };
 import type { PathSegment } from '../source.js';
 import { suggestHint } from '../suggest.js';
+import { ancestryOf } from './ancestry.js';
 import { type CheckContext, definedModes, indexById, type StepRef, stepsOf } from './context.js';
 
 const RUN_FIELDS = ['id', 'mode', 'initiator'];
@@ -16,8 +17,8 @@ interface Site {
   ctx: CheckContext;
   ref: StepRef;
   path: PathSegment[];
-  /** Steps whose outputs are certainly available here. */
-  upstream: ReadonlySet<string>;
+  /** True when the outputs of step `id` are certainly available here. */
+  upstream: (id: string) => boolean;
   /** Steps that may be referenced at all. */
   visible: ReadonlyMap<string, StepRef>;
   /** The step needs an unknown step: upstream is unknowable, so "not upstream" would be noise. */
@@ -28,43 +29,36 @@ export function checkExpressions(ctx: CheckContext): void {
   for (const mode of definedModes(ctx.doc)) {
     const refs = stepsOf(ctx.doc, mode);
     const main = refs.filter((ref) => ref.list === 'steps');
-    for (const ref of refs) {
-      const sameList = refs.filter((other) => other.list === ref.list);
-      const before = upstreamOf(ref, sameList);
+    const cleanup = refs.filter((ref) => ref.list === 'cleanup');
+    const mainIds = new Set(main.map((r) => r.step.id));
+    // Everything per list is computed once: per step or per string it made lint cubic.
+    const lists = {
+      steps: { ancestry: ancestryOf(main), visible: indexById(main) },
       // Cleanup runs after the main steps, whatever happened to them: their outputs may be read.
-      const visible = indexById(ref.list === 'cleanup' ? [...main, ...sameList] : sameList);
-      const upstream = new Set([...before, ...(ref.list === 'cleanup' ? main.map((r) => r.step.id) : [])]);
-      const site = (path: PathSegment[], extra: string[] = []): Site => ({
+      cleanup: { ancestry: ancestryOf(cleanup), visible: indexById([...main, ...cleanup]) },
+    };
+    for (const ref of refs) {
+      const { ancestry, visible } = lists[ref.list];
+      const inCleanup = ref.list === 'cleanup';
+      const needsBroken = ancestry.broken(ref);
+      const upstream = (id: string) => (inCleanup && mainIds.has(id)) || ancestry.upstream(ref, id);
+      const site = (path: PathSegment[], extra?: string): Site => ({
         ctx,
         ref,
         path,
-        upstream: new Set([...upstream, ...extra]),
+        upstream: extra === undefined ? upstream : (id) => id === extra || upstream(id),
         visible,
-        needsBroken: [...before].some((need) => !sameList.some((other) => other.step.id === need)),
+        needsBroken,
       });
       walk(ref.step.with, [...ref.path, 'with'], (value, path) => checkString(site(path), value, false));
       if (ref.step.when !== undefined) checkString(site([...ref.path, 'when']), ref.step.when, true);
       if (ref.step.compensate?.with)
         walk(ref.step.compensate.with, [...ref.path, 'compensate', 'with'], (value, path) =>
           // A compensation runs after its own step succeeded, so it may read that step's outputs.
-          checkString(site(path, [ref.step.id]), value, false),
+          checkString(site(path, ref.step.id), value, false),
         );
     }
   }
-}
-
-/** Transitive `needs` of a step within its list. */
-function upstreamOf(ref: StepRef, sameList: StepRef[]): Set<string> {
-  const byId = indexById(sameList);
-  const seen = new Set<string>();
-  const pending = [...ref.step.needs];
-  while (pending.length > 0) {
-    const id = pending.pop() as string;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    pending.push(...(byId.get(id)?.step.needs ?? []));
-  }
-  return seen;
 }
 
 function walk(
@@ -142,7 +136,7 @@ function checkPath(site: Site, read: string[]): void {
     );
     return;
   }
-  if (first === site.ref.step.id && !site.upstream.has(first)) {
+  if (first === site.ref.step.id && !site.upstream(first)) {
     report(
       'EXPR_SELF_REFERENCE',
       `step "${first}" reads its own ${second ?? 'state'} before it ran`,
@@ -160,7 +154,7 @@ function checkPath(site: Site, read: string[]): void {
     );
     return;
   }
-  if (!site.upstream.has(first) && !site.needsBroken)
+  if (!site.upstream(first) && !site.needsBroken)
     report(
       'EXPR_NOT_UPSTREAM',
       `step "${first}" is not in the needs of "${site.ref.step.id}", so it may not have run yet`,

@@ -38,6 +38,7 @@ function checkDuplicates(ctx: CheckContext, refs: StepRef[]): void {
 
 function checkNeeds(ctx: CheckContext, inList: StepRef[], all: StepRef[]): void {
   const ids = inList.map((ref) => ref.step.id);
+  const known = new Set(ids);
   for (const ref of inList) {
     ref.step.needs.forEach((need, i) => {
       const path = [...ref.path, 'needs', i];
@@ -47,7 +48,7 @@ function checkNeeds(ctx: CheckContext, inList: StepRef[], all: StepRef[]): void 
             hint: 'remove it from its own needs',
           }),
         );
-      } else if (!ids.includes(need)) {
+      } else if (!known.has(need)) {
         const elsewhere = all.find((other) => other.step.id === need);
         ctx.issues.push(
           ctx.source.issue(path, 'NEEDS_UNKNOWN_STEP', `"${need}" is not a step of ${ref.mode}.${ref.list}`, {
@@ -61,41 +62,63 @@ function checkNeeds(ctx: CheckContext, inList: StepRef[], all: StepRef[]): void 
   }
 }
 
-/** Depth-first search; reports each cycle once, naming its steps in order (a → b → a). */
+/**
+ * Depth-first search, iterative (a 10,000-step chain must not overflow the stack); reports each
+ * cycle once, naming its steps in order (a → b → a).
+ */
 function checkCycles(ctx: CheckContext, inList: StepRef[]): void {
   const byId = indexById(inList);
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
+  const onStack = new Map<string, number>();
   const reported = new Set<string>();
 
-  const visit = (id: string): void => {
-    state.set(id, 'visiting');
-    stack.push(id);
-    const ref = byId.get(id);
-    for (const [i, need] of (ref?.step.needs ?? []).entries()) {
+  const report = (ref: StepRef, i: number, need: string): void => {
+    const cycle = [...stack.slice(onStack.get(need)), need];
+    const key = [...cycle.slice(0, -1)].sort().join(',');
+    if (reported.has(key)) return;
+    reported.add(key);
+    ctx.issues.push(
+      ctx.source.issue(
+        [...ref.path, 'needs', i],
+        'DEPENDENCY_CYCLE',
+        `dependency cycle: ${cycle.join(' → ')}`,
+        {
+          hint: 'remove one of these needs so the steps can run in order',
+        },
+      ),
+    );
+  };
+
+  const visit = (start: string): void => {
+    const work: [string, number][] = [[start, 0]];
+    state.set(start, 'visiting');
+    onStack.set(start, stack.length);
+    stack.push(start);
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as [string, number];
+      const [id, i] = frame;
+      const ref = byId.get(id);
+      const needs = ref?.step.needs ?? [];
+      if (i >= needs.length) {
+        work.pop();
+        stack.pop();
+        onStack.delete(id);
+        state.set(id, 'done');
+        continue;
+      }
+      frame[1] = i + 1;
+      const need = needs[i] as string;
       if (need === id || !byId.has(need)) continue;
       if (state.get(need) === 'visiting') {
-        const cycle = [...stack.slice(stack.indexOf(need)), need];
-        const key = [...cycle.slice(0, -1)].sort().join(',');
-        if (!reported.has(key) && ref) {
-          reported.add(key);
-          ctx.issues.push(
-            ctx.source.issue(
-              [...ref.path, 'needs', i],
-              'DEPENDENCY_CYCLE',
-              `dependency cycle: ${cycle.join(' → ')}`,
-              {
-                hint: `remove one of these needs so the steps can run in order`,
-              },
-            ),
-          );
-        }
+        if (ref) report(ref, i, need);
       } else if (!state.has(need)) {
-        visit(need);
+        state.set(need, 'visiting');
+        onStack.set(need, stack.length);
+        stack.push(need);
+        work.push([need, 0]);
       }
     }
-    stack.pop();
-    state.set(id, 'done');
   };
 
   for (const ref of inList) if (!state.has(ref.step.id)) visit(ref.step.id);

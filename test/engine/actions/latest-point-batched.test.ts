@@ -36,6 +36,38 @@ describe('recovery.latestPoint batches its describes (issue #13, #20)', () => {
     expect(outcomes).toEqual(['ok:40', 'ok:40', 'ok:40', 'ok:40', 'ok:40']);
   });
 
+  it('passes at throttleRate 0.2 for 40 and for 1000 instances: throttled pages are retried within the attempt', async () => {
+    const outcomes: string[] = [];
+    for (const [instances, seed] of [
+      [40, 1],
+      [40, 2],
+      [40, 3],
+      [40, 4],
+      [40, 5],
+      [1000, 6],
+      [1000, 7],
+    ] as const) {
+      const { clock, sim, actions } = fleet(instances, 0.2, seed);
+      const outcome = await runAction(
+        actions['recovery.latestPoint']!,
+        clock,
+        { maxAge: '1h' },
+        { runbook: RUNBOOK },
+      )
+        .then((r) => `ok:${Object.keys(r.result.outputs!.points as object).length}`)
+        .catch((e: { code?: string }) => `failed:${e.code}`);
+      outcomes.push(outcome);
+      // Throttles happened and were absorbed page by page, never by restarting the whole lookup.
+      if (instances === 1000) {
+        expect(sim.counters.throttled).toBeGreaterThan(0);
+        expect(sim.counters.calls.DescribeSnapshots).toBeLessThan(
+          2 * Math.ceil(instances / 200) + sim.counters.throttled,
+        );
+      }
+    }
+    expect(outcomes).toEqual(['ok:40', 'ok:40', 'ok:40', 'ok:40', 'ok:40', 'ok:1000', 'ok:1000']);
+  });
+
   it('makes one DescribeSnapshots and one DescribeImages per 200 instances, whatever N', async () => {
     for (const n of [10, 200, 1000]) {
       const { clock, sim, actions } = fleet(n, 0, 1);

@@ -107,8 +107,17 @@ describe('network.replicate and ec2.launch over the mapping', () => {
     await launch(env, 'CUTOVER', 'failover');
     env.clock.advance(120_000);
     await runAction(env.actions['recovery.protect']!, env.clock, {}, { mode: 'failback' });
+    const before = await originals(env);
+    // The old site's instances still hold the original addresses: EC2, and so the sim, refuse.
+    await expect(launch(env, 'CUTOVER', 'failback')).rejects.toMatchObject({ code: 'IP_ADDRESS_IN_USE' });
+    await env.sim.terminate(
+      before.map((i) => i.id),
+      'us-east-1',
+      { runId: 'run-failback', mode: 'failback' },
+    );
+    env.clock.advance(60_000);
     const { described } = await launch(env, 'CUTOVER', 'failback');
-    const byIp = new Map((await originals(env)).map((i) => [i.privateIp, i]));
+    const byIp = new Map(before.map((i) => [i.privateIp, i]));
     expect(described).toHaveLength(3);
     for (const i of described) {
       const original = byIp.get(i.privateIp)!;

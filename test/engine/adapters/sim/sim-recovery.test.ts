@@ -42,7 +42,7 @@ describe('SimCloud recovery points', () => {
     expect((await sim.latestRecoveryPoint(APP1, TARGET))!.id).toBe(points[1]!.id);
   });
 
-  it('captures once per capture key and keeps only the newest N points', async () => {
+  it('captures once per capture key and keeps only the newest N available points (plus the pending copy)', async () => {
     const { sim } = makeSim();
     const fleet = await sim.listProtected({ instanceIds: [WEB1] }, SOURCE);
     const request = {
@@ -53,11 +53,12 @@ describe('SimCloud recovery points', () => {
       captureKey: 'k2',
     };
     const first = await sim.protect(request);
-    expect(first.pruned).toHaveLength(2);
+    // 3 seeded available points + 1 pending: the pending copy does not count, so one goes.
+    expect(first.pruned).toHaveLength(1);
     const again = await sim.protect(request);
     expect(again.points.map((p) => p.id)).toEqual(first.points.map((p) => p.id));
     expect(again.pruned).toEqual([]);
-    expect(await sim.recoveryPoints(WEB1, TARGET)).toHaveLength(2);
+    expect(await sim.recoveryPoints(WEB1, TARGET)).toHaveLength(3);
     expect(sim.counters.calls.CreateSnapshots).toBe(1);
   });
 
