@@ -10,27 +10,27 @@ import type { GateRecord, Run } from '../../../engine/run.js';
 import type { Runbook } from '../../../engine/runbook/types.js';
 import { openLocalStore } from '../../embedded/local-store.js';
 import { type ReportFormat, renderReport } from '../../report/report.js';
+import { dataDirOption, resolveCliPaths } from '../paths.js';
 import { printError } from './run.js';
 
 interface ReportFlags {
   format: ReportFormat;
   out?: string;
-  dataDir: string;
+  dataDir?: string;
 }
 
 export function registerReportCommand(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description(
       'Write a run report: timeline chart, RTO/RPO vs objectives, approvals, cleanup, audit trail.',
     )
     .argument('<run>', 'run id, the end of it (e.g. 4XQ2B7), or last')
     .addOption(new Option('--format <format>', 'md or html').choices(['md', 'html']).default('md'))
-    .option('--out <file>', 'write to this file instead of stdout')
-    .option('--data-dir <dir>', 'where the embedded store keeps its files', '.drbot')
-    .action(async (id: string, flags: ReportFlags) => {
+    .option('--out <file>', 'write to this file instead of stdout');
+  dataDirOption(command).action(async (id: string, flags: ReportFlags) => {
       try {
-        const local = await openLocalStore({ dataDir: join(flags.dataDir, 'dynamo') });
+        const local = await openLocalStore({ dataDir: join(resolveCliPaths(flags).dataDir, 'dynamo') });
         try {
           const store = local.store;
           const run = await findRun(store, id);
