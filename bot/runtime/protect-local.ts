@@ -81,6 +81,7 @@ export async function protectPass(
     targetRegion: target,
     retention: runbook.spec.defaults?.retention ?? DEFAULT_RETENTION,
     captureKey: `protect:${runbook.metadata.name}:${runtime.clock.now()}`,
+    ...(runbook.spec.protect.capture ? { capture: runbook.spec.protect.capture } : {}),
   };
   const first = await cloud.protect(request);
   // every pass may prune (retention applies as copies complete): count them all, once each
