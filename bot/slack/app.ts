@@ -13,8 +13,8 @@ import { commandDrillStarter, registerScheduleActions } from '../scorecard/slack
 import type { BotServices } from '../services.js';
 import { SlackDirectory } from './directory.js';
 import { registerListeners } from './listeners.js';
-import { guardRequestListener } from './request-time.js';
 import { SlackNotifier } from './notifier.js';
+import { guardRequestListener } from './request-time.js';
 
 export interface SlackBotOptions {
   slack: SlackConfig;

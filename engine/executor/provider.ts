@@ -24,7 +24,11 @@ export function providerMismatch(run: Run, here: RunProvider | undefined): RunPr
   const wanted = run.provider;
   if (!wanted) return undefined;
   if (!here) return wanted;
-  if (wanted.name !== here.name || differs(wanted.account, here.account) || differs(wanted.region, here.region))
+  if (
+    wanted.name !== here.name ||
+    differs(wanted.account, here.account) ||
+    differs(wanted.region, here.region)
+  )
     return wanted;
   return undefined;
 }

@@ -119,7 +119,7 @@ async function assertMatchesNetwork(
     const result = applied[index]!;
     const planned = plan.steps.find((step) => step.kind === 'vpc');
     const real = ranges.find((r) => r.vpcId === result.targetVpcId)?.cidrs.find((c) => !isIpv6(c));
-    if (!planned || planned.kind !== 'vpc' || real === undefined || real === planned.cidr) continue;
+    if (planned?.kind !== 'vpc' || real === undefined || real === planned.cidr) continue;
     throw new ReplicaCidrMismatchError({
       sourceVpcId: plan.sourceVpcId,
       sourcePrimary: plan.sourceCidrs.find((c) => !isIpv6(c)) ?? plan.sourceCidrs[0] ?? '?',

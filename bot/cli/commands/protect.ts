@@ -25,33 +25,33 @@ export function registerProtectCommand(program: Command): void {
     .option('--in-memory', 'use an in-memory store (the sim starts from its world file)')
     .option('--fast', 'skip simulated copy time instead of waiting (sim only)');
   runbookDirOption(dataDirOption(command)).action(async (runbook: string, flags: ProtectFlags) => {
-      try {
-        const paths = resolveCliPaths(flags);
-        const { rows, pruned } = await protectOnce({
-          runbook,
-          provider: flags.provider,
-          inMemory: flags.inMemory,
-          fast: flags.fast && flags.provider === 'sim',
-          dataDir: paths.dataDir,
-          runbooksDir: paths.runbookDir,
-        });
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ points: rows, pruned }, null, 2)}\n`);
-        } else {
-          for (const row of rows) {
-            const age = row.ageMs === undefined ? 'no point' : `${formatDuration(row.ageMs)} old`;
-            const at =
-              row.capturedAt === undefined ? '' : ` captured ${new Date(row.capturedAt).toISOString()}`;
-            process.stdout.write(
-              `${row.instanceId} ${(row.name ?? '').padEnd(10)} ${row.pointId ?? '—'}${at} (${age})\n`,
-            );
-          }
-          if (pruned.length > 0) process.stdout.write(`pruned ${pruned.length} old recovery point(s)\n`);
+    try {
+      const paths = resolveCliPaths(flags);
+      const { rows, pruned } = await protectOnce({
+        runbook,
+        provider: flags.provider,
+        inMemory: flags.inMemory,
+        fast: flags.fast && flags.provider === 'sim',
+        dataDir: paths.dataDir,
+        runbooksDir: paths.runbookDir,
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ points: rows, pruned }, null, 2)}\n`);
+      } else {
+        for (const row of rows) {
+          const age = row.ageMs === undefined ? 'no point' : `${formatDuration(row.ageMs)} old`;
+          const at =
+            row.capturedAt === undefined ? '' : ` captured ${new Date(row.capturedAt).toISOString()}`;
+          process.stdout.write(
+            `${row.instanceId} ${(row.name ?? '').padEnd(10)} ${row.pointId ?? '—'}${at} (${age})\n`,
+          );
         }
-        process.exitCode = rows.every((r) => r.pointId) ? 0 : 1;
-      } catch (err) {
-        printError(err, (line) => process.stderr.write(`${line}\n`));
-        process.exitCode = 1;
+        if (pruned.length > 0) process.stdout.write(`pruned ${pruned.length} old recovery point(s)\n`);
       }
-    });
+      process.exitCode = rows.every((r) => r.pointId) ? 0 : 1;
+    } catch (err) {
+      printError(err, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = 1;
+    }
+  });
 }

@@ -29,35 +29,35 @@ export function registerReportCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'md or html').choices(['md', 'html']).default('md'))
     .option('--out <file>', 'write to this file instead of stdout');
   dataDirOption(command).action(async (id: string, flags: ReportFlags) => {
+    try {
+      const local = await openLocalStore({ dataDir: join(resolveCliPaths(flags).dataDir, 'dynamo') });
       try {
-        const local = await openLocalStore({ dataDir: join(resolveCliPaths(flags).dataDir, 'dynamo') });
-        try {
-          const store = local.store;
-          const run = await findRun(store, id);
-          const runbook = (await store.getDoc<Runbook>('runbook', run.runbook.hash)) ?? undefined;
-          const gates: GateRecord[] = [];
-          for (const [key, step] of Object.entries(run.steps)) {
-            if (!step.gate) continue;
-            const gate = await store.getGate(run.id, key);
-            if (gate) gates.push(gate);
-          }
-          const audit = await store.listAudit(run.id);
-          const text = renderReport(
-            { run, ...(runbook ? { runbook } : {}), audit, gates, now: Date.now() },
-            flags.format,
-          );
-          if (flags.out) {
-            await writeFile(flags.out, text);
-            process.stderr.write(`wrote ${flags.out}\n`);
-          } else process.stdout.write(text);
-        } finally {
-          await local.close();
+        const store = local.store;
+        const run = await findRun(store, id);
+        const runbook = (await store.getDoc<Runbook>('runbook', run.runbook.hash)) ?? undefined;
+        const gates: GateRecord[] = [];
+        for (const [key, step] of Object.entries(run.steps)) {
+          if (!step.gate) continue;
+          const gate = await store.getGate(run.id, key);
+          if (gate) gates.push(gate);
         }
-      } catch (err) {
-        printError(err, (line) => process.stderr.write(`${line}\n`));
-        process.exitCode = 1;
+        const audit = await store.listAudit(run.id);
+        const text = renderReport(
+          { run, ...(runbook ? { runbook } : {}), audit, gates, now: Date.now() },
+          flags.format,
+        );
+        if (flags.out) {
+          await writeFile(flags.out, text);
+          process.stderr.write(`wrote ${flags.out}\n`);
+        } else process.stdout.write(text);
+      } finally {
+        await local.close();
       }
-    });
+    } catch (err) {
+      printError(err, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = 1;
+    }
+  });
 }
 
 async function findRun(store: Awaited<ReturnType<typeof openLocalStore>>['store'], id: string): Promise<Run> {

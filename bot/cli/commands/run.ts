@@ -67,54 +67,54 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <n>', 'seed for simulated faults and retry jitter')
     .option('--no-agent', 'answer agent documents with canned output instead of running the agent script');
   runbookDirOption(dataDirOption(command)).action(async (first: string, second: string, flags: RunFlags) => {
-      const json = flags.json === true;
-      // with --json, stdout carries only the record: progress goes to stderr
-      const progress = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-      try {
-        const { mode, runbook } = modeAndRunbook('run', first, second);
-        const paths = resolveCliPaths(flags);
-        const approveAs = flags.approveAs
-          ?.split(',')
-          .map((u) => u.trim())
-          .filter(Boolean);
-        const result = await runLocally({
-          mode,
-          runbook,
-          provider: flags.provider,
-          approveAs,
-          confirmManual: flags.confirmManual,
-          as: flags.as,
-          inMemory: flags.inMemory,
-          fast: flags.fast,
-          faults: parseFaults(flags.faults),
-          seed: flags.seed === undefined ? undefined : Number(flags.seed),
-          dataDir: paths.dataDir,
-          runbooksDir: paths.runbookDir,
-          agent: flags.agent,
-          notifier: lineNotifier(progress),
-          onLine: progress,
-        });
-        const { run, audit } = result;
-        if (json) {
-          const record = {
-            id: run.id,
-            runbook: run.runbook,
-            mode: run.mode,
-            initiator: run.initiator,
-            status: run.status,
-            steps: run.steps,
-            measures: run.measures,
-            audit,
-            counters: result.counters,
-          };
-          process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-        } else {
-          for (const line of formatSummary(run)) progress(line);
-        }
-        process.exitCode = run.status === 'succeeded' ? 0 : 1;
-      } catch (err) {
-        printError(err, (line) => process.stderr.write(`${line}\n`));
-        process.exitCode = REFUSALS.includes((err as DrbotError).code) ? 2 : 1;
+    const json = flags.json === true;
+    // with --json, stdout carries only the record: progress goes to stderr
+    const progress = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+    try {
+      const { mode, runbook } = modeAndRunbook('run', first, second);
+      const paths = resolveCliPaths(flags);
+      const approveAs = flags.approveAs
+        ?.split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      const result = await runLocally({
+        mode,
+        runbook,
+        provider: flags.provider,
+        approveAs,
+        confirmManual: flags.confirmManual,
+        as: flags.as,
+        inMemory: flags.inMemory,
+        fast: flags.fast,
+        faults: parseFaults(flags.faults),
+        seed: flags.seed === undefined ? undefined : Number(flags.seed),
+        dataDir: paths.dataDir,
+        runbooksDir: paths.runbookDir,
+        agent: flags.agent,
+        notifier: lineNotifier(progress),
+        onLine: progress,
+      });
+      const { run, audit } = result;
+      if (json) {
+        const record = {
+          id: run.id,
+          runbook: run.runbook,
+          mode: run.mode,
+          initiator: run.initiator,
+          status: run.status,
+          steps: run.steps,
+          measures: run.measures,
+          audit,
+          counters: result.counters,
+        };
+        process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+      } else {
+        for (const line of formatSummary(run)) progress(line);
       }
-    });
+      process.exitCode = run.status === 'succeeded' ? 0 : 1;
+    } catch (err) {
+      printError(err, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = REFUSALS.includes((err as DrbotError).code) ? 2 : 1;
+    }
+  });
 }

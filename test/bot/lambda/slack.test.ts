@@ -103,7 +103,11 @@ describe('slack Lambda handler', () => {
 
   it('refuses a correctly signed request dated 6 minutes in the future and enqueues nothing', async () => {
     const { sqs, handler } = setup();
-    const body = slashCommandBody({ text: 'drill app-tier', user: 'U1', responseUrl: slack.responseUrl('f') });
+    const body = slashCommandBody({
+      text: 'drill app-tier',
+      user: 'U1',
+      responseUrl: slack.responseUrl('f'),
+    });
     const ahead = Math.floor(Date.now() / 1000) + 360;
     const response = await handler(apiGatewayEvent(body, { timestamp: ahead }), lambdaContext);
     expect(response.statusCode).toBe(401);

@@ -77,6 +77,8 @@ describe('shell: /as and approvals only on the simulated cloud', () => {
     const sim = shellOn({ name: 'sim' }, store);
     expect(await sim.session.resume()).toEqual([]);
     expect(sim.kicked).toEqual([]);
-    expect(sim.lines.join('\n')).toContain(`not resuming failover of pay-tier (${run.id}): it runs on aws (us-west-2)`);
+    expect(sim.lines.join('\n')).toContain(
+      `not resuming failover of pay-tier (${run.id}): it runs on aws (us-west-2)`,
+    );
   });
 });

@@ -389,7 +389,9 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         expect(gate.decision).toMatchObject({ outcome: 'approved' });
       });
 
-      it('stores exactly `required` approvals under 30 concurrent clicks from 6 users', { timeout: 60_000 }, async () => {
+      it('stores exactly `required` approvals under 30 concurrent clicks from 6 users', {
+        timeout: 60_000,
+      }, async () => {
         const store = await factory();
         await store.openGate(makeGate('R1', 2));
         const users = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6'];

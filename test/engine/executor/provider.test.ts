@@ -17,7 +17,9 @@ const failover = makeRunbook({
       ],
     },
   },
-  approvals: { cutover: { required: 2, excludeInitiator: true, approvers: { groups: ['SRE'] }, timeout: '30m' } },
+  approvals: {
+    cutover: { required: 2, excludeInitiator: true, approvers: { groups: ['SRE'] }, timeout: '30m' },
+  },
 });
 
 function world() {
@@ -96,6 +98,8 @@ describe('executor: one provider per run', () => {
     const legacy = other.engineOn(undefined, 'w3');
     const old = await legacy.startRun({ runbook: failover, mode: 'failover', initiator: 'ian' });
     expect(old.provider).toBeUndefined();
-    expect((await other.engineOn({ name: 'aws', region: 'us-west-2' }, 'w4').advance(old.id)).advanced).toBe(true);
+    expect((await other.engineOn({ name: 'aws', region: 'us-west-2' }, 'w4').advance(old.id)).advanced).toBe(
+      true,
+    );
   });
 });

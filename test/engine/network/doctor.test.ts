@@ -129,7 +129,9 @@ describe('diagnose', () => {
   it('blocks when a mapped drill subnet is not isolated from production', () => {
     const facts = {
       ...healthy(),
-      drillIsolation: [{ subnetId: 'subnet-tgt-a', reason: 'it routes 10.0.0.0/16 through peering connection pcx-1' }],
+      drillIsolation: [
+        { subnetId: 'subnet-tgt-a', reason: 'it routes 10.0.0.0/16 through peering connection pcx-1' },
+      ],
     };
     const report = diagnose(facts);
     expect(report.blocking).toBe(true);

@@ -34,7 +34,9 @@ function setup() {
   return { store, network, replicate, replicaRange };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<{ code?: string; message: string; action?: string }> {
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ code?: string; message: string; action?: string }> {
   try {
     await promise;
   } catch (err) {

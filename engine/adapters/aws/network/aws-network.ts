@@ -4,12 +4,7 @@
  * inject `mockClient(EC2Client)` the same way.
  */
 import type { ReplicationPlan } from '../../../network/plan-types.js';
-import type {
-  ApplyResult,
-  DrillIsolationProblem,
-  NetworkCloud,
-  VpcRange,
-} from '../../../network/ports.js';
+import type { ApplyResult, DrillIsolationProblem, NetworkCloud, VpcRange } from '../../../network/ports.js';
 import type { VpcTopology } from '../../../network/topology.js';
 import { type AwsClientFactories, AwsClients } from '../clients.js';
 import { drillIsolationProblems } from '../drill-network.js';

@@ -56,7 +56,7 @@ export function instanceIds(n: number, prefix = 'i-0'): string[] {
  * Makes every subnet asked about an isolated drill network: it exists in `vpc-drill`, whose main
  * route table has only a local route, with no peering and no transit-gateway attachment.
  */
-export function mockIsolatedDrillNetwork(ec2: ReturnType<typeof mockClient<EC2Client>>): void {
+export function mockIsolatedDrillNetwork(ec2: ReturnType<typeof mockedProvider>['ec2']): void {
   ec2.on(DescribeSubnetsCommand).callsFake((input: { SubnetIds?: string[] }) => ({
     Subnets: (input.SubnetIds ?? []).map((id) => ({ SubnetId: id, VpcId: 'vpc-drill' })),
   }));

@@ -10,7 +10,15 @@ import { mockedProvider } from './aws-test-helpers.js';
 
 const request: ProtectRequest = {
   instances: [
-    { id: 'i-src1', region: 'us-east-1', type: 'm5.large', state: 'running', securityGroups: [], volumes: [], tags: {} },
+    {
+      id: 'i-src1',
+      region: 'us-east-1',
+      type: 'm5.large',
+      state: 'running',
+      securityGroups: [],
+      volumes: [],
+      tags: {},
+    },
   ],
   sourceRegion: 'us-east-1',
   targetRegion: 'us-west-2',
