@@ -181,7 +181,9 @@ export class ShellSession {
     const started = Date.now();
     const pollMs = this.options.pollMs ?? 200;
     for (;;) {
-      const open = await this.inFlight();
+      // runs of another provider never move here: waiting on them would never end
+      const here = this.options.provider ?? { name: 'sim' };
+      const open = (await this.inFlight()).filter((run) => !providerMismatch(run, here));
       const waiting: Run[] = [];
       for (const run of open) if (await this.waitsOnPeople(run)) waiting.push(run);
       const moving = open.filter((r) => !waiting.includes(r));

@@ -70,6 +70,18 @@ describe('shell: /as and approvals only on the simulated cloud', () => {
     expect(session.user).toBe('bob');
   });
 
+  it('refuses /as approvals on an AWS run from a sim shell, naming the provider the run needs', async () => {
+    const store = new MemoryRunStore();
+    const aws = shellOn({ name: 'aws', region: 'us-west-2' }, store);
+    const run = await aws.engine.startRun({ runbook, mode: 'failover', initiator: 'alice' });
+    await aws.engine.advance(run.id);
+    const sim = shellOn({ name: 'sim' }, store);
+    await sim.session.handle('/as bob');
+    await sim.session.handle(`approve ${run.id}`);
+    expect(sim.lines.join('\n')).toContain('runs on aws (us-west-2)');
+    expect((await store.getGate(run.id, 'cutover-approval'))?.approvals).toEqual([]);
+  });
+
   it('does not resume a run of another provider, and names the one it needs', async () => {
     const store = new MemoryRunStore();
     const aws = shellOn({ name: 'aws', region: 'us-west-2' }, store);
@@ -80,5 +92,7 @@ describe('shell: /as and approvals only on the simulated cloud', () => {
     expect(sim.lines.join('\n')).toContain(
       `not resuming failover of pay-tier (${run.id}): it runs on aws (us-west-2)`,
     );
+    // and waiting for runs to settle does not wait for it
+    expect(await sim.session.waitUntilSettled(5_000)).toEqual({ settled: true, waiting: [] });
   });
 });
