@@ -4,8 +4,10 @@
  */
 import type { ActionRegistry } from './actions/types.js';
 import type { Clock, Directory, Notifier, Random, RunStore } from './ports.js';
-import type { GateRecord, Run, RunStatus } from './run.js';
+import type { GateRecord, Run, RunProvider, RunStatus } from './run.js';
 import type { Mode, Runbook } from './runbook/types.js';
+
+export type { RunProvider } from './run.js';
 
 export interface StartRunRequest {
   runbook: Runbook;
@@ -52,6 +54,12 @@ export interface EngineOptions {
   notifier: Notifier;
   directory: Directory;
   actions: ActionRegistry;
+  /**
+   * The cloud this process acts on. New runs record it; a run recorded with another provider is
+   * never advanced, approved, rejected or confirmed here (`RUN_PROVIDER_MISMATCH`).
+   * @default none: runs record no provider and any provider's run is driven (tests)
+   */
+  provider?: RunProvider;
   /** Max steps started at once per run. @default 50 */
   concurrency?: number;
   /** Lease length for one advance. @default 60_000 */

@@ -42,6 +42,16 @@ export interface StepState {
   throttles?: number;
 }
 
+/** The cloud a run acts on, recorded at start. */
+export interface RunProvider {
+  /** `sim`, `aws`, `alibaba` … (CloudProvider.name). */
+  name: string;
+  /** Cloud account, when known (AWS account id). */
+  account?: string;
+  /** Home region of the provider's clients, when known (AWS_REGION). */
+  region?: string;
+}
+
 export interface RunMeasures {
   objectives: { rtoMs: number; rpoMs: number };
   /** Run start → success of the step marked `rto: end`. */
@@ -59,6 +69,11 @@ export interface Run {
   mode: Mode;
   initiator: string;
   params: Record<string, string>;
+  /**
+   * The cloud the run was started on (provider name, account, region). Only a process on the same
+   * provider advances it or records its approvals. Absent on runs from before this field.
+   */
+  provider?: RunProvider;
   status: RunStatus;
   phase: RunPhase;
   createdAt: number;

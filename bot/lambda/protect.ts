@@ -65,6 +65,7 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
     targetRegion: spec.target.region,
     retention: spec.defaults?.retention ?? DEFAULT_RETENTION,
     captureKey: `drbot-hourly:${name}:${hourKey(now)}`,
+    ...(spec.protect.capture ? { capture: spec.protect.capture } : {}),
   };
   const pollMs = deps.pollMs ?? 15_000;
   for (;;) {

@@ -7,6 +7,7 @@ import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
 import { commandDrillStarter, registerScheduleActions } from '../scorecard/slack.js';
 import { registerListeners } from '../slack/listeners.js';
+import { lambdaRequestRefusal } from '../slack/request-time.js';
 
 /** Slack retries after 3 s; posting the status message must not hold the answer past this. */
 const FLUSH_BUDGET_MS = 1_500;
@@ -34,6 +35,9 @@ export function createSlackHandler(getRuntime: () => Promise<AwsRuntime>): Slack
     return { runtime, handle: await receiver.start() };
   };
   return async (event, context) => {
+    // Bolt's receiver refuses old timestamps only: a request from the future is refused here
+    const headers = (event as { headers?: Record<string, string | undefined> }).headers;
+    if (lambdaRequestRefusal(headers, Date.now()) !== undefined) return { statusCode: 401, body: '' };
     if (!built) {
       built = build();
       built.catch(() => {

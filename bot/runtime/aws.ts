@@ -28,6 +28,7 @@ import { staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
 import { SlackDirectory } from '../slack/directory.js';
 import { SlackNotifier } from '../slack/notifier.js';
+import { runProviderOf } from './run-provider.js';
 
 /** Replacements for tests: loopback dynalite, fake SQS/SSM, a Slack client on a fake API, the sim. */
 export interface AwsRuntimeOptions {
@@ -114,6 +115,7 @@ export async function createAwsRuntime(options: AwsRuntimeOptions = {}): Promise
     random: options.random ?? systemRandom,
     directory,
     actions: options.actions ? options.actions({ clock, store }) : createRegistry(ACTION_SPECS),
+    provider: runProviderOf('aws', env),
     notifier: withScorecard({
       inner: notifier,
       store,

@@ -20,12 +20,14 @@ import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { createEngine } from '../../engine/executor/engine.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
 import type { Clock, Directory, Notifier, Random, RunStore } from '../../engine/ports.js';
+import type { RunProvider } from '../../engine/run.js';
 import type { RunbookIssue } from '../../engine/runbook/errors.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { startEmbeddedDynamo } from '../embedded/dynalite.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
 import { loadDirectoryFile } from './directory.js';
 import { createDataPorts, createNetworkCloud, createProvider, type ProviderName } from './provider.js';
+import { runProviderOf } from './run-provider.js';
 
 export interface LocalRuntimeOptions {
   /** Where the embedded store (and the sim's agent sandboxes) keep their files. @default .drbot */
@@ -58,6 +60,8 @@ export interface LocalRuntime {
   engine: Engine;
   store: RunStore;
   cloud: CloudProvider;
+  /** What runs started here record as their provider; runs of another one are not driven here. */
+  provider: RunProvider;
   /** The cloud's network side (replication, blueprints, doctor): the sim's SimNetwork or AWS. */
   network?: NetworkCloud;
   /** The cloud's data tier (the sim's SimDatabase / SimObjectStorage, or RDS and S3). */
@@ -135,6 +139,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     });
     const directory =
       options.directory ?? (await loadDirectoryFile(join(runbooksDir, 'sim', 'directory.yaml')));
+    const runProvider = runProviderOf(provider);
     const engine = createEngine({
       store,
       clock,
@@ -144,6 +149,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       notifier: options.notifier ?? silentNotifier,
       directory,
       actions,
+      provider: runProvider,
     });
     const driver = new LocalDriver({ engine, clock });
     closers.push(async () => driver.stop());
@@ -152,6 +158,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       engine,
       store,
       cloud,
+      provider: runProvider,
       ...(network ? { network } : {}),
       database: data.database,
       objectStorage: data.objectStorage,

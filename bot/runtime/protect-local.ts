@@ -81,8 +81,11 @@ export async function protectPass(
     targetRegion: target,
     retention: runbook.spec.defaults?.retention ?? DEFAULT_RETENTION,
     captureKey: `protect:${runbook.metadata.name}:${runtime.clock.now()}`,
+    ...(runbook.spec.protect.capture ? { capture: runbook.spec.protect.capture } : {}),
   };
   const first = await cloud.protect(request);
+  // every pass may prune (retention applies as copies complete): count them all, once each
+  const pruned = new Set(first.pruned);
   const deadline = runtime.clock.now() + (options.timeoutMs ?? 3_600_000);
   let points = first.points;
   while (points.some((p) => p.state === 'pending')) {
@@ -90,7 +93,9 @@ export async function protectPass(
     const wait = options.pollMs ?? 2_000;
     if (clock) clock.advance(wait);
     else await new Promise((resolve) => setTimeout(resolve, wait));
-    points = (await cloud.protect(request)).points; // same capture key: reports progress, captures nothing
+    const pass = await cloud.protect(request); // same capture key: reports progress, captures nothing
+    points = pass.points;
+    for (const id of pass.pruned) pruned.add(id);
   }
   const now = runtime.clock.now();
   const rows: ProtectedRow[] = [];
@@ -104,5 +109,5 @@ export async function protectPass(
       ageMs: latest ? now - latest.capturedAt : undefined,
     });
   }
-  return { rows, pruned: first.pruned };
+  return { rows, pruned: [...pruned] };
 }

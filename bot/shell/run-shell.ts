@@ -129,6 +129,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
     user: options.user ?? 'alice',
     users,
     words: { protect: (args) => protectWord(services, rt, args) },
+    provider: rt.provider,
   });
 
   screen.log(

@@ -4,9 +4,10 @@
  * `/quit`. Runs are durable: the session resumes runs left in flight by an earlier one.
  */
 
-import { toUserFacing } from '../../engine/errors.js';
+import { NotAllowedError, toUserFacing } from '../../engine/errors.js';
+import { describeProvider, providerMismatch } from '../../engine/executor/provider.js';
 import { canonicalUser } from '../../engine/identity.js';
-import { isTerminal, type Run } from '../../engine/run.js';
+import { isTerminal, type Run, type RunProvider } from '../../engine/run.js';
 import { executeCommand } from '../commands/execute.js';
 import { parseCommand } from '../commands/grammar.js';
 import { replyText } from '../render/text.js';
@@ -28,7 +29,16 @@ export interface ShellSessionOptions {
    * data directory the shell holds, so they run here instead of failing in a second terminal.
    */
   words?: Record<string, (args: string[], user: string) => Promise<string[]>>;
+  /**
+   * The cloud this shell acts on. On anything but the sim, `/as` and approve/reject/confirm are
+   * refused: the shell's identity is not authenticated, and real approvals come from signed
+   * Slack requests. Runs of another provider are not resumed. @default sim
+   */
+  provider?: RunProvider;
 }
+
+/** Shell words that record a decision of a person: only sim runs take them from the shell. */
+const DECISIONS = new Set(['approve', 'reject', 'confirm']);
 
 export type LineResult = 'continue' | 'quit';
 
@@ -65,10 +75,35 @@ export class ShellSession {
     return `${this.user}> `;
   }
 
+  /** True when this shell acts on real infrastructure (not the simulated cloud). */
+  private get realCloud(): boolean {
+    return (this.options.provider?.name ?? 'sim') !== 'sim';
+  }
+
+  private unauthenticated(word: string) {
+    const where = describeProvider(this.options.provider ?? { name: 'sim' });
+    return toUserFacing(
+      new NotAllowedError(`${word} is refused: this shell acts on ${where}, not the simulated cloud`, {
+        code: 'SHELL_NOT_AUTHENTICATED',
+        explanation:
+          'The terminal shell does not authenticate who types, so on real infrastructure it neither switches identity (/as) nor records approvals, rejections or confirmations: one person could give both approvals of a two-person gate.',
+        action:
+          'Approve, reject or confirm from Slack (signed requests, one person each), or rehearse with the simulated cloud (drbot shell without --provider).',
+      }),
+    );
+  }
+
   /** Kicks every run an earlier session left in flight; returns them. */
   async resume(): Promise<Run[]> {
     await healEndedRuns(this.services);
-    const runs = await this.inFlight();
+    const all = await this.inFlight();
+    const here = this.options.provider ?? { name: 'sim' };
+    const runs = all.filter((run) => !providerMismatch(run, here));
+    for (const run of all.filter((r) => !runs.includes(r))) {
+      this.screen.log([
+        `↷ not resuming ${run.mode} of ${run.runbook.name} (${run.id}): it runs on ${describeProvider(run.provider!)}, this shell on ${describeProvider(here)} (RUN_PROVIDER_MISMATCH); continue it from a drbot with that provider`,
+      ]);
+    }
     for (const run of runs) await this.services.driver.kick(run.id);
     if (runs.length > 0) {
       this.screen.log([
@@ -89,7 +124,8 @@ export class ShellSession {
       case 'exit':
         return 'quit';
       case '/as':
-        this.switchUser(rest[0]);
+        if (this.realCloud) this.screen.log(replyText({ kind: 'error', error: this.unauthenticated('/as') }));
+        else this.switchUser(rest[0]);
         return 'continue';
       case '/whoami':
       case 'whoami':
@@ -124,6 +160,10 @@ export class ShellSession {
       this.screen.log(replyText({ kind: 'usage', error: parsed.error }));
       return 'continue';
     }
+    if (this.realCloud && DECISIONS.has(parsed.command.kind)) {
+      this.screen.log(replyText({ kind: 'error', error: this.unauthenticated(parsed.command.kind) }));
+      return 'continue';
+    }
     const outcome = await executeCommand(this.services, parsed.command, {
       user: this.user,
       surface: 'shell',
@@ -142,7 +182,9 @@ export class ShellSession {
     const started = Date.now();
     const pollMs = this.options.pollMs ?? 200;
     for (;;) {
-      const open = await this.inFlight();
+      // runs of another provider never move here: waiting on them would never end
+      const here = this.options.provider ?? { name: 'sim' };
+      const open = (await this.inFlight()).filter((run) => !providerMismatch(run, here));
       const waiting: Run[] = [];
       for (const run of open) if (await this.waitsOnPeople(run)) waiting.push(run);
       const moving = open.filter((r) => !waiting.includes(r));

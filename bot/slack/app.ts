@@ -1,5 +1,6 @@
 /**
- * Builds the Slack app: Bolt with the HTTP receiver (signature verification on) or Socket Mode
+ * Builds the Slack app: Bolt with the HTTP receiver (signature verification on, request times
+ * within 5 minutes either way) or Socket Mode
  * when an app token is configured, the Slack notifier and directory, and the shared listeners.
  * The engine side (store, cloud, driver) is built by the caller from the notifier and directory,
  * because the engine publishes to the notifier and the notifier renders the engine's runs.
@@ -13,6 +14,7 @@ import type { BotServices } from '../services.js';
 import { SlackDirectory } from './directory.js';
 import { registerListeners } from './listeners.js';
 import { SlackNotifier } from './notifier.js';
+import { guardRequestListener } from './request-time.js';
 
 export interface SlackBotOptions {
   slack: SlackConfig;
@@ -59,6 +61,8 @@ export async function createSlackBot(options: SlackBotOptions): Promise<SlackBot
         processBeforeResponse: false,
         logLevel,
       });
+  // Bolt refuses old timestamps only; refuse future ones too (request-time.ts)
+  if (receiver) guardRequestListener(receiver);
   const app = new App({
     token: slack.botToken,
     clientOptions,

@@ -25,7 +25,15 @@ export interface ProtectRequest {
   /** Idempotency per capture: the same key never captures twice. */
   captureKey: string;
   appConsistent?: boolean;
+  /**
+   * What a point is made of (`spec.protect.capture`): `ami` (launchable) or `snapshots` (EBS
+   * snapshot sets, data only). @default the provider's own default (AWS: ami; the sim: snapshots)
+   */
+  capture?: CaptureSetting;
 }
+
+/** `spec.protect.capture`. */
+export type CaptureSetting = 'ami' | 'snapshots';
 
 export interface ProtectResult {
   points: RecoveryPoint[];

@@ -12,6 +12,7 @@ import { manualNotAllowed, manualNotWaiting, stepNotFound } from './errors.js';
 import { APPROVAL_ACTION, applyGateDecision, MANUAL_ACTION } from './gates.js';
 import { specOf } from './machine.js';
 import { mutateRun } from './mutate.js';
+import { assertRunProvider } from './provider.js';
 import { isStepTerminal } from './scheduling.js';
 
 function refusal(reason: ApprovalRefusal, explanation: string, gate?: GateRecord): ApprovalAnswer {
@@ -33,6 +34,7 @@ async function checkApprover(
 ): Promise<ApprovalAnswer | Checked> {
   user = canonicalUser(user);
   const run = await loadRun(deps, runId);
+  assertRunProvider(run, deps.provider, verb);
   const step = run.steps[stepKey];
   if (!step) throw stepNotFound(runId, stepKey);
   if (step.action !== APPROVAL_ACTION) {
@@ -170,6 +172,7 @@ export async function confirmManual(
 ): Promise<Run> {
   user = canonicalUser(user);
   const run = await loadRun(deps, runId);
+  assertRunProvider(run, deps.provider, 'confirm a step of');
   const step = run.steps[stepKey];
   if (!step) throw stepNotFound(runId, stepKey);
   if (step.action !== MANUAL_ACTION || step.status !== 'waiting')

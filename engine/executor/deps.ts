@@ -2,7 +2,7 @@
  * What every part of the executor needs, resolved once from EngineOptions.
  */
 import type { ActionRegistry } from '../actions/types.js';
-import type { EngineOptions } from '../api.js';
+import type { EngineOptions, RunProvider } from '../api.js';
 import type { Clock, Directory, Notifier, Random, RunStore } from '../ports.js';
 import type { Run } from '../run.js';
 import type { Runbook } from '../runbook/types.js';
@@ -23,6 +23,7 @@ export interface EngineDeps {
   concurrency: number;
   leaseMs: number;
   owner: string;
+  provider?: RunProvider;
 }
 
 export function resolveDeps(options: EngineOptions): EngineDeps {
@@ -36,6 +37,7 @@ export function resolveDeps(options: EngineOptions): EngineDeps {
     concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     owner: options.owner ?? randomOwner(options.random),
+    ...(options.provider ? { provider: { ...options.provider } } : {}),
   };
 }
 

@@ -72,6 +72,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
     mode,
     initiator,
     params,
+    ...(deps.provider ? { provider: { ...deps.provider } } : {}),
     status: 'running',
     phase: 'main',
     createdAt: now,
@@ -102,7 +103,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
   const started = nextEvent(run, now, 'run.started', {
     actor: initiator,
     message: `@${initiator} started a ${mode} of ${name}.${declaredNote(params)}`,
-    data: { mode, params, runbook: run.runbook },
+    data: { mode, params, runbook: run.runbook, ...(run.provider ? { provider: run.provider } : {}) },
   });
   run.pendingAudit = [started];
   try {

@@ -84,6 +84,12 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
           network.discover(target.region, [...new Set(mappedSubnets)]),
         )) ?? [])
       : [];
+  const drillIsolation =
+    mappedSubnets.length > 0 && network.drillIsolation
+      ? await attempt('drill network isolation', () =>
+          network.drillIsolation!(target.region, [...new Set(mappedSubnets)]),
+        )
+      : undefined;
   const latestPoints: Record<string, RecoveryPoint | undefined> = {};
   await attempt('recovery points', async () => {
     const found = await latestPointsOf(
@@ -115,6 +121,7 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     ...(ssmManaged ? { ssmManaged } : {}),
     mapping,
     targetTopologies,
+    ...(drillIsolation ? { drillIsolation } : {}),
     latestPoints,
     ...(offeredTypes ? { offeredTypes } : {}),
     requiredDocuments: required,

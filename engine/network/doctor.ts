@@ -8,6 +8,7 @@ import type { RecoveryPoint } from '../cloud/recovery-points.js';
 import { formatDuration } from '../duration.js';
 import type { NetworkMapping } from './mapping.js';
 import { SSM_ENDPOINT_SERVICES } from './plan-types.js';
+import type { DrillIsolationProblem } from './ports.js';
 import { subnetEgress, type VpcTopology } from './topology.js';
 
 export type FindingSeverity = 'blocker' | 'warning';
@@ -19,6 +20,7 @@ export type FindingCode =
   | 'NO_SSM_ENDPOINTS'
   | 'NO_NETWORK_MAPPING'
   | 'UNMAPPED_RESOURCE'
+  | 'DRILL_NETWORK_NOT_ISOLATED'
   | 'NO_RECOVERY_POINT'
   | 'RECOVERY_POINT_TOO_OLD'
   | 'INSTANCE_TYPE_UNAVAILABLE'
@@ -48,6 +50,8 @@ export interface DoctorFacts {
   mapping: NetworkMapping;
   /** Target-side VPCs of the mapped subnets (routes and endpoints). */
   targetTopologies: VpcTopology[];
+  /** Why mapped target subnets are not isolated drill networks; undefined when not checked. */
+  drillIsolation?: DrillIsolationProblem[];
   /** Newest available recovery point per protected instance, in the target region. */
   latestPoints: Record<string, RecoveryPoint | undefined>;
   /** Types offered in the target region among the instances' types and the default; undefined: not checked. */
@@ -94,7 +98,7 @@ function networkFindings(f: DoctorFacts, out: Finding[]): void {
       code: 'NO_NETWORK_MAPPING',
       severity: 'blocker',
       subject: f.runbook,
-      message: `The network of ${f.runbook} has not been replicated to ${f.targetRegion}: blueprints have no subnet or security groups to launch into`,
+      message: `The network of ${f.runbook} has not been replicated to ${f.targetRegion}: blueprints have no subnet or security groups to launch into, and a drill on AWS is refused (NO_DRILL_NETWORK) rather than launched outside an isolated drill network`,
       remedy: `Run \`drbot network replicate ${f.runbook}\`.`,
     });
     return;
@@ -113,6 +117,15 @@ function networkFindings(f: DoctorFacts, out: Finding[]): void {
         });
       } else if (id === i.subnetId) subnets.add(target);
     }
+  }
+  for (const problem of f.drillIsolation ?? []) {
+    out.push({
+      code: 'DRILL_NETWORK_NOT_ISOLATED',
+      severity: 'blocker',
+      subject: problem.subnetId,
+      message: `Drill subnet ${problem.subnetId} in ${f.targetRegion} is not isolated from production: ${problem.reason}; a drill launch into it is refused`,
+      remedy: `Remove that route, peering connection or transit-gateway attachment from the replica VPC (drbot network replicate never creates them), then run \`drbot doctor ${f.runbook}\` again.`,
+    });
   }
   for (const topology of f.targetTopologies) {
     const services = new Set(

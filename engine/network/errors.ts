@@ -20,6 +20,29 @@ export class CidrRemapError extends NonRetryableError {
   }
 }
 
+/** The replica VPC drbot created earlier has another range than the replication plans. */
+export class ReplicaCidrMismatchError extends NonRetryableError {
+  constructor(f: {
+    sourceVpcId: string;
+    sourcePrimary: string;
+    targetRegion: string;
+    replicaVpcId: string;
+    replicaPrimary: string;
+    planned: string;
+  }) {
+    super(
+      `The replica ${f.replicaVpcId} of ${f.sourceVpcId} in ${f.targetRegion} has ${f.replicaPrimary}, but this replication plans ${f.planned}`,
+      {
+        code: 'REPLICA_CIDR_MISMATCH',
+        explanation:
+          "drbot reuses the replica VPC it created before (tag drbot:source-id), and a VPC's primary range cannot be changed: replicating now would store a mapping that does not match the real network, and blueprints would place private IPs outside their subnets.",
+        action: `To keep the replica, run \`drbot network replicate\` with --cidr-remap ${f.sourcePrimary}=${f.replicaPrimary} (or without --cidr-remap). To move it to ${f.planned}, delete ${f.replicaVpcId} and what drbot created in it (tagged drbot:source-id) in ${f.targetRegion}, then replicate again.`,
+        context: { ...f },
+      },
+    );
+  }
+}
+
 /** A text that should be an IPv4 CIDR or address is not one. */
 export class InvalidCidrError extends NonRetryableError {
   constructor(value: string, what = 'IPv4 CIDR') {

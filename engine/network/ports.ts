@@ -48,4 +48,16 @@ export interface NetworkCloud {
   ssmManagedInstances(region: string, instanceIds: readonly string[]): Promise<string[]>;
   /** The subset of SSM document `names` that exist in the region. */
   existingDocuments(region: string, names: readonly string[]): Promise<string[]>;
+  /**
+   * Why each of these subnets is not an isolated drill network (a route through peering, a
+   * transit gateway or a VPN; a peered or attached VPC); empty when all are isolated. Providers
+   * that enforce isolation at launch (AWS) implement it so the doctor reports the same refusal.
+   */
+  drillIsolation?(region: string, subnetIds: readonly string[]): Promise<DrillIsolationProblem[]>;
+}
+
+/** One reason a subnet is not an isolated drill network. */
+export interface DrillIsolationProblem {
+  subnetId: string;
+  reason: string;
 }

@@ -1,17 +1,20 @@
 /**
  * network.replicate: discover the source VPCs of the protected instances, plan each (refusing a
  * remap that does not fit before anything is created), converge the target region, and store
- * each VPC's mapping (replacing the previous one). Running it again creates nothing twice.
+ * each VPC's mapping (replacing the previous one). Running it again creates nothing twice. A
+ * replica created earlier decides the range (replica-cidr.ts): the plan converges on it, or is
+ * refused before anything is created, so the stored mapping always matches the real network.
  */
 import type { Instance } from '../cloud/compute.js';
 import type { Clock, RunStore } from '../ports.js';
 import { type CidrRemap, cidrsOverlap, isIdentityRemap, isIpv6, parseCidr } from './cidr.js';
-import { ReplicationPlanError } from './errors.js';
+import { ReplicaCidrMismatchError, ReplicationPlanError } from './errors.js';
 import type { VpcMappingDoc } from './mapping.js';
-import { saveMapping } from './mapping-store.js';
+import { loadVpcMapping, saveMapping } from './mapping-store.js';
 import { buildReplicationPlan } from './plan.js';
 import type { ReplicationPlan } from './plan-types.js';
 import type { ApplyResult, NetworkCloud } from './ports.js';
+import { replicaRemap } from './replica-cidr.js';
 import type { VpcTopology } from './topology.js';
 
 export interface ReplicateNetworkInput {
@@ -74,9 +77,19 @@ export async function planNetwork(input: ReplicateNetworkInput): Promise<Replica
         cidrRemap: input.cidrRemap,
       });
   }
-  return topologies.map((topology) => {
-    const remap = remapFor(topology, input.cidrRemap);
-    return buildReplicationPlan(topology, {
+  const plans: ReplicationPlan[] = [];
+  for (const topology of topologies) {
+    const stored = (await loadVpcMapping(input.store, input.sourceRegion, topology.vpc.id))?.cidrRemap;
+    const chosen = replicaRemap({
+      topology,
+      targetRegion: input.targetRegion,
+      ranges,
+      requested: input.cidrRemap,
+      applicable: remapFor(topology, input.cidrRemap),
+      stored,
+    });
+    const remap = chosen.remap;
+    const plan = buildReplicationPlan(topology, {
       targetRegion: input.targetRegion,
       targetZones: zones,
       ...(remap ? { cidrRemap: remap } : {}),
@@ -89,16 +102,43 @@ export async function planNetwork(input: ReplicateNetworkInput): Promise<Replica
         .map((i) => i.privateIp)
         .filter((ip): ip is string => !!ip),
     });
-  });
+    if (chosen.note) plan.notes.unshift(chosen.note);
+    plans.push(plan);
+  }
+  return plans;
+}
+
+/** The mapping is stored only when each replica's real range is the one its plan describes. */
+async function assertMatchesNetwork(
+  input: ReplicateNetworkInput,
+  plans: readonly ReplicationPlan[],
+  applied: readonly ApplyResult[],
+): Promise<void> {
+  const ranges = await input.network.vpcRanges(input.targetRegion);
+  for (const [index, plan] of plans.entries()) {
+    const result = applied[index]!;
+    const planned = plan.steps.find((step) => step.kind === 'vpc');
+    const real = ranges.find((r) => r.vpcId === result.targetVpcId)?.cidrs.find((c) => !isIpv6(c));
+    if (planned?.kind !== 'vpc' || real === undefined || real === planned.cidr) continue;
+    throw new ReplicaCidrMismatchError({
+      sourceVpcId: plan.sourceVpcId,
+      sourcePrimary: plan.sourceCidrs.find((c) => !isIpv6(c)) ?? plan.sourceCidrs[0] ?? '?',
+      targetRegion: input.targetRegion,
+      replicaVpcId: result.targetVpcId,
+      replicaPrimary: real,
+      planned: planned.cidr,
+    });
+  }
 }
 
 export async function replicateNetwork(input: ReplicateNetworkInput): Promise<ReplicateNetworkResult> {
   const plans = await planNetwork(input);
   const applied: ApplyResult[] = [];
   const mappings: VpcMappingDoc[] = [];
-  for (const plan of plans) {
-    const result = await input.network.apply(plan);
-    applied.push(result);
+  for (const plan of plans) applied.push(await input.network.apply(plan));
+  await assertMatchesNetwork(input, plans, applied);
+  for (const [index, plan] of plans.entries()) {
+    const result = applied[index]!;
     const doc: VpcMappingDoc = {
       version: 1,
       sourceRegion: plan.sourceRegion,

@@ -83,6 +83,8 @@ export interface RunbookSpec {
   protect: {
     tags?: Record<string, string>;
     instanceIds?: string[];
+    /** What recovery points are made of: AMIs (launchable) or EBS snapshot sets. @default provider's */
+    capture?: 'ami' | 'snapshots';
     /** The tier's RDS instances and Aurora clusters (recovery.protect, rds.latestPoint, rds.restore). */
     databases?: DatabaseProtection;
   };

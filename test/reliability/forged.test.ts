@@ -53,6 +53,10 @@ describe('forged requests to the Slack endpoint', () => {
     expect(await post(body, signed(body, now() - 600))).toBe(401);
   });
 
+  it('refuses a correctly signed request dated 6 minutes in the future (skew either way)', async () => {
+    expect(await post(body, signed(body, now() + 360))).toBe(401);
+  });
+
   it('refuses requests missing the signature or timestamp header', async () => {
     const { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } = signed(body);
     expect([400, 401]).toContain(await post(body, { 'x-slack-request-timestamp': timestamp }));

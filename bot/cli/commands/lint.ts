@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { formatIssue, type RunbookIssue } from '../../../engine/runbook/errors.js';
-import { DEFAULT_RUNBOOK_DIR, loadRunbookPath } from '../../runbooks/repository.js';
+import { loadRunbookPath } from '../../runbooks/repository.js';
+import { resolveCliPaths } from '../paths.js';
 
 export interface LintSummary {
   files: number;
@@ -14,7 +15,7 @@ export interface LintSummary {
 
 export async function lintPaths(paths: string[]): Promise<LintSummary> {
   const summary: LintSummary = { files: 0, runbooks: [], issues: [] };
-  for (const path of paths.length > 0 ? paths : [DEFAULT_RUNBOOK_DIR]) {
+  for (const path of paths.length > 0 ? paths : [resolveCliPaths().runbookDir]) {
     const { runbooks, issues } = await loadRunbookPath(path);
     summary.runbooks.push(...runbooks.keys());
     summary.issues.push(...issues);

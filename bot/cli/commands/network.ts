@@ -19,6 +19,7 @@ import type { Runbook } from '../../../engine/runbook/types.js';
 import { findRunbook } from '../../runbooks/repository.js';
 import { createLocalRuntime, type LocalRuntime } from '../../runtime/local.js';
 import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
+import { dataDirOption, resolveCliPaths, runbookDirOption } from '../paths.js';
 import { printError } from './run.js';
 
 /** Where the sim network state lives in the store, next to the sim's own (`sim`/`state`). */
@@ -27,8 +28,8 @@ export const SIM_NETWORK_DOC = { kind: 'sim-network', id: 'state' } as const;
 export interface NetworkFlags {
   provider: ProviderName;
   inMemory?: boolean;
-  dataDir: string;
-  dir: string;
+  dataDir?: string;
+  dir?: string;
 }
 
 export interface NetworkRuntime {
@@ -39,12 +40,14 @@ export interface NetworkRuntime {
 
 /** Adds the options every network command takes. */
 export function networkOptions(command: Command): Command {
-  return command
-    .argument('<runbook>', 'runbook name (in --dir) or file path')
-    .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
-    .option('--in-memory', 'use an in-memory store (the sim starts from its world file)')
-    .option('--data-dir <dir>', 'where the embedded store keeps its files', '.drbot')
-    .option('--dir <dir>', 'runbook directory', 'runbooks');
+  return runbookDirOption(
+    dataDirOption(
+      command
+        .argument('<runbook>', 'runbook name (in --dir) or file path')
+        .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
+        .option('--in-memory', 'use an in-memory store (the sim starts from its world file)'),
+    ),
+  );
 }
 
 /** Runs `fn` with the runtime, the runbook and its NetworkCloud; closes the runtime after. */
@@ -53,21 +56,22 @@ export async function withNetworkRuntime<T>(
   flags: NetworkFlags,
   fn: (r: NetworkRuntime) => Promise<T>,
 ): Promise<T> {
+  const paths = resolveCliPaths(flags);
   const runtime = await createLocalRuntime({
     provider: flags.provider,
     inMemory: flags.inMemory,
-    dataDir: flags.dataDir,
-    runbooksDir: flags.dir,
+    dataDir: paths.dataDir,
+    runbooksDir: paths.runbookDir,
     agent: false,
   });
   try {
-    const runbook = await findRunbook(name, flags.dir);
+    const runbook = await findRunbook(name, paths.runbookDir);
     let network: NetworkCloud;
     if (flags.provider === 'aws') {
       const { createAwsNetwork } = await import('../../../engine/adapters/aws/network/aws-network.js');
       network = createAwsNetwork();
     } else {
-      const file = join(flags.dir, 'sim', 'world.yaml');
+      const file = join(paths.runbookDir, 'sim', 'world.yaml');
       const text = await readFile(file, 'utf8');
       const saved = await runtime.store.getDoc<SimNetworkState>(SIM_NETWORK_DOC.kind, SIM_NETWORK_DOC.id);
       network = new SimNetwork({

@@ -7,7 +7,8 @@ import { DrbotError } from '../../../engine/errors.js';
 import { planRun, renderPlan } from '../../../engine/plan/index.js';
 import { formatIssue, RunbookError } from '../../../engine/runbook/errors.js';
 import { MODES } from '../../../engine/runbook/types.js';
-import { DEFAULT_RUNBOOK_DIR, findRunbook } from '../../runbooks/repository.js';
+import { findRunbook } from '../../runbooks/repository.js';
+import { resolveCliPaths, runbookDirOption } from '../paths.js';
 import { modeAndRunbook } from './mode-args.js';
 
 /** Prints a DrbotError as what happened / why / what to do, and sets exit code 1. */
@@ -24,19 +25,19 @@ export function reportFailure(err: unknown): void {
 }
 
 export function registerPlan(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .description(
       'Print what a run would do, without acting: dependency levels, critical path, gates, cleanup.',
     )
     .argument('<mode>', `which mode to plan: ${MODES.join(', ')}`)
     .argument('<runbook>', 'runbook name (metadata.name) or path to a runbook file (either order)')
-    .option('--json', 'print the plan as stable, machine-readable JSON')
-    .option('--dir <dir>', 'directory holding the runbooks', DEFAULT_RUNBOOK_DIR)
-    .action(async (first: string, second: string, options: { json?: boolean; dir: string }) => {
+    .option('--json', 'print the plan as stable, machine-readable JSON');
+  runbookDirOption(command).action(
+    async (first: string, second: string, options: { json?: boolean; dir?: string }) => {
       try {
         const { mode, runbook: name } = modeAndRunbook('plan', first, second);
-        const runbook = await findRunbook(name, options.dir);
+        const runbook = await findRunbook(name, resolveCliPaths(options).runbookDir);
         if (!runbook.spec.modes[mode]) {
           const defined = MODES.filter((m) => runbook.spec.modes[m]);
           throw new DrbotError(`Runbook ${runbook.metadata.name} has no ${mode} mode.`, {
@@ -52,5 +53,6 @@ export function registerPlan(program: Command): void {
         // a missing mode is a usage error, like commander's own
         if (err instanceof DrbotError && err.code === 'MODE_MISSING') process.exitCode = 2;
       }
-    });
+    },
+  );
 }

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { formatDuration } from '../../../engine/duration.js';
 import { protectOnce } from '../../runtime/protect-local.js';
 import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
+import { dataDirOption, resolveCliPaths, runbookDirOption } from '../paths.js';
 import { printError } from './run.js';
 
 interface ProtectFlags {
@@ -11,47 +12,46 @@ interface ProtectFlags {
   inMemory?: boolean;
   fast?: boolean;
   dataDir?: string;
-  dir: string;
+  dir?: string;
 }
 
 export function registerProtectCommand(program: Command): void {
-  program
+  const command = program
     .command('protect')
     .description('Capture a recovery point of every protected instance and copy it to the target region.')
     .argument('<runbook>', 'runbook name (in --dir) or file path')
     .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
     .option('--json', 'print the points as JSON')
     .option('--in-memory', 'use an in-memory store (the sim starts from its world file)')
-    .option('--fast', 'skip simulated copy time instead of waiting (sim only)')
-    .option('--data-dir <dir>', 'where the embedded store keeps its files', '.drbot')
-    .option('--dir <dir>', 'runbook directory', 'runbooks')
-    .action(async (runbook: string, flags: ProtectFlags) => {
-      try {
-        const { rows, pruned } = await protectOnce({
-          runbook,
-          provider: flags.provider,
-          inMemory: flags.inMemory,
-          fast: flags.fast && flags.provider === 'sim',
-          dataDir: flags.dataDir,
-          runbooksDir: flags.dir,
-        });
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ points: rows, pruned }, null, 2)}\n`);
-        } else {
-          for (const row of rows) {
-            const age = row.ageMs === undefined ? 'no point' : `${formatDuration(row.ageMs)} old`;
-            const at =
-              row.capturedAt === undefined ? '' : ` captured ${new Date(row.capturedAt).toISOString()}`;
-            process.stdout.write(
-              `${row.instanceId} ${(row.name ?? '').padEnd(10)} ${row.pointId ?? '—'}${at} (${age})\n`,
-            );
-          }
-          if (pruned.length > 0) process.stdout.write(`pruned ${pruned.length} old recovery point(s)\n`);
+    .option('--fast', 'skip simulated copy time instead of waiting (sim only)');
+  runbookDirOption(dataDirOption(command)).action(async (runbook: string, flags: ProtectFlags) => {
+    try {
+      const paths = resolveCliPaths(flags);
+      const { rows, pruned } = await protectOnce({
+        runbook,
+        provider: flags.provider,
+        inMemory: flags.inMemory,
+        fast: flags.fast && flags.provider === 'sim',
+        dataDir: paths.dataDir,
+        runbooksDir: paths.runbookDir,
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ points: rows, pruned }, null, 2)}\n`);
+      } else {
+        for (const row of rows) {
+          const age = row.ageMs === undefined ? 'no point' : `${formatDuration(row.ageMs)} old`;
+          const at =
+            row.capturedAt === undefined ? '' : ` captured ${new Date(row.capturedAt).toISOString()}`;
+          process.stdout.write(
+            `${row.instanceId} ${(row.name ?? '').padEnd(10)} ${row.pointId ?? '—'}${at} (${age})\n`,
+          );
         }
-        process.exitCode = rows.every((r) => r.pointId) ? 0 : 1;
-      } catch (err) {
-        printError(err, (line) => process.stderr.write(`${line}\n`));
-        process.exitCode = 1;
+        if (pruned.length > 0) process.stdout.write(`pruned ${pruned.length} old recovery point(s)\n`);
       }
-    });
+      process.exitCode = rows.every((r) => r.pointId) ? 0 : 1;
+    } catch (err) {
+      printError(err, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = 1;
+    }
+  });
 }

@@ -10,54 +10,54 @@ import type { GateRecord, Run } from '../../../engine/run.js';
 import type { Runbook } from '../../../engine/runbook/types.js';
 import { openLocalStore } from '../../embedded/local-store.js';
 import { type ReportFormat, renderReport } from '../../report/report.js';
+import { dataDirOption, resolveCliPaths } from '../paths.js';
 import { printError } from './run.js';
 
 interface ReportFlags {
   format: ReportFormat;
   out?: string;
-  dataDir: string;
+  dataDir?: string;
 }
 
 export function registerReportCommand(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description(
       'Write a run report: timeline chart, RTO/RPO vs objectives, approvals, cleanup, audit trail.',
     )
     .argument('<run>', 'run id, the end of it (e.g. 4XQ2B7), or last')
     .addOption(new Option('--format <format>', 'md or html').choices(['md', 'html']).default('md'))
-    .option('--out <file>', 'write to this file instead of stdout')
-    .option('--data-dir <dir>', 'where the embedded store keeps its files', '.drbot')
-    .action(async (id: string, flags: ReportFlags) => {
+    .option('--out <file>', 'write to this file instead of stdout');
+  dataDirOption(command).action(async (id: string, flags: ReportFlags) => {
+    try {
+      const local = await openLocalStore({ dataDir: join(resolveCliPaths(flags).dataDir, 'dynamo') });
       try {
-        const local = await openLocalStore({ dataDir: join(flags.dataDir, 'dynamo') });
-        try {
-          const store = local.store;
-          const run = await findRun(store, id);
-          const runbook = (await store.getDoc<Runbook>('runbook', run.runbook.hash)) ?? undefined;
-          const gates: GateRecord[] = [];
-          for (const [key, step] of Object.entries(run.steps)) {
-            if (!step.gate) continue;
-            const gate = await store.getGate(run.id, key);
-            if (gate) gates.push(gate);
-          }
-          const audit = await store.listAudit(run.id);
-          const text = renderReport(
-            { run, ...(runbook ? { runbook } : {}), audit, gates, now: Date.now() },
-            flags.format,
-          );
-          if (flags.out) {
-            await writeFile(flags.out, text);
-            process.stderr.write(`wrote ${flags.out}\n`);
-          } else process.stdout.write(text);
-        } finally {
-          await local.close();
+        const store = local.store;
+        const run = await findRun(store, id);
+        const runbook = (await store.getDoc<Runbook>('runbook', run.runbook.hash)) ?? undefined;
+        const gates: GateRecord[] = [];
+        for (const [key, step] of Object.entries(run.steps)) {
+          if (!step.gate) continue;
+          const gate = await store.getGate(run.id, key);
+          if (gate) gates.push(gate);
         }
-      } catch (err) {
-        printError(err, (line) => process.stderr.write(`${line}\n`));
-        process.exitCode = 1;
+        const audit = await store.listAudit(run.id);
+        const text = renderReport(
+          { run, ...(runbook ? { runbook } : {}), audit, gates, now: Date.now() },
+          flags.format,
+        );
+        if (flags.out) {
+          await writeFile(flags.out, text);
+          process.stderr.write(`wrote ${flags.out}\n`);
+        } else process.stdout.write(text);
+      } finally {
+        await local.close();
       }
-    });
+    } catch (err) {
+      printError(err, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = 1;
+    }
+  });
 }
 
 async function findRun(store: Awaited<ReturnType<typeof openLocalStore>>['store'], id: string): Promise<Run> {

@@ -8,6 +8,7 @@ import { type DrbotError, NotAllowedError, toUserFacing } from '../../../engine/
 import { formatSummary, lineNotifier } from '../../runtime/progress.js';
 import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
 import { runLocally } from '../../runtime/run-local.js';
+import { dataDirOption, resolveCliPaths, runbookDirOption } from '../paths.js';
 import { modeAndRunbook } from './mode-args.js';
 
 /** Options refused against real infrastructure: exit 2, like other usage errors. */
@@ -24,7 +25,7 @@ interface RunFlags {
   faults?: string;
   seed?: string;
   dataDir?: string;
-  dir: string;
+  dir?: string;
   agent: boolean;
 }
 
@@ -50,7 +51,7 @@ function parseFaults(text: string | undefined): WorldFaults | undefined {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('Run a runbook mode locally to completion (embedded store), printing live progress.')
     .argument('<mode>', 'drill, failover or failback')
@@ -64,57 +65,56 @@ export function registerRunCommand(program: Command): void {
     .option('--fast', 'skip simulated time instead of waiting (sim only)')
     .option('--faults <json>', 'faults to inject into the sim, e.g. {"throttleRate":0.2}')
     .option('--seed <n>', 'seed for simulated faults and retry jitter')
-    .option('--data-dir <dir>', 'where the embedded store keeps its files', '.drbot')
-    .option('--dir <dir>', 'runbook directory', 'runbooks')
-    .option('--no-agent', 'answer agent documents with canned output instead of running the agent script')
-    .action(async (first: string, second: string, flags: RunFlags) => {
-      const json = flags.json === true;
-      // with --json, stdout carries only the record: progress goes to stderr
-      const progress = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-      try {
-        const { mode, runbook } = modeAndRunbook('run', first, second);
-        const approveAs = flags.approveAs
-          ?.split(',')
-          .map((u) => u.trim())
-          .filter(Boolean);
-        const result = await runLocally({
-          mode,
-          runbook,
-          provider: flags.provider,
-          approveAs,
-          confirmManual: flags.confirmManual,
-          as: flags.as,
-          inMemory: flags.inMemory,
-          fast: flags.fast,
-          faults: parseFaults(flags.faults),
-          seed: flags.seed === undefined ? undefined : Number(flags.seed),
-          dataDir: flags.dataDir,
-          runbooksDir: flags.dir,
-          agent: flags.agent,
-          notifier: lineNotifier(progress),
-          onLine: progress,
-        });
-        const { run, audit } = result;
-        if (json) {
-          const record = {
-            id: run.id,
-            runbook: run.runbook,
-            mode: run.mode,
-            initiator: run.initiator,
-            status: run.status,
-            steps: run.steps,
-            measures: run.measures,
-            audit,
-            counters: result.counters,
-          };
-          process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-        } else {
-          for (const line of formatSummary(run)) progress(line);
-        }
-        process.exitCode = run.status === 'succeeded' ? 0 : 1;
-      } catch (err) {
-        printError(err, (line) => process.stderr.write(`${line}\n`));
-        process.exitCode = REFUSALS.includes((err as DrbotError).code) ? 2 : 1;
+    .option('--no-agent', 'answer agent documents with canned output instead of running the agent script');
+  runbookDirOption(dataDirOption(command)).action(async (first: string, second: string, flags: RunFlags) => {
+    const json = flags.json === true;
+    // with --json, stdout carries only the record: progress goes to stderr
+    const progress = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+    try {
+      const { mode, runbook } = modeAndRunbook('run', first, second);
+      const paths = resolveCliPaths(flags);
+      const approveAs = flags.approveAs
+        ?.split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      const result = await runLocally({
+        mode,
+        runbook,
+        provider: flags.provider,
+        approveAs,
+        confirmManual: flags.confirmManual,
+        as: flags.as,
+        inMemory: flags.inMemory,
+        fast: flags.fast,
+        faults: parseFaults(flags.faults),
+        seed: flags.seed === undefined ? undefined : Number(flags.seed),
+        dataDir: paths.dataDir,
+        runbooksDir: paths.runbookDir,
+        agent: flags.agent,
+        notifier: lineNotifier(progress),
+        onLine: progress,
+      });
+      const { run, audit } = result;
+      if (json) {
+        const record = {
+          id: run.id,
+          runbook: run.runbook,
+          mode: run.mode,
+          initiator: run.initiator,
+          status: run.status,
+          steps: run.steps,
+          measures: run.measures,
+          audit,
+          counters: result.counters,
+        };
+        process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+      } else {
+        for (const line of formatSummary(run)) progress(line);
       }
-    });
+      process.exitCode = run.status === 'succeeded' ? 0 : 1;
+    } catch (err) {
+      printError(err, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = REFUSALS.includes((err as DrbotError).code) ? 2 : 1;
+    }
+  });
 }

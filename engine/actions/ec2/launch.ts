@@ -219,7 +219,7 @@ export default defineAction({
   name: 'ec2.launch',
   mutating: true,
   description:
-    'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP; drill (TEST) copies in a mapped subnet get no fixed IP, so they never take a production address.',
+    'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP; drill (TEST) copies in a mapped subnet get no fixed IP, so they never take a production address. On AWS a TEST launch is refused before any RunInstances unless every copy has a mapped, isolated drill subnet (`NO_DRILL_NETWORK`, `DRILL_NETWORK_NOT_ISOLATED`).',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -267,6 +267,10 @@ export default defineAction({
           'ec2:DescribeInstanceTypeOfferings',
           'ec2:DescribeSubnets',
           'ec2:DescribeSecurityGroups',
+          // drill isolation check before a TEST launch (engine/adapters/aws/drill-network.ts)
+          'ec2:DescribeRouteTables',
+          'ec2:DescribeVpcPeeringConnections',
+          'ec2:DescribeTransitGatewayAttachments',
         ],
       },
       { statement: 'LaunchTaggedInstances', actions: ['ec2:RunInstances'] },

@@ -18,6 +18,8 @@ interface ProtectHandle {
   targetRegion: string;
   retention: number;
   appConsistent: boolean;
+  /** `spec.protect.capture`, when the runbook sets it. */
+  capture?: 'ami' | 'snapshots';
   instanceIds: string[];
   /** Points deleted by retention: only the first protect call reports them. */
   pruned: string[];
@@ -89,6 +91,7 @@ export function protectHandler(
       retention: handle.retention,
       captureKey: handle.captureKey,
       appConsistent: handle.appConsistent,
+      ...(handle.capture ? { capture: handle.capture } : {}),
     });
     handle.pruned = [...new Set([...handle.pruned, ...result.pruned])];
     const failed = result.points.filter((p) => p.state === 'error');
@@ -131,6 +134,7 @@ export function protectHandler(
         targetRegion: recoveryRegion(ctx.runbook, ctx.mode),
         retention,
         appConsistent: ctx.inputs.appConsistent === true,
+        ...(ctx.runbook.spec.protect.capture ? { capture: ctx.runbook.spec.protect.capture } : {}),
         instanceIds: instances.map((i) => i.id),
         pruned: [],
         ...(databaseIds ? { databaseIds } : {}),

@@ -6,6 +6,9 @@
  * capacity fallback uses a different token (`…:fallback`), the adapter first looks for instances
  * already tagged with this launch's key (`drbot:launch-key` / `drbot:launch-index`, one batched
  * describe) and reuses them: a resumed launch never starts a second copy of an instance.
+ *
+ * A TEST (drill) launch goes only into isolated drill subnets, without a private IP
+ * (drill-network.ts): it is refused before any RunInstances otherwise.
  */
 import {
   type EC2Client,
@@ -16,6 +19,7 @@ import {
 import type { Blueprint, LaunchedInstance, LaunchRequest } from '../../cloud/compute.js';
 import { NonRetryableError } from '../../errors.js';
 import { boundedToken, mapLimit } from './batching.js';
+import { assertDrillIsolation } from './drill-network.js';
 import { describeRaw } from './ec2-inventory.js';
 import { awsCall, awsErrorCode, mapAwsError } from './errors.js';
 import { TAG, tagFilter, tagMap, tagSpecs } from './tags.js';
@@ -71,7 +75,8 @@ function runInput(
     ImageId: blueprint.recoveryPointId,
     InstanceType: instanceType as RunInstancesCommandInput['InstanceType'],
     SubnetId: blueprint.subnetId,
-    PrivateIpAddress: blueprint.privateIp,
+    // A drill copy never takes a production address, whatever the blueprint says.
+    PrivateIpAddress: request.launchType === 'TEST' ? undefined : blueprint.privateIp,
     SecurityGroupIds: blueprint.securityGroups?.length ? blueprint.securityGroups : undefined,
     IamInstanceProfile: profile
       ? profile.startsWith('arn:')
@@ -177,6 +182,7 @@ export async function launchFleet(
   request: LaunchRequest,
 ): Promise<LaunchedInstance[]> {
   request.blueprints.forEach(assertLaunchable);
+  if (request.launchType === 'TEST') await assertDrillIsolation(clientFor, request.blueprints);
   const existing = await alreadyLaunched(clientFor, request);
   return mapLimit(request.blueprints, LAUNCH_CONCURRENCY, (blueprint, index) => {
     const previous = existing.get(index);

@@ -178,7 +178,15 @@ async function protectOne(ctx: CaptureContext): Promise<StoredPoint> {
 }
 
 /** Runs one protection pass over `request.instances`, then applies retention in both regions. */
-export async function protectFleet(deps: ProtectDeps, request: ProtectRequest): Promise<ProtectResult> {
+/** The runbook's `spec.protect.capture` wins over the provider's default kind. */
+export function captureKindOf(request: ProtectRequest, fallback: CaptureKind): CaptureKind {
+  if (request.capture === 'snapshots') return 'snapshot';
+  if (request.capture === 'ami') return 'ami';
+  return fallback;
+}
+
+export async function protectFleet(base: ProtectDeps, request: ProtectRequest): Promise<ProtectResult> {
+  const deps = { ...base, captureKind: captureKindOf(request, base.captureKind) };
   const points = await mapLimit(request.instances, deps.concurrency ?? 4, (instance) =>
     protectOne({ deps, request, instance, key: boundedToken(`${request.captureKey}:${instance.id}`, 255) }),
   );

@@ -4,11 +4,13 @@
  *
  * 1. An approval is ONE UpdateItem that appends `{user, at}` to `approvals` and adds the user to
  *    the string set `approvers`, on condition
- *    `attribute_exists(PK) AND attribute_not_exists(decision) AND NOT contains(approvers, :user)`.
- *    The same user can never be counted twice, and nobody is counted on a decided gate.
+ *    `attribute_exists(PK) AND attribute_not_exists(decision) AND NOT contains(approvers, :user)
+ *    AND size(approvals) < required`. The same user can never be counted twice, nobody is counted
+ *    on a decided gate, and the list never holds more than `required` approvals.
  * 2. When the returned item has `required` approvers, a second conditional update writes the
- *    decision on `attribute_not_exists(decision)`. Several counted callers may race here (the
- *    third approval can land before the decision); exactly one wins and sees `opened: true`.
+ *    decision on `attribute_not_exists(decision)`. Only the append that filled the quorum gets
+ *    here (the size condition refuses later ones), so its caller sees `opened: true`; a caller
+ *    that finds a full quorum without a decision writes the decision and is not counted.
  *
  * If a process dies between 1 and 2, the next click (even a repeated one) writes the decision.
  */
@@ -72,7 +74,8 @@ export async function recordApproval(
       },
       {
         expression:
-          'attribute_exists(PK) AND attribute_not_exists(decision) AND NOT contains(approvers, :user)',
+          'attribute_exists(PK) AND attribute_not_exists(decision) AND NOT contains(approvers, :user) AND size(approvals) < #required',
+        names: { '#required': 'required' },
         values: { ':none': [], ':entry': [{ user, at }], ':users': new Set([user]), ':user': user },
       },
     );
@@ -89,6 +92,12 @@ export async function recordApproval(
       return { counted: false, reason: 'already-approved', gate: repaired };
     }
     if (gate.decision !== undefined) return { counted: false, reason: 'gate-closed', gate };
+    if (gate.approvals.length >= gate.required) {
+      // The quorum is full but its decision write was lost (or is racing): complete it, and this
+      // approver is not counted — a gate never holds more than `required` approvals.
+      const repaired = await completeInterruptedOpening(items, gate, user, at);
+      return { counted: false, reason: 'gate-closed', gate: repaired };
+    }
   }
   throw new ConflictError(
     `The approval of ${user} on step ${stepKey} of run ${runId} could not be recorded.`,

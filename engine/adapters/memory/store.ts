@@ -198,6 +198,11 @@ export class MemoryRunStore implements RunStore {
       return { counted: false, reason: 'already-approved', gate: copy(gate) };
     }
     if (gate.decision !== undefined) return { counted: false, reason: 'gate-closed', gate: copy(gate) };
+    if (gate.approvals.length >= gate.required) {
+      // A full quorum without a decision: complete it; a gate never holds more than `required`.
+      gate.decision = { outcome: 'approved', by: user, at };
+      return { counted: false, reason: 'gate-closed', gate: copy(gate) };
+    }
     gate.approvals.push({ user, at });
     const opened = gate.approvals.length >= gate.required;
     if (opened) gate.decision = { outcome: 'approved', by: user, at };

@@ -130,7 +130,7 @@ export async function protect(ctx: SimContext, request: ProtectRequest): Promise
     if (ctx.sandbox?.hasRunner) await writeMarker(ctx.sandbox, source, now);
     const size = source.volumes.reduce((sum, v) => sum + v.sizeGiB, 0);
     const point = newPoint(state, {
-      kind: 'snapshot',
+      kind: request.capture === 'ami' ? 'ami' : 'snapshot',
       region: request.targetRegion,
       source,
       capturedAt: now,

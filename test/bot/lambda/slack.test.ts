@@ -101,6 +101,19 @@ describe('slack Lambda handler', () => {
     expect(sqs.sent).toHaveLength(0);
   });
 
+  it('refuses a correctly signed request dated 6 minutes in the future and enqueues nothing', async () => {
+    const { sqs, handler } = setup();
+    const body = slashCommandBody({
+      text: 'drill app-tier',
+      user: 'U1',
+      responseUrl: slack.responseUrl('f'),
+    });
+    const ahead = Math.floor(Date.now() / 1000) + 360;
+    const response = await handler(apiGatewayEvent(body, { timestamp: ahead }), lambdaContext);
+    expect(response.statusCode).toBe(401);
+    expect(sqs.sent).toHaveLength(0);
+  });
+
   it('answers the Events API url_verification challenge', async () => {
     const { handler } = setup();
     const body = JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' });

@@ -106,8 +106,11 @@ export function testRuntime(options: TestRuntimeOptions): Promise<AwsRuntime> {
 }
 
 /** An HTTP API (payload 2.0) event for POST /slack/events, signed now, body base64 as API Gateway sends form bodies. */
-export function apiGatewayEvent(body: string, options: { secret?: string; contentType?: string } = {}) {
-  const timestamp = Math.floor(Date.now() / 1000);
+export function apiGatewayEvent(
+  body: string,
+  options: { secret?: string; contentType?: string; timestamp?: number } = {},
+) {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
     'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',

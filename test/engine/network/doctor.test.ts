@@ -126,6 +126,24 @@ describe('diagnose', () => {
     ]);
   });
 
+  it('blocks when a mapped drill subnet is not isolated from production', () => {
+    const facts = {
+      ...healthy(),
+      drillIsolation: [
+        { subnetId: 'subnet-tgt-a', reason: 'it routes 10.0.0.0/16 through peering connection pcx-1' },
+      ],
+    };
+    const report = diagnose(facts);
+    expect(report.blocking).toBe(true);
+    expect(report.findings.map((f) => [f.code, f.subject, f.severity])).toEqual([
+      ['DRILL_NETWORK_NOT_ISOLATED', 'subnet-tgt-a', 'blocker'],
+    ]);
+    expect(report.findings[0]?.message).toMatch(/pcx-1/);
+    expect(diagnose({ ...healthy(), mapping: new NetworkMapping([]) }).findings[0]?.message).toMatch(
+      /NO_DRILL_NETWORK/,
+    );
+  });
+
   it('blocks without a recovery point younger than the RPO', () => {
     const old = healthy();
     old.latestPoints['i-1'] = { ...old.latestPoints['i-1']!, capturedAt: NOW - 2 * HOUR };

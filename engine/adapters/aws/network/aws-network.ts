@@ -4,9 +4,10 @@
  * inject `mockClient(EC2Client)` the same way.
  */
 import type { ReplicationPlan } from '../../../network/plan-types.js';
-import type { ApplyResult, NetworkCloud, VpcRange } from '../../../network/ports.js';
+import type { ApplyResult, DrillIsolationProblem, NetworkCloud, VpcRange } from '../../../network/ports.js';
 import type { VpcTopology } from '../../../network/topology.js';
 import { type AwsClientFactories, AwsClients } from '../clients.js';
+import { drillIsolationProblems } from '../drill-network.js';
 import { AwsNetworkConverger } from './converge.js';
 import { discoverTopology, listVpcRanges, listZones } from './discover.js';
 import { existingDocuments, offeredTypes, ssmManaged } from './readiness.js';
@@ -50,6 +51,11 @@ export class AwsNetworkCloud implements NetworkCloud {
 
   existingDocuments(region: string, names: readonly string[]): Promise<string[]> {
     return existingDocuments(this.clients.ssm(region), region, names);
+  }
+
+  /** The same check a TEST launch makes before RunInstances (drill-network.ts). */
+  drillIsolation(region: string, subnetIds: readonly string[]): Promise<DrillIsolationProblem[]> {
+    return drillIsolationProblems(this.clients.ec2(region), region, subnetIds);
   }
 }
 

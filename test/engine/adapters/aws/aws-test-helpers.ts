@@ -1,5 +1,12 @@
 /** Shared fixtures for the AWS adapter tests: mocked clients injected through the factories. */
-import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import {
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DescribeTransitGatewayAttachmentsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  EC2Client,
+  EC2ServiceException,
+} from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -43,4 +50,25 @@ export function mockedProvider(options: Omit<AwsProviderOptions, 'clients'> = {}
 /** `n` fake instance ids. */
 export function instanceIds(n: number, prefix = 'i-0'): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${i.toString(16).padStart(8, '0')}`);
+}
+
+/**
+ * Makes every subnet asked about an isolated drill network: it exists in `vpc-drill`, whose main
+ * route table has only a local route, with no peering and no transit-gateway attachment.
+ */
+export function mockIsolatedDrillNetwork(ec2: ReturnType<typeof mockedProvider>['ec2']): void {
+  ec2.on(DescribeSubnetsCommand).callsFake((input: { SubnetIds?: string[] }) => ({
+    Subnets: (input.SubnetIds ?? []).map((id) => ({ SubnetId: id, VpcId: 'vpc-drill' })),
+  }));
+  ec2.on(DescribeRouteTablesCommand).resolves({
+    RouteTables: [
+      {
+        RouteTableId: 'rtb-drill',
+        Associations: [{ Main: true }],
+        Routes: [{ DestinationCidrBlock: '20.0.0.0/16', GatewayId: 'local' }],
+      },
+    ],
+  });
+  ec2.on(DescribeVpcPeeringConnectionsCommand).resolves({ VpcPeeringConnections: [] });
+  ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({ TransitGatewayAttachments: [] });
 }

@@ -1,8 +1,8 @@
 import { DescribeInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Blueprint, LaunchRequest } from '../../../../engine/cloud/compute.js';
 import { NonRetryableError } from '../../../../engine/errors.js';
-import { awsError, mockedProvider } from './aws-test-helpers.js';
+import { awsError, mockedProvider, mockIsolatedDrillNetwork } from './aws-test-helpers.js';
 
 const blueprint: Blueprint = {
   sourceInstanceId: 'i-src1',
@@ -33,6 +33,7 @@ describe('AwsCloudProvider launch', () => {
     ctx.ec2.restore();
     ctx = mockedProvider();
   });
+  beforeEach(() => mockIsolatedDrillNetwork(ctx.ec2));
 
   it('RunInstances carries the ec2.launch userData base64-encoded, and none when the step gives none', async () => {
     ctx.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
@@ -64,12 +65,13 @@ describe('AwsCloudProvider launch', () => {
       ImageId: 'ami-0123',
       InstanceType: 'm7g.large',
       SubnetId: 'subnet-dr',
-      PrivateIpAddress: '10.1.1.10',
       SecurityGroupIds: ['sg-dr'],
       IamInstanceProfile: { Name: 'web-profile' },
       MinCount: 1,
       MaxCount: 1,
     });
+    // a drill copy never takes the blueprint's (production) address
+    expect(input?.PrivateIpAddress).toBeUndefined();
     expect(input?.TagSpecifications?.map((s) => s.ResourceType)).toEqual(['instance', 'volume']);
     for (const spec of input?.TagSpecifications ?? []) {
       expect(spec.Tags).toEqual(
