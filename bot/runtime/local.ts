@@ -52,6 +52,11 @@ export interface LocalRuntimeOptions {
   agent?: boolean;
   /** Table name in the embedded DynamoDB. @default drbot */
   tableName?: string;
+  /**
+   * A store to use instead of the embedded one (`drbot serve --provider aws`: the DRBOT_TABLE
+   * table); its owner closes it. @default the embedded dynalite, or memory with `inMemory`
+   */
+  store?: RunStore;
 }
 
 export interface LocalRuntime {
@@ -88,7 +93,9 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
   };
   try {
     let store: RunStore;
-    if (options.inMemory) {
+    if (options.store) {
+      store = options.store;
+    } else if (options.inMemory) {
       store = new MemoryRunStore();
     } else {
       const dynamo = await startEmbeddedDynamo({ dataDir: join(dataDir, 'dynamo') });
