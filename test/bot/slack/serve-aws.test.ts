@@ -19,6 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BotConfig } from '../../../bot/config.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../bot/embedded/dynalite.js';
+import type { LocalSchedule } from '../../../bot/scorecard/local-schedules.js';
 import { type Served, startServe } from '../../../bot/slack/serve.js';
 import { DynamoRunStore } from '../../../engine/adapters/dynamodb/store.js';
 import { createTableInput } from '../../../engine/adapters/dynamodb/table-definition.js';
@@ -109,7 +110,11 @@ function awsEnv(table: string): NodeJS.ProcessEnv {
   return env;
 }
 
-async function serveAws(env: NodeJS.ProcessEnv, sweepMs = 60_000): Promise<Served> {
+async function serveAws(
+  env: NodeJS.ProcessEnv,
+  sweepMs = 60_000,
+  onSchedules?: (schedules: LocalSchedule[]) => void,
+): Promise<Served> {
   const config: BotConfig = {
     slack: { signingSecret: SECRET, botToken: 'xoxb-serve-aws', apiUrl: slack.apiUrl },
     port: 0,
@@ -123,7 +128,8 @@ async function serveAws(env: NodeJS.ProcessEnv, sweepMs = 60_000): Promise<Serve
     aws: { env, createTable: true, sweepMs },
     updateIntervalMs: 20,
     logLevel: LogLevel.ERROR,
-    schedules: false,
+    schedules: onSchedules !== undefined,
+    ...(onSchedules ? { onSchedules } : {}),
   });
   open.push(served);
   return served;
@@ -227,6 +233,24 @@ describe('drbot serve --provider aws', () => {
     }
     expect(Object.fromEntries(perStep)).toEqual({ 'rpo-gate': 1, settle: 1, 'cleanup:terminate': 1 });
     expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+  });
+
+  it('a scheduled drill that fires on two replicas is announced and started once', async () => {
+    mockEc2();
+    tables += 1;
+    const env = awsEnv(`drbot-serve-aws-${tables}`);
+    const schedules: LocalSchedule[] = [];
+    const first = await serveAws(env, 60_000, (s) => schedules.push(...s));
+    await serveAws(env, 60_000, (s) => schedules.push(...s));
+    expect(schedules).toHaveLength(2);
+    const announced = () =>
+      slack.callsOf('chat.postMessage').filter((c) => String(c.body.text).includes('Weekly drill')).length;
+    const before = announced();
+    await Promise.all(schedules.map((s) => s.trigger()));
+    const runs = await first.runtime.store.listRuns({});
+    expect(runs).toHaveLength(1);
+    expect(announced() - before).toBe(1);
+    await waitForEnd(first.runtime.store as DynamoRunStore, runs[0]?.id as string);
   });
 
   it('refuses to start without DRBOT_TABLE, naming the variable', async () => {
