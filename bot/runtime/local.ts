@@ -24,7 +24,7 @@ import type { RunbookIssue } from '../../engine/runbook/errors.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { startEmbeddedDynamo } from '../embedded/dynalite.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
-import { loadDirectoryFile } from './directory.js';
+import { loadLocalDirectory } from './directory.js';
 import { createDataPorts, createNetworkCloud, createProvider, type ProviderName } from './provider.js';
 
 export interface LocalRuntimeOptions {
@@ -141,7 +141,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       objectStorage: data.objectStorage,
     });
     const directory =
-      options.directory ?? (await loadDirectoryFile(join(runbooksDir, 'sim', 'directory.yaml')));
+      options.directory ??
+      (await loadLocalDirectory(join(runbooksDir, 'sim', 'directory.yaml'), provider !== 'sim'));
     const engine = createEngine({
       store,
       clock,
