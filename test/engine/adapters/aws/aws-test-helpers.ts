@@ -44,3 +44,8 @@ export function mockedProvider(options: Omit<AwsProviderOptions, 'clients'> = {}
 export function instanceIds(n: number, prefix = 'i-0'): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${i.toString(16).padStart(8, '0')}`);
 }
+
+/** The region of the client a recorded aws-sdk-client-mock call was sent with. */
+export function regionOf(call: { thisValue: unknown }): Promise<string> {
+  return (call.thisValue as EC2Client).config.region();
+}
