@@ -57,3 +57,17 @@ export function parseDirectory(text: string, file: string): StaticDirectory {
 export async function loadDirectoryFile(file: string): Promise<StaticDirectory> {
   return parseDirectory(await readFile(file, 'utf8'), file);
 }
+
+/**
+ * The directory of a local run: the file, or — on real infrastructure (`--provider aws`), where
+ * the runbook directory need not hold the sim's files — no groups when it is missing, so
+ * `access`/`approvers` given by user ids still work and group-only ones refuse with who may.
+ */
+export async function loadLocalDirectory(file: string, optional: boolean): Promise<StaticDirectory> {
+  try {
+    return await loadDirectoryFile(file);
+  } catch (err) {
+    if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return new StaticDirectory({});
+    throw err;
+  }
+}

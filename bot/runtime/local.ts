@@ -25,7 +25,7 @@ import type { RunbookIssue } from '../../engine/runbook/errors.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { startEmbeddedDynamo } from '../embedded/dynalite.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
-import { loadDirectoryFile } from './directory.js';
+import { loadLocalDirectory } from './directory.js';
 import { createDataPorts, createNetworkCloud, createProvider, type ProviderName } from './provider.js';
 import { runProviderOf } from './run-provider.js';
 
@@ -54,6 +54,11 @@ export interface LocalRuntimeOptions {
   agent?: boolean;
   /** Table name in the embedded DynamoDB. @default drbot */
   tableName?: string;
+  /**
+   * A store to use instead of the embedded one (`drbot serve --provider aws`: the DRBOT_TABLE
+   * table); its owner closes it. @default the embedded dynalite, or memory with `inMemory`
+   */
+  store?: RunStore;
 }
 
 export interface LocalRuntime {
@@ -92,7 +97,9 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
   };
   try {
     let store: RunStore;
-    if (options.inMemory) {
+    if (options.store) {
+      store = options.store;
+    } else if (options.inMemory) {
       store = new MemoryRunStore();
     } else {
       const dynamo = await startEmbeddedDynamo({ dataDir: join(dataDir, 'dynamo') });
@@ -138,7 +145,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       objectStorage: data.objectStorage,
     });
     const directory =
-      options.directory ?? (await loadDirectoryFile(join(runbooksDir, 'sim', 'directory.yaml')));
+      options.directory ??
+      (await loadLocalDirectory(join(runbooksDir, 'sim', 'directory.yaml'), provider !== 'sim'));
     const runProvider = runProviderOf(provider);
     const engine = createEngine({
       store,

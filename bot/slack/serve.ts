@@ -1,18 +1,26 @@
 /**
  * `drbot serve`: the Slack app on the local runtime (embedded store, simulated cloud by default),
  * listening for signed HTTP requests or connected with Socket Mode. Tests and the ack bench start
- * it in-process on a loopback port with the in-memory store.
+ * it in-process on a loopback port with the in-memory store. With `provider: 'aws'` it acts on AWS
+ * and keeps its state in the DynamoDB table DRBOT_TABLE, shared by every replica: a sweeper kicks
+ * unfinished runs (leases keep one replica per run) and a lock per firing keeps a scheduled drill
+ * from starting once per replica.
  */
 import type { LogLevel } from '@slack/bolt';
-import type { Clock, Notifier } from '../../engine/ports.js';
+import { DrbotError } from '../../engine/errors.js';
+import type { Clock, Notifier, RunStore } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
 import type { BotConfig } from '../config.js';
+import { type AwsStore, openAwsStore, readAwsStoreConfig } from '../runtime/aws-store.js';
 import { healEndedRuns } from '../runtime/heal.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
+import type { ProviderName } from '../runtime/provider.js';
+import { type RunSweeper, startRunSweeper } from '../runtime/sweeper.js';
 import { type LocalSchedulesOptions, startLocalSchedules } from '../scorecard/local-schedules.js';
 import { withScorecard } from '../scorecard/notifier.js';
 import { commandDrillStarter, pacedScorecardPoster, slackChannelPoster } from '../scorecard/slack.js';
 import { DEFAULT_STALE_DAYS } from '../scorecard/staleness.js';
+import { runScheduledDrill } from '../scorecard/weekly.js';
 import { createSlackBot, type SlackBot } from './app.js';
 
 export interface ServeOptions {
@@ -30,6 +38,19 @@ export interface ServeOptions {
   schedules?: boolean;
   /** Receives the started schedules (to print the next firing; tests). */
   onSchedules?: LocalSchedulesOptions['onStarted'];
+  /** `aws`: act on AWS, with the run store in the DynamoDB table DRBOT_TABLE. @default sim */
+  provider?: ProviderName;
+  /** Settings of `provider: 'aws'`. */
+  aws?: ServeAwsOptions;
+}
+
+export interface ServeAwsOptions {
+  /** Where DRBOT_TABLE, AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB … are read. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Create the table (the project's own definition) when it is missing. @default false */
+  createTable?: boolean;
+  /** Pause between sweeps for runs another replica started or left behind. @default 15000 */
+  sweepMs?: number;
 }
 
 export interface Served {
@@ -46,6 +67,8 @@ export async function startServe(options: ServeOptions): Promise<Served> {
   const clock: Clock = options.runtime?.clock ?? { now: () => Date.now() };
   const staleDays = config.staleDays ?? DEFAULT_STALE_DAYS;
   const log = (message: string, err?: unknown) => console.error(message, err);
+  const provider = options.provider ?? 'sim';
+  const awsStore = provider === 'aws' ? openServeAwsStore(options) : undefined;
   let runtime: LocalRuntime | undefined;
   const bot = await createSlackBot({
     slack: config.slack,
@@ -61,6 +84,7 @@ export async function startServe(options: ServeOptions): Promise<Served> {
         dataDir: config.dataDir,
         runbooksDir: config.runbookDir,
         ...options.runtime,
+        ...(awsStore ? { provider: 'aws' as const, store: awsStore.store } : {}),
         clock,
         notifier: { publish: (run, events) => scorecarded.publish(run, events) },
         ...(options.localDirectory ? {} : { directory }),
@@ -91,7 +115,9 @@ export async function startServe(options: ServeOptions): Promise<Served> {
   });
   const rt = runtime as unknown as LocalRuntime;
   let stopSchedules: () => void = () => undefined;
+  let sweeper: RunSweeper | undefined;
   try {
+    if (awsStore) await checkTable(awsStore, options.aws?.createTable ?? false);
     const started = await bot.start(config.port, options.host ?? '0.0.0.0');
     // Runs left in flight by an earlier process continue where they stopped (waiting ones too:
     // their approval timeouts need a wake-up); ended ones get their audit trail repaired.
@@ -99,13 +125,32 @@ export async function startServe(options: ServeOptions): Promise<Served> {
     for (const summary of await rt.store.listRuns({ limit: 50 })) {
       if (!isTerminal(summary.status)) rt.driver.kick(summary.id);
     }
+    if (awsStore) {
+      sweeper = startRunSweeper({
+        store: rt.store,
+        driver: rt.driver,
+        ...(options.aws?.sweepMs === undefined ? {} : { intervalMs: options.aws.sweepMs }),
+        log,
+      });
+    }
     if (options.schedules ?? true) {
+      const deps = {
+        post: slackChannelPoster(bot.app.client),
+        start: commandDrillStarter(bot.services),
+        staleDays,
+      };
+      const owner = `serve-${process.pid}-${clock.now().toString(36)}`;
       stopSchedules = startLocalSchedules(bot.services, rt.runbooks.values(), {
-        deps: {
-          post: slackChannelPoster(bot.app.client),
-          start: commandDrillStarter(bot.services),
-          staleDays,
-        },
+        deps,
+        // replicas share the table: the first to claim a firing posts and starts it
+        ...(awsStore
+          ? {
+              onDue: async (entry) => {
+                if (!(await claimFiring(rt.store, entry, owner, clock.now()))) return;
+                return runScheduledDrill({ ...deps, services: bot.services }, entry);
+              },
+            }
+          : {}),
         ...(options.onSchedules ? { onStarted: options.onSchedules } : {}),
       });
     }
@@ -116,17 +161,65 @@ export async function startServe(options: ServeOptions): Promise<Served> {
       runtime: rt,
       async close() {
         stopSchedules();
+        sweeper?.stop();
         // An advance cut off mid-way would hold its run's lease until it expires; let it finish.
         await rt.driver.stop();
         await bot.stop();
         await bot.notifier.idle().catch(() => undefined);
         await rt.close();
+        await awsStore?.close();
       },
     };
   } catch (err) {
     stopSchedules();
+    sweeper?.stop();
     await bot.stop();
     await rt.close();
+    await awsStore?.close();
     throw err;
   }
+}
+
+function openServeAwsStore(options: ServeOptions): AwsStore {
+  if (options.runtime?.inMemory) {
+    throw new DrbotError('--memory cannot be combined with --provider aws', {
+      code: 'SERVE_OPTIONS_CONFLICT',
+      explanation:
+        'On AWS every run, approval and lease lives in the DynamoDB table DRBOT_TABLE, so replicas and restarts share them.',
+      action: 'Leave out --memory (or use --provider sim to try drbot without AWS).',
+    });
+  }
+  return openAwsStore(readAwsStoreConfig(options.aws?.env ?? process.env), {
+    createTable: options.aws?.createTable ?? false,
+  });
+}
+
+/** Fails at start, with the remedy, when the table is missing (rather than on the first command). */
+async function checkTable(awsStore: AwsStore, createTable: boolean): Promise<void> {
+  try {
+    await awsStore.store.listRuns({ limit: 1 });
+  } catch (err) {
+    if (!createTable && err instanceof DrbotError && err.code === 'STORE_TABLE_NOT_FOUND') {
+      throw new DrbotError(err.message, {
+        code: err.code,
+        explanation: `${err.explanation} drbot serve --provider aws keeps runs in DRBOT_TABLE (${awsStore.config.table}${awsStore.config.region ? ` in ${awsStore.config.region}` : ''}).`,
+        action:
+          "Start once with --create-table to create it, point DRBOT_TABLE at the deployed stack's table, or check AWS_REGION.",
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+/** One replica per scheduled firing: a lock named after the entry and the minute it fired. */
+async function claimFiring(
+  store: RunStore,
+  entry: { runbook: string; mode: string; index?: number },
+  owner: string,
+  now: number,
+): Promise<boolean> {
+  const minute = Math.floor(now / 60_000);
+  const name = `schedule:${entry.runbook}:${entry.mode}:${entry.index ?? 0}:${minute}`;
+  return (await store.acquireLock(name, owner, now)).acquired;
 }

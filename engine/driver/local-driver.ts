@@ -57,6 +57,8 @@ export class LocalDriver {
   private readonly kicked = new Map<string, () => void>();
   /** Background advances started by `kick` and not finished yet (each holds its run's lease). */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Runs with an advance started by `kick` still under way. */
+  private readonly advancing = new Map<string, number>();
   private stopped = false;
 
   constructor(options: LocalDriverOptions) {
@@ -76,12 +78,23 @@ export class LocalDriver {
     this.timers.delete(runId);
     this.kicked.get(runId)?.();
     if (this.stopped) return;
+    this.advancing.set(runId, (this.advancing.get(runId) ?? 0) + 1);
     const advancing = this.engine
       .advance(runId)
       .then((result) => this.after(runId, result))
       .catch((err: unknown) => this.report(runId, err));
     this.inFlight.add(advancing);
-    void advancing.finally(() => this.inFlight.delete(advancing));
+    void advancing.finally(() => {
+      this.inFlight.delete(advancing);
+      const left = (this.advancing.get(runId) ?? 1) - 1;
+      if (left > 0) this.advancing.set(runId, left);
+      else this.advancing.delete(runId);
+    });
+  }
+
+  /** True while this driver has a wake-up timer or an advance under way for the run. */
+  isTracking(runId: string): boolean {
+    return this.timers.has(runId) || this.advancing.has(runId);
   }
 
   /**

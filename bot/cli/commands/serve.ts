@@ -1,10 +1,12 @@
 /**
- * `drbot serve [--port N]`: the Slack bot. Bolt's HTTP receiver verifies every request's
- * signature (for Slack through a tunnel or a gateway); with SLACK_APP_TOKEN set it connects with
- * Socket Mode instead and needs no public URL.
+ * `drbot serve [--port N] [--provider aws [--create-table]]`: the Slack bot. Bolt's HTTP receiver
+ * verifies every request's signature (for Slack through a tunnel or a gateway); with
+ * SLACK_APP_TOKEN set it connects with Socket Mode instead and needs no public URL. With
+ * `--provider aws` it acts on AWS and keeps runs in the DynamoDB table DRBOT_TABLE.
  */
 import type { Command } from 'commander';
 import { ConfigError, loadBotConfig } from '../../config.js';
+import { parseProvider } from '../../runtime/provider.js';
 import { scheduleLines } from '../../shell/schedules.js';
 import { startServe } from '../../slack/serve.js';
 import { reportFailure } from './plan.js';
@@ -16,6 +18,8 @@ interface ServeFlags {
   dir?: string;
   memory?: boolean;
   localDirectory?: boolean;
+  provider: string;
+  createTable?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -30,6 +34,12 @@ export function registerServe(program: Command): void {
     .option('--dir <dir>', 'runbook directory (env DRBOT_RUNBOOK_DIR, default runbooks)')
     .option('--memory', 'keep runs in memory only')
     .option(
+      '--provider <name>',
+      'sim (simulated cloud, embedded store) or aws (DynamoDB table DRBOT_TABLE)',
+      'sim',
+    )
+    .option('--create-table', 'with --provider aws: create DRBOT_TABLE when it is missing')
+    .option(
       '--local-directory',
       'resolve groups from runbooks/sim/directory.yaml instead of Slack user groups',
     )
@@ -37,12 +47,14 @@ export function registerServe(program: Command): void {
       'after',
       '\nEnvironment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),\n' +
         'SLACK_API_URL (GovSlack or a test server), PORT, DRBOT_DATA_DIR, DRBOT_CHANNEL,\n' +
+        'with --provider aws: DRBOT_TABLE, AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE>,\n' +
         'DRBOT_STALE_DAYS (days without a successful drill before a runbook is flagged, default 14).\n' +
         "The runbooks' schedule entries run in-process (croner) while serve is up.\n" +
         'Slack app: slash command /dr and interactivity both point at https://<host>/slack/events.',
     )
     .action(async (flags: ServeFlags) => {
       try {
+        const provider = parseProvider(flags.provider);
         const port = flags.port === undefined ? undefined : Number(flags.port);
         const config = loadBotConfig(process.env, {
           ...(port === undefined ? {} : { port }),
@@ -54,6 +66,8 @@ export function registerServe(program: Command): void {
           host: flags.host,
           ...(flags.memory ? { runtime: { inMemory: true } } : {}),
           ...(flags.localDirectory ? { localDirectory: true } : {}),
+          provider,
+          ...(flags.createTable ? { aws: { createTable: true } } : {}),
           onSchedules: (schedules) => {
             if (schedules.length > 0) process.stdout.write(`${scheduleLines(schedules).join('\n')}\n`);
           },

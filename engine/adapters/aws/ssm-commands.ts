@@ -43,7 +43,8 @@ async function existingCommands(
     const byComment = new Map<string, Command>();
     const Filters = [
       { key: 'DocumentName' as const, value: document },
-      { key: 'InvokedAfter' as const, value: new Date(since).toISOString() },
+      // the API reference's format, to the second: 2021-07-07T00:00:00Z
+      { key: 'InvokedAfter' as const, value: new Date(since).toISOString().replace(/\.\d{3}Z$/, 'Z') },
     ];
     for await (const page of paginateListCommands({ client }, { Filters, MaxResults: 50 })) {
       for (const command of page.Commands ?? []) {

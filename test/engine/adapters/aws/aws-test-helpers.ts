@@ -72,3 +72,8 @@ export function mockIsolatedDrillNetwork(ec2: ReturnType<typeof mockedProvider>[
   ec2.on(DescribeVpcPeeringConnectionsCommand).resolves({ VpcPeeringConnections: [] });
   ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({ TransitGatewayAttachments: [] });
 }
+
+/** The region of the client a recorded aws-sdk-client-mock call was sent with. */
+export function regionOf(call: { thisValue: unknown }): Promise<string> {
+  return (call.thisValue as EC2Client).config.region();
+}
