@@ -11,7 +11,7 @@ import { findRunbook } from '../commands/lookup.js';
 import { runTag } from '../render/history.js';
 import { brokenRunbookLines } from '../runbooks/broken.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
-import { protectPass } from '../runtime/protect-local.js';
+import { databaseLines, protectPass } from '../runtime/protect-local.js';
 import type { LocalSchedule } from '../scorecard/local-schedules.js';
 import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
@@ -237,13 +237,14 @@ async function protectWord(services: BotServices, rt: LocalRuntime, args: string
   const [name, ...extra] = args;
   if (!name || extra.length > 0) return ['⚠ say which runbook: protect <runbook>, e.g. protect web-tier'];
   const runbook = findRunbook(services, name);
-  const { rows, pruned } = await protectPass(rt, runbook);
+  const { rows, databases, pruned } = await protectPass(rt, runbook);
   return [
-    `🛡 protection pass of ${runbook.metadata.name}: newest recovery point per instance`,
+    `🛡 protection pass of ${runbook.metadata.name}: newest recovery point per instance${databases.length ? ' and snapshot copy per database' : ''}`,
     ...rows.map(
       (r) =>
         `   ${r.instanceId} ${(r.name ?? '').padEnd(10)} ${r.pointId ?? 'no point'}${r.ageMs === undefined ? '' : ` (${formatDuration(r.ageMs)} old)`}`,
     ),
+    ...databaseLines(databases, '   '),
     ...(pruned.length ? [`   pruned ${pruned.length} old recovery point(s)`] : []),
   ];
 }
