@@ -43,6 +43,7 @@ import { allClusters, allInstances, describeOne } from './describe.js';
 import { deleteParametersByPath, putParameter } from './parameters.js';
 import { cloudWatchReplicaLag, type ReplicaLagReader } from './replica-lag.js';
 import { protectOne, snapshotsOf } from './snapshots.js';
+import { createSubnetGroup, describeSubnetGroup } from './subnet-groups.js';
 
 const matches = (tags: Record<string, string>, selector: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => tags[k] === v);
@@ -351,6 +352,12 @@ export class AwsDatabase implements DatabasePort {
 
   deleteParametersByPath = (path: string, region: string) =>
     deleteParametersByPath(this.clients, path, region);
+
+  describeSubnetGroup = (name: string, region: string) =>
+    describeSubnetGroup(this.clients.rds(region), name, region);
+
+  createSubnetGroup = (group: Parameters<NonNullable<DatabasePort['createSubnetGroup']>>[0]) =>
+    createSubnetGroup(this.clients.rds(group.region), group);
 }
 
 export function createAwsDatabase(options: AwsDatabaseOptions = {}): AwsDatabase {
