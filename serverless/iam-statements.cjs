@@ -154,6 +154,11 @@ const STATEMENTS = {
       rdsArns(targetRegions(runbooks), ['snapshot', 'cluster-snapshot', 'subgrp', 'pg', 'cluster-pg', 'og']),
     ),
   ],
+  // rds.restore creates a missing DB subnet group in the recovery region, tagged as drbot's on create
+  CreateDbSubnetGroups: ({ actions, runbooks }) =>
+    allow('CreateDbSubnetGroups', actions, rdsArns(targetRegions(runbooks), ['subgrp']), {
+      StringEquals: { 'aws:RequestTag/drbot:managed': 'true' },
+    }),
   // Deletes only what a run restored: resources tagged drbot:run-id
   DeleteRunOwnedDatabases: ({ actions, regions }) =>
     allow('DeleteRunOwnedDatabases', actions, rdsArns(regions, ['db', 'cluster']), {

@@ -98,7 +98,7 @@ async function assertDataDirUsable(dataDir: string): Promise<void> {
       explanation:
         'The embedded DynamoDB (LevelDB) lets one process at a time open its directory; an open `drbot shell` or `drbot serve` (or one that crashed and is still running) holds the lock.',
       action:
-        'Type the command in the open `drbot shell` instead (it offers protect, status, timeline, runs and plan), or quit that shell (/quit) and run this again, or give this command its own store with `--data-dir /tmp/drbot-other`.',
+        'Type the command in the open `drbot shell` instead (it offers protect, network replicate, blueprint, status, timeline, runs and plan), or quit that shell (/quit) and run this again, or give this command its own store with `--data-dir /tmp/drbot-other`.',
       cause: err,
     });
   }

@@ -1,7 +1,9 @@
 /**
  * The `protect` function: every hour, a recovery point of every runbook's protected instances,
- * copied to the runbook's target region, pruned to the retention (24 by default: a day of hourly
- * points). It needs no Slack and no store: just the runbooks and the cloud.
+ * and a snapshot of every database its `spec.protect.databases` selects, copied to the runbook's
+ * target region, pruned to the retention (24 by default: a day of hourly points). It needs no
+ * Slack and no store: just the runbooks and the cloud. Databases go through the same pass as
+ * recovery.protect's (`protectTierDatabases`).
  *
  * Captures are idempotent per key (`drbot-hourly:<runbook>:<hour>`), so a retried invocation
  * continues the same capture instead of taking another. The function polls until the copies are
@@ -9,8 +11,11 @@
  * in the source region and the next hour takes a fresh one.
  */
 
+import { databaseCopyFailedError, protectTierDatabases } from '../../engine/actions/support/data-tier.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
+import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
 import { systemClock } from '../../engine/adapters/system.js';
+import type { DatabasePort } from '../../engine/cloud/database.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import type { RecoveryPoint } from '../../engine/cloud/recovery-points.js';
 import type { Clock } from '../../engine/ports.js';
@@ -22,6 +27,8 @@ export const DEFAULT_RETENTION = 24;
 
 export interface ProtectDeps {
   cloud: CloudProvider;
+  /** The data tier: runbooks with `spec.protect.databases` need it. @default none (their databases fail) */
+  database?: DatabasePort;
   runbooks: Map<string, Runbook>;
   clock: Clock;
   /** Milliseconds left before the function must return. */
@@ -37,6 +44,10 @@ export interface RunbookProtection {
   available: number;
   pending: number;
   pruned: number;
+  /** With `spec.protect.databases`: the databases protected, and their copies available or still copying. */
+  databases?: number;
+  snapshotsAvailable?: number;
+  snapshotsPending?: number;
   error?: string;
 }
 
@@ -47,10 +58,28 @@ export function hourKey(at: number): string {
 
 const SAFETY_MS = 30_000;
 
+/** The EC2 side of one pass: counts into `result`; returns an error message when a capture failed. */
+async function instancePass(
+  deps: ProtectDeps,
+  request: Parameters<CloudProvider['protect']>[0],
+  result: RunbookProtection,
+): Promise<string | undefined> {
+  const out = await deps.cloud.protect(request);
+  const done = (p: RecoveryPoint) => p.region === request.targetRegion && p.state === 'available';
+  result.available = out.points.filter(done).length;
+  result.pending = out.points.length - result.available;
+  result.pruned += out.pruned.length;
+  const failed = out.points.filter((p) => p.state === 'error');
+  if (failed.length > 0) return `capture failed for ${failed.map((p) => p.sourceInstanceId).join(', ')}`;
+  return undefined;
+}
+
 async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number): Promise<RunbookProtection> {
   const { spec } = runbook;
   const name = runbook.metadata.name;
-  const instances = await deps.cloud.listProtected(spec.protect, spec.source.region);
+  // a runbook that protects only databases has no instance selector: no EC2 pass
+  const protectsInstances = spec.protect.tags !== undefined || spec.protect.instanceIds !== undefined;
+  const instances = protectsInstances ? await deps.cloud.listProtected(spec.protect, spec.source.region) : [];
   const result: RunbookProtection = {
     runbook: name,
     instances: instances.length,
@@ -58,7 +87,12 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
     pending: 0,
     pruned: 0,
   };
-  if (instances.length === 0) return result;
+  const selector = spec.protect.databases;
+  if (selector && !deps.database) {
+    result.error = 'spec.protect.databases is set but this function has no database adapter';
+    return result;
+  }
+  if (instances.length === 0 && !selector) return result;
   const request = {
     instances,
     sourceRegion: spec.source.region,
@@ -68,20 +102,32 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
     ...(spec.protect.capture ? { capture: spec.protect.capture } : {}),
   };
   const pollMs = deps.pollMs ?? 15_000;
+  let databaseIds: string[] | undefined;
   for (;;) {
-    const out = await deps.cloud.protect(request);
-    const done = (p: RecoveryPoint) => p.region === spec.target.region && p.state === 'available';
-    result.available = out.points.filter(done).length;
-    result.pending = out.points.length - result.available;
-    result.pruned += out.pruned.length;
-    if (out.points.some((p) => p.state === 'error')) {
-      result.error = `capture failed for ${out.points
-        .filter((p) => p.state === 'error')
-        .map((p) => p.sourceInstanceId)
-        .join(', ')}`;
-      return result;
+    if (instances.length > 0) {
+      const error = await instancePass(deps, request, result);
+      if (error) {
+        result.error = error;
+        return result;
+      }
     }
-    if (result.pending === 0 || deps.remainingMs() < pollMs + SAFETY_MS) return result;
+    if (selector && deps.database) {
+      const pass = await protectTierDatabases(deps.database, selector, {
+        ...request,
+        ...(databaseIds ? { only: databaseIds } : {}),
+      });
+      databaseIds ??= pass.databases.map((d) => d.id);
+      result.databases = databaseIds.length;
+      result.snapshotsAvailable = Object.keys(pass.copies).length;
+      result.snapshotsPending = result.databases - result.snapshotsAvailable;
+      result.pruned += pass.pruned.length;
+      if (pass.failed.length > 0) {
+        result.error = databaseCopyFailedError(pass.failed).message;
+        return result;
+      }
+    }
+    const pending = result.pending + (result.snapshotsPending ?? 0);
+    if (pending === 0 || deps.remainingMs() < pollMs + SAFETY_MS) return result;
     await deps.sleep(pollMs);
   }
 }
@@ -109,6 +155,7 @@ export async function protectAll(deps: ProtectDeps): Promise<RunbookProtection[]
 
 let runbooksOnce: Promise<Map<string, Runbook>> | undefined;
 const cloud = createAwsProvider();
+const database = createAwsDatabase();
 
 export async function handler(_event: unknown, context: { getRemainingTimeInMillis?: () => number }) {
   runbooksOnce ??= loadRunbookDir(
@@ -116,6 +163,7 @@ export async function handler(_event: unknown, context: { getRemainingTimeInMill
   ).then((loaded) => loaded.runbooks);
   const results = await protectAll({
     cloud,
+    database,
     runbooks: await runbooksOnce,
     clock: systemClock,
     remainingMs: () => context.getRemainingTimeInMillis?.() ?? 60_000,

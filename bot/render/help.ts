@@ -20,6 +20,11 @@ export function helpLines(surface: Surface, topic?: string): string[] {
     lines.push('/as <user> — act as another person (try the two-person rule alone: /as bob, /as carol)');
     lines.push('wait [seconds] — wait until runs in flight finish or wait on people');
     lines.push("protect <runbook> — one protection pass (what `drbot protect` does, on this shell's store)");
+    lines.push(
+      'network replicate <runbook> [--cidr-remap FROM=TO] — copy the protected VPCs to the target region (`drbot network replicate`)',
+    );
+    lines.push('blueprint <runbook> [--write] [--mode <mode>] — the launch blueprints (`drbot blueprint`)');
+    lines.push('drbot <command> — the same, typed as a printed remedy reads');
     lines.push('/quit — leave; runs keep their state and resume next time');
   } else {
     lines.push('Approve, reject and abort with the buttons on the run messages.');

@@ -5,14 +5,20 @@
  */
 import { createInterface } from 'node:readline';
 import { formatDuration } from '../../engine/duration.js';
-import { toUserFacing } from '../../engine/errors.js';
+import { NonRetryableError, toUserFacing } from '../../engine/errors.js';
+import type { CidrRemap } from '../../engine/network/cidr.js';
+import type { NetworkCloud } from '../../engine/network/ports.js';
 import type { Directory } from '../../engine/ports.js';
 import type { RunSummary } from '../../engine/run.js';
+import type { Mode } from '../../engine/runbook/types.js';
+import { formatBlueprint } from '../cli/commands/blueprint.js';
+import { parseCidrRemap } from '../cli/commands/network.js';
 import { findRunbook } from '../commands/lookup.js';
 import { runTag } from '../render/history.js';
 import { brokenRunbookLines } from '../runbooks/broken.js';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../runtime/local.js';
-import { protectPass } from '../runtime/protect-local.js';
+import { replicateTier, replicationLines, tierBlueprints } from '../runtime/network-local.js';
+import { databaseLines, protectPass } from '../runtime/protect-local.js';
 import type { LocalSchedule } from '../scorecard/local-schedules.js';
 import { DEFAULT_STALE_DAYS, staleDaysFromEnv } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
@@ -128,7 +134,11 @@ export async function runShell(options: ShellOptions): Promise<number> {
     screen,
     user: options.user ?? 'alice',
     users,
-    words: { protect: (args) => protectWord(services, rt, args) },
+    words: {
+      protect: (args) => protectWord(services, rt, args),
+      network: (args) => networkWord(services, rt, args),
+      blueprint: (args) => blueprintWord(services, rt, args),
+    },
     provider: rt.provider,
   });
 
@@ -259,14 +269,70 @@ async function protectWord(services: BotServices, rt: LocalRuntime, args: string
   const [name, ...extra] = args;
   if (!name || extra.length > 0) return ['⚠ say which runbook: protect <runbook>, e.g. protect web-tier'];
   const runbook = findRunbook(services, name);
-  const { rows, pruned } = await protectPass(rt, runbook);
+  const { rows, databases, pruned } = await protectPass(rt, runbook);
   return [
-    `🛡 protection pass of ${runbook.metadata.name}: newest recovery point per instance`,
+    `🛡 protection pass of ${runbook.metadata.name}: newest recovery point per instance${databases.length ? ' and snapshot copy per database' : ''}`,
     ...rows.map(
       (r) =>
         `   ${r.instanceId} ${(r.name ?? '').padEnd(10)} ${r.pointId ?? 'no point'}${r.ageMs === undefined ? '' : ` (${formatDuration(r.ageMs)} old)`}`,
     ),
+    ...databaseLines(databases, '   '),
     ...(pruned.length ? [`   pruned ${pruned.length} old recovery point(s)`] : []),
+  ];
+}
+
+/** The shell's network side, or the reason it has none. */
+function networkOf(rt: LocalRuntime): NetworkCloud {
+  if (rt.network) return rt.network;
+  throw new NonRetryableError('This shell has no network side to replicate or plan with', {
+    code: 'NETWORK_UNAVAILABLE',
+    explanation: 'The cloud this shell runs on was started without its network capability.',
+    action: 'Start the shell on the sim (the default) or with --provider aws.',
+  });
+}
+
+/** `network replicate <runbook> [--cidr-remap FROM=TO]`: `drbot network replicate` on the shell's store and cloud. */
+async function networkWord(services: BotServices, rt: LocalRuntime, args: string[]): Promise<string[]> {
+  const usage = [
+    '⚠ usage: network replicate <runbook> [--cidr-remap FROM=TO], e.g. network replicate web-tier',
+  ];
+  const [sub, name, ...extra] = args;
+  if (sub !== 'replicate' || !name) return usage;
+  let cidrRemap: CidrRemap | undefined;
+  if (extra.length === 2 && extra[0] === '--cidr-remap') cidrRemap = parseCidrRemap(extra[1] as string);
+  else if (extra.length > 0) return usage;
+  const runbook = findRunbook(services, name);
+  const out = await replicateTier(rt, networkOf(rt), runbook, {
+    ...(cidrRemap ? { cidrRemap } : {}),
+    replicatedBy: 'shell',
+  });
+  return [
+    `🌐 network of ${runbook.metadata.name} replicated to ${runbook.spec.target.region}`,
+    ...replicationLines(out),
+  ];
+}
+
+/** `blueprint <runbook> [--write] [--mode drill|failover|failback]`: `drbot blueprint` in the shell. */
+async function blueprintWord(services: BotServices, rt: LocalRuntime, args: string[]): Promise<string[]> {
+  const usage = [
+    '⚠ usage: blueprint <runbook> [--write] [--mode drill|failover|failback], e.g. blueprint web-tier',
+  ];
+  const [name, ...rest] = args;
+  if (!name || name.startsWith('--')) return usage;
+  let write = false;
+  let mode: Mode = 'drill';
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    if (flag === '--write') write = true;
+    else if (flag === '--mode' && ['drill', 'failover', 'failback'].includes(rest[i + 1] ?? ''))
+      mode = rest[++i] as Mode;
+    else return usage;
+  }
+  const runbook = findRunbook(services, name);
+  const built = await tierBlueprints(rt, networkOf(rt), runbook, { mode, write });
+  return [
+    `📐 launch blueprints of ${runbook.metadata.name} (${mode})${write ? ', stored' : ''}`,
+    ...built.flatMap((b) => formatBlueprint(b).split('\n')),
   ];
 }
 

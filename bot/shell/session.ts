@@ -25,7 +25,7 @@ export interface ShellSessionOptions {
   /** How often `wait` looks at the runs. @default 200 */
   pollMs?: number;
   /**
-   * Shell-only words beyond the chat grammar (`protect <runbook>`): the CLI commands that need the
+   * Shell-only words beyond the chat grammar (`protect`, `network replicate`, `blueprint`): the CLI commands that need the
    * data directory the shell holds, so they run here instead of failing in a second terminal.
    */
   words?: Record<string, (args: string[], user: string) => Promise<string[]>>;
@@ -146,6 +146,8 @@ export class ShellSession {
       case '/help':
         return this.handle('help');
     }
+    // a remedy printed as `drbot network replicate db-tier` is typed as it reads
+    if (word.toLowerCase() === 'drbot' && rest.length > 0) return this.handle(rest.join(' '));
     const extra = this.options.words?.[word.toLowerCase()];
     if (extra) {
       try {

@@ -132,6 +132,23 @@ export interface ParameterWrite {
   tags: Record<string, string>;
 }
 
+/** A DB subnet group: the subnets (of one VPC, in at least two zones) a database is placed in. */
+export interface DbSubnetGroup {
+  name: string;
+  region: string;
+  subnetIds: string[];
+  vpcId?: string;
+  tags: Record<string, string>;
+}
+
+export interface DbSubnetGroupCreate {
+  name: string;
+  region: string;
+  description: string;
+  subnetIds: string[];
+  tags: Record<string, string>;
+}
+
 export interface DatabasePort {
   /** DB instances and clusters on `region` whose tags match the selector (every tag). */
   listProtectedDatabases(selector: DbSelector, region: string): Promise<Database[]>;
@@ -155,6 +172,13 @@ export interface DatabasePort {
     guard: MutationGuard,
   ): Promise<{ lagMs?: number }>;
   putParameter(write: ParameterWrite): Promise<void>;
+  /**
+   * DB subnet groups (engine/actions/support/db-subnet-group.ts creates a missing one in the
+   * recovery region for rds.restore). Optional: a provider without them gets the group by name
+   * only, as before.
+   */
+  describeSubnetGroup?(name: string, region: string): Promise<DbSubnetGroup | undefined>;
+  createSubnetGroup?(group: DbSubnetGroupCreate): Promise<void>;
   /** Deletes every parameter under `path` (recursively); returns their names. */
   deleteParametersByPath(path: string, region: string): Promise<string[]>;
 }

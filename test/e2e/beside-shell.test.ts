@@ -1,7 +1,8 @@
 /**
  * The CLI beside an open shell: the embedded store allows one process per data directory, so a
  * second command must say so cleanly and point at something runnable, and the shell itself
- * offers the command (`protect`).
+ * offers the commands whose remedies drbot prints (`protect`, `network replicate`, `blueprint`),
+ * also typed as the remedy reads (`drbot network replicate web-tier`).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -74,5 +75,44 @@ describe('a second drbot beside the shell', () => {
     });
     expect(out).toContain('protection pass of web-tier');
     expect(out).toMatch(/i-0a11web00000001 .* \(\d+s old\)|i-0a11web00000001 .*old/);
+  }, 90_000);
+
+  it('the shell offers network replicate and blueprint, also typed as a printed remedy reads', async () => {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          'bin/drbot.mjs',
+          'shell',
+          '--dir',
+          'test/fixtures/ux',
+          '--memory',
+          '--latency-scale',
+          '0.005',
+          '--no-schedules',
+        ],
+        { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+      );
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
+      child.on('error', reject);
+      child.on('close', () => resolve(text));
+      child.stdin.end(
+        'drbot network replicate web-tier\nblueprint web-tier --write\nnetwork replicate\nhelp\n',
+      );
+    });
+    expect(out).toContain('network of web-tier replicated to us-west-2');
+    expect(out).toMatch(/subnet +subnet-\S+ → subnet-\S+/);
+    expect(out).toMatch(/created \d+, reused \d+/);
+    expect(out).toContain('launch blueprints of web-tier (drill), stored');
+    expect(out).toMatch(/ {2}subnet {6}subnet-/);
+    expect(out).toContain('usage: network replicate <runbook>');
+    expect(out).toContain('network replicate <runbook> [--cidr-remap FROM=TO]');
+    expect(out).not.toContain('Unknown command');
   }, 90_000);
 });

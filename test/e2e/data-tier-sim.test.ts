@@ -37,7 +37,7 @@ async function folder(): Promise<{ dataDir: string; runbooksDir: string }> {
   const runbooksDir = join(root, 'runbooks');
   await mkdir(join(runbooksDir, 'sim'), { recursive: true });
   for (const f of ['world.yaml', 'directory.yaml'])
-    await copyFile(join('runbooks/sim', f), join(runbooksDir, 'sim', f));
+    await copyFile(join('test/fixtures/tiers/sim', f), join(runbooksDir, 'sim', f));
   return { dataDir: join(root, 'data'), runbooksDir };
 }
 

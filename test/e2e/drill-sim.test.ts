@@ -50,6 +50,8 @@ describe('drbot run on the simulated cloud', () => {
       '--json',
       '--in-memory',
       '--fast',
+      '--dir',
+      'test/fixtures/tiers',
     ]);
     expect(stderr).toContain('run.succeeded');
     expect(code).toBe(0);
@@ -71,7 +73,7 @@ describe('drbot run on the simulated cloud', () => {
     } = await runLocally({
       mode: 'drill',
       runbook: 'app-tier',
-      runbooksDir: `${ROOT}runbooks`,
+      runbooksDir: `${ROOT}test/fixtures/tiers`,
       inMemory: true,
       fast: true,
       seed: 4,
@@ -92,7 +94,7 @@ describe('drbot run on the simulated cloud', () => {
     const { run: result, audit } = await runLocally({
       mode: 'failover',
       runbook: 'app-tier',
-      runbooksDir: `${ROOT}runbooks`,
+      runbooksDir: `${ROOT}test/fixtures/tiers`,
       inMemory: true,
       fast: true,
       approveAs: ['bob', 'carol'],
@@ -115,6 +117,8 @@ describe('drbot run on the simulated cloud', () => {
       'aws',
       '--approve-as',
       'bob,carol',
+      '--dir',
+      'test/fixtures/tiers',
     ]);
     expect(code).not.toBe(0);
     expect(stderr).toContain('--approve-as is refused with --provider aws');
@@ -125,7 +129,7 @@ describe('drbot run on the simulated cloud', () => {
     const { run: result } = await runLocally({
       mode: 'drill',
       runbook: DB_HOST,
-      runbooksDir: `${ROOT}runbooks`,
+      runbooksDir: `${ROOT}test/fixtures/tiers`,
       inMemory: true,
       fast: true,
     });
@@ -140,7 +144,7 @@ describe('drbot run on the simulated cloud', () => {
     const { run: result } = await runLocally({
       mode: 'failover',
       runbook: DB_HOST,
-      runbooksDir: `${ROOT}runbooks`,
+      runbooksDir: `${ROOT}test/fixtures/tiers`,
       inMemory: true,
       fast: true,
       approveAs: ['bob', 'carol'],
@@ -155,7 +159,7 @@ describe('drbot run on the simulated cloud', () => {
     const err = await runLocally({
       mode: 'failover',
       runbook: 'app-tier',
-      runbooksDir: `${ROOT}runbooks`,
+      runbooksDir: `${ROOT}test/fixtures/tiers`,
       inMemory: true,
       fast: true,
     }).catch((e: unknown) => e);
@@ -166,7 +170,7 @@ describe('drbot run on the simulated cloud', () => {
   it('continues the simulated world after a restart of the embedded store', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'drbot-e2e-'));
     try {
-      const options = { runbook: 'app-tier', runbooksDir: `${ROOT}runbooks`, dataDir, fast: true };
+      const options = { runbook: 'app-tier', runbooksDir: `${ROOT}test/fixtures/tiers`, dataDir, fast: true };
       const first = await protectOnce(options);
       const second = await protectOnce(options);
       expect(first.rows.every((r) => r.pointId)).toBe(true);

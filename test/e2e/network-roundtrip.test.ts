@@ -22,7 +22,7 @@ import { replicateNetwork } from '../../engine/network/replicate.js';
 import type { Run } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
 
-const RUNBOOKS = fileURLToPath(new URL('../../runbooks', import.meta.url));
+const RUNBOOKS = fileURLToPath(new URL('../fixtures/tiers', import.meta.url));
 const REMAP = { from: '10.0.0.0/16', to: '20.0.0.0/16' };
 const SOURCE = 'us-east-1';
 const TARGET = 'us-west-2';

@@ -11,7 +11,7 @@ import type { WorldFaults } from '../../engine/adapters/sim/world.js';
 import type { AuditEvent } from '../../engine/run.js';
 import { trailProblems } from './support/audit-checks.js';
 
-const RUNBOOKS = fileURLToPath(new URL('../../runbooks', import.meta.url));
+const RUNBOOKS = fileURLToPath(new URL('../fixtures/tiers', import.meta.url));
 const SOAK = Boolean(process.env.DRBOT_SOAK);
 
 function drill(faults: WorldFaults, seed: number, onEvent?: (event: AuditEvent) => void) {

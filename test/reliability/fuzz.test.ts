@@ -22,7 +22,7 @@ const SOAK = Boolean(process.env.DRBOT_SOAK);
 const RUNS = SOAK ? 10_000 : 1_000;
 const SEED = 20260105;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const APP_TIER = readFileSync(`${ROOT}runbooks/app-tier.yaml`, 'utf8');
+const APP_TIER = readFileSync(`${ROOT}test/fixtures/tiers/app-tier.yaml`, 'utf8');
 
 /** Edits that keep most of a real runbook, so the fuzzer reaches the semantic checks. */
 const mutatedRunbook = fc
@@ -99,7 +99,11 @@ describe('fuzzing slash-command text', () => {
   let runtime: LocalRuntime;
   let services: BotServices;
   beforeAll(async () => {
-    runtime = await createLocalRuntime({ inMemory: true, agent: false, runbooksDir: `${ROOT}runbooks` });
+    runtime = await createLocalRuntime({
+      inMemory: true,
+      agent: false,
+      runbooksDir: `${ROOT}test/fixtures/tiers`,
+    });
     services = {
       engine: runtime.engine,
       store: runtime.store,

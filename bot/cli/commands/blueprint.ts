@@ -4,15 +4,9 @@
  * `ec2.launch` uses them, pinned fields included.
  */
 import type { Command } from 'commander';
-import { regionOf } from '../../../engine/actions/support/regions.js';
-import {
-  type BlueprintDoc,
-  blueprintDocId,
-  createBlueprintSource,
-} from '../../../engine/network/blueprint-source.js';
 import type { PlannedBlueprint } from '../../../engine/network/blueprints.js';
-import { BLUEPRINT_DOC_KIND } from '../../../engine/network/mapping-store.js';
 import type { Mode } from '../../../engine/runbook/types.js';
+import { tierBlueprints } from '../../runtime/network-local.js';
 import { type NetworkFlags, networkOptions, withNetworkRuntime } from './network.js';
 import { printError } from './run.js';
 
@@ -47,36 +41,9 @@ export function registerBlueprintCommand(program: Command): void {
     .option('--mode <mode>', 'drill and failover read the mapping forward, failback in reverse', 'drill')
     .action(async (name: string, flags: BlueprintFlags) => {
       try {
-        const blueprints = await withNetworkRuntime(name, flags, async ({ runtime, runbook, network }) => {
-          const region = regionOf(runbook, flags.mode, 'recovery');
-          const instances = await runtime.cloud.listProtected(
-            runbook.spec.protect,
-            regionOf(runbook, flags.mode, 'protected'),
-          );
-          const points: Record<string, string> = {};
-          for (const i of instances) {
-            const point = await runtime.cloud.latestRecoveryPoint(i.id, region);
-            if (point) points[i.id] = point.id;
-          }
-          const source = createBlueprintSource({ store: runtime.store, network, useStored: !flags.write });
-          const built = await source.blueprints({ runbook, mode: flags.mode, instances, points, region });
-          if (flags.write) {
-            const doc: BlueprintDoc = {
-              version: 1,
-              runbook: runbook.metadata.name,
-              direction: flags.mode === 'failback' ? 'reverse' : 'forward',
-              region,
-              generatedAt: runtime.clock.now(),
-              blueprints: built,
-            };
-            await runtime.store.putDoc(
-              BLUEPRINT_DOC_KIND,
-              blueprintDocId(runbook.metadata.name, flags.mode),
-              doc,
-            );
-          }
-          return built;
-        });
+        const blueprints = await withNetworkRuntime(name, flags, ({ runtime, runbook, network }) =>
+          tierBlueprints(runtime, network, runbook, { mode: flags.mode, write: flags.write === true }),
+        );
         if (flags.json) process.stdout.write(`${JSON.stringify(blueprints, null, 2)}\n`);
         else
           process.stdout.write(

@@ -14,10 +14,10 @@ import { loadWorld } from '../../../engine/adapters/sim/world-load.js';
 import { NonRetryableError } from '../../../engine/errors.js';
 import type { CidrRemap } from '../../../engine/network/cidr.js';
 import type { NetworkCloud } from '../../../engine/network/ports.js';
-import { replicateNetwork } from '../../../engine/network/replicate.js';
 import type { Runbook } from '../../../engine/runbook/types.js';
 import { findRunbook } from '../../runbooks/repository.js';
 import { createLocalRuntime, type LocalRuntime } from '../../runtime/local.js';
+import { replicateTier, replicationLines } from '../../runtime/network-local.js';
 import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
 import { dataDirOption, resolveCliPaths, runbookDirOption } from '../paths.js';
 import { printError } from './run.js';
@@ -113,38 +113,19 @@ export function registerNetworkCommand(program: Command): void {
     .option('--json', 'print the mapping as JSON')
     .action(async (name: string, flags: NetworkFlags & { cidrRemap?: string; json?: boolean }) => {
       try {
-        const out = await withNetworkRuntime(name, flags, async ({ runtime, runbook, network: cloud }) => {
-          const instances = await runtime.cloud.listProtected(
-            runbook.spec.protect,
-            runbook.spec.source.region,
-          );
-          return replicateNetwork({
-            network: cloud,
-            store: runtime.store,
-            clock: runtime.clock,
-            runbook: runbook.metadata.name,
-            sourceRegion: runbook.spec.source.region,
-            targetRegion: runbook.spec.target.region,
-            instances,
+        const out = await withNetworkRuntime(name, flags, ({ runtime, runbook, network: cloud }) =>
+          replicateTier(runtime, cloud, runbook, {
             ...(flags.cidrRemap ? { cidrRemap: parseCidrRemap(flags.cidrRemap) } : {}),
             replicatedBy: 'cli',
-          });
-        });
+          }),
+        );
         if (flags.json) {
           process.stdout.write(
             `${JSON.stringify({ mappings: out.mappings, created: out.created, reused: out.reused, notes: out.notes }, null, 2)}\n`,
           );
           return;
         }
-        for (const m of out.mappings) {
-          process.stdout.write(
-            `${m.sourceRegion} ${m.sourceVpcId} → ${m.targetRegion} ${m.targetVpcId}${m.cidrRemap ? ` (${m.cidrRemap.from} → ${m.cidrRemap.to})` : ''}\n`,
-          );
-          for (const e of m.entries)
-            process.stdout.write(`  ${e.kind.padEnd(20)} ${e.sourceId} → ${e.targetId}\n`);
-        }
-        process.stdout.write(`created ${out.created}, reused ${out.reused}\n`);
-        for (const note of out.notes) process.stdout.write(`note: ${note}\n`);
+        for (const line of replicationLines(out)) process.stdout.write(`${line}\n`);
       } catch (err) {
         printError(err, (line) => process.stderr.write(`${line}\n`));
         process.exitCode = 1;

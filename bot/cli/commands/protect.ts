@@ -1,7 +1,10 @@
-/** `drbot protect <runbook>`: one protection pass; prints the newest point per instance and its age. */
+/**
+ * `drbot protect <runbook>`: one protection pass; prints the newest point per instance and the
+ * newest snapshot copy per protected database, with their ages.
+ */
 import { type Command, Option } from 'commander';
 import { formatDuration } from '../../../engine/duration.js';
-import { protectOnce } from '../../runtime/protect-local.js';
+import { databaseLines, protectOnce } from '../../runtime/protect-local.js';
 import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
 import { dataDirOption, resolveCliPaths, runbookDirOption } from '../paths.js';
 import { printError } from './run.js';
@@ -18,7 +21,9 @@ interface ProtectFlags {
 export function registerProtectCommand(program: Command): void {
   const command = program
     .command('protect')
-    .description('Capture a recovery point of every protected instance and copy it to the target region.')
+    .description(
+      'Capture a recovery point of every protected instance and a snapshot of every protected database, and copy them to the target region.',
+    )
     .argument('<runbook>', 'runbook name (in --dir) or file path')
     .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
     .option('--json', 'print the points as JSON')
@@ -27,7 +32,7 @@ export function registerProtectCommand(program: Command): void {
   runbookDirOption(dataDirOption(command)).action(async (runbook: string, flags: ProtectFlags) => {
     try {
       const paths = resolveCliPaths(flags);
-      const { rows, pruned } = await protectOnce({
+      const { rows, databases, pruned } = await protectOnce({
         runbook,
         provider: flags.provider,
         inMemory: flags.inMemory,
@@ -36,7 +41,7 @@ export function registerProtectCommand(program: Command): void {
         runbooksDir: paths.runbookDir,
       });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ points: rows, pruned }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ points: rows, databases, pruned }, null, 2)}\n`);
       } else {
         for (const row of rows) {
           const age = row.ageMs === undefined ? 'no point' : `${formatDuration(row.ageMs)} old`;
@@ -46,9 +51,10 @@ export function registerProtectCommand(program: Command): void {
             `${row.instanceId} ${(row.name ?? '').padEnd(10)} ${row.pointId ?? '—'}${at} (${age})\n`,
           );
         }
+        for (const line of databaseLines(databases)) process.stdout.write(`${line}\n`);
         if (pruned.length > 0) process.stdout.write(`pruned ${pruned.length} old recovery point(s)\n`);
       }
-      process.exitCode = rows.every((r) => r.pointId) ? 0 : 1;
+      process.exitCode = rows.every((r) => r.pointId) && databases.every((d) => d.snapshotId) ? 0 : 1;
     } catch (err) {
       printError(err, (line) => process.stderr.write(`${line}\n`));
       process.exitCode = 1;

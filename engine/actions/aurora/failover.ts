@@ -30,6 +30,7 @@ export default defineAction({
     aws: [
       { statement: 'DescribeDatabases', actions: ['rds:DescribeGlobalClusters', 'rds:DescribeDBClusters'] },
       { statement: 'PromoteStandbyDatabases', actions: ['rds:FailoverGlobalCluster'] },
+      { statement: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricData'] },
     ],
   },
   effects: () => [

@@ -19,6 +19,7 @@ export default defineAction({
     aws: [
       { statement: 'DescribeDatabases', actions: ['rds:DescribeGlobalClusters', 'rds:DescribeDBClusters'] },
       { statement: 'PromoteStandbyDatabases', actions: ['rds:SwitchoverGlobalCluster'] },
+      { statement: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricData'] },
     ],
   },
   effects: () => [{ verb: 'modify', scope: 'protected', what: 'the Aurora global database (writer moved)' }],

@@ -67,7 +67,7 @@ export default defineAction({
   name: 'dns.switch',
   mutating: true,
   description:
-    'Points the failover DNS record at the recovered endpoint (Route 53 UPSERT) and waits for INSYNC: an A record for an IPv4 target, a CNAME for a host name such as a restored database endpoint (`${{ steps.<rds.restore>.outputs.endpoint }}`).',
+    'Points the failover DNS record at the recovered endpoint (Route 53 UPSERT, TTL 60 s) and waits for INSYNC. Record types: an IPv4 target writes an A record (e.g. the Elastic IP of a recovered instance), any other target a CNAME (a host name such as a restored database endpoint, `${{ steps.<rds.restore>.outputs.endpoint }}`). Alias records (to an ELB, CloudFront or another record of the zone) are not written: UPSERTing an A replaces an alias A of the same name, and a zone apex cannot be a CNAME, so switch a subdomain, or give an IP for the apex. Point a public name at a public address only: a private IP answers nobody outside the VPC.',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -82,7 +82,8 @@ export default defineAction({
       target: {
         type: 'string',
         minLength: 1,
-        description: 'New value: an IPv4 address (A record) or a host name such as a DB endpoint (CNAME).',
+        description:
+          'New value: an IPv4 address (A record) or a host name such as a DB endpoint (CNAME). No alias records; a zone apex needs an IPv4 target.',
       },
     },
   },

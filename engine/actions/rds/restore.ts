@@ -10,6 +10,7 @@ import { NonRetryableError } from '../../errors.js';
 import { loadRunbookMapping } from '../../network/mapping-store.js';
 import { DEFAULT_DRILL_TTL } from '../ec2/launch.js';
 import { databaseOf, protectedDatabases } from '../support/data-tier.js';
+import { ensureRecoverySubnetGroup } from '../support/db-subnet-group.js';
 import { restoreIdentifier } from '../support/identifiers.js';
 import { invalidInput, optionalString, stringList } from '../support/inputs.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
@@ -116,6 +117,16 @@ export function rdsRestoreHandler(deps: ActionDeps): ActionHandler {
       );
       const instanceClass = optionalString(ACTION, ctx.inputs, 'instanceClass') ?? source.instanceClass;
       const subnetGroup = optionalString(ACTION, ctx.inputs, 'subnetGroup') ?? source.subnetGroup;
+      if (subnetGroup)
+        await ensureRecoverySubnetGroup({
+          database: db,
+          ...(deps.store ? { store: deps.store } : {}),
+          runbook: ctx.runbook,
+          mode: ctx.mode,
+          name: subnetGroup,
+          runId: ctx.runId,
+          note: (m) => ctx.note(m),
+        });
       const parameterGroup = source.parameterGroup && mapping?.parameterGroups?.[source.parameterGroup];
       const optionGroup = source.optionGroup && mapping?.optionGroups?.[source.optionGroup];
       const result = await db.restoreDatabase(
@@ -158,7 +169,7 @@ export default defineAction({
   name: ACTION,
   mutating: true,
   description:
-    'Restores a database snapshot copy in the recovery region (DB instance, or Aurora cluster and its writer) in the mapped subnet group and security groups, falling back to another instance class when needed, and waits until it is available. Drill restores are tagged with the run id and a TTL, and only those can be deleted by rds.delete.',
+    'Restores a database snapshot copy in the recovery region (DB instance, or Aurora cluster and its writer) in the mapped subnet group (created over the replicated subnets when missing) and security groups, falling back to another instance class when needed, and waits until it is available. Drill restores are tagged with the run id and a TTL, and only those can be deleted by rds.delete.',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -197,7 +208,7 @@ export default defineAction({
         type: 'string',
         minLength: 1,
         description:
-          'DB subnet group of the recovery region; defaults to the source’s name (network replicate creates it).',
+          'DB subnet group of the recovery region; defaults to the source’s name. When missing it is created over the subnets `network replicate` mapped for the source group’s subnets.',
       },
       securityGroups: {
         type: 'array',
@@ -222,9 +233,11 @@ export default defineAction({
           'rds:DescribeDBInstances',
           'rds:DescribeDBClusters',
           'rds:DescribeOrderableDBInstanceOptions',
+          'rds:DescribeDBSubnetGroups',
           'rds:ListTagsForResource',
         ],
       },
+      { statement: 'CreateDbSubnetGroups', actions: ['rds:CreateDBSubnetGroup', 'rds:AddTagsToResource'] },
       {
         statement: 'RestoreDatabases',
         actions: [
@@ -239,6 +252,12 @@ export default defineAction({
   },
   effects: (_inputs, mode) => [
     { verb: 'read', scope: 'recovery', what: 'database snapshots' },
+    // network plumbing over the subnets network replicate made, never production data or compute
+    {
+      verb: 'create',
+      scope: mode === 'drill' ? 'drill-network' : 'recovery',
+      what: 'the DB subnet group over the replicated subnets, when missing',
+    },
     mode === 'drill'
       ? { verb: 'create', scope: 'run-owned', what: 'a restored database' }
       : { verb: 'create', scope: 'recovery', what: 'the recovered production database' },

@@ -3,7 +3,7 @@ import type { Instance } from '../../cloud/compute.js';
 import type { DatabasePort } from '../../cloud/database.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { NonRetryableError } from '../../errors.js';
-import { protectedDatabases } from '../support/data-tier.js';
+import { databaseCopyFailedError, protectedDatabases, protectTierDatabases } from '../support/data-tier.js';
 import { invalidInput } from '../support/inputs.js';
 import { protectedInstances } from '../support/protected.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
@@ -34,33 +34,17 @@ async function databasePass(
   ctx: Parameters<ActionHandler['start']>[0],
 ): Promise<Record<string, string> | undefined> {
   const selector = ctx.runbook.spec.protect.databases;
-  const databases = (
-    await database.listProtectedDatabases({ tags: selector?.tags ?? {} }, handle.sourceRegion)
-  ).filter((d) => handle.databaseIds?.includes(d.id));
-  const result = await database.protectDatabases({
-    databases,
+  if (!selector) return {};
+  const result = await protectTierDatabases(database, selector, {
     sourceRegion: handle.sourceRegion,
     targetRegion: handle.targetRegion,
     retention: handle.retention,
     captureKey: handle.captureKey,
-    ...(selector?.kmsKeyId ? { kmsKeyId: selector.kmsKeyId } : {}),
-    ...(selector?.optionGroups ? { optionGroups: selector.optionGroups } : {}),
+    only: handle.databaseIds ?? [],
   });
   handle.pruned = [...new Set([...handle.pruned, ...result.pruned])];
-  const failed = result.snapshots.filter((s) => s.state === 'error');
-  if (failed.length > 0)
-    throw new NonRetryableError(
-      `Database snapshot copy failed for ${failed.map((s) => s.sourceDbId).join(', ')}`,
-      {
-        code: 'PROTECT_FAILED',
-        explanation: `RDS reports the snapshots ${failed.map((s) => s.id).join(', ')} failed.`,
-        action:
-          'Check the snapshot copy in the RDS console (KMS key grants in the target region) and run the protection again.',
-      },
-    );
-  const done = result.snapshots.filter((s) => s.state === 'available' && s.region === handle.targetRegion);
-  if (done.length < (handle.databaseIds?.length ?? 0)) return undefined;
-  return Object.fromEntries(done.map((s) => [s.sourceDbId, s.id]));
+  if (result.failed.length > 0) throw databaseCopyFailedError(result.failed);
+  return result.done ? result.copies : undefined;
 }
 
 export function protectHandler(

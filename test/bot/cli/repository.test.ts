@@ -14,8 +14,8 @@ import { RunbookError } from '../../../engine/runbook/errors.js';
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'drbot-runbooks-'));
-  copyFileSync('runbooks/app-tier.yaml', join(dir, 'app-tier.yaml'));
-  copyFileSync('runbooks/db-tier.yaml', join(dir, 'db-tier.yml'));
+  copyFileSync('test/fixtures/tiers/app-tier.yaml', join(dir, 'app-tier.yaml'));
+  copyFileSync('test/fixtures/tiers/db-tier.yaml', join(dir, 'db-tier.yml'));
   mkdirSync(join(dir, 'sim'));
   writeFileSync(join(dir, 'sim', 'world.yaml'), 'not: a runbook\n');
   writeFileSync(join(dir, 'notes.txt'), 'ignored');
@@ -31,7 +31,7 @@ describe('loadRunbookDir', () => {
 
   it('reports two files declaring the same name', async () => {
     const dir = workspace();
-    copyFileSync('runbooks/app-tier.yaml', join(dir, 'zz-copy.yaml'));
+    copyFileSync('test/fixtures/tiers/app-tier.yaml', join(dir, 'zz-copy.yaml'));
     const { runbooks, issues } = await loadRunbookDir(dir);
     expect(runbooks.get('app-tier')?.file).toBe(join(dir, 'app-tier.yaml'));
     expect(issues).toEqual([
@@ -53,9 +53,9 @@ describe('loadRunbookDir', () => {
 
 describe('loadRunbookPath / loadRunbookFile', () => {
   it('loads one file', async () => {
-    const { runbooks } = await loadRunbookPath('runbooks/db-tier.yaml');
+    const { runbooks } = await loadRunbookPath('test/fixtures/tiers/db-tier.yaml');
     expect([...runbooks.keys()]).toEqual(['db-tier']);
-    expect((await loadRunbookFile('runbooks/db-tier.yaml')).metadata.name).toBe('db-tier');
+    expect((await loadRunbookFile('test/fixtures/tiers/db-tier.yaml')).metadata.name).toBe('db-tier');
   });
 
   it('throws RunbookError for an invalid file', async () => {
@@ -69,7 +69,7 @@ describe('findRunbook', () => {
   it('finds by metadata.name or by path', async () => {
     const dir = workspace();
     expect((await findRunbook('db-tier', dir)).file).toBe(join(dir, 'db-tier.yml'));
-    expect((await findRunbook('runbooks/app-tier.yaml')).metadata.name).toBe('app-tier');
+    expect((await findRunbook('test/fixtures/tiers/app-tier.yaml')).metadata.name).toBe('app-tier');
   });
 
   it('lists the known runbooks when the name is unknown', async () => {
@@ -88,7 +88,10 @@ describe('findRunbook', () => {
 
 describe('lintPaths', () => {
   it('collects issues across files and directories', async () => {
-    const summary = await lintPaths(['test/fixtures/runbooks/invalid/needs-typo.yaml', 'runbooks']);
+    const summary = await lintPaths([
+      'test/fixtures/runbooks/invalid/needs-typo.yaml',
+      'test/fixtures/tiers',
+    ]);
     expect(summary.runbooks.sort()).toEqual(['app-tier', 'db-tier']);
     expect(summary.issues.map((i) => i.code)).toEqual(['NEEDS_UNKNOWN_STEP']);
     expect(summary.files).toBe(3);

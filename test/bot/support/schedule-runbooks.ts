@@ -1,5 +1,5 @@
 /**
- * A copy of runbooks/ with one schedule entry each, announced in their own channel: app-tier's
+ * A copy of the tiers fixture (test/fixtures/tiers) with one schedule entry each, announced in their own channel: app-tier's
  * drill starts automatically, db-tier's offers a "Start drill" button (`auto: false`). Runbooks
  * only take five-field crons (what EventBridge Scheduler runs), so the next firing is at least a
  * minute away: tests fire an entry through `LocalSchedule.trigger()`, the croner job's own callback.
@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const SOURCE = join(import.meta.dirname, '../../../runbooks');
+const SOURCE = join(import.meta.dirname, '../../fixtures/tiers');
 
 export interface ScheduledRunbooks {
   dir: string;

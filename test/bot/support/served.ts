@@ -30,7 +30,7 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  /** Runbook directory (with its sim/ world). @default runbooks */
+  /** Runbook directory (with its sim/ world). @default test/fixtures/tiers (copies of the shipped tiers) */
   runbookDir?: string;
   /** Receives the in-process schedules once started. */
   onSchedules?: ServeOptions['onSchedules'];
@@ -46,7 +46,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack: { signingSecret: SECRET, botToken: 'xoxb-test-token', apiUrl: slack.apiUrl },
     port: 0,
     dataDir,
-    runbookDir: options.runbookDir ?? 'runbooks',
+    runbookDir: options.runbookDir ?? 'test/fixtures/tiers',
   };
   const served = await startServe({
     config,

@@ -4,7 +4,10 @@ import { estimateStepMs, planRun, renderPlan } from '../../../engine/plan/index.
 import { loadRunbook } from '../../../engine/runbook/index.js';
 import type { StepSpec } from '../../../engine/runbook/types.js';
 
-const app = loadRunbook(readFileSync('runbooks/app-tier.yaml', 'utf8'), 'runbooks/app-tier.yaml');
+const app = loadRunbook(
+  readFileSync('test/fixtures/tiers/app-tier.yaml', 'utf8'),
+  'test/fixtures/tiers/app-tier.yaml',
+);
 // a fixture of the pilot-light database host (EC2): its drill has a parallel first level
 const DB_HOST = 'test/fixtures/runbooks/valid/db-host.yaml';
 const db = loadRunbook(readFileSync(DB_HOST, 'utf8'), DB_HOST);

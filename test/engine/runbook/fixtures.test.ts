@@ -9,8 +9,8 @@ import { checkRunbook, loadRunbook, RunbookError } from '../../../engine/runbook
 
 const INVALID = 'test/fixtures/runbooks/invalid';
 const VALID = [
-  'runbooks/app-tier.yaml',
-  'runbooks/db-tier.yaml',
+  'test/fixtures/tiers/app-tier.yaml',
+  'test/fixtures/tiers/db-tier.yaml',
   'test/fixtures/runbooks/valid/minimal.yaml',
 ];
 

@@ -9,8 +9,8 @@ import { parse, stringify } from 'yaml';
 import { loadRunbook, RunbookError } from '../../../engine/runbook/index.js';
 
 const SOURCES = [
-  'runbooks/app-tier.yaml',
-  'runbooks/db-tier.yaml',
+  'test/fixtures/tiers/app-tier.yaml',
+  'test/fixtures/tiers/db-tier.yaml',
   'test/fixtures/runbooks/valid/minimal.yaml',
 ].map((file) => readFileSync(file, 'utf8'));
 const DOCS = SOURCES.map((text) => parse(text) as unknown);

@@ -11,7 +11,7 @@ import {
   sha256,
 } from '../../../engine/runbook/index.js';
 
-const APP = readFileSync('runbooks/app-tier.yaml', 'utf8');
+const APP = readFileSync('test/fixtures/tiers/app-tier.yaml', 'utf8');
 const MINIMAL = readFileSync('test/fixtures/runbooks/valid/minimal.yaml', 'utf8');
 
 function issuesOf(text: string): RunbookIssue[] {
@@ -26,7 +26,7 @@ function issuesOf(text: string): RunbookIssue[] {
 
 describe('loadRunbook', () => {
   it('returns the fixed facts of app-tier', () => {
-    const runbook = loadRunbook(APP, 'runbooks/app-tier.yaml');
+    const runbook = loadRunbook(APP, 'test/fixtures/tiers/app-tier.yaml');
     expect(runbook.metadata.name).toBe('app-tier');
     expect(runbook.spec.source.region).toBe('us-east-1');
     expect(runbook.spec.target.region).toBe('us-west-2');
@@ -157,7 +157,7 @@ describe('loadRunbook', () => {
 describe('formatIssue', () => {
   it('prints gcc-style with path and hint', () => {
     const line = formatIssue({
-      file: 'runbooks/app-tier.yaml',
+      file: 'test/fixtures/tiers/app-tier.yaml',
       line: 12,
       col: 7,
       path: 'spec.modes.drill.steps[2].needs[0]',
@@ -167,7 +167,7 @@ describe('formatIssue', () => {
       severity: 'error',
     });
     expect(line).toBe(
-      'runbooks/app-tier.yaml:12:7 error NEEDS_UNKNOWN_STEP: "lauch" is not a step of drill.steps [spec.modes.drill.steps[2].needs[0]] (hint: did you mean "launch"?)',
+      'test/fixtures/tiers/app-tier.yaml:12:7 error NEEDS_UNKNOWN_STEP: "lauch" is not a step of drill.steps [spec.modes.drill.steps[2].needs[0]] (hint: did you mean "launch"?)',
     );
   });
 });

@@ -36,11 +36,14 @@ import {
   DbIdentifierCollisionError,
 } from '../../../cloud/errors.js';
 import { NonRetryableError } from '../../../errors.js';
+import { systemClock } from '../../system.js';
 import { awsCall } from '../errors.js';
 import { type AwsDatabaseOptions, isNotFound, RdsClients, rdsTagList, rdsTagMap } from './clients.js';
 import { allClusters, allInstances, describeOne } from './describe.js';
 import { deleteParametersByPath, putParameter } from './parameters.js';
+import { cloudWatchReplicaLag, type ReplicaLagReader } from './replica-lag.js';
 import { protectOne, snapshotsOf } from './snapshots.js';
+import { createSubnetGroup, describeSubnetGroup } from './subnet-groups.js';
 
 const matches = (tags: Record<string, string>, selector: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => tags[k] === v);
@@ -54,10 +57,14 @@ function parseClusterArn(arn: string): { region: string; id: string } {
 export class AwsDatabase implements DatabasePort {
   private readonly clients: RdsClients;
   private globalRegion: string | undefined;
+  private readonly replicaLag: ReplicaLagReader | undefined;
 
-  constructor(private readonly options: AwsDatabaseOptions = {}) {
+  constructor(options: AwsDatabaseOptions = {}) {
     this.clients = new RdsClients(options);
     this.globalRegion = options.globalRegion;
+    this.replicaLag =
+      options.replicaLag ??
+      (options.metrics ? cloudWatchReplicaLag(options.metrics, options.clock ?? systemClock) : undefined);
   }
 
   async listProtectedDatabases(selector: DbSelector, region: string): Promise<Database[]> {
@@ -247,8 +254,9 @@ export class AwsDatabase implements DatabasePort {
       );
   }
 
-  private async lag(id: string, region: string): Promise<{ lagMs?: number }> {
-    const lagMs = await this.options.replicaLag?.(id, region);
+  /** The lag right before the promotion call: what the run loses if the source is gone (the claimed RPO). */
+  private async lag(id: string, region: string, kind: DbKind): Promise<{ lagMs?: number }> {
+    const lagMs = await this.replicaLag?.(id, region, kind);
     return lagMs === undefined ? {} : { lagMs };
   }
 
@@ -258,7 +266,7 @@ export class AwsDatabase implements DatabasePort {
     if (!found) throw new DatabaseNotFoundError(id, region);
     if (guard.mode === 'drill' && found.db.tags[DB_TAG.runId] !== guard.runId)
       throw new DataTierSafetyError('promote', `database ${id}`, guard.runId);
-    const lag = await this.lag(id, region);
+    const lag = await this.lag(id, region, 'instance');
     // a resumed step finds it promoting (or promoted): RDS refuses a second promotion
     if (!found.db.replicaSourceId) return lag;
     await awsCall('PromoteReadReplica', () =>
@@ -307,7 +315,7 @@ export class AwsDatabase implements DatabasePort {
       request.region,
     );
     if (!target) throw new DatabaseNotFoundError(request.targetClusterId, request.region);
-    const lag = await this.lag(request.targetClusterId, request.region);
+    const lag = await this.lag(request.targetClusterId, request.region, 'cluster');
     const member = global.members.find((m) => m.clusterId === request.targetClusterId);
     // already the writer, or moving to it (a resumed step): do not ask twice
     if (member?.writer || global.status !== 'available') return lag;
@@ -344,6 +352,12 @@ export class AwsDatabase implements DatabasePort {
 
   deleteParametersByPath = (path: string, region: string) =>
     deleteParametersByPath(this.clients, path, region);
+
+  describeSubnetGroup = (name: string, region: string) =>
+    describeSubnetGroup(this.clients.rds(region), name, region);
+
+  createSubnetGroup = (group: Parameters<NonNullable<DatabasePort['createSubnetGroup']>>[0]) =>
+    createSubnetGroup(this.clients.rds(group.region), group);
 }
 
 export function createAwsDatabase(options: AwsDatabaseOptions = {}): AwsDatabase {

@@ -5,15 +5,25 @@
  */
 import { RDSClient, type Tag } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Clock } from '../../../ports.js';
+import type { GetMetricData, ReplicaLagReader } from './replica-lag.js';
 
 export interface AwsDatabaseOptions {
   rds?: (region: string) => RDSClient;
   ssm?: (region: string) => SSMClient;
   /**
-   * Reads a replica's lag (ms), e.g. CloudWatch `ReplicaLag` / `AuroraGlobalDBReplicationLag`.
-   * RDS itself does not report it in Describe calls. @default lag unknown (reported as 0 with a note)
+   * Reads a replica's lag (ms) at promotion. RDS itself does not report it in Describe calls.
+   * @default CloudWatch through `metrics` when given, else unknown (the action claims no RPO and notes why)
    */
-  replicaLag?: (id: string, region: string) => Promise<number | undefined>;
+  replicaLag?: ReplicaLagReader;
+  /**
+   * CloudWatch GetMetricData per region: the lag is read from `ReplicaLag` (read replicas) and
+   * `AuroraGlobalDBRPOLag` / `AuroraGlobalDBReplicationLag` (Aurora secondaries). See replica-lag.ts.
+   * @default none
+   */
+  metrics?: GetMetricData;
+  /** Time source for the metrics window. @default systemClock */
+  clock?: Clock;
   /** Region to call the (global) Aurora Global Database APIs in. @default the first region used */
   globalRegion?: string;
 }

@@ -7,7 +7,7 @@ import type { World } from '../../../../engine/adapters/sim/world.js';
 import { loadWorld } from '../../../../engine/adapters/sim/world-load.js';
 import type { Blueprint, LaunchRequest } from '../../../../engine/cloud/compute.js';
 
-export const WORLD_FILE = fileURLToPath(new URL('../../../../runbooks/sim/world.yaml', import.meta.url));
+export const WORLD_FILE = fileURLToPath(new URL('../../../fixtures/tiers/sim/world.yaml', import.meta.url));
 export const WEB1 = 'i-0a11web00000001';
 export const APP1 = 'i-0a11app00000003';
 export const SOURCE = 'us-east-1';

@@ -1,4 +1,4 @@
-/** The `network:` section of runbooks/sim/world.yaml (appended there verbatim). */
+/** The `network:` section of the sim world (test/fixtures/tiers/sim/world.yaml, a copy of runbooks/sim/world.yaml) (appended there verbatim). */
 import { readFileSync } from 'node:fs';
 
 export const NETWORK_SECTION = `
@@ -26,6 +26,6 @@ network:
 
 /** The committed world, which carries NETWORK_SECTION (appended only if a copy lacks it). */
 export function worldText(): string {
-  const text = readFileSync(new URL('../../../../../runbooks/sim/world.yaml', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../../../fixtures/tiers/sim/world.yaml', import.meta.url), 'utf8');
   return text.includes(NETWORK_SECTION) ? text : text + NETWORK_SECTION;
 }
