@@ -81,6 +81,8 @@ export interface RunbookSpec {
   target: RegionRef;
   objectives: { rto: string; rpo: string };
   protect: {
+    /** `snapshots` (EBS/AMI copies, the default) or `drs` (Elastic Disaster Recovery). */
+    method?: 'snapshots' | 'drs';
     tags?: Record<string, string>;
     instanceIds?: string[];
     /** The tier's RDS instances and Aurora clusters (recovery.protect, rds.latestPoint, rds.restore). */
@@ -88,11 +90,20 @@ export interface RunbookSpec {
   };
   access: Partial<Record<Mode, Principals>>;
   owners?: Principals;
+  /** Start parameters the runbook accepts (name → type, description, default). */
+  params?: Record<string, RunbookParam>;
   approvals: Record<string, ApprovalGate>;
   schedule: ScheduleEntry[];
   defaults?: { instanceType?: string; drillTtl?: string; retention?: number };
   dns?: { zone: string; record: string };
   modes: Partial<Record<Mode, ModeSpec>>;
+}
+
+export interface RunbookParam {
+  /** @default 'string' */
+  type?: 'string' | 'boolean' | 'number' | 'duration';
+  description: string;
+  default?: string | boolean | number;
 }
 
 export interface RunbookDocument {

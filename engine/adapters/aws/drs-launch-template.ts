@@ -45,6 +45,11 @@ export async function applyLaunchTemplate(
   const version = created.LaunchTemplateVersion?.VersionNumber;
   if (version === undefined) return;
   await awsCall('ModifyLaunchTemplate', () =>
-    ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: launchTemplateId, DefaultVersion: String(version) })),
+    ec2.send(
+      new ModifyLaunchTemplateCommand({
+        LaunchTemplateId: launchTemplateId,
+        DefaultVersion: String(version),
+      }),
+    ),
   );
 }

@@ -3,10 +3,10 @@
  * lag durations, replicated-disk progress, job and recovery-instance views. No SDK client here.
  */
 import type {
-  Job,
-  JobLog,
   RecoveryInstance as DrsRecoveryInstance,
   SourceServer as DrsSourceServer,
+  Job,
+  JobLog,
 } from '@aws-sdk/client-drs';
 import type {
   JobLogItem,
@@ -17,7 +17,8 @@ import type {
   SourceServer,
 } from '../../cloud/replication.js';
 
-const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const ISO_DURATION =
+  /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** `PT1M30S` → 90000; undefined for absent or unparsable values. */
 export function isoDurationMs(text: string | undefined): number | undefined {
@@ -51,7 +52,9 @@ export function toSourceServer(s: DrsSourceServer, region: string): SourceServer
     replicationState: state,
     ...(lagMs !== undefined ? { lagMs } : {}),
     backlogBytes: backlog,
-    ...(state === 'INITIAL_SYNC' && total > 0 ? { initialSyncPercent: Math.floor((replicated / total) * 100) } : {}),
+    ...(state === 'INITIAL_SYNC' && total > 0
+      ? { initialSyncPercent: Math.floor((replicated / total) * 100) }
+      : {}),
     ...(error ? { error } : {}),
     tags: { ...(s.tags ?? {}) },
     ...(s.replicationDirection === 'FAILBACK' && s.recoveryInstanceId

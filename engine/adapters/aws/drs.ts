@@ -14,10 +14,11 @@ import {
   type Job,
   ReverseReplicationCommand,
   StartRecoveryCommand,
+  TagResourceCommand,
   TerminateRecoveryInstancesCommand,
   UpdateLaunchConfigurationCommand,
 } from '@aws-sdk/client-drs';
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { MutationGuard } from '../../cloud/compute.js';
 import { DrsSafetyError } from '../../cloud/errors.js';
 import {
@@ -89,7 +90,12 @@ export class AwsReplication implements ReplicationPort {
     do {
       const page = await awsCall('DescribeRecoverySnapshots', () =>
         this.drs(region).send(
-          new DescribeRecoverySnapshotsCommand({ sourceServerID: sourceServerId, order: 'DESC', maxResults: 100, nextToken }),
+          new DescribeRecoverySnapshotsCommand({
+            sourceServerID: sourceServerId,
+            order: 'DESC',
+            maxResults: 100,
+            nextToken,
+          }),
         ),
       );
       for (const s of page.items ?? []) {
@@ -192,12 +198,50 @@ export class AwsReplication implements ReplicationPort {
     if (!job) {
       throw new NonRetryableError(`DRS job ${jobId} not found in ${region}`, {
         code: 'DRS_JOB_NOT_FOUND',
-        explanation: 'DescribeJobs returned nothing for the job this step started (jobs are kept for a limited time).',
+        explanation:
+          'DescribeJobs returned nothing for the job this step started (jobs are kept for a limited time).',
         action: `Check the DRS console in ${region} (Recovery job history); start the step again to launch anew.`,
         context: { jobId, region },
       });
     }
+    if (job.status === 'COMPLETED') await this.tagRecovered(job, region);
     return toJob(job, region);
+  }
+
+  /**
+   * StartRecovery tags only the job: the recovery instances and their EC2 instances get the run's
+   * tags here, so cleanup and drill safety find them (idempotent: tagging again changes nothing).
+   */
+  private async tagRecovered(job: Job, region: string): Promise<void> {
+    const tags = Object.fromEntries(
+      Object.entries(job.tags ?? {}).filter(([k]) => k.startsWith('drbot:') && k !== DRS_TAGS.key),
+    );
+    if (!tags[DRS_TAGS.runId]) return;
+    const ids = (job.participatingServers ?? [])
+      .map((p) => p.recoveryInstanceID)
+      .filter((id): id is string => !!id);
+    if (ids.length === 0) return;
+    const page = await awsCall('DescribeRecoveryInstances', () =>
+      this.drs(region).send(new DescribeRecoveryInstancesCommand({ filters: { recoveryInstanceIDs: ids } })),
+    );
+    const untagged = (page.items ?? []).filter((ri) => ri.tags?.[DRS_TAGS.runId] !== tags[DRS_TAGS.runId]);
+    for (const ri of untagged) {
+      if (ri.arn)
+        await awsCall('TagResource', () =>
+          this.drs(region).send(new TagResourceCommand({ resourceArn: ri.arn, tags })),
+        );
+    }
+    const instances = untagged.map((ri) => ri.ec2InstanceID).filter((id): id is string => !!id);
+    if (instances.length > 0) {
+      await awsCall('CreateTags', () =>
+        this.ec2.ec2(region).send(
+          new CreateTagsCommand({
+            Resources: instances,
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        ),
+      );
+    }
   }
 
   async jobLog(jobId: string, region: string): Promise<JobLogItem[]> {
@@ -232,12 +276,18 @@ export class AwsReplication implements ReplicationPort {
     return out;
   }
 
-  async terminateRecoveryInstances(ids: readonly string[], region: string, guard: MutationGuard): Promise<void> {
+  async terminateRecoveryInstances(
+    ids: readonly string[],
+    region: string,
+    guard: MutationGuard,
+  ): Promise<void> {
     if (ids.length === 0) return;
     if (guard.mode === 'drill') {
       // checked against what DRS says now, not what the step was told
       const found = await this.recoveryInstances(region, ids);
-      const owned = new Set(found.filter((ri) => ri.tags[DRS_TAGS.runId] === guard.runId).map((ri) => ri.recoveryInstanceId));
+      const owned = new Set(
+        found.filter((ri) => ri.tags[DRS_TAGS.runId] === guard.runId).map((ri) => ri.recoveryInstanceId),
+      );
       const foreign = ids.filter((id) => !owned.has(id));
       if (foreign.length > 0) {
         throw new DrsSafetyError(
@@ -256,7 +306,11 @@ export class AwsReplication implements ReplicationPort {
     }
   }
 
-  async reverseReplication(recoveryInstanceId: string, region: string, guard: MutationGuard): Promise<string> {
+  async reverseReplication(
+    recoveryInstanceId: string,
+    region: string,
+    guard: MutationGuard,
+  ): Promise<string> {
     if (guard.mode === 'drill') {
       throw new DrsSafetyError(
         `reverse replication of ${recoveryInstanceId}`,

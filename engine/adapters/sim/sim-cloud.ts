@@ -16,11 +16,11 @@ import type {
 import type { CloudProvider } from '../../cloud/provider.js';
 import { SIM_PROVIDER } from '../../cloud/providers.js';
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
+import { DRS_INSTALLER_DOCUMENT } from '../../cloud/replication.js';
 import type { Clock, Random } from '../../ports.js';
 import { type SimContext, settle, writeMarker } from './context.js';
 import type { SimCounters } from './counters.js';
 import { dnsStatus, dnsValue, switchDns } from './dns.js';
-import { DRS_INSTALLER_DOCUMENT } from '../../cloud/replication.js';
 import { EMPTY_DRS_SEED, type SimDrsSeed } from './drs/seed.js';
 import { installAgents } from './drs/servers.js';
 import { SimReplication } from './drs/sim-replication.js';

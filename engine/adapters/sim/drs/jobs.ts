@@ -28,7 +28,9 @@ export function startRecovery(ctx: SimContext, request: StartRecoveryRequest): R
   const drs = drsState(ctx);
   // drbot's reconciliation: the job this key already started (DescribeJobs + its tags)
   apiCall(ctx, 'DescribeJobs', region);
-  const known = Object.values(drs.jobs).find((j) => j.region === region && j.tags[DRS_TAGS.key] === request.idempotencyKey);
+  const known = Object.values(drs.jobs).find(
+    (j) => j.region === region && j.tags[DRS_TAGS.key] === request.idempotencyKey,
+  );
   if (known) return publicJob(ctx, known);
   if (guard.mode === 'drill' && !request.isDrill) {
     throw new DrsSafetyError(
@@ -64,7 +66,8 @@ export function startRecovery(ctx: SimContext, request: StartRecoveryRequest): R
         {
           code: 'DRS_NO_SNAPSHOT',
           explanation: `${sourceServerId} is ${server.state}; DRS launches only from a consistent point-in-time snapshot.`,
-          action: 'Wait for continuous replication (drs.readiness), or choose a snapshot from drs.readiness / recovery.latestPoint.',
+          action:
+            'Wait for continuous replication (drs.readiness), or choose a snapshot from drs.readiness / recovery.latestPoint.',
           context: { sourceServerId, recoverySnapshotId },
         },
       );
@@ -76,7 +79,9 @@ export function startRecovery(ctx: SimContext, request: StartRecoveryRequest): R
     [DRS_TAGS.runId]: request.tags.runId,
     [DRS_TAGS.mode]: request.tags.mode,
     [DRS_TAGS.key]: request.idempotencyKey,
-    ...(request.tags.expiresAt !== undefined ? { [DRS_TAGS.expires]: new Date(request.tags.expiresAt).toISOString() } : {}),
+    ...(request.tags.expiresAt !== undefined
+      ? { [DRS_TAGS.expires]: new Date(request.tags.expiresAt).toISOString() }
+      : {}),
   };
   const job: SimRecoveryJob = {
     id: nextId(ctx.state, 'drsjob'),
@@ -103,7 +108,11 @@ export async function settleJobs(ctx: SimContext, now: number): Promise<void> {
   }
 }
 
-async function launchOne(ctx: SimContext, job: SimRecoveryJob, js: SimRecoveryJob['servers'][number]): Promise<void> {
+async function launchOne(
+  ctx: SimContext,
+  job: SimRecoveryJob,
+  js: SimRecoveryJob['servers'][number],
+): Promise<void> {
   const { state } = ctx;
   const drs = drsState(ctx);
   const server = drs.sourceServers[js.sourceServerId]!;
@@ -115,9 +124,11 @@ async function launchOne(ctx: SimContext, job: SimRecoveryJob, js: SimRecoveryJo
     js.failed = `${type} is not offered in ${job.region}: set the launch settings' instance type (drs.launchSettings)`;
     return;
   }
-  const profile = region.networks?.[job.isDrill ? 'drill' : 'production'] ?? Object.values(region.networks ?? {})[0];
+  const profile =
+    region.networks?.[job.isDrill ? 'drill' : 'production'] ?? Object.values(region.networks ?? {})[0];
   const subnet = settings?.subnetId ?? profile?.subnet ?? region.subnets[0]!.id;
-  const zone = region.subnets.find((s) => s.id === subnet)?.zone ?? ctx.network?.subnet(job.region, subnet)?.zone;
+  const zone =
+    region.subnets.find((s) => s.id === subnet)?.zone ?? ctx.network?.subnet(job.region, subnet)?.zone;
   const at = job.convertedAt;
   const runningAt = at + ctx.latency.of('launch');
   const id = nextId(state, 'i');
@@ -151,7 +162,8 @@ async function launchOne(ctx: SimContext, job: SimRecoveryJob, js: SimRecoveryJo
   delete state.instances[id]!.tags[DRS_TAGS.key];
   if (ctx.sandbox && source) {
     // the copy holds the source's data as of the snapshot: the agent marker of that time
-    if (ctx.sandbox.hasRunner && source.state !== 'terminated') await writeMarker(ctx.sandbox, source, js.takenAt);
+    if (ctx.sandbox.hasRunner && source.state !== 'terminated')
+      await writeMarker(ctx.sandbox, source, js.takenAt);
     ctx.sandbox.copy(source.id, id);
   }
   const riId = nextId(state, 'ri');
@@ -196,11 +208,16 @@ function publicJob(ctx: SimContext, job: SimRecoveryJob): RecoveryJob {
           : ('IN_PROGRESS' as const),
     ...(s.recoveryInstanceId ? { recoveryInstanceId: s.recoveryInstanceId } : {}),
   }));
-  const done = job.launched && servers.every((s) => s.launchStatus === 'LAUNCHED' || s.launchStatus === 'FAILED');
+  const done =
+    job.launched && servers.every((s) => s.launchStatus === 'LAUNCHED' || s.launchStatus === 'FAILED');
   return {
     jobId: job.id,
     region: job.region,
-    status: done ? 'COMPLETED' : now < job.createdAt + (job.convertedAt - job.createdAt) / 4 ? 'PENDING' : 'STARTED',
+    status: done
+      ? 'COMPLETED'
+      : now < job.createdAt + (job.convertedAt - job.createdAt) / 4
+        ? 'PENDING'
+        : 'STARTED',
     isDrill: job.isDrill,
     servers,
     tags: { ...job.tags },
@@ -224,7 +241,8 @@ export function jobLog(ctx: SimContext, jobId: string, region: string): JobLogIt
     items.push({ event: 'SNAPSHOT_END', at: half, sourceServerId: id });
     items.push({ event: 'CONVERSION_START', at: half, sourceServerId: id });
     items.push({ event: 'CONVERSION_END', at: job.convertedAt, sourceServerId: id });
-    if (s.failed) items.push({ event: 'LAUNCH_FAILED', at: job.convertedAt, sourceServerId: id, message: s.failed });
+    if (s.failed)
+      items.push({ event: 'LAUNCH_FAILED', at: job.convertedAt, sourceServerId: id, message: s.failed });
     else items.push({ event: 'LAUNCH_START', at: job.convertedAt, sourceServerId: id });
   }
   const view = publicJob(ctx, job);
@@ -232,7 +250,11 @@ export function jobLog(ctx: SimContext, jobId: string, region: string): JobLogIt
   return items.filter((i) => i.at <= now).sort((a, b) => a.at - b.at);
 }
 
-export function recoveryInstances(ctx: SimContext, region: string, ids?: readonly string[]): RecoveryInstance[] {
+export function recoveryInstances(
+  ctx: SimContext,
+  region: string,
+  ids?: readonly string[],
+): RecoveryInstance[] {
   apiCall(ctx, 'DescribeRecoveryInstances', region);
   return Object.values(drsState(ctx).recoveryInstances)
     .filter((ri) => ri.region === region && !ri.terminated && (!ids || ids.includes(ri.id)))

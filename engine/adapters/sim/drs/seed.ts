@@ -5,9 +5,9 @@
  * the sections it knows.
  */
 import { parse } from 'yaml';
+import type { ReplicationState } from '../../../cloud/replication.js';
 import { isDuration, parseDuration } from '../../../duration.js';
 import { DrbotError } from '../../../errors.js';
-import type { ReplicationState } from '../../../cloud/replication.js';
 
 export interface SeedSourceServer {
   /** The protected EC2 instance it replicates. */
@@ -117,7 +117,11 @@ export function loadSimDrsSeed(worldText: string): SimDrsSeed {
     typeof pit[key] === 'string' && isDuration(pit[key]) ? parseDuration(pit[key]) : DEFAULT_PIT_POLICY[key];
   return {
     sourceServers: servers as SeedSourceServer[],
-    latencies: { initialSyncPerGiB: ms('initialSyncPerGiB'), conversion: ms('conversion'), reverse: ms('reverse') },
+    latencies: {
+      initialSyncPerGiB: ms('initialSyncPerGiB'),
+      conversion: ms('conversion'),
+      reverse: ms('reverse'),
+    },
     pointInTime: { every: pitMs('every'), hourlyFor: pitMs('hourlyFor'), dailyFor: pitMs('dailyFor') },
   };
 }

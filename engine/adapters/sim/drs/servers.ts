@@ -5,11 +5,7 @@
  */
 import type { MutationGuard } from '../../../cloud/compute.js';
 import { DrsSafetyError } from '../../../cloud/errors.js';
-import type {
-  LaunchSettings,
-  PointInTimeSnapshot,
-  SourceServer,
-} from '../../../cloud/replication.js';
+import type { LaunchSettings, PointInTimeSnapshot, SourceServer } from '../../../cloud/replication.js';
 import { parseDuration } from '../../../duration.js';
 import { NonRetryableError } from '../../../errors.js';
 import type { SimContext } from '../context.js';
@@ -71,7 +67,10 @@ export function publicServer(ctx: SimContext, s: SimSourceServer): SourceServer 
     s.continuousSince === undefined ? undefined : s.stalledAt !== undefined ? now - s.stalledAt : s.lagMs;
   const percent =
     s.state === 'INITIAL_SYNC' && s.syncStartedAt !== undefined && s.syncDoneAt !== undefined
-      ? Math.min(99, Math.floor(((now - s.syncStartedAt) / Math.max(1, s.syncDoneAt - s.syncStartedAt)) * 100))
+      ? Math.min(
+          99,
+          Math.floor(((now - s.syncStartedAt) / Math.max(1, s.syncDoneAt - s.syncStartedAt)) * 100),
+        )
       : undefined;
   return {
     sourceServerId: s.id,
@@ -135,7 +134,12 @@ export function applyLaunchSettings(ctx: SimContext, settings: LaunchSettings): 
  * The DRS installer ran on `instanceIds` (SSM): each gets a source server in `drsRegion`, in
  * initial sync for a time that grows with its volumes. An instance that already has one keeps it.
  */
-export function installAgents(ctx: SimContext, instanceIds: string[], drsRegion: string, startAt: number): void {
+export function installAgents(
+  ctx: SimContext,
+  instanceIds: string[],
+  drsRegion: string,
+  startAt: number,
+): void {
   const drs = drsState(ctx);
   for (const instanceId of instanceIds) {
     const instance = ctx.state.instances[instanceId];
@@ -179,11 +183,13 @@ export function reverseReplication(
   }
   const drs = drsState(ctx);
   const ri = drs.recoveryInstances[recoveryInstanceId];
-  if (!ri || ri.region !== region || ri.terminated) throw notFound('Recovery instance', [recoveryInstanceId], region);
+  if (!ri || ri.region !== region || ri.terminated)
+    throw notFound('Recovery instance', [recoveryInstanceId], region);
   if (ri.isDrill) {
     throw new NonRetryableError(`${recoveryInstanceId} is a drill instance: it cannot be reversed`, {
       code: 'DRS_DRILL_INSTANCE',
-      explanation: 'DRS reverses replication only for recovery instances launched as a real recovery (not drill).',
+      explanation:
+        'DRS reverses replication only for recovery instances launched as a real recovery (not drill).',
       action: 'Reverse the instances of the committed failover (drs.launch outputs of the failover run).',
       context: { recoveryInstanceId },
     });

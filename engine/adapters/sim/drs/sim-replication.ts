@@ -16,7 +16,13 @@ import type {
 } from '../../../cloud/replication.js';
 import type { SimContext } from '../context.js';
 import { describeJob, jobLog, recoveryInstances, startRecovery, terminateRecoveryInstances } from './jobs.js';
-import { applyLaunchSettings, describeSourceServers, drsState, recoverySnapshots, reverseReplication } from './servers.js';
+import {
+  applyLaunchSettings,
+  describeSourceServers,
+  drsState,
+  recoverySnapshots,
+  reverseReplication,
+} from './servers.js';
 import type { SimDrsState } from './state.js';
 
 export type SimOp = <T>(mutating: boolean, fn: () => T | Promise<T>) => Promise<T>;

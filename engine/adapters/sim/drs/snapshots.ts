@@ -33,5 +33,7 @@ export function pointsInTime(
 }
 
 export function snapshotIdOf(sourceServerId: string, takenAt: number): string {
-  return `pit-${sourceServerId.slice(2, 10)}${Math.floor(takenAt / 60_000).toString(16).padStart(9, '0')}`;
+  return `pit-${sourceServerId.slice(2, 10)}${Math.floor(takenAt / 60_000)
+    .toString(16)
+    .padStart(9, '0')}`;
 }
