@@ -7,8 +7,8 @@ import agentThaw from './agent/thaw.js';
 import auroraFailover from './aurora/failover.js';
 import auroraSwitchover from './aurora/switchover.js';
 import dnsSwitch from './dns/switch.js';
+import drsBlueprint from './drs/blueprint.js';
 import drsInstallAgent from './drs/install-agent.js';
-import drsLaunchSettings from './drs/launch-settings.js';
 import drsLaunch from './drs/launch.js';
 import drsReadiness from './drs/readiness.js';
 import drsReverseReplication from './drs/reverse-replication.js';
@@ -44,8 +44,8 @@ export const ACTION_MODULES: ActionModule[] = [
   auroraFailover,
   auroraSwitchover,
   dnsSwitch,
+  drsBlueprint,
   drsInstallAgent,
-  drsLaunchSettings,
   drsLaunch,
   drsReadiness,
   drsReverseReplication,
