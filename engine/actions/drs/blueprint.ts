@@ -85,7 +85,8 @@ export function launchSettingsHandler(deps: ActionDeps): ActionHandler {
           ...(b?.fellBackFrom && !override ? { fellBackFrom: b.fellBackFrom } : {}),
           ...(b?.subnetId ? { subnetId: b.subnetId } : {}),
           ...(b?.securityGroups ? { securityGroups: b.securityGroups } : {}),
-          ...(launchType === 'CUTOVER' && b?.privateIp ? { privateIp: b.privateIp } : {}),
+          // a copied IP must be the mapped one, inside the mapped subnet
+          ...(launchType === 'CUTOVER' && b?.privateIp && b.subnetId ? { privateIp: b.privateIp } : {}),
           ...(b?.instanceProfile ? { instanceProfile: b.instanceProfile } : {}),
           tags: { ...(b?.tags ?? {}), 'drbot:managed': 'true', 'drbot:launch-settings': launchType },
         };

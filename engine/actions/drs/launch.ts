@@ -47,12 +47,26 @@ export function launchHandler(
       }
       const given = stringMap('drs.launch', ctx.inputs, 'from');
       const { region, servers } = await protectedServers({ cloud, replication }, ctx);
-      const chosen: { sourceServerId: string; snapshot: PointInTimeSnapshot }[] = [];
+      // without `from`: the latest data (DRS snapshots on the spot), so the claimed RPO is the lag
+      const chosen: { sourceServerId: string; snapshot?: PointInTimeSnapshot; takenAt: number }[] = [];
       for (const s of servers) {
+        if (!given) {
+          if (s.lagMs === undefined) {
+            throw new NonRetryableError(`${s.sourceServerId} has no consistent data to launch yet`, {
+              code: 'NO_RECOVERY_POINT',
+              explanation: `The server is ${s.replicationState}: it has never reached continuous replication.`,
+              action: 'Check drs.readiness and wait for the initial sync to finish.',
+              context: { sourceServerId: s.sourceServerId },
+            });
+          }
+          chosen.push({ sourceServerId: s.sourceServerId, takenAt: ctx.now() - s.lagMs });
+          continue;
+        }
         const wanted =
           given?.[s.sourceServerId] ?? (s.sourceInstanceId ? given?.[s.sourceInstanceId] : undefined);
         const snapshots = await replication.recoverySnapshots(s.sourceServerId, region);
         const snapshot = wanted ? snapshots.find((p) => p.snapshotId === wanted) : snapshots[0];
+        // a `from` map without this server (a newer server): its newest snapshot
         if (!snapshot) {
           throw new NonRetryableError(
             wanted
@@ -69,7 +83,7 @@ export function launchHandler(
             },
           );
         }
-        chosen.push({ sourceServerId: s.sourceServerId, snapshot });
+        chosen.push({ sourceServerId: s.sourceServerId, snapshot, takenAt: snapshot.takenAt });
       }
       const isDrill = launchType === 'TEST';
       const ttl = ctx.runbook.spec.defaults?.drillTtl ?? DEFAULT_DRILL_TTL;
@@ -81,7 +95,7 @@ export function launchHandler(
           region,
           sourceServers: batch.map((c) => ({
             sourceServerId: c.sourceServerId,
-            recoverySnapshotId: c.snapshot.snapshotId,
+            ...(c.snapshot ? { recoverySnapshotId: c.snapshot.snapshotId } : {}),
           })),
           isDrill,
           tags: { runId: ctx.runId, mode: ctx.mode, ...(expiresAt !== undefined ? { expiresAt } : {}) },
@@ -90,7 +104,7 @@ export function launchHandler(
         });
         jobs.push(job.jobId);
       }
-      const oldestTakenAt = Math.min(...chosen.map((c) => c.snapshot.takenAt));
+      const oldestTakenAt = Math.min(...chosen.map((c) => c.takenAt));
       ctx.note(
         `Started ${jobs.length} DRS ${isDrill ? 'drill' : 'recovery'} job(s) for ${chosen.length} server(s): ${jobs.join(', ')}`,
         {
@@ -173,7 +187,7 @@ export default defineAction({
         type: 'object',
         additionalProperties: { type: 'string' },
         description:
-          'Map of source server id (or source instance id) → point-in-time snapshot id, usually `${{ steps.<gate>.outputs.points }}`. @default the newest of each',
+          'Map of source server id (or source instance id) → point-in-time snapshot id, usually `${{ steps.<gate>.outputs.points }}`. @default the latest data (DRS snapshots at launch, so the RPO is the replication lag)',
       },
     },
   },

@@ -48,6 +48,8 @@ export function readinessHandler(deps: Pick<ActionDeps, 'cloud' | 'replication'>
       const replication = replicationOf(deps, 'drs.readiness');
       const maxLag =
         durationMs('drs.readiness', ctx.inputs, 'maxLag') ?? parseDuration(ctx.runbook.spec.objectives.rpo);
+      // DRS snapshots every 10 minutes: none within the hour means snapshots stopped
+      const maxSnapshotAge = durationMs('drs.readiness', ctx.inputs, 'maxSnapshotAge') ?? parseDuration('1h');
       const { region, servers } = await protectedServers({ cloud: deps.cloud, replication }, ctx);
       const now = ctx.now();
       const problems: Problem[] = [];
@@ -79,7 +81,7 @@ export function readinessHandler(deps: Pick<ActionDeps, 'cloud' | 'replication'>
             why: `lags ${formatDuration(s.lagMs)}, over the ${formatDuration(maxLag)} allowed`,
             remedy: remedyOf({ ...s, replicationState: 'BACKLOG' }, region),
           });
-        } else if (lastSnapshotAt === undefined || now - lastSnapshotAt > maxLag) {
+        } else if (lastSnapshotAt === undefined || now - lastSnapshotAt > maxSnapshotAge) {
           problems.push({
             server: label,
             state: s.replicationState,
@@ -125,6 +127,10 @@ export default defineAction({
       maxLag: {
         ...duration,
         description: 'The most lag (and snapshot age) accepted. @default spec.objectives.rpo',
+      },
+      maxSnapshotAge: {
+        ...duration,
+        description: 'The oldest acceptable newest point-in-time snapshot (DRS takes one every 10 minutes). @default 1h',
       },
       force: {
         type: 'boolean',

@@ -13,7 +13,7 @@ import { apiCall } from '../ec2.js';
 import { notFound } from '../faults.js';
 import { nextId, type SimState } from '../state.js';
 import type { SimDrsSeed } from './seed.js';
-import { pointsInTime } from './snapshots.js';
+import { pointsInTime, snapshotIdOf } from './snapshots.js';
 import { emptyDrsState, type SimDrsState, type SimSourceServer } from './state.js';
 
 const GiB = 1024 ** 3;
@@ -112,10 +112,19 @@ export function recoverySnapshots(ctx: SimContext, id: string, region: string): 
   return snapshotsOf(ctx, serverIn(ctx, id, region));
 }
 
-export function snapshotOf(ctx: SimContext, s: SimSourceServer, snapshotId: string | undefined) {
-  const all = snapshotsOf(ctx, s);
-  if (snapshotId === undefined) return all[0];
-  return all.find((p) => p.snapshotId === snapshotId);
+/**
+ * The named snapshot; without a name DRS launches from the latest data, a snapshot it takes on
+ * the spot: as of now minus the lag (or of the stall), so the RPO is the replication lag.
+ */
+export function snapshotOf(
+  ctx: SimContext,
+  s: SimSourceServer,
+  snapshotId: string | undefined,
+): PointInTimeSnapshot | undefined {
+  if (snapshotId !== undefined) return snapshotsOf(ctx, s).find((p) => p.snapshotId === snapshotId);
+  if (s.continuousSince === undefined) return undefined;
+  const takenAt = s.stalledAt ?? ctx.clock.now() - s.lagMs;
+  return { snapshotId: `${snapshotIdOf(s.id, takenAt)}-latest`, sourceServerId: s.id, takenAt };
 }
 
 export function applyLaunchSettings(ctx: SimContext, settings: LaunchSettings): void {
