@@ -19,7 +19,8 @@ interface Handle {
   jobs: string[];
   /** Log items already noted, per job. */
   seen: Record<string, number>;
-  oldestTakenAt: number;
+  /** The claimed RPO: the oldest chosen snapshot's age at the declaration, or the lag for the latest data. */
+  claimedMs: number;
 }
 
 export function launchHandler(
@@ -105,13 +106,14 @@ export function launchHandler(
         jobs.push(job.jobId);
       }
       const oldestTakenAt = Math.min(...chosen.map((c) => c.takenAt));
+      const claimedMs = Math.max(0, (given ? ctx.runStartedAt : ctx.now()) - oldestTakenAt);
       ctx.note(
         `Started ${jobs.length} DRS ${isDrill ? 'drill' : 'recovery'} job(s) for ${chosen.length} server(s): ${jobs.join(', ')}`,
         {
           jobs,
         },
       );
-      return pending({ region, jobs, seen: {}, oldestTakenAt });
+      return pending({ region, jobs, seen: {}, claimedMs });
     },
     async poll(ctx) {
       const replication = replicationOf(deps, 'drs.launch');
@@ -163,7 +165,7 @@ export function launchHandler(
           privateIps: described.map((i) => i.privateIp).filter((ip): ip is string => ip !== undefined),
           jobs: handle.jobs,
         },
-        measures: { rpoClaimedMs: Math.max(0, ctx.runStartedAt - handle.oldestTakenAt) },
+        measures: { rpoClaimedMs: handle.claimedMs },
       };
     },
   };

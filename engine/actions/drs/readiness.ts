@@ -130,7 +130,8 @@ export default defineAction({
       },
       maxSnapshotAge: {
         ...duration,
-        description: 'The oldest acceptable newest point-in-time snapshot (DRS takes one every 10 minutes). @default 1h',
+        description:
+          'The oldest acceptable newest point-in-time snapshot (DRS takes one every 10 minutes). @default 1h',
       },
       force: {
         type: 'boolean',

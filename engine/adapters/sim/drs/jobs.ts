@@ -127,8 +127,8 @@ async function launchOne(
   const profile =
     region.networks?.[job.isDrill ? 'drill' : 'production'] ?? Object.values(region.networks ?? {})[0];
   const subnet = settings?.subnetId ?? profile?.subnet ?? region.subnets[0]!.id;
-  const zone =
-    region.subnets.find((s) => s.id === subnet)?.zone ?? ctx.network?.subnet(job.region, subnet)?.zone;
+  const known = region.subnets.find((s) => s.id === subnet) ?? ctx.network?.subnet(job.region, subnet);
+  const zone = known?.zone;
   const at = job.convertedAt;
   const runningAt = at + ctx.latency.of('launch');
   const id = nextId(state, 'i');
@@ -139,7 +139,9 @@ async function launchOne(
     type,
     state: 'pending',
     subnetId: subnet,
-    ...(!job.isDrill && settings?.privateIp ? { privateIp: settings.privateIp } : {}),
+    // EC2 assigns an address from the subnet unless the (CUTOVER) settings pin one
+    privateIp:
+      !job.isDrill && settings?.privateIp ? settings.privateIp : assignedIp(known?.cidr, state.nextId),
     securityGroups: settings?.securityGroups ?? profile?.securityGroups ?? [],
     instanceProfile: settings?.instanceProfile ?? source?.instanceProfile,
     volumes: (source?.volumes ?? []).map((v, i) => ({ ...v, id: `vol-${id.slice(2)}${i}` })),
@@ -181,6 +183,13 @@ async function launchOne(
   js.recoveryInstanceId = riId;
   drs.launchesByServer[server.id] = (drs.launchesByServer[server.id] ?? 0) + 1;
   state.counters.launches++;
+}
+
+/** A free-looking address of the subnet (hosts .100–.249), deterministic from the id counter. */
+function assignedIp(cidr: string | undefined, n: number): string | undefined {
+  const base = cidr?.split('/')[0]?.split('.');
+  if (!base || base.length !== 4) return undefined;
+  return `${base[0]}.${base[1]}.${base[2]}.${100 + (n % 150)}`;
 }
 
 function jobIn(ctx: SimContext, jobId: string, region: string): SimRecoveryJob {

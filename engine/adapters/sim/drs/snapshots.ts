@@ -1,7 +1,8 @@
 /**
  * Point-in-time snapshots on DRS's retention pattern, computed rather than stored: for a server
  * consistent from `from` to `to`, a snapshot every `every` (10 min) for the last hour, hourly for
- * the last day, daily for the retention period. Ids derive from the time, so every call answers
+ * the last day, daily for the retention period, plus the first one when replication became
+ * continuous. Ids derive from the time, so every call answers
  * the same ids.
  */
 import type { PointInTimeSnapshot } from '../../../cloud/replication.js';
@@ -27,6 +28,8 @@ export function pointsInTime(
   grid(policy.every, HOUR);
   grid(HOUR, policy.hourlyFor);
   grid(DAY, policy.dailyFor);
+  // reaching continuous replication starts with a snapshot (CREATING_SNAPSHOT)
+  if (from >= now - policy.dailyFor) taken.add(from);
   return [...taken]
     .sort((a, b) => b - a)
     .map((takenAt) => ({ snapshotId: snapshotIdOf(sourceServerId, takenAt), sourceServerId, takenAt }));
