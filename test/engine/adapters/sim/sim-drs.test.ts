@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, SeededRandom } from '../../../../engine/adapters/memory/clock.js';
-import { loadSimDrsSeed } from '../../../../engine/adapters/sim/drs/seed.js';
+import { DEFAULT_PIT_POLICY, loadSimDrsSeed } from '../../../../engine/adapters/sim/drs/seed.js';
 import { pointsInTime } from '../../../../engine/adapters/sim/drs/snapshots.js';
-import { DEFAULT_PIT_POLICY } from '../../../../engine/adapters/sim/drs/seed.js';
 import { SimCloud } from '../../../../engine/adapters/sim/sim-cloud.js';
 import { DRS_INSTALLER_DOCUMENT, DRS_TAGS } from '../../../../engine/cloud/replication.js';
 import { shopWorld, WORLD_FILE } from './fixtures.js';
@@ -125,10 +124,15 @@ describe('the sim’s DRS recovery', () => {
     const [ri] = await drs.recoveryInstances(TARGET, [riId!]);
     expect(ri).toMatchObject({ isDrill: true, tags: { [DRS_TAGS.runId]: 'run-1' } });
     const instance = (await sim.inspect()).instances.find((i) => i.id === ri!.ec2InstanceId);
-    expect(instance).toMatchObject({ state: 'running', tags: { 'drbot:run-id': 'run-1', 'drbot:launch-type': 'TEST' } });
+    expect(instance).toMatchObject({
+      state: 'running',
+      tags: { 'drbot:run-id': 'run-1', 'drbot:launch-type': 'TEST' },
+    });
     expect(instance?.tags['drbot:expires']).toBe('2026-01-05T00:00:00.000Z');
     const events = (await drs.jobLog(job.jobId, TARGET)).map((e) => e.event);
-    expect(events).toEqual(expect.arrayContaining(['JOB_START', 'CONVERSION_END', 'LAUNCH_START', 'JOB_END']));
+    expect(events).toEqual(
+      expect.arrayContaining(['JOB_START', 'CONVERSION_END', 'LAUNCH_START', 'JOB_END']),
+    );
   });
 
   it('terminates only the recovery instances a drill launched', async () => {
@@ -171,7 +175,11 @@ describe('the sim’s DRS recovery', () => {
     expect(await drs.reverseReplication(riId, TARGET, failover)).toBe(reversed);
     await settle(clock, sim, 10 * 60_000);
     const back = (await drs.sourceServers('us-east-1')).find((s) => s.sourceServerId === reversed);
-    expect(back).toMatchObject({ replicationState: 'CONTINUOUS', sourceRegion: TARGET, reversedFromRecoveryInstanceId: riId });
+    expect(back).toMatchObject({
+      replicationState: 'CONTINUOUS',
+      sourceRegion: TARGET,
+      reversedFromRecoveryInstanceId: riId,
+    });
   });
 
   it('registers a source server in initial sync when the installer runs, then reaches continuous replication', async () => {
