@@ -219,3 +219,55 @@ describe('drs.reverseReplication', () => {
     expect(back.every((s) => s.replicationState === 'CONTINUOUS')).toBe(true);
   });
 });
+
+describe('drs.launch batching', () => {
+  it('starts at most 200 source servers per StartRecovery, one idempotency key per batch', async () => {
+    const { clock, sim } = setup();
+    const servers = Array.from({ length: 450 }, (_, i) => ({
+      sourceServerId: `s-${String(i).padStart(4, '0')}`,
+      region: TARGET,
+      sourceRegion: 'us-east-1',
+      replicationState: 'CONTINUOUS' as const,
+      lagMs: 1_000,
+      backlogBytes: 0,
+      tags: { 'dr-tier': 'warm' },
+    }));
+    const calls: { size: number; key: string; isDrill: boolean }[] = [];
+    const replication = {
+      ...sim.replication,
+      sourceServers: async () => servers,
+      startRecovery: async (request: Parameters<typeof sim.replication.startRecovery>[0]) => {
+        calls.push({
+          size: request.sourceServers.length,
+          key: request.idempotencyKey,
+          isDrill: request.isDrill,
+        });
+        return {
+          jobId: `job-${calls.length}`,
+          region: TARGET,
+          status: 'COMPLETED' as const,
+          isDrill: true,
+          servers: [],
+          tags: {},
+        };
+      },
+      describeJob: async (jobId: string) => ({
+        jobId,
+        region: TARGET,
+        status: 'COMPLETED' as const,
+        isDrill: true,
+        servers: [],
+        tags: {},
+      }),
+      jobLog: async () => [],
+      recoveryInstances: async () => [],
+    };
+    const actions = createCloudActions({ cloud: sim, replication, pollIntervalMs: 5_000 });
+    await runAction(actions['drs.launch']!, clock, { launchType: 'TEST' }, { runbook: WARM });
+    expect(calls).toEqual([
+      { size: 200, key: 'run-1:step:1:0', isDrill: true },
+      { size: 200, key: 'run-1:step:1:1', isDrill: true },
+      { size: 50, key: 'run-1:step:1:2', isDrill: true },
+    ]);
+  });
+});
