@@ -7,9 +7,9 @@ import agentThaw from './agent/thaw.js';
 import auroraFailover from './aurora/failover.js';
 import auroraSwitchover from './aurora/switchover.js';
 import dnsSwitch from './dns/switch.js';
-import drsBlueprint from './drs/blueprint.js';
 import drsInstallAgent from './drs/install-agent.js';
 import drsLaunch from './drs/launch.js';
+import drsLaunchSettings from './drs/launch-settings.js';
 import drsReadiness from './drs/readiness.js';
 import drsReverseReplication from './drs/reverse-replication.js';
 import drsTerminateRecoveryInstances from './drs/terminate-recovery-instances.js';
@@ -44,9 +44,9 @@ export const ACTION_MODULES: ActionModule[] = [
   auroraFailover,
   auroraSwitchover,
   dnsSwitch,
-  drsBlueprint,
   drsInstallAgent,
   drsLaunch,
+  drsLaunchSettings,
   drsReadiness,
   drsReverseReplication,
   drsTerminateRecoveryInstances,

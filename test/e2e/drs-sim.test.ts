@@ -94,11 +94,11 @@ describe('Elastic Disaster Recovery on the sim (method: drs)', () => {
       const failover = await rt.engine.startRun({ runbook, mode: 'failover', initiator: 'alice' });
       const over = await driveToEnd(rt.engine, failover.id, people, clock);
       expect(over.status).toBe('succeeded');
-      const recovered = (over.steps.launch?.outputs as { recoveryInstanceIds: string[] }).recoveryInstanceIds;
+      const recovered = (over.steps.launch!.outputs as { recoveryInstanceIds: string[] }).recoveryInstanceIds;
       const started = await rt.engine.startRun({ runbook, mode: 'failback', initiator: 'alice' });
       const back = await driveToEnd(rt.engine, started.id, people, clock);
       expect(back.status, JSON.stringify(back.steps)).toBe('succeeded');
-      const reversed = (back.steps.reverse?.outputs as { reversedSourceServerIds: string[] })
+      const reversed = (back.steps.reverse!.outputs as { reversedSourceServerIds: string[] })
         .reversedSourceServerIds;
       const drs = await simOf(rt).replication.inspect();
       expect(reversed.map((id) => drs.sourceServers[id]?.reversedFrom).sort()).toEqual([...recovered].sort());
@@ -106,7 +106,7 @@ describe('Elastic Disaster Recovery on the sim (method: drs)', () => {
       const jobs = Object.values(drs.jobs).filter((j) => j.tags[DRS_TAGS.runId] === back.id);
       expect(jobs.map((j) => j.region)).toEqual(['us-east-1']);
       expect(jobs[0]?.servers.map((s) => s.sourceServerId).sort()).toEqual([...reversed].sort());
-      const ips = (back.steps.launch?.outputs as { privateIps: string[] }).privateIps;
+      const ips = (back.steps.launch!.outputs as { privateIps: string[] }).privateIps;
       expect(simOf(rt).dnsRecord('Z0DRBOTINTERNAL', 'api.shop.internal')).toBe(ips[0]);
     } finally {
       await rt.close();
@@ -145,7 +145,9 @@ describe('Elastic Disaster Recovery on the sim (method: drs)', () => {
       const sim = simOf(second);
       // the resumed start ran again with the same key and found the job instead of starting another
       const trail = await second.store.listAudit(runId);
-      expect(trail.filter((e) => e.kind === 'step.note' && /Started 1 DRS drill job/.test(e.message))).toHaveLength(2);
+      expect(
+        trail.filter((e) => e.kind === 'step.note' && /Started 1 DRS drill job/.test(e.message)),
+      ).toHaveLength(2);
       expect(sim.counters.calls.StartRecovery).toBe(1);
       const drs = await sim.replication.inspect();
       const jobs = Object.values(drs.jobs);

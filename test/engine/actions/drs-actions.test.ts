@@ -4,7 +4,7 @@ import { createCloudActions } from '../../../engine/actions/registry.js';
 import { FakeClock, SeededRandom } from '../../../engine/adapters/memory/clock.js';
 import { loadSimDrsSeed } from '../../../engine/adapters/sim/drs/seed.js';
 import { SimCloud } from '../../../engine/adapters/sim/sim-cloud.js';
-import { DRS_TAGS } from '../../../engine/cloud/replication.js';
+import { DRS_TAGS, type ReplicationPort } from '../../../engine/cloud/replication.js';
 import type { Runbook } from '../../../engine/runbook/types.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 import { shopWorld, WORLD_FILE } from '../adapters/sim/fixtures.js';
@@ -143,7 +143,7 @@ describe('drs.launch and drs.terminateRecoveryInstances', () => {
       { runOwned: true },
       { runbook: WARM },
     );
-    expect((cleaned.result.outputs?.recoveryInstanceIds as string[]).sort()).toEqual([...ids].sort());
+    expect((cleaned.result.outputs!.recoveryInstanceIds as string[]).sort()).toEqual([...ids].sort());
     const left = await drs.recoveryInstances(TARGET);
     expect(left.map((r) => r.tags[DRS_TAGS.runId])).toEqual(['run-2', 'run-2']);
     expect(sim.counters.calls.StartRecovery).toBe(2);
@@ -214,7 +214,7 @@ describe('drs.reverseReplication', () => {
     expect(reversed).toHaveLength(2);
     const back = (await drs.sourceServers('us-east-1')).filter((s) => reversed.includes(s.sourceServerId));
     expect(back.map((s) => s.reversedFromRecoveryInstanceId).sort()).toEqual(
-      [...(launched.result.outputs?.recoveryInstanceIds as string[])].sort(),
+      [...(launched.result.outputs!.recoveryInstanceIds as string[])].sort(),
     );
     expect(back.every((s) => s.replicationState === 'CONTINUOUS')).toBe(true);
   });
@@ -233,10 +233,14 @@ describe('drs.launch batching', () => {
       tags: { 'dr-tier': 'warm' },
     }));
     const calls: { size: number; key: string; isDrill: boolean }[] = [];
-    const replication = {
-      ...sim.replication,
+    const replication: ReplicationPort = {
+      recoverySnapshots: (id, region) => sim.replication.recoverySnapshots(id, region),
+      applyLaunchSettings: (settings) => sim.replication.applyLaunchSettings(settings),
+      terminateRecoveryInstances: (ids, region, guard) =>
+        sim.replication.terminateRecoveryInstances(ids, region, guard),
+      reverseReplication: (id, region, guard) => sim.replication.reverseReplication(id, region, guard),
       sourceServers: async () => servers,
-      startRecovery: async (request: Parameters<typeof sim.replication.startRecovery>[0]) => {
+      startRecovery: async (request) => {
         calls.push({
           size: request.sourceServers.length,
           key: request.idempotencyKey,

@@ -28,12 +28,23 @@ const NOW = Date.UTC(2026, 11, 2, 1, 0);
 const DRILL = { runId: 'run-1', mode: 'drill' as const };
 const FAILOVER = { runId: 'run-fo', mode: 'failover' as const };
 
-let drs = mockClient(DrsClient);
+/**
+ * client-drs 3.523.0 is built on older @smithy types than the 3.1169 clients aws-sdk-client-mock
+ * is typed against: the class is cast, the mock behaves the same.
+ */
+interface DrsStub {
+  on(command: unknown, input?: unknown): { resolves(output: unknown): DrsStub };
+  commandCalls(command: unknown): { args: [{ input: unknown }] }[];
+  calls(): unknown[];
+  restore(): void;
+}
+const mockDrs = () => mockClient(DrsClient as never) as unknown as DrsStub;
+let drs = mockDrs();
 let ec2 = mockClient(EC2Client);
 let adapter: AwsReplication;
 
 beforeEach(() => {
-  drs = mockClient(DrsClient);
+  drs = mockDrs();
   ec2 = mockClient(EC2Client);
   adapter = new AwsReplication({
     drs: (region) => new DrsClient({ region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
