@@ -21,7 +21,6 @@ import { loadRunbook } from '../../engine/runbook/index.js';
 const FIXTURE = 'test/fixtures/runbooks/drs/warm-drs.yaml';
 const runbook = loadRunbook(readFileSync(FIXTURE, 'utf8'), FIXTURE);
 const people = { approveAs: ['bob', 'carol'], confirmManual: false };
-const TARGET = 'us-west-2';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -188,7 +188,7 @@ async function launchOne(
 /** A free-looking address of the subnet (hosts .100–.249), deterministic from the id counter. */
 function assignedIp(cidr: string | undefined, n: number): string | undefined {
   const base = cidr?.split('/')[0]?.split('.');
-  if (!base || base.length !== 4) return undefined;
+  if (base?.length !== 4) return undefined;
   return `${base[0]}.${base[1]}.${base[2]}.${100 + (n % 150)}`;
 }
 
