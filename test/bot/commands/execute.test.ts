@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeCommand } from '../../../bot/commands/execute.js';
 import { parseCommand } from '../../../bot/commands/grammar.js';
@@ -10,8 +13,14 @@ let rt: LocalRuntime;
 let services: BotServices;
 const kicked: string[] = [];
 
+let runbooksDir: string;
+
 beforeAll(async () => {
-  rt = await createLocalRuntime({ inMemory: true, agent: false });
+  // app-tier and db-tier with the sim world: not whatever else the shipped runbooks/ holds
+  runbooksDir = mkdtempSync(join(tmpdir(), 'drbot-exec-'));
+  cpSync('runbooks/sim', join(runbooksDir, 'sim'), { recursive: true });
+  for (const f of ['app-tier.yaml', 'db-tier.yaml']) cpSync(join('runbooks', f), join(runbooksDir, f));
+  rt = await createLocalRuntime({ inMemory: true, agent: false, runbooksDir });
   // Runs are not advanced here: only what the command itself does is under test.
   services = {
     engine: rt.engine,
@@ -25,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt?.close();
+  rmSync(runbooksDir, { recursive: true, force: true });
 });
 
 async function run(line: string, user = 'alice'): Promise<{ reply: Reply; followUp?: () => Promise<void> }> {

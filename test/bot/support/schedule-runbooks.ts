@@ -1,5 +1,5 @@
 /**
- * A copy of runbooks/ with one schedule entry each, announced in their own channel: app-tier's
+ * A copy of runbooks/sim with app-tier and db-tier (not whatever else runbooks/ holds), one schedule entry each, announced in their own channel: app-tier's
  * drill starts automatically, db-tier's offers a "Start drill" button (`auto: false`). Runbooks
  * only take five-field crons (what EventBridge Scheduler runs), so the next firing is at least a
  * minute away: tests fire an entry through `LocalSchedule.trigger()`, the croner job's own callback.
@@ -20,7 +20,8 @@ export interface ScheduledRunbooks {
 export async function runbooksWithSchedules(): Promise<ScheduledRunbooks> {
   const root = await mkdtemp(join(tmpdir(), 'drbot-schedules-'));
   const dir = join(root, 'runbooks');
-  await cp(SOURCE, dir, { recursive: true });
+  await cp(join(SOURCE, 'sim'), join(dir, 'sim'), { recursive: true });
+  for (const f of ['app-tier.yaml', 'db-tier.yaml']) await cp(join(SOURCE, f), join(dir, f));
   const channel = 'C0SCHED';
   const cron = '0 9 * * MON';
   await reschedule(
