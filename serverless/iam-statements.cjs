@@ -192,7 +192,53 @@ const STATEMENTS = {
       actions,
       targetRegions(runbooks).map((r) => sub(`arn:${PARTITION}:ssm:${r}:${ACCOUNT}:parameter/drbot/runs/*`)),
     ),
+  // ---- Elastic Disaster Recovery (drs.*, recovery.latestPoint with method: drs) ----
+  // DRS Describe* calls take no resource-level permissions: the runbooks' regions
+  DescribeReplication: ({ actions, regions }) =>
+    allow('DescribeReplication', actions, '*', inRegions(regions)),
+  // Launch settings of the source servers DRS keeps in the runbooks' regions
+  ConfigureDrsLaunch: ({ actions, regions }) =>
+    allow('ConfigureDrsLaunch', actions, drsArns(regions, ['source-server'])),
+  // DRS creates one launch template per source server; drbot writes versions of those only
+  DrsLaunchTemplates: ({ actions, regions }) =>
+    allow('DrsLaunchTemplates', actions, ec2Arns(regions, ['launch-template']), {
+      Null: { 'aws:ResourceTag/AWSElasticDisasterRecoveryManaged': 'false' },
+    }),
+  StartDrsRecovery: ({ actions, regions }) =>
+    allow('StartDrsRecovery', actions, drsArns(regions, ['source-server', 'recovery-instance', 'job'])),
+  // What DRS does with the caller's rights while converting and launching (it tags what it creates)
+  DrsLaunchesInstances: ({ actions, regions }) =>
+    allow('DrsLaunchesInstances', actions, [
+      ...ec2Arns(regions, [
+        'instance',
+        'volume',
+        'network-interface',
+        'subnet',
+        'security-group',
+        'launch-template',
+        'snapshot',
+        'image',
+      ]),
+      sub(`arn:${PARTITION}:iam::${ACCOUNT}:role/*`),
+    ]),
+  // Only recovery instances a drbot run launched (their tag drbot:run-id)
+  TerminateDrsRecoveryInstances: ({ actions, regions }) =>
+    allow(
+      'TerminateDrsRecoveryInstances',
+      actions,
+      [...drsArns(regions, ['recovery-instance']), ...ec2Arns(regions, ['instance'])],
+      {
+        Null: { 'aws:ResourceTag/drbot:run-id': 'false' },
+      },
+    ),
+  ReverseDrsReplication: ({ actions, regions }) =>
+    allow('ReverseDrsReplication', actions, drsArns(regions, ['recovery-instance', 'source-server'])),
 };
+
+/** DRS ARNs of the given resource types in each region (`source-server`, `recovery-instance`, `job`). */
+function drsArns(regions, types) {
+  return regions.flatMap((r) => types.map((t) => sub(`arn:${PARTITION}:drs:${r}:${ACCOUNT}:${t}/*`)));
+}
 
 /** RDS ARNs of the given resource types in each region (`db`, `cluster`, `snapshot`, `og` …). */
 function rdsArns(regions, types) {

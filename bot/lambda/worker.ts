@@ -5,6 +5,7 @@
  * retries only that message, and after 5 receives moves it to the dead-letter queue (alarmed).
  */
 import { createActionRegistry } from '../../engine/actions/registry.js';
+import { createAwsReplication } from '../../engine/adapters/aws/drs.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
@@ -112,6 +113,8 @@ export const handler = createWorkerHandler(() =>
         // the data tier: RDS/Aurora with Parameter Store for the endpoint hand-off, and S3
         database: createAwsDatabase(),
         objectStorage: createAwsObjectStorage(),
+        // continuous replication through Elastic Disaster Recovery (drs.*, method: drs)
+        replication: createAwsReplication({ clock }),
       }),
   }),
 );

@@ -16,6 +16,7 @@ import type { Engine } from '../../engine/api.js';
 import type { DatabasePort } from '../../engine/cloud/database.js';
 import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
+import type { ReplicationPort } from '../../engine/cloud/replication.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
 import { createEngine } from '../../engine/executor/engine.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
@@ -26,7 +27,13 @@ import type { Runbook } from '../../engine/runbook/types.js';
 import { startEmbeddedDynamo } from '../embedded/dynalite.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
 import { loadLocalDirectory } from './directory.js';
-import { createDataPorts, createNetworkCloud, createProvider, type ProviderName } from './provider.js';
+import {
+  createDataPorts,
+  createNetworkCloud,
+  createProvider,
+  createReplication,
+  type ProviderName,
+} from './provider.js';
 import { runProviderOf } from './run-provider.js';
 
 export interface LocalRuntimeOptions {
@@ -72,6 +79,8 @@ export interface LocalRuntime {
   /** The cloud's data tier (the sim's SimDatabase / SimObjectStorage, or RDS and S3). */
   database: DatabasePort;
   objectStorage: ObjectStoragePort;
+  /** Elastic Disaster Recovery (the sim's model, or DRS). */
+  replication?: ReplicationPort;
   driver: LocalDriver;
   /** Valid runbooks by name. */
   runbooks: Map<string, Runbook>;
@@ -136,6 +145,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     // polls follow the sim's pace: a tenth of the latencies, a tenth of the poll interval
     const pollIntervalMs = provider === 'sim' ? Math.max(250, Math.round(5_000 * latencyScale)) : 5_000;
     const network = await createNetworkCloud(provider, cloud);
+    const replication = await createReplication(provider, cloud);
     const actions = createActionRegistry({
       cloud,
       pollIntervalMs,
@@ -143,6 +153,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       ...(network ? { network } : {}),
       database: data.database,
       objectStorage: data.objectStorage,
+      ...(replication ? { replication } : {}),
     });
     const directory =
       options.directory ??
@@ -170,6 +181,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       ...(network ? { network } : {}),
       database: data.database,
       objectStorage: data.objectStorage,
+      ...(replication ? { replication } : {}),
       driver,
       runbooks,
       runbookIssues: issues,

@@ -7,6 +7,7 @@ import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import type { DatabasePort } from '../../engine/cloud/database.js';
 import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
+import type { ReplicationPort } from '../../engine/cloud/replication.js';
 import { NonRetryableError } from '../../engine/errors.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
 import { createLocalSim, createLocalSimData, type LocalSimOptions } from './sim-provider.js';
@@ -45,6 +46,18 @@ export async function createNetworkCloud(
     return createAwsNetwork();
   }
   return cloud instanceof SimCloud ? cloud.network : undefined;
+}
+
+/** Elastic Disaster Recovery of the chosen cloud: the sim's own model, or the DRS SDK adapter. */
+export async function createReplication(
+  name: ProviderName,
+  cloud: CloudProvider,
+): Promise<ReplicationPort | undefined> {
+  if (name === 'aws') {
+    const { createAwsReplication } = await import('../../engine/adapters/aws/drs.js');
+    return createAwsReplication();
+  }
+  return cloud instanceof SimCloud ? cloud.replication : undefined;
 }
 
 /** The data tier of the chosen cloud: the sim's databases and buckets, or RDS/S3 (+ Parameter Store). */

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { createScriptAgentRunner } from '../../engine/adapters/sim/agent-runner.js';
 import { loadSimDataSeed, SimDatabase, type SimDataState } from '../../engine/adapters/sim/database/index.js';
+import { loadSimDrsSeed } from '../../engine/adapters/sim/drs/seed.js';
 import {
   loadSimNetworkSeed,
   SimNetwork,
@@ -68,6 +69,7 @@ export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud
     state: saved?.version === 1 ? saved : undefined,
     persist: (state) => states.save(state),
     network,
+    drs: loadSimDrsSeed(text),
     ...(options.sandboxRoot
       ? { sandboxRoot: options.sandboxRoot, agentRunner: createScriptAgentRunner() }
       : {}),

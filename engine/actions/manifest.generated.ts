@@ -7,6 +7,12 @@ import agentThaw from './agent/thaw.js';
 import auroraFailover from './aurora/failover.js';
 import auroraSwitchover from './aurora/switchover.js';
 import dnsSwitch from './dns/switch.js';
+import drsInstallAgent from './drs/install-agent.js';
+import drsLaunch from './drs/launch.js';
+import drsLaunchSettings from './drs/launch-settings.js';
+import drsReadiness from './drs/readiness.js';
+import drsReverseReplication from './drs/reverse-replication.js';
+import drsTerminateRecoveryInstances from './drs/terminate-recovery-instances.js';
 import ec2Launch from './ec2/launch.js';
 import ec2Start from './ec2/start.js';
 import ec2Stop from './ec2/stop.js';
@@ -38,6 +44,12 @@ export const ACTION_MODULES: ActionModule[] = [
   auroraFailover,
   auroraSwitchover,
   dnsSwitch,
+  drsInstallAgent,
+  drsLaunch,
+  drsLaunchSettings,
+  drsReadiness,
+  drsReverseReplication,
+  drsTerminateRecoveryInstances,
   ec2Launch,
   ec2Start,
   ec2Stop,

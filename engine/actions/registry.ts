@@ -6,6 +6,7 @@
 import type { DatabasePort } from '../cloud/database.js';
 import type { ObjectStoragePort } from '../cloud/object-storage.js';
 import type { CloudProvider } from '../cloud/provider.js';
+import type { ReplicationPort } from '../cloud/replication.js';
 import type { NetworkCloud } from '../network/ports.js';
 import type { RunStore } from '../ports.js';
 import { ACTION_MODULES } from './catalogue.js';
@@ -40,6 +41,8 @@ export interface CloudActionsOptions {
   database?: DatabasePort;
   /** The cloud's object storage (s3.replicationCheck). @default none (it fails saying so) */
   objectStorage?: ObjectStoragePort;
+  /** Elastic Disaster Recovery (drs.*, recovery.latestPoint with method: drs). @default none (they fail saying so) */
+  replication?: ReplicationPort;
   /** The modules to bind. @default every module in the catalogue */
   modules?: ActionModule[];
 }
@@ -55,6 +58,7 @@ function bind(
     ...(options.network ? { network: options.network } : {}),
     ...(options.database ? { database: options.database } : {}),
     ...(options.objectStorage ? { objectStorage: options.objectStorage } : {}),
+    ...(options.replication ? { replication: options.replication } : {}),
   };
   const max = options.maxThrottles ?? DEFAULT_MAX_THROTTLES;
   const handlers: Record<string, ActionHandler> = {};

@@ -5,6 +5,7 @@
 import type { DatabasePort } from '../cloud/database.js';
 import type { ObjectStoragePort } from '../cloud/object-storage.js';
 import type { Capability, CloudProvider } from '../cloud/provider.js';
+import type { ReplicationPort } from '../cloud/replication.js';
 import type { NetworkCloud } from '../network/ports.js';
 import type { RunStore } from '../ports.js';
 import type { RunMeasures } from '../run.js';
@@ -89,6 +90,8 @@ export interface ActionDeps {
   database?: DatabasePort;
   /** Buckets and their replication (s3.replicationCheck). */
   objectStorage?: ObjectStoragePort;
+  /** Continuous replication through Elastic Disaster Recovery (drs.*, method: drs). */
+  replication?: ReplicationPort;
 }
 
 /**

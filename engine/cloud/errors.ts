@@ -53,3 +53,16 @@ export class DatabaseNotFoundError extends NonRetryableError {
     });
   }
 }
+
+/** The run-time half of DRS drill safety: the adapters refuse what a drill must never do. */
+export class DrsSafetyError extends NonRetryableError {
+  constructor(what: string, why: string, runId: string, context: Record<string, unknown> = {}) {
+    super(`Refused to ${what} in drill ${runId}.`, {
+      code: 'DRILL_SAFETY',
+      explanation: why,
+      action:
+        'Keep drills to isDrill launches and the recovery instances they launched (drs.launch, drs.terminateRecoveryInstances with runOwned); reverse replication belongs to a committed failover.',
+      context: { runId, ...context },
+    });
+  }
+}

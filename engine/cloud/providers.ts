@@ -7,8 +7,17 @@ import type { ProviderDescriptor } from './provider.js';
 
 export const AWS_PROVIDER: ProviderDescriptor = {
   name: 'aws',
-  title: 'Amazon Web Services (EC2, SSM, Route 53, RDS, S3)',
-  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns', 'network', 'database', 'objectStorage'],
+  title: 'Amazon Web Services (EC2, SSM, Route 53, RDS, S3, Elastic Disaster Recovery)',
+  capabilities: [
+    'compute',
+    'recoveryPoints',
+    'commands',
+    'dns',
+    'network',
+    'database',
+    'objectStorage',
+    'replication',
+  ],
 };
 
 /**
@@ -18,7 +27,16 @@ export const AWS_PROVIDER: ProviderDescriptor = {
 export const SIM_PROVIDER: ProviderDescriptor = {
   name: 'sim',
   title: 'the simulated cloud (runbooks/sim/world.yaml)',
-  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns', 'network', 'database', 'objectStorage'],
+  capabilities: [
+    'compute',
+    'recoveryPoints',
+    'commands',
+    'dns',
+    'network',
+    'database',
+    'objectStorage',
+    'replication',
+  ],
 };
 
 /** Providers a runbook can target; `aws` is the default when `spec.provider` is absent. */

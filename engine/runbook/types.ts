@@ -81,6 +81,8 @@ export interface RunbookSpec {
   target: RegionRef;
   objectives: { rto: string; rpo: string };
   protect: {
+    /** `snapshots` (EBS/AMI copies, the default) or `drs` (Elastic Disaster Recovery). */
+    method?: 'snapshots' | 'drs';
     tags?: Record<string, string>;
     instanceIds?: string[];
     /** What recovery points are made of: AMIs (launchable) or EBS snapshot sets. @default provider's */

@@ -7,6 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDuration } from '../../duration.js';
 import type { Clock } from '../../ports.js';
+import { settleJobs } from './drs/jobs.js';
+import type { SimDrsSeed } from './drs/seed.js';
+import { settleServers } from './drs/servers.js';
 import type { FaultInjector } from './faults.js';
 import type { Latency } from './latency.js';
 import type { SimNetwork } from './network/sim-network.js';
@@ -39,6 +42,8 @@ export interface SimContext {
   network?: SimNetwork;
   /** When finished things are dropped from the state (retention.ts). */
   retention: SimRetention;
+  /** The simulated Elastic Disaster Recovery: seeded servers, point-in-time policy, latencies. */
+  drs: SimDrsSeed;
 }
 
 export async function settle(ctx: SimContext): Promise<void> {
@@ -51,6 +56,8 @@ export async function settle(ctx: SimContext): Promise<void> {
     if (point.state === 'pending' && point.availableAt <= now) point.state = 'available';
   }
   await settleSandboxes(ctx);
+  settleServers(ctx, now);
+  await settleJobs(ctx, now);
   compact(ctx.state, now, ctx.retention, (id) => ctx.sandbox?.remove(id));
 }
 

@@ -33,6 +33,11 @@ export class Latency {
     return Math.round(ms * this.scale);
   }
 
+  /** Any other duration (DRS phases …), scaled like the world's. */
+  scaled(ms: number): number {
+    return Math.round(ms * this.scale);
+  }
+
   /** Capture + cross-region copy: grows with the total size of the volumes. */
   copy(sizeGiB: number): number {
     return Math.round((this.ms.snapshot + this.ms.copyPerGiB * sizeGiB) * this.scale);

@@ -16,10 +16,14 @@ import type {
 import type { CloudProvider } from '../../cloud/provider.js';
 import { SIM_PROVIDER } from '../../cloud/providers.js';
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
+import { DRS_INSTALLER_DOCUMENT } from '../../cloud/replication.js';
 import type { Clock, Random } from '../../ports.js';
 import { type SimContext, settle, writeMarker } from './context.js';
 import type { SimCounters } from './counters.js';
 import { dnsStatus, dnsValue, switchDns } from './dns.js';
+import { EMPTY_DRS_SEED, type SimDrsSeed } from './drs/seed.js';
+import { installAgents } from './drs/servers.js';
+import { SimReplication } from './drs/sim-replication.js';
 import { describe, findRunOwned, launch, listProtected, mutate } from './ec2.js';
 import { FaultInjector } from './faults.js';
 import { Latency, type LatencySampler } from './latency.js';
@@ -63,6 +67,12 @@ export interface SimCloudOptions {
    * @default DEFAULT_RETENTION (1 h visible, 24 h tokens, at most 500 dropped launches remembered)
    */
   retention?: Partial<SimRetention>;
+  /**
+   * The simulated Elastic Disaster Recovery (the world's `drs:` section, loadSimDrsSeed): source
+   * servers that already replicate, the point-in-time policy and the DRS latencies.
+   * @default no source servers, DRS's default policy
+   */
+  drs?: SimDrsSeed;
 }
 
 export class SimCloud implements CloudProvider {
@@ -71,6 +81,8 @@ export class SimCloud implements CloudProvider {
   private readonly ctx: SimContext;
   private readonly persistHook?: SimCloudOptions['persist'];
   private queue: Promise<unknown> = Promise.resolve();
+  /** Elastic Disaster Recovery over this world (the replication capability). */
+  readonly replication: SimReplication;
 
   constructor(options: SimCloudOptions) {
     const state = options.state
@@ -88,8 +100,10 @@ export class SimCloud implements CloudProvider {
       sandbox: options.sandboxRoot ? new Sandbox(options.sandboxRoot, options.agentRunner) : undefined,
       ...(options.network ? { network: options.network } : {}),
       retention: { ...DEFAULT_RETENTION, ...options.retention },
+      drs: options.drs ?? EMPTY_DRS_SEED,
     };
     this.persistHook = options.persist;
+    this.replication = new SimReplication(this.ctx, (mutating, fn) => this.op(mutating, fn));
   }
 
   /** Continues from a saved state with the given world, clock and options. */
@@ -155,9 +169,16 @@ export class SimCloud implements CloudProvider {
     parameters: Record<string, string[]>,
     idempotencyKey: string,
   ): Promise<{ commandId: string }> {
-    return this.op(true, () =>
-      runCommand(this.ctx, instanceIds, region, document, parameters, idempotencyKey),
-    );
+    return this.op(true, async () => {
+      const sent = await runCommand(this.ctx, instanceIds, region, document, parameters, idempotencyKey);
+      // the DRS installer registers each instance with DRS in the region it names
+      if (document === DRS_INSTALLER_DOCUMENT) {
+        const command = this.ctx.state.commands[sent.commandId];
+        const drsRegion = parameters.Region?.[0];
+        if (command && drsRegion) installAgents(this.ctx, instanceIds, drsRegion, command.doneAt);
+      }
+      return sent;
+    });
   }
   commandStatus(commandId: string, region: string): Promise<CommandResult> {
     return this.op(false, () => commandStatus(this.ctx, commandId, region));

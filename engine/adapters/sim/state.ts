@@ -10,6 +10,7 @@ import type { Instance, LaunchType, Volume } from '../../cloud/compute.js';
 import type { RecoveryPoint } from '../../cloud/recovery-points.js';
 import { parseDuration } from '../../duration.js';
 import { emptyCounters, type SimCounters } from './counters.js';
+import type { SimDrsState } from './drs/state.js';
 import type { World } from './world.js';
 
 export interface SimInstance extends Instance {
@@ -101,6 +102,8 @@ export interface SimState {
     ssmTimeouts: number;
   };
   counters: SimCounters;
+  /** Elastic Disaster Recovery (drs/): seeded from the world's `drs:` section on first use. */
+  drs?: SimDrsState;
 }
 
 /** Builds the first state of a world: its fleet and its seeded recovery points aged from `now`. */

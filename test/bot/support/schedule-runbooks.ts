@@ -20,7 +20,8 @@ export interface ScheduledRunbooks {
 export async function runbooksWithSchedules(): Promise<ScheduledRunbooks> {
   const root = await mkdtemp(join(tmpdir(), 'drbot-schedules-'));
   const dir = join(root, 'runbooks');
-  await cp(SOURCE, dir, { recursive: true });
+  await cp(join(SOURCE, 'sim'), join(dir, 'sim'), { recursive: true });
+  for (const f of ['app-tier.yaml', 'db-tier.yaml']) await cp(join(SOURCE, f), join(dir, f));
   const channel = 'C0SCHED';
   const cron = '0 9 * * MON';
   await reschedule(

@@ -33,7 +33,15 @@ export async function runAction(
   handler: ActionHandler,
   clock: FakeClock,
   inputs: Record<string, unknown>,
-  options: { mode?: Mode; runId?: string; stepId?: string; runbook?: Runbook; startedAt?: number } = {},
+  options: {
+    mode?: Mode;
+    runId?: string;
+    stepId?: string;
+    runbook?: Runbook;
+    startedAt?: number;
+    params?: Record<string, string>;
+    attempt?: number;
+  } = {},
 ): Promise<Ran> {
   const notes: string[] = [];
   const runId = options.runId ?? 'run-1';
@@ -42,12 +50,12 @@ export async function runAction(
     runId,
     stepId,
     stepKey: stepId,
-    attempt: 1,
-    idempotencyKey: `${runId}:${stepId}:1`,
+    attempt: options.attempt ?? 1,
+    idempotencyKey: `${runId}:${stepId}:${options.attempt ?? 1}`,
     mode: options.mode ?? 'drill',
     runbook: options.runbook ?? RUNBOOK,
     initiator: 'alice',
-    params: {},
+    params: options.params ?? {},
     inputs,
     runStartedAt: options.startedAt ?? clock.now(),
     now: () => clock.now(),
