@@ -22,6 +22,9 @@ import { ECS_BATCH } from './inventory.js';
 
 const SEPARATOR = '+';
 
+/** Cloud Assistant's limit on a command's content after base64 encoding (API reference: 18 KB). */
+export const MAX_COMMAND_CONTENT = 18 * 1024;
+
 export type DocumentOutcome = 'created' | 'updated' | 'unchanged';
 
 /** The shell script of an SSM document (the runCommand lines of its first step). */
@@ -54,6 +57,7 @@ export async function ensureCommands(
     const script = documentScript(doc.content);
     const description = hashOf(script);
     const commandContent = Buffer.from(script, 'utf8').toString('base64');
+    if (commandContent.length > MAX_COMMAND_CONTENT) continue;
     const existing = await findCommand(client, region, doc.name);
     if (existing?.commandId && existing.description === description) {
       out[doc.name] = 'unchanged';
@@ -134,7 +138,7 @@ export async function invokeFleet(
     throw new NonRetryableError(`No Cloud Assistant command ${document} in ${region}.`, {
       code: 'COMMAND_NOT_FOUND',
       explanation: `drbot invokes its agent documents as Cloud Assistant commands by name, and ${region} has no command named ${document}.`,
-      action: `Let drbot create its commands (the agent steps do it before first use), or create ${document} in ${region}, then retry.`,
+      action: `Let drbot create its commands (the agent steps do it before first use), or create ${document} in ${region}, then retry. Documents over Cloud Assistant's 18 KB (DrbotInstallAgent) are never created: bake drbot-agent into the image or install it from user data.`,
     });
   }
   const commandId = command.commandId;

@@ -73,6 +73,12 @@ const describeStatus: Handler = (state, p) => {
 
 const createCommand: Handler = (state, p) => {
   required(p, 'CreateCommand', ['RegionId', 'Name', 'Type', 'CommandContent']);
+  if ((p.CommandContent as string).length > 18 * 1024)
+    throw new ApiError(
+      400,
+      'InvalidCmdContent.SizeLimitExceed',
+      'The CommandContent exceeds 18 KB after base64 encoding.',
+    );
   const taken = [...state.commands.values()].some((c) => c.RegionId === p.RegionId && c.Name === p.Name);
   if (taken)
     throw new ApiError(400, 'InvalidCommandName.Duplicated', `A command named ${p.Name} already exists.`);

@@ -136,7 +136,7 @@ export async function startAlibabaFake(): Promise<AlibabaFake> {
     }
   }
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
     handle(req, res).catch((err: unknown) => send(res, 500, { Code: 'InternalError', Message: String(err) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
