@@ -9,6 +9,7 @@
  * in the source region and the next hour takes a fresh one.
  */
 
+import { inSideZone } from '../../engine/actions/support/regions.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { systemClock } from '../../engine/adapters/system.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
@@ -50,7 +51,12 @@ const SAFETY_MS = 30_000;
 async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number): Promise<RunbookProtection> {
   const { spec } = runbook;
   const name = runbook.metadata.name;
-  const instances = await deps.cloud.listProtected(spec.protect, spec.source.region);
+  const instances = inSideZone(
+    runbook,
+    'drill',
+    'protected',
+    await deps.cloud.listProtected(spec.protect, spec.source.region),
+  );
   const result: RunbookProtection = {
     runbook: name,
     instances: instances.length,

@@ -4,6 +4,7 @@
  */
 
 import { DEFAULT_RETENTION } from '../../engine/actions/recovery/protect.js';
+import { inSideZone } from '../../engine/actions/support/regions.js';
 import { FakeClock } from '../../engine/adapters/memory/clock.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { NonRetryableError } from '../../engine/errors.js';
@@ -67,7 +68,12 @@ export async function protectPass(
   const { cloud } = runtime;
   const source = runbook.spec.source.region;
   const target = runbook.spec.target.region;
-  const instances = await cloud.listProtected(runbook.spec.protect, source);
+  const instances = inSideZone(
+    runbook,
+    'drill',
+    'protected',
+    await cloud.listProtected(runbook.spec.protect, source),
+  );
   if (instances.length === 0) {
     throw new NonRetryableError(`No instances in ${source} match ${runbook.metadata.name}'s spec.protect`, {
       code: 'NO_PROTECTED_INSTANCES',
