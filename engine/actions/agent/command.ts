@@ -259,6 +259,16 @@ export const AGENT_PERMISSIONS: ActionPermissions = {
     },
     { statement: 'CancelCommands', actions: ['ssm:CancelCommand'] },
   ],
+  alibaba: [
+    'ecs:DescribeInstances',
+    'ecs:DescribeDisks',
+    'ecs:DescribeCloudAssistantStatus',
+    'ecs:DescribeCommands',
+    'ecs:CreateCommand',
+    'ecs:ModifyCommand',
+    'ecs:InvokeCommand',
+    'ecs:DescribeInvocationResults',
+  ],
 };
 
 /** The handler factory of an agent action. */

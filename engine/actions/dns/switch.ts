@@ -75,6 +75,11 @@ export default defineAction({
       },
       { statement: 'ReadDnsChanges', actions: ['route53:GetChange'] },
     ],
+    alibaba: [
+      'alidns:DescribeSubDomainRecords',
+      'alidns:UpdateDomainRecord',
+      'alidns:DescribeDomainRecordInfo',
+    ],
   },
   handler: dnsSwitchHandler,
 });

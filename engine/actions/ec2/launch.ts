@@ -253,6 +253,15 @@ export default defineAction({
       { statement: 'PassInstanceRolesToEc2', actions: ['iam:PassRole'] },
       { statement: 'TagOnCreate', actions: ['ec2:CreateTags'] },
     ],
+    alibaba: [
+      'ecs:DescribeInstances',
+      'ecs:DescribeDisks',
+      'ecs:DescribeImages',
+      'ecs:DescribeSnapshots',
+      'ecs:RunInstances',
+      // RunInstances with RamRoleName (the blueprint's instance role)
+      'ram:PassRole',
+    ],
   },
   handler: ({ cloud, store, network }) =>
     launchHandler(cloud, { ...(store ? { store } : {}), ...(network ? { network } : {}) }),

@@ -93,6 +93,13 @@ export function lifecycleHandler(cloud: CloudProvider, verb: Verb, pollIntervalM
 
 const PAST: Record<Verb, string> = { stop: 'stopped', start: 'started', terminate: 'terminated' };
 
+/** ECS releases an instance with DeleteInstances (the port's terminate). */
+const ALIBABA_ACTIONS: Record<Verb, string> = {
+  stop: 'ecs:StopInstances',
+  start: 'ecs:StartInstances',
+  terminate: 'ecs:DeleteInstances',
+};
+
 const AWS_GRANTS: Record<Verb, AwsGrant[]> = {
   stop: [
     { statement: 'LifecycleOfRunOwned', actions: ['ec2:StopInstances'] },
@@ -129,6 +136,7 @@ export function lifecycleAction(verb: Verb): ActionModule {
     capabilities: ['compute'],
     permissions: {
       aws: [{ statement: 'DescribeFleet', actions: ['ec2:DescribeInstances'] }, ...AWS_GRANTS[verb]],
+      alibaba: ['ecs:DescribeInstances', 'ecs:DescribeDisks', ALIBABA_ACTIONS[verb]],
     },
     handler: ({ cloud, pollIntervalMs }) => lifecycleHandler(cloud, verb, pollIntervalMs),
   });

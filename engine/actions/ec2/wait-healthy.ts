@@ -57,6 +57,7 @@ export default defineAction({
   capabilities: ['compute'],
   permissions: {
     aws: [{ statement: 'DescribeFleet', actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'] }],
+    alibaba: ['ecs:DescribeInstances'],
   },
   handler: waitHealthyHandler,
 });

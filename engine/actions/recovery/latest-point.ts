@@ -89,6 +89,7 @@ export default defineAction({
         actions: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeImages', 'ec2:DescribeTags'],
       },
     ],
+    alibaba: ['ecs:DescribeInstances', 'ecs:DescribeDisks', 'ecs:DescribeImages', 'ecs:DescribeSnapshots'],
   },
   handler: latestPointHandler,
 });

@@ -107,6 +107,13 @@ export default defineAction({
   },
   capabilities: ['commands'],
   permissions: {
+    // on Alibaba Cloud the document is a Cloud Assistant command, invoked by name
+    alibaba: [
+      'ecs:DescribeCloudAssistantStatus',
+      'ecs:DescribeCommands',
+      'ecs:InvokeCommand',
+      'ecs:DescribeInvocationResults',
+    ],
     aws: [
       { statement: 'SendDrbotDocuments', actions: ['ssm:SendCommand'] },
       {
