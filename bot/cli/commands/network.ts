@@ -18,7 +18,7 @@ import { replicateNetwork } from '../../../engine/network/replicate.js';
 import type { Runbook } from '../../../engine/runbook/types.js';
 import { findRunbook } from '../../runbooks/repository.js';
 import { createLocalRuntime, type LocalRuntime } from '../../runtime/local.js';
-import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
+import { NETWORK_PROVIDERS, type ProviderName } from '../../runtime/provider.js';
 import { printError } from './run.js';
 
 /** Where the sim network state lives in the store, next to the sim's own (`sim`/`state`). */
@@ -41,7 +41,9 @@ export interface NetworkRuntime {
 export function networkOptions(command: Command): Command {
   return command
     .argument('<runbook>', 'runbook name (in --dir) or file path')
-    .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
+    .addOption(
+      new Option('--provider <provider>', 'cloud to act on').choices(NETWORK_PROVIDERS).default('sim'),
+    )
     .option('--in-memory', 'use an in-memory store (the sim starts from its world file)')
     .option('--data-dir <dir>', 'where the embedded store keeps its files', '.drbot')
     .option('--dir <dir>', 'runbook directory', 'runbooks');

@@ -88,7 +88,7 @@ describe('findRunbook', () => {
 
 describe('lintPaths', () => {
   it('collects issues across files and directories', async () => {
-    const summary = await lintPaths(['test/fixtures/runbooks/invalid/needs-typo.yaml', 'runbooks']);
+    const summary = await lintPaths(['test/fixtures/runbooks/invalid/needs-typo.yaml', workspace()]);
     expect(summary.runbooks.sort()).toEqual(['app-tier', 'db-tier']);
     expect(summary.issues.map((i) => i.code)).toEqual(['NEEDS_UNKNOWN_STEP']);
     expect(summary.files).toBe(3);

@@ -11,7 +11,7 @@ let services: BotServices;
 const kicked: string[] = [];
 
 beforeAll(async () => {
-  rt = await createLocalRuntime({ inMemory: true, agent: false });
+  rt = await createLocalRuntime({ inMemory: true, agent: false, runbooksDir: 'test/fixtures/serve' });
   // Runs are not advanced here: only what the command itself does is under test.
   services = {
     engine: rt.engine,
