@@ -89,20 +89,23 @@ export async function ensureCommands(
   return out;
 }
 
-/** Instances (of `ids`) whose Cloud Assistant client is not running, ≤ 100 ids per call. */
+/** DescribeCloudAssistantStatus and DescribeInvocationResults: at most 50 per page. */
+const STATUS_BATCH = 50;
+
+/** Instances (of `ids`) whose Cloud Assistant client is not running, ≤ 50 ids per call. */
 export async function missingCloudAssistant(
   client: EcsClient,
   region: string,
   ids: string[],
 ): Promise<string[]> {
   const ok = new Set<string>();
-  for (const batch of chunk(unique(ids), ECS_BATCH)) {
+  for (const batch of chunk(unique(ids), STATUS_BATCH)) {
     const res = await aliCall(`ECS DescribeCloudAssistantStatus in ${region}`, () =>
       client.describeCloudAssistantStatus(
         new Ecs.DescribeCloudAssistantStatusRequest({
           regionId: region,
           instanceId: batch,
-          pageSize: ECS_BATCH,
+          pageSize: STATUS_BATCH,
         }),
       ),
     );
@@ -202,7 +205,7 @@ export async function invocationStatus(
             regionId: region,
             invokeId,
             contentEncoding: 'PlainText',
-            pageSize: 50,
+            pageSize: STATUS_BATCH,
             pageNumber,
           }),
         ),
@@ -218,7 +221,11 @@ export async function invocationStatus(
           ...(r.errorInfo ? { stderr: r.errorInfo } : {}),
         });
       }
-      if (results.length < 50 || pageNumber * 50 >= (res.body?.invocation?.totalCount ?? 0)) break;
+      if (
+        results.length < STATUS_BATCH ||
+        pageNumber * STATUS_BATCH >= (res.body?.invocation?.totalCount ?? 0)
+      )
+        break;
     }
   }
   const done = invocations.length > 0 && invocations.every((i) => FINAL.has(i.status));

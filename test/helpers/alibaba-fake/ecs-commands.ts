@@ -56,6 +56,8 @@ function invoke(state: EcsFakeState, p: Params, command: FakeCommand, ids: strin
 
 const describeStatus: Handler = (state, p) => {
   required(p, 'DescribeCloudAssistantStatus', ['RegionId']);
+  if (Number(p.PageSize ?? 10) > 50)
+    throw new ApiError(400, 'InvalidParam.PageSize', 'PageSize: at most 50.');
   const ids = indexed(p, 'InstanceId');
   const found = ids.map((id) => state.instances.get(id)).filter((i) => i && i.RegionId === p.RegionId);
   return {

@@ -20,6 +20,19 @@ describe('Cloud Assistant on Alibaba Cloud', () => {
     expect(await w.cloud.missingCloudAssistant(w.fleet, SOURCE)).toEqual([w.fleet[1]]);
   });
 
+  it('DescribeCloudAssistantStatus is batched: one call per 50 instances (the API page limit)', async () => {
+    const w = await alibabaWorld();
+    const ids = Array.from(
+      { length: 120 },
+      () => w.fake.ecs.addInstance({ RegionId: SOURCE, ZoneId: 'cn-hangzhou-h' }).InstanceId,
+    );
+    expect(await w.cloud.missingCloudAssistant(ids, SOURCE)).toEqual([]);
+    const calls = w.fake.calls.filter((c) => c.action === 'DescribeCloudAssistantStatus');
+    expect(calls.map((c) => Object.keys(c.params).filter((k) => k.startsWith('InstanceId.')).length)).toEqual(
+      [50, 50, 20],
+    );
+  });
+
   it('InvokeCommand carries the ClientToken and every custom parameter; a retried step invokes once', async () => {
     const w = await alibabaWorld();
     const docs = agentDocuments().filter((d) => d.name === AGENT_DOCUMENTS.health);
