@@ -12,6 +12,7 @@
  */
 
 import { databaseCopyFailedError, protectTierDatabases } from '../../engine/actions/support/data-tier.js';
+import { inSideZone } from '../../engine/actions/support/regions.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
 import { systemClock } from '../../engine/adapters/system.js';
@@ -79,7 +80,14 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
   const name = runbook.metadata.name;
   // a runbook that protects only databases has no instance selector: no EC2 pass
   const protectsInstances = spec.protect.tags !== undefined || spec.protect.instanceIds !== undefined;
-  const instances = protectsInstances ? await deps.cloud.listProtected(spec.protect, spec.source.region) : [];
+  const instances = protectsInstances
+    ? inSideZone(
+        runbook,
+        'drill',
+        'protected',
+        await deps.cloud.listProtected(spec.protect, spec.source.region),
+      )
+    : [];
   const result: RunbookProtection = {
     runbook: name,
     instances: instances.length,

@@ -1,6 +1,7 @@
 /**
- * Chooses the cloud for local runs: the simulated world (default) or real AWS through the SDK's
- * standard configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE> …).
+ * Chooses the cloud for local runs: the simulated world (default), real AWS through the SDK's
+ * standard configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE> …), or real Alibaba
+ * Cloud through its credentials chain (ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, RAM roles …).
  */
 
 import { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
@@ -12,15 +13,18 @@ import { NonRetryableError } from '../../engine/errors.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
 import { createLocalSim, createLocalSimData, type LocalSimOptions } from './sim-provider.js';
 
-export type ProviderName = 'sim' | 'aws';
-export const PROVIDERS: readonly ProviderName[] = ['sim', 'aws'];
+export type ProviderName = 'sim' | 'aws' | 'alibaba';
+export const PROVIDERS: readonly ProviderName[] = ['sim', 'aws', 'alibaba'];
+/** Providers with a network capability (`drbot network replicate`, the doctor's network facts). */
+export const NETWORK_PROVIDERS: readonly ProviderName[] = ['sim', 'aws'];
 
 export function parseProvider(value: string): ProviderName {
   if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderName;
   throw new NonRetryableError(`Unknown provider "${value}"`, {
     code: 'UNKNOWN_PROVIDER',
-    explanation: 'drbot can run against the simulated cloud (sim) or real AWS (aws).',
-    action: 'Use --provider sim or --provider aws.',
+    explanation:
+      'drbot can run against the simulated cloud (sim), real AWS (aws) or real Alibaba Cloud (alibaba).',
+    action: 'Use --provider sim, --provider aws or --provider alibaba.',
   });
 }
 
@@ -29,6 +33,10 @@ export async function createProvider(name: ProviderName, sim: LocalSimOptions): 
     // loaded on demand: the sim never needs the EC2/SSM/Route 53 SDK clients
     const { createAwsProvider } = await import('../../engine/adapters/aws/provider.js');
     return createAwsProvider({ clock: sim.clock });
+  }
+  if (name === 'alibaba') {
+    const { createAlibabaProvider } = await import('../../engine/adapters/alibaba/provider.js');
+    return createAlibabaProvider({ clock: sim.clock });
   }
   return createLocalSim(sim);
 }
@@ -45,6 +53,7 @@ export async function createNetworkCloud(
     const { createAwsNetwork } = await import('../../engine/adapters/aws/network/aws-network.js');
     return createAwsNetwork();
   }
+  // Alibaba Cloud has no network capability yet: lint refuses network.replicate there
   return cloud instanceof SimCloud ? cloud.network : undefined;
 }
 
@@ -70,5 +79,25 @@ export async function createDataPorts(
     const { createAwsObjectStorage } = await import('../../engine/adapters/aws/s3/aws-object-storage.js');
     return { database: createAwsDatabase(), objectStorage: createAwsObjectStorage() };
   }
+  if (name === 'alibaba') return { database: lacking('database'), objectStorage: lacking('objectStorage') };
   return createLocalSimData(sim);
+}
+
+/** A port Alibaba Cloud does not implement: every call is refused (lint refuses such runbooks first). */
+function lacking<T extends object>(capability: string): T {
+  return new Proxy({} as T, {
+    get: (_target, method) =>
+      // not a thenable: awaiting the port itself must not hang
+      method === 'then'
+        ? undefined
+        : () =>
+            Promise.reject(
+              new NonRetryableError(`Alibaba Cloud has no ${capability} capability in drbot.`, {
+                code: 'CAPABILITY_MISSING',
+                explanation: `${String(method)} needs the ${capability} capability, which the Alibaba Cloud provider does not implement.`,
+                action:
+                  'Remove the step from the Alibaba runbook (drbot lint reports it) or run the tier on AWS.',
+              }),
+            ),
+  });
 }

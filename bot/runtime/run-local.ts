@@ -64,9 +64,11 @@ export function approveAsRefusal(): NotAllowedError {
 }
 
 export function checkLocalRunOptions(options: LocalRunOptions): void {
-  if (options.provider === 'aws' && (options.approveAs?.length ?? 0) > 0) throw approveAsRefusal();
-  if (options.provider === 'aws' && options.confirmManual) {
-    throw new NotAllowedError('--confirm-manual is refused with --provider aws', {
+  // a real cloud: AWS or Alibaba Cloud
+  const real = options.provider !== undefined && options.provider !== 'sim';
+  if (real && (options.approveAs?.length ?? 0) > 0) throw approveAsRefusal();
+  if (real && options.confirmManual) {
+    throw new NotAllowedError(`--confirm-manual is refused with --provider ${options.provider}`, {
       code: 'CONFIRM_MANUAL_REFUSED',
       explanation:
         'A manual step asks a person to do real work (deploy a network, check data); against real infrastructure no flag may skip it.',
@@ -74,8 +76,8 @@ export function checkLocalRunOptions(options: LocalRunOptions): void {
         'Do the work and confirm each step from Slack or `drbot shell`, or use --provider sim to rehearse.',
     });
   }
-  if (options.provider === 'aws' && options.fast) {
-    throw new NotAllowedError('--fast is refused with --provider aws', {
+  if (real && options.fast) {
+    throw new NotAllowedError(`--fast is refused with --provider ${options.provider}`, {
       code: 'FAST_REFUSED',
       explanation: 'Skipping time only works in the simulated cloud: real instances take real minutes.',
       action: 'Drop --fast, or use --provider sim.',

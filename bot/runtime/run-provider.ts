@@ -6,7 +6,10 @@
  */
 import type { RunProvider } from '../../engine/run.js';
 
-export function runProviderOf(name: 'sim' | 'aws', env: NodeJS.ProcessEnv = process.env): RunProvider {
+export function runProviderOf(
+  name: 'sim' | 'aws' | 'alibaba',
+  env: NodeJS.ProcessEnv = process.env,
+): RunProvider {
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
   return name === 'aws' && region ? { name, region } : { name };
 }

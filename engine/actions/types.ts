@@ -45,6 +45,11 @@ export interface Effect {
 /** Cloud permissions an action's handler needs, per provider. */
 export interface ActionPermissions {
   aws?: AwsGrant[];
+  /**
+   * RAM actions (`ecs:RunInstances`, `alidns:UpdateDomainRecord` …) the Alibaba Cloud adapter calls
+   * for this action; `drbot policy --provider alibaba` prints their union for the runbooks.
+   */
+  alibaba?: string[];
 }
 
 export interface ActionSpec {

@@ -21,6 +21,17 @@ export const AWS_PROVIDER: ProviderDescriptor = {
 };
 
 /**
+ * Alibaba Cloud (engine/adapters/alibaba): ECS instances, custom images and snapshots, Cloud
+ * Assistant and Alidns. No database, object storage or network replication capability yet, so lint
+ * refuses `rds.*`, `aurora.*`, `s3.*` and `network.replicate` in an Alibaba runbook.
+ */
+export const ALIBABA_PROVIDER: ProviderDescriptor = {
+  name: 'alibaba',
+  title: 'Alibaba Cloud (ECS, Cloud Assistant, Alidns)',
+  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns'],
+};
+
+/**
  * The simulated cloud stands in for whichever provider a runbook names (`npm start`), so it
  * implements every capability that any provider has.
  */
@@ -40,6 +51,6 @@ export const SIM_PROVIDER: ProviderDescriptor = {
 };
 
 /** Providers a runbook can target; `aws` is the default when `spec.provider` is absent. */
-export const RUNBOOK_PROVIDERS: ProviderDescriptor[] = [AWS_PROVIDER];
+export const RUNBOOK_PROVIDERS: ProviderDescriptor[] = [AWS_PROVIDER, ALIBABA_PROVIDER];
 
 export const DEFAULT_PROVIDER = 'aws';

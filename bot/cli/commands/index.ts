@@ -5,6 +5,7 @@ import { registerDoctorCommand } from './doctor.js';
 import { registerLint } from './lint.js';
 import { registerNetworkCommand } from './network.js';
 import { registerPlan } from './plan.js';
+import { registerPolicy } from './policy.js';
 import { registerProtectCommand } from './protect.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerDoctorCommand(program);
   registerSlackCommand(program);
   registerReportCommand(program);
+  registerPolicy(program);
 }

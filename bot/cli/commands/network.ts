@@ -18,7 +18,7 @@ import type { Runbook } from '../../../engine/runbook/types.js';
 import { findRunbook } from '../../runbooks/repository.js';
 import { createLocalRuntime, type LocalRuntime } from '../../runtime/local.js';
 import { replicateTier, replicationLines } from '../../runtime/network-local.js';
-import { PROVIDERS, type ProviderName } from '../../runtime/provider.js';
+import { NETWORK_PROVIDERS, type ProviderName } from '../../runtime/provider.js';
 import { dataDirOption, resolveCliPaths, runbookDirOption } from '../paths.js';
 import { printError } from './run.js';
 
@@ -44,7 +44,9 @@ export function networkOptions(command: Command): Command {
     dataDirOption(
       command
         .argument('<runbook>', 'runbook name (in --dir) or file path')
-        .addOption(new Option('--provider <provider>', 'cloud to act on').choices(PROVIDERS).default('sim'))
+        .addOption(
+          new Option('--provider <provider>', 'cloud to act on').choices(NETWORK_PROVIDERS).default('sim'),
+        )
         .option('--in-memory', 'use an in-memory store (the sim starts from its world file)'),
     ),
   );

@@ -11,7 +11,7 @@ import type { CommandInvocationStatus, CommandResult } from '../../cloud/command
 import type { CloudProvider } from '../../cloud/provider.js';
 import { NonRetryableError } from '../../errors.js';
 import { invalidInput, stringList } from '../support/inputs.js';
-import { regionOf, type Side } from '../support/regions.js';
+import { inSideZone, regionOf, type Side } from '../support/regions.js';
 import type { ActionContext, ActionDeps, ActionHandler, ActionPermissions, ActionResult } from '../types.js';
 
 export interface AgentCommandHandle {
@@ -75,7 +75,12 @@ export async function targetInstances(
   const region = regionOf(ctx.runbook, ctx.mode, side);
   if (named) return { instances: [...new Set(given)], region };
   if (allowProtectedDefault) {
-    const found = await cloud.listProtected(ctx.runbook.spec.protect, region);
+    const found = inSideZone(
+      ctx.runbook,
+      ctx.mode,
+      side,
+      await cloud.listProtected(ctx.runbook.spec.protect, region),
+    );
     const running = found.filter((i) => i.state === 'running').map((i) => i.id);
     if (running.length > 0) return { instances: running, region };
   }
@@ -253,6 +258,16 @@ export const AGENT_PERMISSIONS: ActionPermissions = {
       actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
     },
     { statement: 'CancelCommands', actions: ['ssm:CancelCommand'] },
+  ],
+  alibaba: [
+    'ecs:DescribeInstances',
+    'ecs:DescribeDisks',
+    'ecs:DescribeCloudAssistantStatus',
+    'ecs:DescribeCommands',
+    'ecs:CreateCommand',
+    'ecs:ModifyCommand',
+    'ecs:InvokeCommand',
+    'ecs:DescribeInvocationResults',
   ],
 };
 

@@ -97,6 +97,11 @@ export default defineAction({
       },
       { statement: 'ReadDnsChanges', actions: ['route53:GetChange'] },
     ],
+    alibaba: [
+      'alidns:DescribeSubDomainRecords',
+      'alidns:UpdateDomainRecord',
+      'alidns:DescribeDomainRecordInfo',
+    ],
   },
   effects: (inputs, mode, spec) => {
     const { zone, record } = switchedRecord(inputs, mode, spec);

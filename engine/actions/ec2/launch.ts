@@ -278,6 +278,15 @@ export default defineAction({
       { statement: 'PassInstanceRolesToEc2', actions: ['iam:PassRole'] },
       { statement: 'TagOnCreate', actions: ['ec2:CreateTags'] },
     ],
+    alibaba: [
+      'ecs:DescribeInstances',
+      'ecs:DescribeDisks',
+      'ecs:DescribeImages',
+      'ecs:DescribeSnapshots',
+      'ecs:RunInstances',
+      // RunInstances with RamRoleName (the blueprint's instance role)
+      'ram:PassRole',
+    ],
   },
   // TEST copies are run-owned, and isolated only in the drill network; CUTOVER (or a launch type
   // lint cannot know) launches production

@@ -116,6 +116,13 @@ export function lifecycleEffects(verb: Verb, inputs: Readonly<Record<string, unk
   return effects;
 }
 
+/** ECS releases an instance with DeleteInstances (the port's terminate). */
+const ALIBABA_ACTIONS: Record<Verb, string> = {
+  stop: 'ecs:StopInstances',
+  start: 'ecs:StartInstances',
+  terminate: 'ecs:DeleteInstances',
+};
+
 const AWS_GRANTS: Record<Verb, AwsGrant[]> = {
   stop: [
     { statement: 'LifecycleOfRunOwned', actions: ['ec2:StopInstances'] },
@@ -152,6 +159,7 @@ export function lifecycleAction(verb: Verb): ActionModule {
     capabilities: ['compute'],
     permissions: {
       aws: [{ statement: 'DescribeFleet', actions: ['ec2:DescribeInstances'] }, ...AWS_GRANTS[verb]],
+      alibaba: ['ecs:DescribeInstances', 'ecs:DescribeDisks', ALIBABA_ACTIONS[verb]],
     },
     effects: (inputs) => lifecycleEffects(verb, inputs),
     handler: ({ cloud, pollIntervalMs }) => lifecycleHandler(cloud, verb, pollIntervalMs),

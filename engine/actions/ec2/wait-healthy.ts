@@ -58,6 +58,7 @@ export default defineAction({
   capabilities: ['compute'],
   permissions: {
     aws: [{ statement: 'DescribeFleet', actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'] }],
+    alibaba: ['ecs:DescribeInstances'],
   },
   effects: (inputs) => [{ verb: 'read', scope: sideScope(inputs.side), what: 'instance status checks' }],
   handler: waitHealthyHandler,

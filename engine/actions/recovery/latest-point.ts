@@ -111,6 +111,7 @@ export default defineAction({
         actions: ['drs:DescribeSourceServers', 'drs:DescribeRecoverySnapshots'],
       },
     ],
+    alibaba: ['ecs:DescribeInstances', 'ecs:DescribeDisks', 'ecs:DescribeImages', 'ecs:DescribeSnapshots'],
   },
   effects: () => [
     { verb: 'read', scope: 'protected', what: 'the protected instances' },

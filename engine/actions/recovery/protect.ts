@@ -176,6 +176,19 @@ export default defineAction({
       : []),
   ],
   permissions: {
+    // ECS only: Alibaba Cloud has no database capability yet (lint refuses database protection there)
+    alibaba: [
+      'ecs:DescribeInstances',
+      'ecs:DescribeDisks',
+      'ecs:DescribeImages',
+      'ecs:DescribeSnapshots',
+      'ecs:CreateImage',
+      'ecs:CopyImage',
+      'ecs:DeleteImage',
+      'ecs:CreateSnapshot',
+      'ecs:CopySnapshot',
+      'ecs:DeleteSnapshot',
+    ],
     aws: [
       {
         statement: 'DescribeFleet',

@@ -112,6 +112,13 @@ export default defineAction({
   },
   capabilities: ['commands'],
   permissions: {
+    // on Alibaba Cloud the document is a Cloud Assistant command, invoked by name
+    alibaba: [
+      'ecs:DescribeCloudAssistantStatus',
+      'ecs:DescribeCommands',
+      'ecs:InvokeCommand',
+      'ecs:DescribeInvocationResults',
+    ],
     aws: [
       { statement: 'SendDrbotDocuments', actions: ['ssm:SendCommand'] },
       {

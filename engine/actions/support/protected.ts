@@ -4,13 +4,18 @@ import type { Instance } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { NonRetryableError } from '../../errors.js';
 import type { ActionContext } from '../types.js';
-import { protectedRegion } from './regions.js';
+import { inSideZone, protectedRegion } from './regions.js';
 
 /** The runbook's protected instances on the protected side; fails when the selector matches none. */
 export async function protectedInstances(cloud: CloudProvider, ctx: ActionContext): Promise<Instance[]> {
   const region = protectedRegion(ctx.runbook, ctx.mode);
   const selector = ctx.runbook.spec.protect;
-  const instances = await cloud.listProtected(selector, region);
+  const instances = inSideZone(
+    ctx.runbook,
+    ctx.mode,
+    'protected',
+    await cloud.listProtected(selector, region),
+  );
   if (instances.length === 0) {
     throw new NonRetryableError(`No protected instances match the runbook in ${region}`, {
       code: 'NO_PROTECTED_INSTANCES',

@@ -18,3 +18,22 @@ export function protectedRegion(runbook: Pick<Runbook, 'spec'>, mode: Mode): str
 export function regionOf(runbook: Pick<Runbook, 'spec'>, mode: Mode, side: unknown): string {
   return side === 'protected' ? protectedRegion(runbook, mode) : recoveryRegion(runbook, mode);
 }
+
+/**
+ * A cross-zone site pair is one region with a zone per side (`cn-hangzhou-h` → `cn-hangzhou-i`).
+ * There, a tag selector also matches the recovered copies on the other side, so only the
+ * instances in the side's own zone belong to it. Cross-region pairs are not filtered.
+ */
+export function inSideZone<T extends { zone?: string }>(
+  runbook: Pick<Runbook, 'spec'>,
+  mode: Mode,
+  side: Side,
+  instances: T[],
+): T[] {
+  const { source, target } = runbook.spec;
+  if (source.region !== target.region) return instances;
+  const protectedSide = mode === 'failback' ? target : source;
+  const recoverySide = mode === 'failback' ? source : target;
+  const zone = (side === 'protected' ? protectedSide : recoverySide).zone;
+  return zone ? instances.filter((i) => i.zone === zone) : instances;
+}

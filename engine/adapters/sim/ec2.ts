@@ -162,7 +162,7 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
   const point = state.points[blueprint.recoveryPointId]!;
   const network = plan.network!;
   const now = clock.now();
-  const id = nextId(state, 'i');
+  const id = nextId(state, 'i', blueprint.region);
   const runningAt = now + latency.of('launch');
   const tags: Record<string, string> = {
     ...(blueprint.tags ?? {}),

@@ -7,7 +7,7 @@ import { NonRetryableError, RetryAfterError } from '../../errors.js';
 import { prune, type SimContext, writeMarker } from './context.js';
 import { countCall, countKey } from './counters.js';
 import { apiCall } from './ec2.js';
-import { newPoint, publicPoint, type SimPoint } from './state.js';
+import { isAlibabaRegion, newPoint, publicPoint, type SimPoint } from './state.js';
 
 export function recoveryPoints(ctx: SimContext, sourceInstanceId: string, region: string): RecoveryPoint[] {
   apiCall(ctx, 'DescribeSnapshots', region);
@@ -101,7 +101,9 @@ export async function protect(ctx: SimContext, request: ProtectRequest): Promise
       action: 'Set retention (or spec.defaults.retention) to 1 or more.',
     });
   }
-  if (request.sourceRegion === request.targetRegion) {
+  // Alibaba Cloud's cross-zone DR uses images in place (they are regional), so the sim allows one
+  // region there; an AWS pair in one region protects against nothing a region outage takes.
+  if (request.sourceRegion === request.targetRegion && !isAlibabaRegion(request.sourceRegion)) {
     throw new NonRetryableError(`Source and target region are both ${request.sourceRegion}`, {
       code: 'SAME_REGION',
       explanation: 'Recovery points protect against a region failure only when copied to another region.',
@@ -130,7 +132,14 @@ export async function protect(ctx: SimContext, request: ProtectRequest): Promise
     if (ctx.sandbox?.hasRunner) await writeMarker(ctx.sandbox, source, now);
     const size = source.volumes.reduce((sum, v) => sum + v.sizeGiB, 0);
     const point = newPoint(state, {
-      kind: request.capture === 'ami' ? 'ami' : 'snapshot',
+      // as asked (spec.protect.capture); else ECS custom images (m-…) on Alibaba Cloud, EBS snapshot sets on AWS
+      kind: request.capture
+        ? request.capture === 'ami'
+          ? 'ami'
+          : 'snapshot'
+        : isAlibabaRegion(request.targetRegion)
+          ? 'ami'
+          : 'snapshot',
       region: request.targetRegion,
       source,
       capturedAt: now,

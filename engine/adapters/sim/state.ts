@@ -182,9 +182,35 @@ export function upgradeState(saved: SimState): SimState {
   return { ...old, retired: old.retired ?? {} };
 }
 
-/** Deterministic AWS-looking ids: a prefix and 17 hex digits from the state's counter. */
-export function nextId(state: SimState, prefix: string): string {
+/**
+ * Alibaba Cloud's mainland regions are `cn-<city>` with no number (`cn-hangzhou`, `cn-shanghai`):
+ * the sim gives resources there Alibaba-shaped ids. (AWS's cn-north-1 ends in a digit.)
+ */
+export function isAlibabaRegion(region: string | undefined): boolean {
+  return region !== undefined && /^cn-[a-z]+$/.test(region);
+}
+
+/** The two letters Alibaba puts after the prefix of ids in a region (i-bp…, m-uf…). */
+const ALIBABA_INFIX: Record<string, string> = {
+  'cn-hangzhou': 'bp',
+  'cn-shanghai': 'uf',
+  'cn-beijing': '2z',
+  'cn-shenzhen': 'wz',
+  'cn-hongkong': 'j6',
+};
+
+const ALIBABA_PREFIX: Record<string, string> = { ami: 'm', snap: 's', i: 'i' };
+
+/**
+ * Deterministic ids from the state's counter: AWS-looking (a prefix and 17 hex digits), or, for a
+ * resource in an Alibaba region, Alibaba-looking (`i-bp1…`, `m-uf1…`, `s-bp1…`; 20 characters).
+ */
+export function nextId(state: SimState, prefix: string, region?: string): string {
   const n = state.nextId++;
+  if (isAlibabaRegion(region) && ALIBABA_PREFIX[prefix]) {
+    const infix = ALIBABA_INFIX[region as string] ?? (region as string).slice(3, 5);
+    return `${ALIBABA_PREFIX[prefix]}-${infix}1${n.toString(36).padStart(17, '0')}`;
+  }
   return `${prefix}-0${n.toString(16).padStart(16, '0')}`;
 }
 
@@ -200,7 +226,7 @@ export function newPoint(
   },
 ): SimPoint {
   return {
-    id: nextId(state, p.kind === 'ami' ? 'ami' : 'snap'),
+    id: nextId(state, p.kind === 'ami' ? 'ami' : 'snap', p.region),
     kind: p.kind,
     region: p.region,
     sourceInstanceId: p.source.id,

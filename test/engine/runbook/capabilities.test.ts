@@ -47,3 +47,27 @@ describe('capability checks', () => {
     expect(issues[0]?.hint).toContain('"aws"');
   });
 });
+
+describe('capability checks for spec.provider: alibaba', () => {
+  const ALIBABA_RDS = readFileSync('test/fixtures/runbooks/alibaba/ecs-with-rds.yaml', 'utf8');
+
+  it('refuses rds.* steps with file:line:col: Alibaba Cloud has no database capability', () => {
+    const { issues } = checkRunbook(ALIBABA_RDS, 'ecs-with-rds.yaml');
+    const missing = issues.filter((i) => i.code === 'CAPABILITY_MISSING').map(formatIssue);
+    expect(missing).toHaveLength(2);
+    expect(missing[0]).toMatch(
+      /^ecs-with-rds\.yaml:21:19 error CAPABILITY_MISSING: rds\.restore needs the database capability, which provider "alibaba"/,
+    );
+    expect(missing[1]).toMatch(
+      /^ecs-with-rds\.yaml:25:19 error CAPABILITY_MISSING: rds\.delete needs the database/,
+    );
+  });
+
+  it('accepts a cross-zone site pair (one region, two zones) with Alibaba ids', () => {
+    const ecsOnly = ALIBABA_RDS.replace(/\n {8}- id: restore[\s\S]*$/, '\n').replace(
+      ', databases: { tags: { dr-tier: db } }',
+      '',
+    );
+    expect(checkRunbook(ecsOnly, 'ecs.yaml').issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+});
