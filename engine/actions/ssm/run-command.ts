@@ -55,13 +55,18 @@ function commandOutcome(result: CommandResult, handle: CommandHandle, pollInterv
 export function runCommandHandler({ cloud, pollIntervalMs }: ActionDeps): ActionHandler {
   return {
     async start(ctx) {
-      const instances = stringList('ssm.runCommand', ctx.inputs, 'instances') ?? [];
+      const region = regionOf(ctx.runbook, ctx.mode, ctx.inputs.side);
+      // `runOwned: true` targets what this run launched (found by its run-id tag, never by id), so
+      // a drill's hooks can only ever reach its own copies
+      const instances =
+        ctx.inputs.runOwned === true
+          ? (await cloud.findRunOwned(ctx.runId, region)).filter((i) => i.state === 'running').map((i) => i.id)
+          : (stringList('ssm.runCommand', ctx.inputs, 'instances') ?? []);
       if (instances.length === 0)
-        throw invalidInput('ssm.runCommand', 'instances', 'a non-empty list of ids', instances);
+        throw invalidInput('ssm.runCommand', 'instances', 'a non-empty list of ids (or runOwned: true)', instances);
       const document = optionalString('ssm.runCommand', ctx.inputs, 'document');
       if (!document) throw invalidInput('ssm.runCommand', 'document', 'an SSM document name', document);
       const parameters = (ctx.inputs.parameters ?? {}) as Record<string, string[]>;
-      const region = regionOf(ctx.runbook, ctx.mode, ctx.inputs.side);
       const { commandId } = await cloud.runCommand(
         instances,
         region,
@@ -90,9 +95,16 @@ export default defineAction({
   inputSchema: {
     type: 'object',
     additionalProperties: false,
-    required: ['instances', 'document'],
+    required: ['document'],
+    oneOf: [{ required: ['instances'] }, { required: ['runOwned'] }],
     properties: {
       instances: instanceList,
+      runOwned: {
+        type: 'boolean',
+        const: true,
+        description:
+          "The run's own running instances on the side (tagged with the run id): what a drill's hooks target.",
+      },
       document: {
         type: 'string',
         minLength: 1,
@@ -129,10 +141,14 @@ export default defineAction({
     ],
   },
   // only the agent's read-only documents are reads; any other document changes the instances
-  effects: (inputs) => [
-    READ_ONLY_DOCUMENTS.has(inputs.document as string)
-      ? { verb: 'read', scope: sideScope(inputs.side), what: `instances (${String(inputs.document)})` }
-      : { verb: 'data', scope: sideScope(inputs.side), what: 'a command run on instances' },
-  ],
+  effects: (inputs) => {
+    // only `runOwned: true` without named instances is run-owned: named ids may be anything
+    const scope = inputs.runOwned === true && inputs.instances === undefined ? 'run-owned' : sideScope(inputs.side);
+    return [
+      READ_ONLY_DOCUMENTS.has(inputs.document as string)
+        ? { verb: 'read', scope, what: `instances (${String(inputs.document)})` }
+        : { verb: 'data', scope, what: 'a command run on instances' },
+    ];
+  },
   handler: runCommandHandler,
 });

@@ -13,7 +13,8 @@ function withCommand(withYaml: string, extra = ''): string {
   );
 }
 
-const INSTANCES = '            instances: "${{ steps.launch.outputs.instanceIds }}"\n';
+// the drill's own copies: a drill runs commands only on what it launched
+const INSTANCES = '            runOwned: true\n';
 
 function issues(text: string) {
   return checkRunbook(text, 'agent-doc.yaml').issues.map((i) => ({

@@ -20,10 +20,10 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsNetwork } from '../../../../engine/adapters/aws/network/aws-network.js';
 import type { Instance, LaunchRequest } from '../../../../engine/cloud/compute.js';
-import { instanceIds, mockedProvider, regionOf } from './aws-test-helpers.js';
+import { instanceIds, mockedProvider, mockIsolatedDrillNetwork, regionOf } from './aws-test-helpers.js';
 
 type Ctx = ReturnType<typeof mockedProvider>;
 let ctx: Ctx = mockedProvider();
@@ -45,6 +45,8 @@ const source: Instance = {
 };
 
 describe('EC2 launch and lifecycle requests', () => {
+  // a TEST launch first checks its subnet is an isolated drill network (drill-network.ts)
+  beforeEach(() => mockIsolatedDrillNetwork(ctx.ec2));
   const request: LaunchRequest = {
     launchType: 'TEST',
     idempotencyKey: 'RUN1:launch:1',
