@@ -6,6 +6,7 @@ import type { ActionRegistry } from './actions/types.js';
 import type { Clock, Directory, Notifier, Random, RunStore } from './ports.js';
 import type { GateRecord, Run, RunStatus } from './run.js';
 import type { Mode, Runbook } from './runbook/types.js';
+import type { ProtectedInstance, RecoveryPointRef, TierState } from './tier/types.js';
 
 export interface StartRunRequest {
   runbook: Runbook;
@@ -80,4 +81,19 @@ export interface Engine {
   getRun(runId: string): Promise<Run>;
   /** The runbook snapshot a run executes (stored at start, by content hash). */
   runbookOf(run: Run): Promise<Runbook>;
+  /** The tier state of a runbook, reconciled with its runs (engine/tier/). */
+  getTier(runbook: Runbook): Promise<TierState>;
+  /**
+   * Accepts the uncommitted failover `runId`: allowed to the approvers of its cutover gate, never
+   * to the initiator alone (when the gate excludes the initiator). Audited on the run.
+   */
+  commit(runId: string, user: string): Promise<TierState>;
+  /**
+   * Reverses protection after a committed failover: `protect` captures the recovered instances
+   * and copies their points toward the source region (the cloud's copy path, reversed).
+   */
+  reprotect(runbook: Runbook, user: string, protect?: ReprotectPass): Promise<TierState>;
 }
+
+/** One reversed protection pass over the recovered instances; returns the newest point copied. */
+export type ReprotectPass = (instances: ProtectedInstance[]) => Promise<RecoveryPointRef | undefined>;

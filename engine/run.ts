@@ -105,7 +105,10 @@ export type AuditKind =
   | 'approval.granted'
   | 'approval.rejected'
   | 'approval.timed-out'
-  | 'manual.confirmed';
+  | 'manual.confirmed'
+  | 'tier.committed'
+  | 'tier.reprotected'
+  | 'tier.point-switch-requested';
 
 export interface AuditEvent {
   runId: string;
