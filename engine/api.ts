@@ -93,6 +93,11 @@ export interface Engine {
    * and copies their points toward the source region (the cloud's copy path, reversed).
    */
   reprotect(runbook: Runbook, user: string, protect?: ReprotectPass): Promise<TierState>;
+  /**
+   * Recovers an uncommitted failover from an earlier point: starts a failover run from `point`
+   * that replaces `runId` once it succeeds (see engine/ARCHITECTURE.md, "Tier lifecycle").
+   */
+  switchPoint(runId: string, point: string, user: string): Promise<Run>;
 }
 
 /** One reversed protection pass over the recovered instances; returns the newest point copied. */

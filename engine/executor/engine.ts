@@ -18,7 +18,7 @@ import { createIdFactory } from './ids.js';
 import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.js';
 import { mutateRun } from './mutate.js';
 import { CLEANUP_PREFIX } from './scheduling.js';
-import { commitRun, getTier, reprotectTier } from './tier-ops.js';
+import { commitRun, getTier, reprotectTier, switchPoint } from './tier-ops.js';
 
 /** Modes that change production and so must never run twice at once for one runbook. */
 const LOCKED_MODES: readonly Mode[] = ['failover', 'failback'];
@@ -38,6 +38,8 @@ export function createEngine(options: EngineOptions): Engine {
     getTier: (runbook) => getTier(deps, runbook),
     commit: (runId, user) => commitRun(deps, runId, user),
     reprotect: (runbook, user, pass) => reprotectTier(deps, runbook, user, pass),
+    switchPoint: (runId, point, user) =>
+      switchPoint(deps, (request) => startRun(deps, newId, request), runId, point, user),
   };
 }
 

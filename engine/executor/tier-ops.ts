@@ -3,15 +3,26 @@
  * Each is a conditional tier write (tier/store.ts) plus an audit event on the run concerned, so
  * every choice is in a run's trail and reaches chat through the notifier.
  */
-import type { ReprotectPass } from '../api.js';
+
+import { POINT_PARAM } from '../actions/support/choose-point.js';
+import type { ReprotectPass, StartRunRequest } from '../api.js';
 import { NotAllowedError } from '../errors.js';
 import { isAllowed } from '../ports.js';
+import type { Run } from '../run.js';
 import type { ApprovalGate, Runbook } from '../runbook/types.js';
-import { applyCommit, applyReprotect, commitRefusal, reprotectRefusal, shortRun } from '../tier/machine.js';
+import {
+  applyCommit,
+  applyReprotect,
+  commitRefusal,
+  reprotectRefusal,
+  SWITCH_FROM_PARAM,
+  shortRun,
+} from '../tier/machine.js';
 import { reconcileTier, tierRefusedError, updateTier } from '../tier/store.js';
 import type { TierState } from '../tier/types.js';
 import { type EngineDeps, loadRun, loadRunbook } from './deps.js';
 import { describePrincipals } from './errors.js';
+import { DECLARED_AT_PARAM } from './measures.js';
 import { mutateRun } from './mutate.js';
 
 export function getTier(deps: EngineDeps, runbook: Runbook): Promise<TierState> {
@@ -99,4 +110,48 @@ export async function reprotectTier(
     });
   }
   return tier;
+}
+
+/**
+ * Switch the recovery point of an uncommitted failover: a new failover run of the same runbook
+ * from `point`, with the old run's declaration time (so its RPO is measured against the same
+ * moment and grows by exactly the points' difference). It passes its own cutover gate and health
+ * checks; its runbook retires the old copies afterwards (`ec2.terminate` with
+ * `ofRun: ${{ params.switchFrom }}`), and its success makes it the run that waits for `commit`.
+ */
+export async function switchPoint(
+  deps: EngineDeps,
+  start: (request: StartRunRequest) => Promise<Run>,
+  runId: string,
+  point: string,
+  user: string,
+): Promise<Run> {
+  const run = await loadRun(deps, runId);
+  const runbook = await loadRunbook(deps, run);
+  const tier = await getTier(deps, runbook);
+  if (tier.pendingCommit?.runId !== runId) {
+    const refused = commitRefusal(tier, runId)!;
+    throw tierRefusedError({ ...refused, code: 'TIER_NOTHING_TO_SWITCH' }, { runId });
+  }
+  const { [SWITCH_FROM_PARAM]: _, ...params } = run.params;
+  const next = await start({
+    runbook,
+    mode: 'failover',
+    initiator: user,
+    params: {
+      ...params,
+      [POINT_PARAM]: point,
+      [SWITCH_FROM_PARAM]: runId,
+      [DECLARED_AT_PARAM]: run.params[DECLARED_AT_PARAM] ?? String(run.createdAt),
+    },
+    meta: run.meta,
+  });
+  await mutateRun(deps, runId, (m) => {
+    m.s.emit('tier.point-switch-requested', {
+      actor: user,
+      message: `@${user} asked to switch the recovery point to ${point}: run ${shortRun(next.id)} recovers from it; these copies are terminated once the new ones pass their health checks.`,
+      data: { point, run: next.id },
+    });
+  });
+  return next;
 }

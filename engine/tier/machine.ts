@@ -212,11 +212,14 @@ export function applyRunEnd(tier: TierState, run: Run, runbook: Runbook, now: nu
   };
   delete next.committed;
   delete next.pendingCommit;
+  // The failback copies are production now, one per original; without launches (a manual
+  // failback) the originals are.
+  const launched = originsOf(tier, launchedInstances(run));
   const originals = [...new Set(tier.protection.inventory.map((p) => p.sourceId))];
   next.protection = {
     direction: 'source→target',
     state: 'protecting',
-    inventory: originals.map((id) => ({ instanceId: id, sourceId: id })),
+    inventory: launched.length > 0 ? launched : originals.map((id) => ({ instanceId: id, sourceId: id })),
   };
   return next;
 }

@@ -13,8 +13,8 @@ import { type BlueprintSource, createBlueprintSource } from '../../network/bluep
 import { buildBlueprints, type PlannedBlueprint, toLaunchBlueprint } from '../../network/blueprints.js';
 import type { NetworkCloud } from '../../network/ports.js';
 import type { RunStore } from '../../ports.js';
+import { choosePoints, POINT_PARAM, parsePointChoice } from '../support/choose-point.js';
 import { invalidInput, optionalString, stringMap } from '../support/inputs.js';
-import { latestPoints } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
 import { recoveryRegion } from '../support/regions.js';
 import { type ActionContext, type ActionHandler, defineAction } from '../types.js';
@@ -33,10 +33,11 @@ async function pointsFor(
   const missing: string[] = [];
   const latest = given
     ? {}
-    : await latestPoints(
+    : await choosePoints(
         cloud,
         instances.map((i) => i.id),
         region,
+        parsePointChoice(ctx.params[POINT_PARAM]),
       );
   for (const instance of instances) {
     const id = given ? given[instance.id] : latest[instance.id]?.id;

@@ -43,13 +43,21 @@ async function targetsOf(cloud: CloudProvider, ctx: ActionContext, action: strin
       side,
       (await cloud.findRunOwned(ctx.runId, side)).map((i) => i.id),
     );
+  // A string, possibly empty: `ofRun: ${{ params.switchFrom }}` acts on nothing outside a switch.
+  const ofRun = ctx.inputs.ofRun;
+  if (typeof ofRun === 'string' && ofRun !== '' && ofRun !== ctx.runId) {
+    add(
+      side,
+      (await cloud.findRunOwned(ofRun, side)).map((i) => i.id),
+    );
+  }
   if (ctx.inputs.protected === true) {
     add(
       protectedRegion(ctx.runbook, ctx.mode),
       (await protectedInstances(cloud, ctx)).map((i) => i.id),
     );
   }
-  if (!named && ctx.inputs.runOwned !== true && ctx.inputs.protected !== true) {
+  if (!named && ctx.inputs.runOwned !== true && ctx.inputs.protected !== true && ofRun === undefined) {
     throw new NonRetryableError(`${action} does not say which instances to act on`, {
       code: 'NO_TARGET',
       explanation: 'The step gives none of `instances`, `runOwned: true` or `protected: true`.',
@@ -118,6 +126,11 @@ export function lifecycleAction(verb: Verb): ActionModule {
       properties: {
         instances: instanceList,
         runOwned: { type: 'boolean', description: 'Act on every instance tagged with this run id.' },
+        ofRun: {
+          type: ['string', 'null'],
+          description:
+            'Act on every instance an earlier run launched, e.g. `${{ params.switchFrom }}`: the copies of the uncommitted failover a switch-point replaces (empty or null: none).',
+        },
         protected: {
           type: 'boolean',
           description: 'Act on the protected instances (the spec.protect selector).',

@@ -4,8 +4,9 @@
  */
 import { formatDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
+import { choosePoints, describeChoice, POINT_PARAM, parsePointChoice } from '../support/choose-point.js';
 import { durationMs } from '../support/inputs.js';
-import { latestPoints, retryThrottled } from '../support/latest-points.js';
+import { retryThrottled } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
 import { recoveryRegion } from '../support/regions.js';
 import { duration } from '../support/schemas.js';
@@ -19,14 +20,17 @@ export function latestPointHandler({ cloud }: Pick<ActionDeps, 'cloud'>): Action
       const instances = await retryThrottled(() => protectedInstances(cloud, ctx));
       // One batched lookup for the whole fleet (issue #13: one call per instance failed the gate
       // whenever any of them was throttled).
-      const latest = await latestPoints(
+      const choice = parsePointChoice(ctx.params[POINT_PARAM]);
+      const latest = await choosePoints(
         cloud,
         instances.map((i) => i.id),
         region,
+        choice,
       );
       const points: Record<string, string> = {};
       const missing: string[] = [];
       let oldest = Number.POSITIVE_INFINITY;
+      let oldestPoint: { id: string; capturedAt: number; region: string } | undefined;
       for (const instance of instances) {
         const point = latest[instance.id];
         if (!point) {
@@ -34,12 +38,16 @@ export function latestPointHandler({ cloud }: Pick<ActionDeps, 'cloud'>): Action
           continue;
         }
         points[instance.id] = point.id;
+        if (point.capturedAt < oldest) oldestPoint = { id: point.id, capturedAt: point.capturedAt, region };
         oldest = Math.min(oldest, point.capturedAt);
       }
       if (missing.length > 0) {
         throw new NonRetryableError(`No recovery point in ${region} for ${missing.join(', ')}`, {
           code: 'NO_RECOVERY_POINT',
-          explanation: `These protected instances have never been captured to ${region}, so they cannot be recovered.`,
+          explanation:
+            choice.kind === 'latest'
+              ? `These protected instances have never been captured to ${region}, so they cannot be recovered.`
+              : `These protected instances have no point in ${region} matching ${describeChoice(choice)}.`,
           action: `Run \`drbot protect ${ctx.runbook.metadata.name}\` (or the protection schedule) and start again.`,
           context: { missing, region },
         });
@@ -58,7 +66,12 @@ export function latestPointHandler({ cloud }: Pick<ActionDeps, 'cloud'>): Action
       }
       return {
         status: 'done',
-        outputs: { points, oldestCapturedAt: oldest, ageMs },
+        outputs: {
+          points,
+          oldestCapturedAt: oldest,
+          ageMs,
+          ...(oldestPoint ? { chosenPoint: oldestPoint } : {}),
+        },
         measures: { rpoClaimedMs: ageMs },
       };
     },
@@ -68,7 +81,7 @@ export function latestPointHandler({ cloud }: Pick<ActionDeps, 'cloud'>): Action
 export default defineAction({
   name: 'recovery.latestPoint',
   description:
-    'Finds the newest recovery point of every protected instance on the recovery side; fails when one is older than maxAge (the RPO gate).',
+    'Finds the newest recovery point of every protected instance on the recovery side (or the one the `point` start parameter names: an id, an ISO time, `latest` or `latest-app-consistent`); fails when one is older than maxAge (the RPO gate).',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -80,6 +93,8 @@ export default defineAction({
     points: 'Map of source instance id → recovery point id.',
     oldestCapturedAt: 'Capture time (epoch ms) of the oldest of the chosen points.',
     ageMs: 'Age of the oldest chosen point when the disaster was declared (the claimed RPO).',
+    chosenPoint:
+      'The oldest chosen point `{ id, capturedAt, region }` (the tier records it for commit / switch-point).',
   },
   capabilities: ['compute', 'recoveryPoints'],
   permissions: {

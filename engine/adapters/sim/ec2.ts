@@ -29,15 +29,33 @@ const batches = (n: number) => Math.max(1, Math.ceil(n / BATCH));
 export function listProtected(ctx: SimContext, selector: ProtectSelector, region: string): Instance[] {
   apiCall(ctx, 'DescribeInstances', region);
   const tags = Object.entries(selector.tags ?? {});
-  return Object.values(ctx.state.instances)
-    .filter(
-      (i) =>
-        i.region === region &&
-        i.state !== 'terminated' &&
-        (!selector.instanceIds || selector.instanceIds.includes(i.id)) &&
-        tags.every(([k, v]) => i.tags[k] === v),
-    )
-    .map(publicInstance);
+  const matched = Object.values(ctx.state.instances).filter(
+    (i) =>
+      i.region === region &&
+      i.state !== 'terminated' &&
+      i.tags['drbot:launch-type'] !== 'TEST' &&
+      (!selector.instanceIds || selector.instanceIds.includes(i.id)) &&
+      tags.every(([k, v]) => i.tags[k] === v),
+  );
+  return onePerOrigin(matched).map(publicInstance);
+}
+
+/**
+ * One instance per origin: a recovered copy (CUTOVER) replaces the instance it descends from, so
+ * after failover and failback the tier still counts its original number of instances. Drill
+ * (TEST) copies are never protected. Among several of one origin the newest launch wins.
+ */
+function onePerOrigin<T extends { id: string; launchedAt: number; tags: Record<string, string> }>(
+  instances: T[],
+): T[] {
+  const byOrigin = new Map<string, T>();
+  for (const i of instances) {
+    const origin = i.tags['drbot:origin'] ?? i.id;
+    const kept = byOrigin.get(origin);
+    if (!kept || i.launchedAt > kept.launchedAt) byOrigin.set(origin, i);
+  }
+  const keep = new Set(byOrigin.values());
+  return instances.filter((i) => keep.has(i));
 }
 
 export function describe(ctx: SimContext, ids: string[], region: string): Instance[] {
@@ -169,6 +187,10 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
     'drbot:mode': request.tags.mode,
     'drbot:launch-type': request.launchType,
     'drbot:source-instance': blueprint.sourceInstanceId,
+    // The original instance a chain of copies descends from (failover copy → failback copy):
+    // protection counts one instance per origin, so a copy never adds a second of one name.
+    'drbot:origin':
+      state.instances[blueprint.sourceInstanceId]?.tags['drbot:origin'] ?? blueprint.sourceInstanceId,
     'drbot:recovery-point': point.id,
   };
   if (request.tags.expiresAt !== undefined)
