@@ -74,6 +74,11 @@ export interface Run {
   version: number;
   /** Sequence number of the last audit event appended. */
   auditSeq: number;
+  /**
+   * `reverse`: a drill started while the target is live rehearses the way back: its actions see
+   * the runbook with source and target swapped (engine/tier/, "After a failover").
+   */
+  direction?: 'reverse';
   /** Name of the per-runbook lock this run holds (failover/failback), if any. */
   lock?: string;
   /**

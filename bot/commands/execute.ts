@@ -4,6 +4,7 @@
  * which the returned `followUp` kicks after the reply is delivered.
  */
 
+import { FakeClock } from '../../engine/adapters/memory/clock.js';
 import { parseDuration } from '../../engine/duration.js';
 import { DrbotError, NotFoundError, toUserFacing } from '../../engine/errors.js';
 import { type DoctorReport, diagnose } from '../../engine/network/doctor.js';
@@ -98,9 +99,12 @@ async function dispatch(services: BotServices, command: Command, context: Comman
       const runbook = findRunbook(services, command.runbook);
       const readiness = services.readiness;
       if (!readiness) throw cloudUnavailable(runbook, 'Reprotect');
-      const now = () => services.clock.now();
+      const { clock } = services;
+      const now = () => clock.now();
+      // On a fake clock (tests, `--fast`) waiting for the copies is skipping ahead.
+      const wait = clock instanceof FakeClock ? async (ms: number) => clock.advance(ms) : undefined;
       await services.engine.reprotect(runbook, context.user, (inventory) =>
-        reprotectPass({ cloud: readiness.cloud, now }, runbook, inventory),
+        reprotectPass({ cloud: readiness.cloud, now, ...(wait ? { wait } : {}) }, runbook, inventory),
       );
       return reply(
         await tierReply(

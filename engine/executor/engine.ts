@@ -72,7 +72,8 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
   if (params[DECLARED_AT_PARAM] !== undefined) parseDeclaredAt(params[DECLARED_AT_PARAM]);
 
   const clockNow = () => deps.clock.now();
-  const refused = checkStart(await reconcileTier(deps.store, runbook, clockNow), mode, params);
+  const tier = await reconcileTier(deps.store, runbook, clockNow);
+  const refused = checkStart(tier, mode, params);
   if (refused) throw tierRefusedError(refused, { runbook: name, mode });
 
   const now = deps.clock.now();
@@ -91,6 +92,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
     meta: { ...(request.meta ?? {}) },
     version: 1,
     auditSeq: 0,
+    ...(mode === 'drill' && tier.active.side === 'target' ? { direction: 'reverse' as const } : {}),
   };
   // The snapshot first: a run must never exist without the runbook it executes.
   await deps.store.putDoc('runbook', runbook.hash, runbook);
