@@ -79,6 +79,11 @@ export interface Run {
    * the runbook with source and target swapped (engine/tier/, "After a failover").
    */
   direction?: 'reverse';
+  /**
+   * The operator's choice on a failover that ended uncommitted: `commit`, or `switch-point` to a
+   * new run (`run`). Absent while it waits (front ends then offer Commit / Switch recovery point).
+   */
+  tierChoice?: { kind: 'committed' | 'switched'; by: string; at: number; run?: string; point?: string };
   /** Name of the per-runbook lock this run holds (failover/failback), if any. */
   lock?: string;
   /**

@@ -63,6 +63,7 @@ export async function commitRun(deps: EngineDeps, runId: string, user: string): 
     return applyCommit(t, runId, user, now());
   });
   await mutateRun(deps, runId, (m) => {
+    m.s.run.tierChoice = { kind: 'committed', by: user, at: m.s.now() };
     m.s.emit('tier.committed', {
       actor: user,
       message: `@${user} committed the failover: ${runbook.metadata.name} stays live in ${tier.active.region}. Next: \`reprotect ${runbook.metadata.name}\`.`,
@@ -147,6 +148,7 @@ export async function switchPoint(
     meta: run.meta,
   });
   await mutateRun(deps, runId, (m) => {
+    m.s.run.tierChoice = { kind: 'switched', by: user, at: m.s.now(), run: next.id, point };
     m.s.emit('tier.point-switch-requested', {
       actor: user,
       message: `@${user} asked to switch the recovery point to ${point}: run ${shortRun(next.id)} recovers from it; these copies are terminated once the new ones pass their health checks.`,
