@@ -48,4 +48,9 @@ export interface NetworkCloud {
   ssmManagedInstances(region: string, instanceIds: readonly string[]): Promise<string[]>;
   /** The subset of SSM document `names` that exist in the region. */
   existingDocuments(region: string, names: readonly string[]): Promise<string[]>;
+  /**
+   * Named networks the region already offers to launches without a mapping (`drill`,
+   * `production`: the sim world's ready-made networks). Optional: absent means none.
+   */
+  networkProfiles?(region: string): Promise<string[]>;
 }

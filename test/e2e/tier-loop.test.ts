@@ -182,6 +182,11 @@ describe('the tier lifecycle loop on the sim', () => {
     expect(drill3.direction).toBeUndefined();
     expect((await protectPass(runtime, runbook, { fakeClock: clock })).rows).toHaveLength(originals.length);
 
+    // the doctor reports no blocker the source-active state does not need (the sim's networks count)
+    const doctor = await say('alice', 'doctor loop-tier');
+    if (doctor.kind !== 'doctor') throw new Error(JSON.stringify(doctor));
+    expect(doctor.report.findings.filter((f) => f.severity === 'blocker')).toEqual([]);
+
     const list = await say('alice', 'list');
     if (list.kind !== 'list') throw new Error(JSON.stringify(list));
     expect(list.entries[0]?.tierLine).toContain(`live in ${SOURCE}`);
