@@ -2,6 +2,7 @@
  * Simulated EC2 instances: list, batched describe, launch with ClientToken idempotency and
  * instance-type fallback, and stop/start/terminate with the drill-safety guard.
  */
+
 import type {
   Blueprint,
   Instance,
@@ -10,6 +11,7 @@ import type {
   MutationGuard,
   ProtectSelector,
 } from '../../cloud/compute.js';
+import { ORIGIN_TAG, onePerOrigin } from '../../cloud/origin.js';
 import { DrbotError, NonRetryableError } from '../../errors.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';
@@ -33,29 +35,10 @@ export function listProtected(ctx: SimContext, selector: ProtectSelector, region
     (i) =>
       i.region === region &&
       i.state !== 'terminated' &&
-      i.tags['drbot:launch-type'] !== 'TEST' &&
       (!selector.instanceIds || selector.instanceIds.includes(i.id)) &&
       tags.every(([k, v]) => i.tags[k] === v),
   );
-  return onePerOrigin(matched).map(publicInstance);
-}
-
-/**
- * One instance per origin: a recovered copy (CUTOVER) replaces the instance it descends from, so
- * after failover and failback the tier still counts its original number of instances. Drill
- * (TEST) copies are never protected. Among several of one origin the newest launch wins.
- */
-function onePerOrigin<T extends { id: string; launchedAt: number; tags: Record<string, string> }>(
-  instances: T[],
-): T[] {
-  const byOrigin = new Map<string, T>();
-  for (const i of instances) {
-    const origin = i.tags['drbot:origin'] ?? i.id;
-    const kept = byOrigin.get(origin);
-    if (!kept || i.launchedAt > kept.launchedAt) byOrigin.set(origin, i);
-  }
-  const keep = new Set(byOrigin.values());
-  return instances.filter((i) => keep.has(i));
+  return onePerOrigin(matched, (i) => i.launchedAt).map(publicInstance);
 }
 
 export function describe(ctx: SimContext, ids: string[], region: string): Instance[] {
