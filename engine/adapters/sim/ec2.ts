@@ -172,8 +172,7 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
     'drbot:source-instance': blueprint.sourceInstanceId,
     // The original instance a chain of copies descends from (failover copy → failback copy):
     // protection counts one instance per origin, so a copy never adds a second of one name.
-    'drbot:origin':
-      state.instances[blueprint.sourceInstanceId]?.tags['drbot:origin'] ?? blueprint.sourceInstanceId,
+    [ORIGIN_TAG]: state.instances[blueprint.sourceInstanceId]?.tags[ORIGIN_TAG] ?? blueprint.sourceInstanceId,
     'drbot:recovery-point': point.id,
   };
   if (request.tags.expiresAt !== undefined)
