@@ -53,7 +53,14 @@ export function latestPointHandler({ cloud }: Pick<ActionDeps, 'cloud'>): Action
         });
       }
       const ageMs = ctx.runStartedAt - oldest;
-      if (maxAge !== undefined && ageMs > maxAge) {
+      // A point the operator named (point=…, switch-point) is a deliberate choice of more data
+      // loss, e.g. to get before a corruption: say so, but do not refuse it.
+      if (maxAge !== undefined && ageMs > maxAge && choice.kind !== 'latest') {
+        ctx.note(
+          `The chosen point (${describeChoice(choice)}) is ${formatDuration(ageMs)} old, over the ${formatDuration(maxAge)} RPO: recovering from it loses up to that much data, as asked`,
+          { ageMs, maxAgeMs: maxAge },
+        );
+      } else if (maxAge !== undefined && ageMs > maxAge) {
         throw new NonRetryableError(
           `RPO gate: the oldest recovery point is ${formatDuration(ageMs)} old, over the ${formatDuration(maxAge)} allowed`,
           {

@@ -33,7 +33,14 @@ export async function runAction(
   handler: ActionHandler,
   clock: FakeClock,
   inputs: Record<string, unknown>,
-  options: { mode?: Mode; runId?: string; stepId?: string; runbook?: Runbook; startedAt?: number } = {},
+  options: {
+    mode?: Mode;
+    runId?: string;
+    stepId?: string;
+    runbook?: Runbook;
+    startedAt?: number;
+    params?: Record<string, string>;
+  } = {},
 ): Promise<Ran> {
   const notes: string[] = [];
   const runId = options.runId ?? 'run-1';
@@ -47,7 +54,7 @@ export async function runAction(
     mode: options.mode ?? 'drill',
     runbook: options.runbook ?? RUNBOOK,
     initiator: 'alice',
-    params: {},
+    params: options.params ?? {},
     inputs,
     runStartedAt: options.startedAt ?? clock.now(),
     now: () => clock.now(),
