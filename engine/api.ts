@@ -6,6 +6,7 @@ import type { ActionRegistry } from './actions/types.js';
 import type { Clock, Directory, Notifier, Random, RunStore } from './ports.js';
 import type { GateRecord, Run, RunProvider, RunStatus } from './run.js';
 import type { Mode, Runbook } from './runbook/types.js';
+import type { ProtectedInstance, RecoveryPointRef, TierState } from './tier/types.js';
 
 export type { RunProvider } from './run.js';
 
@@ -14,6 +15,11 @@ export interface StartRunRequest {
   mode: Mode;
   initiator: string;
   params?: Record<string, string>;
+  /**
+   * Parameters only the engine sets (`switchFrom`, by switch-point), added after the check of
+   * `params`, so no front end can pass them. Front ends never set this.
+   */
+  engineParams?: Record<string, string>;
   /** Front-end context (channel, thread ts …), stored on the run verbatim. */
   meta?: Record<string, string>;
 }
@@ -88,4 +94,24 @@ export interface Engine {
   getRun(runId: string): Promise<Run>;
   /** The runbook snapshot a run executes (stored at start, by content hash). */
   runbookOf(run: Run): Promise<Runbook>;
+  /** The tier state of a runbook, reconciled with its runs (engine/tier/). */
+  getTier(runbook: Runbook): Promise<TierState>;
+  /**
+   * Accepts the uncommitted failover `runId`: allowed to the approvers of its cutover gate, never
+   * to the initiator alone (when the gate excludes the initiator). Audited on the run.
+   */
+  commit(runId: string, user: string): Promise<TierState>;
+  /**
+   * Reverses protection after a committed failover: `protect` captures the recovered instances
+   * and copies their points toward the source region (the cloud's copy path, reversed).
+   */
+  reprotect(runbook: Runbook, user: string, protect?: ReprotectPass): Promise<TierState>;
+  /**
+   * Recovers an uncommitted failover from an earlier point: starts a failover run from `point`
+   * that replaces `runId` once it succeeds (see engine/ARCHITECTURE.md, "Tier lifecycle").
+   */
+  switchPoint(runId: string, point: string, user: string): Promise<Run>;
 }
+
+/** One reversed protection pass over the recovered instances; returns the newest point copied. */
+export type ReprotectPass = (instances: ProtectedInstance[]) => Promise<RecoveryPointRef | undefined>;

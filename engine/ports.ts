@@ -5,6 +5,7 @@
 import { canonicalUser } from './identity.js';
 import type { AuditEvent, GateRecord, Run, RunSummary } from './run.js';
 import type { Mode, Principals } from './runbook/types.js';
+import type { TierState } from './tier/types.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -72,6 +73,15 @@ export interface RunStore {
     stepKey: string,
     decision: NonNullable<GateRecord['decision']>,
   ): Promise<{ applied: boolean; gate: GateRecord }>;
+
+  /** The tier state of one runbook (engine/tier/), or undefined before its first write. */
+  getTier(runbook: string): Promise<TierState | undefined>;
+  /**
+   * Writes the tier state when the stored version equals `expectedVersion` (0: none stored yet);
+   * the caller has already set `tier.version = expectedVersion + 1`. Throws ConflictError
+   * `TIER_VERSION_CONFLICT` otherwise, so of two writers racing from one version exactly one wins.
+   */
+  saveTier(tier: TierState, expectedVersion: number): Promise<void>;
 
   /** Small JSON documents: runbook snapshots, sim state, mappings, Slack message refs. */
   getDoc<T>(kind: string, id: string): Promise<T | undefined>;

@@ -89,6 +89,16 @@ export interface Run {
   version: number;
   /** Sequence number of the last audit event appended. */
   auditSeq: number;
+  /**
+   * `reverse`: a drill started while the target is live rehearses the way back: its actions see
+   * the runbook with source and target swapped (engine/tier/, "After a failover").
+   */
+  direction?: 'reverse';
+  /**
+   * The operator's choice on a failover that ended uncommitted: `commit`, or `switch-point` to a
+   * new run (`run`). Absent while it waits (front ends then offer Commit / Switch recovery point).
+   */
+  tierChoice?: { kind: 'committed' | 'switched'; by: string; at: number; run?: string; point?: string };
   /** Name of the per-runbook lock this run holds (failover/failback), if any. */
   lock?: string;
   /**
@@ -120,7 +130,10 @@ export type AuditKind =
   | 'approval.granted'
   | 'approval.rejected'
   | 'approval.timed-out'
-  | 'manual.confirmed';
+  | 'manual.confirmed'
+  | 'tier.committed'
+  | 'tier.reprotected'
+  | 'tier.point-switch-requested';
 
 export interface AuditEvent {
   runId: string;

@@ -3,6 +3,9 @@
  * Thin by design (parse, authorise, start or record, reply): runs are advanced by the driver,
  * which the returned `followUp` kicks after the reply is delivered.
  */
+
+import { FakeClock } from '../../engine/adapters/memory/clock.js';
+import { parseDuration } from '../../engine/duration.js';
 import { DrbotError, NotFoundError, toUserFacing } from '../../engine/errors.js';
 import { type DoctorReport, diagnose } from '../../engine/network/doctor.js';
 import { gatherDoctorFacts } from '../../engine/network/doctor-facts.js';
@@ -11,12 +14,14 @@ import { isAllowed } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
 import type { Audience } from '../render/format.js';
+import { tierSummary } from '../render/tier.js';
 import { loadRunView } from '../render/view.js';
 import { DEFAULT_STALE_DAYS, staleness } from '../scorecard/staleness.js';
 import type { BotServices } from '../services.js';
 import type { Command, Surface } from './grammar.js';
 import { accessRefusal, approvalStepOf, findRunbook, resolveRun } from './lookup.js';
 import type { Outcome, Reply, RunbookEntry } from './replies.js';
+import { cloudUnavailable, listPoints, reprotectPass } from './tier.js';
 
 export interface CommandContext {
   /** Who typed the command (a Slack user id, or a local user name in the shell). */
@@ -68,7 +73,54 @@ async function dispatch(services: BotServices, command: Command, context: Comman
     case 'doctor':
       return reply({ kind: 'doctor', report: await doctor(services, command.runbook) });
     case 'status':
+      if (command.runId !== undefined && services.runbooks().has(command.runId)) {
+        return reply(await tierReply(services, findRunbook(services, command.runId)));
+      }
       return reply(await status(services, command.runId));
+    case 'commit': {
+      const run = await resolveRun(services, command.runId);
+      const runbook = await services.engine.runbookOf(run);
+      await services.engine.commit(run.id, context.user);
+      return reply(
+        await tierReply(
+          services,
+          runbook,
+          `✅ committed run ${run.id}: ${runbook.metadata.name} stays live in ${runbook.spec.target.region}. Next: reprotect ${runbook.metadata.name}`,
+        ),
+      );
+    }
+    case 'switch-point': {
+      const target = await resolveRun(services, command.runId);
+      const run = await services.engine.switchPoint(target.id, command.point, context.user);
+      const runbook = await services.engine.runbookOf(run);
+      return { reply: { kind: 'started', run, runbook }, followUp: kick(services, run.id) };
+    }
+    case 'reprotect': {
+      const runbook = findRunbook(services, command.runbook);
+      const readiness = services.readiness;
+      if (!readiness) throw cloudUnavailable(runbook, 'Reprotect');
+      const { clock } = services;
+      const now = () => clock.now();
+      // On a fake clock (tests, `--fast`) waiting for the copies is skipping ahead.
+      const wait = clock instanceof FakeClock ? async (ms: number) => clock.advance(ms) : undefined;
+      await services.engine.reprotect(runbook, context.user, (inventory) =>
+        reprotectPass({ cloud: readiness.cloud, now, ...(wait ? { wait } : {}) }, runbook, inventory),
+      );
+      return reply(
+        await tierReply(
+          services,
+          runbook,
+          `🔁 reprotected ${runbook.metadata.name}: protecting ${runbook.spec.target.region} → ${runbook.spec.source.region}. Next: failback ${runbook.metadata.name}`,
+        ),
+      );
+    }
+    case 'points': {
+      const runbook = findRunbook(services, command.runbook);
+      if (!services.readiness) throw cloudUnavailable(runbook, 'Listing the points');
+      const tier = await services.engine.getTier(runbook);
+      const rows = await listPoints(services.readiness.cloud, runbook, tier);
+      return reply({ kind: 'points', runbook: runbook.metadata.name, rows, now: services.clock.now() });
+    }
     case 'timeline': {
       const run = await resolveRun(services, command.runId);
       const runbook = await services.engine.runbookOf(run).catch(() => undefined);
@@ -194,6 +246,7 @@ async function listRunbooks(services: BotServices): Promise<RunbookEntry[]> {
       limit: DRILL_HISTORY,
     });
     const lastDrill = newest(drills);
+    const tier = await services.engine.getTier(runbook);
     entries.push({
       name: runbook.metadata.name,
       ...(runbook.metadata.description ? { description: runbook.metadata.description } : {}),
@@ -202,9 +255,21 @@ async function listRunbooks(services: BotServices): Promise<RunbookEntry[]> {
       modes: Object.keys(runbook.spec.modes) as RunbookEntry['modes'],
       ...(lastDrill ? { lastDrill } : {}),
       staleness: staleness(runbook, drills, now, { staleDays }),
+      tier,
+      tierLine: tierSummary(tier, parseDuration(runbook.spec.objectives.rpo), now),
     });
   }
   return entries;
+}
+
+async function tierReply(services: BotServices, runbook: Runbook, headline?: string): Promise<Reply> {
+  return {
+    kind: 'tier',
+    tier: await services.engine.getTier(runbook),
+    rpoMs: parseDuration(runbook.spec.objectives.rpo),
+    now: services.clock.now(),
+    ...(headline ? { headline } : {}),
+  };
 }
 
 function newest<T extends { createdAt: number }>(runs: T[]): T | undefined {

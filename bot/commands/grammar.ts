@@ -22,7 +22,11 @@ export type Command =
   | { kind: 'help'; topic?: string }
   | { kind: 'approve'; runId: string; stepKey?: string }
   | { kind: 'reject'; runId: string; stepKey?: string; reason?: string }
-  | { kind: 'confirm'; runId: string; stepKey: string };
+  | { kind: 'confirm'; runId: string; stepKey: string }
+  | { kind: 'commit'; runId: string }
+  | { kind: 'switch-point'; runId: string; point: string }
+  | { kind: 'reprotect'; runbook: string }
+  | { kind: 'points'; runbook: string };
 
 export interface UsageError {
   /** What was wrong with the input, one sentence. */
@@ -43,8 +47,30 @@ interface Verb {
 /** Every verb, in the order `help` lists them. */
 export const VERBS: Readonly<Record<string, Verb>> = {
   drill: { usage: 'drill <runbook> [key=value…]', summary: 'Rehearse the recovery; cleans up after itself.' },
-  failover: { usage: 'failover <runbook>', summary: 'Real CUTOVER to the target region (needs approvals).' },
-  failback: { usage: 'failback <runbook>', summary: 'Return to the source region (needs approvals).' },
+  failover: {
+    usage: 'failover <runbook> [point=<id|ISO time|latest|latest-app-consistent>]',
+    summary: 'Real CUTOVER to the target region (needs approvals); waits for `commit` after.',
+  },
+  commit: {
+    usage: 'commit <runId>',
+    summary: 'Accept an uncommitted failover (cutover approvers, not the initiator alone).',
+  },
+  'switch-point': {
+    usage: 'switch-point <runId> <point>',
+    summary: 'Recover an uncommitted failover from an earlier point (see `points`).',
+  },
+  reprotect: {
+    usage: 'reprotect <runbook>',
+    summary: 'After commit: protect the recovered instances back toward the source region.',
+  },
+  failback: {
+    usage: 'failback <runbook>',
+    summary: 'Return to the source region (after commit and reprotect; needs approvals).',
+  },
+  points: {
+    usage: 'points <runbook>',
+    summary: 'Recovery points per instance: time, age, consistency, region.',
+  },
   plan: {
     usage: 'plan <drill|failover|failback> <runbook>',
     summary: 'Show the plan without acting (`plan <runbook> <mode>` works too).',
@@ -55,7 +81,8 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   },
   status: {
     usage: 'status [runId]',
-    summary: 'One run (`last` = the newest; the end of an id is enough), or those in flight.',
+    summary:
+      'One run (`last` = the newest; the end of an id is enough), a tier (`status <runbook>`), or those in flight.',
   },
   runs: { usage: 'runs', summary: 'Recent runs, newest first: start, duration, mode, outcome.' },
   timeline: {
@@ -72,6 +99,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const POINT = /^[A-Za-z0-9][A-Za-z0-9_:.+-]{0,127}$/;
 const STEP_KEY = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/;
 const PARAM_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 const MAX_INPUT = 4000;
@@ -157,6 +185,30 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       if (!NAME.test(runbook)) return fail(`"${clip(runbook)}" is not a runbook name.`, usage);
       if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the runbook.`, usage);
       return ok({ kind: 'doctor', runbook });
+    }
+    case 'commit': {
+      const [runId, ...extra] = args;
+      if (runId === undefined) return fail('Which run? Give the id of the uncommitted failover.', usage);
+      if (!RUN_ID.test(runId)) return fail(`"${clip(runId)}" is not a run id.`, usage);
+      if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the run id.`, usage);
+      return ok({ kind: 'commit', runId });
+    }
+    case 'switch-point': {
+      const [runId, point, ...extra] = args;
+      if (runId === undefined) return fail('Which run? Give the id of the uncommitted failover.', usage);
+      if (!RUN_ID.test(runId)) return fail(`"${clip(runId)}" is not a run id.`, usage);
+      if (point === undefined) return fail('Which point? `points <runbook>` lists them.', usage);
+      if (!POINT.test(point)) return fail(`"${clip(point)}" is not a recovery point id or ISO time.`, usage);
+      if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the point.`, usage);
+      return ok({ kind: 'switch-point', runId, point });
+    }
+    case 'reprotect':
+    case 'points': {
+      const [runbook, ...extra] = args;
+      if (runbook === undefined) return fail(`Which runbook? Say \`${verb} <runbook>\`.`, usage);
+      if (!NAME.test(runbook)) return fail(`"${clip(runbook)}" is not a runbook name.`, usage);
+      if (extra.length > 0) return fail(`Unexpected "${clip(extra.join(' '))}" after the runbook.`, usage);
+      return ok({ kind: verb, runbook });
     }
     case 'status': {
       const [runId, ...extra] = args;

@@ -8,6 +8,8 @@ import type { DoctorReport } from '../../engine/network/doctor.js';
 import type { Plan } from '../../engine/plan/index.js';
 import type { AuditEvent, Run, RunSummary } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
+import type { TierState } from '../../engine/tier/types.js';
+import type { PointRow } from '../render/tier.js';
 import type { RunView } from '../render/view.js';
 import type { Staleness } from '../scorecard/staleness.js';
 import type { Surface, UsageError } from './grammar.js';
@@ -21,6 +23,10 @@ export interface RunbookEntry {
   lastDrill?: RunSummary;
   /** Whether the runbook has a successful drill within the staleness threshold. */
   staleness: Staleness;
+  /** The tier state: active site, protection, uncommitted failover. */
+  tier?: TierState;
+  /** The tier state in one line (render/tier.ts `tierSummary`). */
+  tierLine?: string;
 }
 
 export type Reply =
@@ -43,6 +49,8 @@ export type Reply =
     }
   | { kind: 'aborted'; run: Run }
   | { kind: 'confirmed'; run: Run; stepKey: string }
+  | { kind: 'tier'; tier: TierState; rpoMs: number; now: number; headline?: string }
+  | { kind: 'points'; runbook: string; rows: PointRow[]; now: number }
   | { kind: 'usage'; error: UsageError }
   | { kind: 'error'; error: UserFacingError };
 

@@ -6,12 +6,13 @@ import type { KnownBlock } from '@slack/types';
 import type { UserFacingError } from '../../engine/errors.js';
 import type { Reply } from '../commands/replies.js';
 import { context, fitBlocks, LIMITS, linesToSections, section } from './blocks.js';
-import { duration, escapeMrkdwn, MODE_TITLE, STATUS_ICON, truncate, user } from './format.js';
+import { duration, escapeMrkdwn, MODE_TITLE, STATUS_ICON, truncate } from './format.js';
 import { helpLines, usageLines } from './help.js';
 import { runLine, timelineText } from './history.js';
 import { doctorMessage } from './slack-doctor.js';
 import { planMessage } from './slack-plan.js';
 import { type SlackMessage, statusMessage } from './slack-status.js';
+import { pointsLines, tierLines } from './tier.js';
 
 /**
  * Budgets of one error section (3000 characters): what happened often quotes what was typed and
@@ -95,9 +96,20 @@ export function replyMessage(reply: Reply): SlackMessage {
                 ? `last drill ${e.lastDrill.status}${e.lastDrill.measures.rtoMs !== undefined ? ` (RTO ${duration(e.lastDrill.measures.rtoMs)})` : ''}, <!date^${Math.floor(e.lastDrill.createdAt / 1000)}^{ago}|${new Date(e.lastDrill.createdAt).toISOString()}>`
                 : 'never drilled';
               const stale = e.staleness.stale ? `\n⚠️ ${escapeMrkdwn(e.staleness.message)}` : '';
-              return `*${escapeMrkdwn(e.name)}* — RTO ${e.rto}, RPO ${e.rpo} · ${e.modes.join('/')} · ${last}${e.description ? `\n_${escapeMrkdwn(e.description)}_` : ''}${stale}`;
+              const tier = e.tierLine ? `\n${escapeMrkdwn(e.tierLine)}` : '';
+              return `*${escapeMrkdwn(e.name)}* — RTO ${e.rto}, RPO ${e.rpo} · ${e.modes.join('/')} · ${last}${e.description ? `\n_${escapeMrkdwn(e.description)}_` : ''}${tier}${stale}`;
             })
           : ['No runbooks are loaded.'],
+      );
+    case 'tier':
+      return listMessage(
+        reply.headline ?? `Tier ${reply.tier.runbook}`,
+        tierLines(reply.tier, reply.rpoMs, reply.now).map((l) => escapeMrkdwn(l)),
+      );
+    case 'points':
+      return listMessage(
+        `Recovery points of ${reply.runbook}`,
+        pointsLines(reply.runbook, reply.rows, reply.now).map((l) => escapeMrkdwn(l)),
       );
     case 'plan':
       return planMessage(reply.plan);

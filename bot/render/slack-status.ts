@@ -11,7 +11,6 @@ import {
   duration,
   escapeMrkdwn,
   MODE_TITLE,
-  progressBar,
   STATUS_ICON,
   truncate,
   user,
@@ -28,6 +27,7 @@ import {
   rpoLine,
   rtoLine,
 } from './summary.js';
+import type { PointRow } from './tier.js';
 import { type RunView, stepLabel } from './view.js';
 
 /** `action_id`s of every button drbot posts; the listeners match on them. */
@@ -36,6 +36,10 @@ export const ACTION_IDS = {
   reject: 'drbot_reject',
   abort: 'drbot_abort',
   confirm: 'drbot_confirm',
+  commit: 'drbot_commit',
+  /** Opens the menu of earlier recovery points (one button per point, `switchPoint`). */
+  switchMenu: 'drbot_switch_menu',
+  switchPoint: 'drbot_switch_point',
 } as const;
 
 export interface ActionValue {
@@ -117,6 +121,32 @@ export function statusMessage(view: RunView, runbookArg?: Runbook): SlackMessage
     const cleanup = cleanupLine(view);
     if (cleanup) blocks.push(context(cleanup));
   }
+  if (view.terminal && view.uncommitted) {
+    blocks.push(
+      section(
+        `⚠️ *Uncommitted*: ${escapeMrkdwn(run.runbook.name)} is live on the recovered copies. Commit to accept them, or switch to an earlier recovery point.`,
+      ),
+      actions(`drbot_tier_${run.id}`.slice(0, 255), [
+        button({
+          actionId: ACTION_IDS.commit,
+          text: 'Commit',
+          value: encodeActionValue({ runId: run.id }),
+          style: 'primary',
+          confirm: {
+            title: 'Commit this failover?',
+            text: 'The recovered copies stay production; next comes reprotect, then failback.',
+            confirm: 'Commit',
+            deny: 'Not yet',
+          },
+        }),
+        button({
+          actionId: ACTION_IDS.switchMenu,
+          text: 'Switch recovery point',
+          value: encodeActionValue({ runId: run.id }),
+        }),
+      ]),
+    );
+  }
   if (!view.terminal && !run.abortRequested) {
     blocks.push(
       actions(`drbot_run_${run.id}`.slice(0, 255), [
@@ -163,4 +193,45 @@ export function finalSummary(view: RunView): string[] {
   for (const gate of view.decided) lines.push(`🔓 ${decidedLine(gate, 'slack')}`);
   if (run.abortRequested) lines.push(`Abort requested by ${user(run.abortRequested.by, 'slack')}`);
   return lines;
+}
+
+/** The menu of earlier recovery points for a Switch recovery point click: one button per point. */
+export function switchMenuMessage(
+  runId: string,
+  rows: PointRow[],
+  now: number,
+  current?: number,
+): SlackMessage {
+  const earlier = rows.filter((r) => current === undefined || r.capturedAt < current).slice(0, 20);
+  if (earlier.length === 0) {
+    return {
+      text: 'No earlier recovery point',
+      blocks: [section('There is no recovery point earlier than the one this failover launched from.')],
+    };
+  }
+  const blocks: KnownBlock[] = [section(`*Switch run \`${runId}\` to an earlier recovery point*`)];
+  for (const r of earlier) {
+    blocks.push(
+      section(
+        `\`${escapeMrkdwn(r.pointId)}\` · ${escapeMrkdwn(r.instanceId)} · captured ${new Date(r.capturedAt).toISOString().slice(0, 16)}Z · ${duration(now - r.capturedAt)} old · ${r.appConsistent ? 'app-consistent' : 'crash-consistent'}`,
+      ),
+      actions(`drbot_sw_${r.pointId}`.slice(0, 255), [
+        button({
+          actionId: ACTION_IDS.switchPoint,
+          text: `Switch to ${r.pointId}`.slice(0, 75),
+          value: encodeActionValue({ runId, stepKey: r.pointId }),
+          confirm: {
+            title: 'Switch the recovery point?',
+            text: 'A new failover run recovers from this point (behind its own approvals); the current copies go once the new ones are healthy.',
+            confirm: 'Switch',
+            deny: 'Cancel',
+          },
+        }),
+      ]),
+    );
+  }
+  return {
+    text: `Earlier recovery points for run ${runId}`,
+    blocks: fitBlocks(blocks, (n) => `${n} blocks summarised.`),
+  };
 }

@@ -7,7 +7,7 @@ import { renderPlan } from '../../engine/plan/index.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import type { Reply } from '../commands/replies.js';
 import type { EventLine } from './events.js';
-import { describePrincipals, duration, MODE_TITLE, progressBar, truncate } from './format.js';
+import { describePrincipals, duration, MODE_TITLE, truncate } from './format.js';
 import { helpLines, usageLines } from './help.js';
 import { runLine, runTag, timelineText } from './history.js';
 import {
@@ -21,6 +21,7 @@ import {
   rpoLine,
   rtoLine,
 } from './summary.js';
+import { pointsLines, tierLines } from './tier.js';
 import { type RunView, stepLabel } from './view.js';
 
 /** The live status block of one run. */
@@ -112,10 +113,22 @@ export function replyText(reply: Reply): string[] {
           ? `last drill ${e.lastDrill.status} ${new Date(e.lastDrill.createdAt).toISOString().slice(0, 16)}Z`
           : 'never drilled';
         const line = `${e.name.padEnd(14)} RTO ${e.rto.padEnd(5)} RPO ${e.rpo.padEnd(5)} ${e.modes.join('/').padEnd(24)} ${last}`;
+        const tier = e.tierLine ? [`${' '.repeat(15)}${e.tierLine.replace(/`/g, '')}`] : [];
         return e.staleness.stale
-          ? [line, `${' '.repeat(15)}⚠ ${e.staleness.message.replace(/`\/dr /g, '`').replace(/`/g, '')}`]
-          : [line];
+          ? [
+              line,
+              ...tier,
+              `${' '.repeat(15)}⚠ ${e.staleness.message.replace(/`\/dr /g, '`').replace(/`/g, '')}`,
+            ]
+          : [line, ...tier];
       });
+    case 'tier':
+      return [
+        ...(reply.headline ? [reply.headline] : []),
+        ...tierLines(reply.tier, reply.rpoMs, reply.now).map((l) => l.replace(/`/g, '')),
+      ];
+    case 'points':
+      return pointsLines(reply.runbook, reply.rows, reply.now);
     case 'plan':
       return [...renderPlan(reply.plan).split('\n'), '(a plan only: nothing was done)'];
     case 'doctor':

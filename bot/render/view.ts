@@ -49,6 +49,8 @@ export interface RunView {
   cleanup: { total: number; succeeded: number; failed: number; state: CleanupState };
   owners?: Principals;
   terminal: boolean;
+  /** A failover that cut over and waits for Commit or Switch recovery point (engine/tier/). */
+  uncommitted: boolean;
 }
 
 export type CleanupState = 'none' | 'pending' | 'running' | 'succeeded' | 'failed';
@@ -133,6 +135,7 @@ export function buildRunView(
     },
     ...(context.runbook?.spec.owners ? { owners: context.runbook.spec.owners } : {}),
     terminal: isTerminal(run.status),
+    uncommitted: run.mode === 'failover' && run.status === 'succeeded' && run.tierChoice === undefined,
   };
 }
 

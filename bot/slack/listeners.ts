@@ -10,7 +10,12 @@ import { isPublic, type Outcome } from '../commands/replies.js';
 import { section } from '../render/blocks.js';
 import { escapeMrkdwn } from '../render/format.js';
 import { errorMessage, replyMessage } from '../render/slack-replies.js';
-import { ACTION_IDS, decodeActionValue, type SlackMessage } from '../render/slack-status.js';
+import {
+  ACTION_IDS,
+  decodeActionValue,
+  type SlackMessage,
+  switchMenuMessage,
+} from '../render/slack-status.js';
 import { START_DRILL_ACTION } from '../scorecard/weekly.js';
 import type { BotServices } from '../services.js';
 import { claimDelivery, duplicateDelivery } from './deliveries.js';
@@ -55,7 +60,7 @@ export function registerListeners(app: App, services: BotServices, options: List
   });
 
   const button =
-    (kind: 'approve' | 'reject' | 'abort' | 'confirm') =>
+    (kind: 'approve' | 'reject' | 'abort' | 'confirm' | 'commit' | 'switchMenu' | 'switchPoint') =>
     async ({
       ack,
       body,
@@ -95,12 +100,22 @@ export function registerListeners(app: App, services: BotServices, options: List
         ).catch((err) => log('drbot: respond failed', err));
         return;
       }
+      if (kind === 'switchMenu') {
+        await answer(await switchMenu(services, value.runId)).catch((err) =>
+          log('drbot: respond failed', err),
+        );
+        return;
+      }
       const command: Command =
         kind === 'abort'
           ? { kind: 'abort', runId: value.runId }
-          : kind === 'confirm'
-            ? { kind: 'confirm', runId: value.runId, stepKey: value.stepKey ?? '' }
-            : { kind, runId: value.runId, ...(value.stepKey ? { stepKey: value.stepKey } : {}) };
+          : kind === 'commit'
+            ? { kind: 'commit', runId: value.runId }
+            : kind === 'switchPoint'
+              ? { kind: 'switch-point', runId: value.runId, point: value.stepKey ?? '' }
+              : kind === 'confirm'
+                ? { kind: 'confirm', runId: value.runId, stepKey: value.stepKey ?? '' }
+                : { kind, runId: value.runId, ...(value.stepKey ? { stepKey: value.stepKey } : {}) };
       const outcome = await executeCommand(services, command, { user: body.user.id, surface: 'slack' });
       await answer(replyMessage(outcome.reply)).catch((err) => log('drbot: respond failed', err));
       const reply = outcome.reply;
@@ -122,6 +137,9 @@ export function registerListeners(app: App, services: BotServices, options: List
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.reject, button('reject'));
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.abort, button('abort'));
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.confirm, button('confirm'));
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.commit, button('commit'));
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.switchMenu, button('switchMenu'));
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.switchPoint, button('switchPoint'));
   // Any other action (another app's button, an old message; the weekly Start drill button has its
   // own listener in bot/scorecard/slack.ts) is acknowledged at once, so Slack does
   // not wait 3 s for an answer that will never come.
@@ -133,6 +151,31 @@ export function registerListeners(app: App, services: BotServices, options: List
   app.error(async (error) => {
     log('drbot: Slack listener failed', error);
   });
+}
+
+/** The Switch recovery point menu: the points earlier than the one the failover launched from. */
+async function switchMenu(services: BotServices, runId: string): Promise<SlackMessage> {
+  const run = await services.store.getRun(runId);
+  if (!run)
+    return replyMessage({
+      kind: 'error',
+      error: {
+        message: `Run ${runId} does not exist.`,
+        explanation: 'The button names a run that is not stored.',
+        action: 'Use `/dr runs` to find the failover.',
+        code: 'RUN_NOT_FOUND',
+      },
+    });
+  const outcome = await executeCommand(
+    services,
+    { kind: 'points', runbook: run.runbook.name },
+    { user: 'drbot', surface: 'slack' },
+  );
+  if (outcome.reply.kind !== 'points') return replyMessage(outcome.reply);
+  const current = Object.values(run.steps)
+    .map((s) => (s.outputs?.chosenPoint as { capturedAt?: number } | undefined)?.capturedAt)
+    .find((at) => at !== undefined);
+  return switchMenuMessage(runId, outcome.reply.rows, outcome.reply.now, current);
 }
 
 function checkingMessage(runbook: string): SlackMessage {

@@ -35,6 +35,8 @@ export interface Instance {
 
 export interface Blueprint {
   sourceInstanceId: string;
+  /** The original the source descends from, when the source is itself a recovered copy (engine/cloud/origin.ts). */
+  origin?: string;
   recoveryPointId: string;
   region: string;
   instanceType: string;

@@ -9,6 +9,7 @@ import { parseDuration } from '../duration.js';
 import { toUserFacing } from '../errors.js';
 import { evaluateCondition } from '../expr/index.js';
 import { isTerminal } from '../run.js';
+import { applyEndedRun } from '../tier/store.js';
 import {
   actionContext,
   applyOutcome,
@@ -60,6 +61,9 @@ export async function advanceRun(deps: EngineDeps, runId: string): Promise<Advan
       failure ??= { error };
     });
     if (failure) throw failure.error;
+    // The tier follows the run that changes it, right after the run's final save (reconciled
+    // on read when a crash falls in between).
+    if (isTerminal(s.run.status)) await applyEndedRun(store, s.runbook, s.run, () => clock.now());
     return { status: s.run.status, run: s.run, advanced: true, wakeAt: nextWake(s.run, deadlines(m)) };
   } finally {
     await store.releaseLease(runId, owner).catch(() => undefined);

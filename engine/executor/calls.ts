@@ -6,7 +6,7 @@ import type { ActionContext, ActionHandler, ActionResult } from '../actions/type
 import { toUserFacing } from '../errors.js';
 import { type ExprScope, interpolate } from '../expr/index.js';
 import type { StepState } from '../run.js';
-import type { StepSpec } from '../runbook/types.js';
+import type { Runbook, StepSpec } from '../runbook/types.js';
 import { stepError } from './errors.js';
 import { type Machine, specOf } from './machine.js';
 import { declaredAt } from './measures.js';
@@ -84,7 +84,7 @@ export function actionContext(
     attempt: step.attempt,
     idempotencyKey: step.intent?.key ?? `${run.id}:${key}:${step.attempt}`,
     mode: run.mode,
-    runbook: s.runbook,
+    runbook: run.direction === 'reverse' ? mirrored(s.runbook) : s.runbook,
     initiator: run.initiator,
     params: run.params,
     inputs,
@@ -97,6 +97,18 @@ export function actionContext(
       s.emit('step.note', { stepKey: key, message, data });
     },
   };
+}
+
+const mirrors = new WeakMap<Runbook, Runbook>();
+/** The runbook seen from the other side: source and target swapped (a reverse drill). */
+export function mirrored(runbook: Runbook): Runbook {
+  let found = mirrors.get(runbook);
+  if (!found) {
+    const { source, target } = runbook.spec;
+    found = { ...runbook, spec: { ...runbook.spec, source: target, target: source } };
+    mirrors.set(runbook, found);
+  }
+  return found;
 }
 
 /** Calls start or poll; never rejects, so many calls can be awaited together. */

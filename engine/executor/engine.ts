@@ -8,6 +8,8 @@ import { canonicalUser, sameUser } from '../identity.js';
 import { isAllowed } from '../ports.js';
 import { isTerminal, type Run, type StepState } from '../run.js';
 import type { Mode, Runbook } from '../runbook/types.js';
+import { checkStart, claimStart, dropClaim } from '../tier/machine.js';
+import { applyEndedRun, reconcileTier, tierRefusedError, updateTier } from '../tier/store.js';
 import { advanceRun } from './advance.js';
 import { approve, confirmManual, reject } from './approvals.js';
 import { appendEvents, nextEvent, publish, recoverOutbox } from './audit.js';
@@ -18,6 +20,7 @@ import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.
 import { mutateRun } from './mutate.js';
 import { checkStartParams } from './params.js';
 import { CLEANUP_PREFIX } from './scheduling.js';
+import { commitRun, getTier, reprotectTier, switchPoint } from './tier-ops.js';
 
 /** Modes that change production and so must never run twice at once for one runbook. */
 const LOCKED_MODES: readonly Mode[] = ['failover', 'failback'];
@@ -34,6 +37,11 @@ export function createEngine(options: EngineOptions): Engine {
     abort: (runId, by, reason) => abortRun(deps, runId, by, reason),
     getRun: (runId) => readRun(deps, runId),
     runbookOf: (run) => loadRunbook(deps, run),
+    getTier: (runbook) => getTier(deps, runbook),
+    commit: (runId, user) => commitRun(deps, runId, user),
+    reprotect: (runbook, user, pass) => reprotectTier(deps, runbook, user, pass),
+    switchPoint: (runId, point, user) =>
+      switchPoint(deps, (request) => startRun(deps, newId, request), runId, point, user),
   };
 }
 
@@ -65,7 +73,15 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
   if (!(await isAllowed(initiator, who, deps.directory))) throw startNotAllowed(initiator, name, mode, who);
   const now = deps.clock.now();
   // unknown or ill-typed parameters, or a declaredAt out of its window: nothing starts
-  const params = checkStartParams(runbook, mode, request.params ?? {}, now);
+  const params = {
+    ...checkStartParams(runbook, mode, request.params ?? {}, now),
+    ...(request.engineParams ?? {}),
+  };
+
+  const clockNow = () => deps.clock.now();
+  const tier = await reconcileTier(deps.store, runbook, clockNow);
+  const refused = checkStart(tier, mode, params);
+  if (refused) throw tierRefusedError(refused, { runbook: name, mode });
   const run: Run = {
     id: newId(),
     runbook: { name, hash: runbook.hash },
@@ -82,9 +98,25 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
     meta: { ...(request.meta ?? {}) },
     version: 1,
     auditSeq: 0,
+    ...(mode === 'drill' && tier.active.side === 'target' ? { direction: 'reverse' as const } : {}),
   };
   // The snapshot first: a run must never exist without the runbook it executes.
   await deps.store.putDoc('runbook', runbook.hash, runbook);
+  if (LOCKED_MODES.includes(mode)) {
+    // The tier claim makes the start exclusive: of two starts racing from one tier version,
+    // one claim is written and the other re-reads, finds the claim and is refused.
+    await updateTier(deps.store, runbook, clockNow, (tier) => {
+      const again = checkStart(tier, mode, params);
+      if (again) throw tierRefusedError(again, { runbook: name, mode });
+      return claimStart(tier, run, clockNow());
+    });
+  }
+  const unclaim = async () => {
+    if (!LOCKED_MODES.includes(mode)) return;
+    await updateTier(deps.store, runbook, clockNow, (t) => dropClaim(t, run.id, clockNow())).catch(
+      () => undefined,
+    );
+  };
   if (LOCKED_MODES.includes(mode)) {
     const lock = `runbook:${name}`;
     let taken = await deps.store.acquireLock(lock, run.id, now);
@@ -96,7 +128,10 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
         await deps.store.releaseLock(lock, taken.holder);
         taken = await deps.store.acquireLock(lock, run.id, now);
       }
-      if (!taken.acquired) throw runbookLocked(name, taken.holder);
+      if (!taken.acquired) {
+        await unclaim();
+        throw runbookLocked(name, taken.holder);
+      }
     }
     run.lock = lock;
   }
@@ -110,6 +145,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
     await deps.store.createRun(run);
   } catch (err) {
     if (run.lock) await deps.store.releaseLock(run.lock, run.id).catch(() => undefined);
+    await unclaim();
     throw err;
   }
   await appendEvents(deps.store, [started]);
@@ -150,6 +186,10 @@ async function abortRun(deps: EngineDeps, runId: string, by: string, reason?: st
  */
 async function readRun(deps: EngineDeps, runId: string): Promise<Run> {
   const run = await loadRun(deps, runId);
-  if (isTerminal(run.status)) await publish(deps.notifier, run, await recoverOutbox(deps.store, run));
+  if (isTerminal(run.status)) {
+    await publish(deps.notifier, run, await recoverOutbox(deps.store, run));
+    const runbook = await loadRunbook(deps, run);
+    await applyEndedRun(deps.store, runbook, run, () => deps.clock.now());
+  }
   return run;
 }

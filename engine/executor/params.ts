@@ -1,9 +1,11 @@
 /**
  * Start parameters (`key=value` at start) are checked before anything starts: every key must be
- * declared in `spec.params` (or be the built-in `declaredAt`), every value must have its type,
+ * declared in `spec.params` (or be a built-in: `declaredAt`, `point`), every value must have its type,
  * and declared defaults fill the keys not given. `declaredAt` is allowed only for failover and
  * failback, only in the past, and at most `spec.declaredAtWindow` (default 24h, at most 7d) back.
  */
+
+import { POINT_PARAM, parsePointChoice } from '../actions/support/choose-point.js';
 import { formatDuration, isDuration } from '../duration.js';
 import { NonRetryableError } from '../errors.js';
 import type { Mode, ParamSpec, Runbook } from '../runbook/types.js';
@@ -35,6 +37,18 @@ function checkDeclaredAt(runbook: Runbook, mode: Mode, value: string, now: numbe
     );
 }
 
+/** `point=` (built in): which recovery point a failover or drill recovers from. */
+function checkPoint(mode: Mode, value: string): void {
+  if (mode === 'failback')
+    throw badParam(
+      'point= is not allowed for a failback.',
+      'A failback recovers from the points reprotect captured on the live side, the newest of them.',
+      'Start the failback without point=.',
+      'POINT_NOT_ALLOWED',
+    );
+  parsePointChoice(value); // BAD_POINT with the accepted forms
+}
+
 function checkValue(name: string, spec: ParamSpec, value: string): void {
   const max = spec.maxLength ?? DEFAULT_MAX_LENGTH;
   const fail = (expected: string) =>
@@ -63,6 +77,11 @@ export function checkStartParams(
   for (const [name, value] of Object.entries(given)) {
     if (name === DECLARED_AT_PARAM) {
       checkDeclaredAt(runbook, mode, String(value), now);
+      params[name] = String(value);
+      continue;
+    }
+    if (name === POINT_PARAM) {
+      checkPoint(mode, String(value));
       params[name] = String(value);
       continue;
     }

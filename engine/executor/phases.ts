@@ -142,8 +142,15 @@ async function finishRun(m: Machine): Promise<void> {
     cleanupFailed.length > 0
       ? ` Cleanup failed: ${cleanupFailed.join(', ')} — check for leftover resources.`
       : '';
+  // The tier now waits for the operator's choice (engine/tier/): say which, where they look.
+  const next =
+    status === 'succeeded' && run.mode === 'failover'
+      ? ` The failover is live and UNCOMMITTED. Next: \`commit ${run.id}\`, or \`switch-point ${run.id} <point>\` (\`points ${run.runbook.name}\` lists them).`
+      : status === 'succeeded' && run.mode === 'failback'
+        ? ` ${run.runbook.name} is live in its source region again, protected source→target.`
+        : '';
   m.s.emit(`run.${status}` as 'run.succeeded' | 'run.failed' | 'run.aborted', {
-    message: `Run ${verb}.${failures}${rto}${cleanup}`,
+    message: `Run ${verb}.${failures}${rto}${cleanup}${next}`,
     data: { measures: run.measures, failedSteps, cleanupFailed },
   });
 }

@@ -4,7 +4,9 @@
  * IP remapped, its subnet and security groups mapped, its volumes, instance profile and tags.
  * Pure: inventory, mapping, offerings and overrides are given.
  */
+
 import type { Blueprint, Instance } from '../cloud/compute.js';
+import { ORIGIN_TAG } from '../cloud/origin.js';
 import type { Translator } from './mapping.js';
 
 /** Fields a runbook (or an operator, through `drbot blueprint --write`) may pin per instance. */
@@ -118,8 +120,10 @@ export function buildBlueprint(instance: Instance, input: BuildBlueprintsInput):
   const recoveryPointId = input.recoveryPoints[instance.id] ?? '';
   if (!recoveryPointId)
     notes.push(`no recovery point of ${instance.id} in ${input.region} yet: run \`drbot protect\``);
+  const origin = instance.tags[ORIGIN_TAG];
   return {
     sourceInstanceId: instance.id,
+    ...(origin ? { origin } : {}),
     recoveryPointId,
     region: input.region,
     instanceType: type.instanceType,

@@ -75,6 +75,9 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
   const ids = instances.map((i) => i.id);
   const ssmManaged = await attempt('SSM registration', () => network.ssmManagedInstances(source.region, ids));
   const mapping = await loadRunbookMapping(input.store, runbook.metadata.name);
+  const networkProfiles = network.networkProfiles
+    ? await attempt('ready-made networks', () => network.networkProfiles!(target.region))
+    : undefined;
   const mappedSubnets = instances
     .map((i) => (i.subnetId ? mapping.lookupTarget(i.subnetId) : undefined))
     .filter((s): s is string => !!s);
@@ -126,6 +129,7 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     ...(offeredTypes ? { offeredTypes } : {}),
     requiredDocuments: required,
     ...(presentDocuments ? { presentDocuments } : {}),
+    ...(networkProfiles ? { networkProfiles } : {}),
     failedChecks,
   };
 }

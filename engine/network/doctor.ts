@@ -59,6 +59,8 @@ export interface DoctorFacts {
   requiredDocuments: string[];
   /** Documents present in the target region; undefined when not checked. */
   presentDocuments?: string[];
+  /** Ready-made networks of the target region (`drill`, `production`); undefined: not checked. */
+  networkProfiles?: string[];
   /** Fact-gathering calls that failed: each becomes a CHECK_FAILED warning. */
   failedChecks?: { check: string; message: string }[];
 }
@@ -94,6 +96,19 @@ function ssmFindings(f: DoctorFacts, out: Finding[]): void {
 
 function networkFindings(f: DoctorFacts, out: Finding[]): void {
   if (f.mapping.empty) {
+    // A region with ready-made networks launches there without a mapping: a drill (and a
+    // failover) works, only the copies do not keep their subnets and addresses.
+    const ready = ['drill', 'production'].every((p) => f.networkProfiles?.includes(p));
+    if (ready) {
+      out.push({
+        code: 'NO_NETWORK_MAPPING',
+        severity: 'warning',
+        subject: f.runbook,
+        message: `The network of ${f.runbook} has not been replicated to ${f.targetRegion}; launches use its ready-made drill and production networks, so copies do not keep their subnets and addresses`,
+        remedy: `Run \`drbot network replicate ${f.runbook}\` to launch into mapped subnets with remapped addresses.`,
+      });
+      return;
+    }
     out.push({
       code: 'NO_NETWORK_MAPPING',
       severity: 'blocker',

@@ -54,6 +54,11 @@ export interface NetworkCloud {
    * that enforce isolation at launch (AWS) implement it so the doctor reports the same refusal.
    */
   drillIsolation?(region: string, subnetIds: readonly string[]): Promise<DrillIsolationProblem[]>;
+  /**
+   * Named networks the region already offers to launches without a mapping (`drill`,
+   * `production`: the sim world's ready-made networks). Optional: absent means none.
+   */
+  networkProfiles?(region: string): Promise<string[]>;
 }
 
 /** One reason a subnet is not an isolated drill network. */

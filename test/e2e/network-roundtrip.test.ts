@@ -178,6 +178,10 @@ describe('network round trip on the sim: replicate → blueprint → drill → f
   });
 
   it('fails back through the mapping in reverse, onto the original subnets and addresses', async () => {
+    // The tier lifecycle: the failover is committed and reprotected before it may fail back.
+    const failover = (await runtime.store.listRuns({ runbook: 'app-tier', mode: 'failover', limit: 1 }))[0]!;
+    await runtime.engine.commit(failover.id, 'bob');
+    await runtime.engine.reprotect(runbook, 'alice');
     // The old site's instances still hold the original addresses, and EC2 (so the sim) gives an
     // address of a subnet to one instance only: they are gone before a failback lands on them.
     await sim.terminate([...originals.keys()], SOURCE, { runId: 'old-site', mode: 'failback' });

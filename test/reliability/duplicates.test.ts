@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
-import { ConflictError } from '../../engine/errors.js';
+import { DrbotError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/executor/index.js';
 import type { RunStore } from '../../engine/ports.js';
 import { CHANNEL, type Harness, SECRET, startHarness } from '../bot/support/served.js';
@@ -87,7 +87,7 @@ describe('two failovers of one runbook at once (DynamoDB store)', () => {
     access: { failover: { users: ['*'] } },
   });
 
-  it('starts one and refuses the other with RUNBOOK_LOCKED naming the holder run', async () => {
+  it('starts one and refuses the other by the tier claim, naming the holder run', async () => {
     const store = dynalite.newStore();
     const { a, b } = workers(store, createTestActions());
     const results = await Promise.allSettled([
@@ -99,11 +99,12 @@ describe('two failovers of one runbook at once (DynamoDB store)', () => {
     expect(started).toHaveLength(1);
     expect(refused).toHaveLength(1);
     const holder = (started[0] as PromiseFulfilledResult<{ id: string }>).value.id;
-    const error = (refused[0] as PromiseRejectedResult).reason as ConflictError;
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error.code).toBe('RUNBOOK_LOCKED');
-    expect(`${error.message} ${error.explanation}`).toContain(holder);
+    const error = (refused[0] as PromiseRejectedResult).reason as DrbotError;
+    expect(error).toBeInstanceOf(DrbotError);
+    expect(error.code).toBe('TIER_TRANSITION_IN_FLIGHT');
+    expect(`${error.message} ${error.action}`).toContain(holder);
     expect(await store.listRuns({ runbook: 'lock-tier' })).toHaveLength(1);
+    expect((await store.getTier('lock-tier'))?.inFlight?.runId).toBe(holder);
   });
 });
 

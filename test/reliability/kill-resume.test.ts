@@ -23,6 +23,9 @@ import { DynamoRunStore } from '../../engine/adapters/dynamodb/store.js';
 import { SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimState } from '../../engine/adapters/sim/state.js';
 import type { Run } from '../../engine/run.js';
+import type { Runbook } from '../../engine/runbook/types.js';
+import { reconcileTier } from '../../engine/tier/store.js';
+import type { TierState } from '../../engine/tier/types.js';
 import { auditProblems } from './support/audit-checks.js';
 import type { WorkerOptions } from './support/drill-worker.js';
 
@@ -59,6 +62,9 @@ interface Outcome {
   simDoc: unknown;
   auditProblems: Record<string, string[]>;
   cleanupEnds: Record<string, number>;
+  /** The tier state as stored, and as any reader sees it (reconciled with the runs). */
+  storedTier?: TierState;
+  tier: TierState;
 }
 
 /**
@@ -113,7 +119,21 @@ async function inspect(dataDir: string): Promise<Omit<Outcome, 'exits' | 'final'
         (e) => e.stepKey === 'cleanup:terminate' && e.kind === 'step.succeeded',
       ).length;
     }
-    return { runs, sim, simDoc, auditProblems: problems, cleanupEnds };
+    const storedTier = await store.getTier('chaos-tier');
+    const tierRunbook = {
+      metadata: { name: 'chaos-tier' },
+      spec: { source: { region: 'us-east-1' }, target: { region: 'us-west-2' } },
+    } as unknown as Runbook;
+    const tier = await reconcileTier(store, tierRunbook, () => Date.now());
+    return {
+      runs,
+      sim,
+      simDoc,
+      auditProblems: problems,
+      cleanupEnds,
+      ...(storedTier ? { storedTier } : {}),
+      tier,
+    };
   } finally {
     await dynamo.close();
   }
@@ -213,6 +233,16 @@ describe(`kill -9 and resume (${KILLS} kills, ${INSTANCES} instances per drill, 
     // one plain document, well under DynamoDB's 400 KB item limit
     expect(simDoc).toMatchObject({ version: 1 });
     expect(JSON.stringify(simDoc).length).toBeLessThan(300 * 1024);
+  });
+
+  it('keeps the tier state in step with the runs: the last drill is the newest run, source still live', () => {
+    const { runs, tier } = outcome;
+    const newest = [...runs].sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))[0]!;
+    expect(tier.lastDrill).toMatchObject({ runId: newest.id, outcome: 'succeeded' });
+    expect(tier.active.side).toBe('source');
+    expect(tier.inFlight).toBeUndefined();
+    // every drill's end reached the tier in its own save path or through a reader's reconcile
+    expect(outcome.storedTier?.lastDrill).toBeDefined();
   });
 
   it('keeps every audit trail complete (gapless seq) and in order', () => {

@@ -13,6 +13,7 @@ import { type BlueprintSource, createBlueprintSource } from '../../network/bluep
 import { buildBlueprints, type PlannedBlueprint, toLaunchBlueprint } from '../../network/blueprints.js';
 import type { NetworkCloud } from '../../network/ports.js';
 import type { RunStore } from '../../ports.js';
+import { choosePoints, POINT_PARAM, parsePointChoice } from '../support/choose-point.js';
 import { invalidInput, optionalString, stringMap } from '../support/inputs.js';
 import { latestPoints, retryThrottled } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
@@ -40,11 +41,11 @@ async function pointsFor(
   const missing: string[] = [];
   // Looked up even with `from`: the claim is the age of the points launched, and `from` usually
   // names the newest ones (one batched call); only an older choice costs a lookup of its own.
-  const latest = await latestPoints(
-    cloud,
-    instances.map((i) => i.id),
-    region,
-  );
+  // Without `from`, the `point` start parameter chooses (the newest by default).
+  const ids = instances.map((i) => i.id);
+  const latest = given
+    ? await latestPoints(cloud, ids, region)
+    : await choosePoints(cloud, ids, region, parsePointChoice(ctx.params[POINT_PARAM]));
   for (const instance of instances) {
     const id = given ? given[instance.id] : latest[instance.id]?.id;
     if (id) points[instance.id] = id;

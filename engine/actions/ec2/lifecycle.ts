@@ -46,13 +46,21 @@ async function targetsOf(cloud: CloudProvider, ctx: ActionContext, action: strin
       side,
       (await cloud.findRunOwned(ctx.runId, side)).map((i) => i.id),
     );
+  // A string, possibly empty: `ofRun: ${{ params.switchFrom }}` acts on nothing outside a switch.
+  const ofRun = ctx.inputs.ofRun;
+  if (typeof ofRun === 'string' && ofRun !== '' && ofRun !== ctx.runId) {
+    add(
+      side,
+      (await cloud.findRunOwned(ofRun, side)).map((i) => i.id),
+    );
+  }
   if (ctx.inputs.protected === true) {
     add(
       protectedRegion(ctx.runbook, ctx.mode),
       (await protectedInstances(cloud, ctx)).map((i) => i.id),
     );
   }
-  if (!named && ctx.inputs.runOwned !== true && ctx.inputs.protected !== true) {
+  if (!named && ctx.inputs.runOwned !== true && ctx.inputs.protected !== true && ofRun === undefined) {
     throw new NonRetryableError(`${action} does not say which instances to act on`, {
       code: 'NO_TARGET',
       explanation: 'The step gives none of `instances`, `runOwned: true` or `protected: true`.',
@@ -112,6 +120,10 @@ export function lifecycleEffects(verb: Verb, inputs: Readonly<Record<string, unk
     effects.push({ verb: act, scope: 'protected', what: 'the protected instances' });
   if (namesInstances(inputs.instances))
     effects.push({ verb: act, scope: sideScope(inputs.side), what: 'the instances the step names' });
+  // an earlier run's copies (switch-point retires the uncommitted failover's): they may be serving
+  // production, so they count as production, behind the two-person gate like any other
+  if (inputs.ofRun !== undefined && inputs.ofRun !== null && inputs.ofRun !== '')
+    effects.push({ verb: act, scope: 'protected', what: "an earlier run's instances" });
   // no target at all fails NO_TARGET before any call
   return effects;
 }
@@ -148,6 +160,11 @@ export function lifecycleAction(verb: Verb): ActionModule {
       properties: {
         instances: instanceList,
         runOwned: { type: 'boolean', description: 'Act on every instance tagged with this run id.' },
+        ofRun: {
+          type: ['string', 'null'],
+          description:
+            'Act on every instance an earlier run launched, e.g. `${{ params.switchFrom }}`: the copies of the uncommitted failover a switch-point replaces (empty or null: none).',
+        },
         protected: {
           type: 'boolean',
           description: 'Act on the protected instances (the spec.protect selector).',

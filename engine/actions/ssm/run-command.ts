@@ -60,10 +60,17 @@ export function runCommandHandler({ cloud, pollIntervalMs }: ActionDeps): Action
       // a drill's hooks can only ever reach its own copies
       const instances =
         ctx.inputs.runOwned === true
-          ? (await cloud.findRunOwned(ctx.runId, region)).filter((i) => i.state === 'running').map((i) => i.id)
+          ? (await cloud.findRunOwned(ctx.runId, region))
+              .filter((i) => i.state === 'running')
+              .map((i) => i.id)
           : (stringList('ssm.runCommand', ctx.inputs, 'instances') ?? []);
       if (instances.length === 0)
-        throw invalidInput('ssm.runCommand', 'instances', 'a non-empty list of ids (or runOwned: true)', instances);
+        throw invalidInput(
+          'ssm.runCommand',
+          'instances',
+          'a non-empty list of ids (or runOwned: true)',
+          instances,
+        );
       const document = optionalString('ssm.runCommand', ctx.inputs, 'document');
       if (!document) throw invalidInput('ssm.runCommand', 'document', 'an SSM document name', document);
       const parameters = (ctx.inputs.parameters ?? {}) as Record<string, string[]>;
@@ -143,7 +150,8 @@ export default defineAction({
   // only the agent's read-only documents are reads; any other document changes the instances
   effects: (inputs) => {
     // only `runOwned: true` without named instances is run-owned: named ids may be anything
-    const scope = inputs.runOwned === true && inputs.instances === undefined ? 'run-owned' : sideScope(inputs.side);
+    const scope =
+      inputs.runOwned === true && inputs.instances === undefined ? 'run-owned' : sideScope(inputs.side);
     return [
       READ_ONLY_DOCUMENTS.has(inputs.document as string)
         ? { verb: 'read', scope, what: `instances (${String(inputs.document)})` }

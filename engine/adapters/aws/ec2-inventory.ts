@@ -4,6 +4,7 @@
  * DescribeInstanceStatus) and follows NextToken, so a poll round costs a few calls, not one per
  * instance.
  */
+
 import {
   DescribeInstanceStatusCommand,
   type DescribeInstancesCommandInput,
@@ -14,6 +15,7 @@ import {
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
 import type { Instance, ProtectSelector, Volume } from '../../cloud/compute.js';
+import { onePerOrigin } from '../../cloud/origin.js';
 import { chunk, LIMITS, unique } from './batching.js';
 import { awsCall, awsErrorCode } from './errors.js';
 import { TAG, tagFilter, tagMap } from './tags.js';
@@ -177,7 +179,17 @@ export async function listProtected(
     ];
     raw = await describePages(client, region, { Filters, MaxResults: 1000 });
   }
-  return withVolumes(client, region, raw);
+  const kept = new Set(
+    onePerOrigin(
+      raw.map((i) => ({ id: i.InstanceId ?? '', tags: tagMap(i.Tags), raw: i })),
+      (i) => i.raw.LaunchTime?.getTime() ?? 0,
+    ).map((i) => i.raw),
+  );
+  return withVolumes(
+    client,
+    region,
+    raw.filter((i) => kept.has(i)),
+  );
 }
 
 /** One batched describe for a fleet: instances with `healthy` from both status checks. */

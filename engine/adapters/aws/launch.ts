@@ -55,6 +55,7 @@ export function launchTags(
     [TAG.mode]: tags.mode,
     ...(tags.expiresAt === undefined ? {} : { [TAG.expires]: new Date(tags.expiresAt).toISOString() }),
     [TAG.sourceInstance]: blueprint.sourceInstanceId,
+    [TAG.origin]: blueprint.origin ?? blueprint.sourceInstanceId,
     [TAG.launchType]: request.launchType,
     [TAG.launchKey]: boundedToken(request.idempotencyKey, 255),
     [TAG.launchIndex]: String(index),

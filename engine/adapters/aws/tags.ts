@@ -9,6 +9,8 @@ export const TAG = {
   mode: 'drbot:mode',
   expires: 'drbot:expires',
   sourceInstance: 'drbot:source-instance',
+  /** The original a chain of recovered copies descends from (engine/cloud/origin.ts). */
+  origin: 'drbot:origin',
   capturedAt: 'drbot:captured-at',
   captureKey: 'drbot:capture-key',
   appConsistent: 'drbot:app-consistent',

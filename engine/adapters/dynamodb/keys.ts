@@ -30,6 +30,7 @@ export const keys = {
   gate: (runId: string, stepKey: string): ItemKey => ({ PK: `RUN#${runId}`, SK: `GATE#${stepKey}` }),
   lock: (name: string): ItemKey => ({ PK: `LOCK#${name}`, SK: 'LOCK' }),
   doc: (kind: string, id: string): ItemKey => ({ PK: `DOC#${kind}`, SK: id }),
+  tier: (runbook: string): ItemKey => ({ PK: `TIER#${runbook}`, SK: 'TIER' }),
 };
 
 export function auditSortKey(seq: number): string {

@@ -13,12 +13,14 @@ import { ConflictError } from '../../errors.js';
 import type { ApprovalWrite, ListRunsQuery, LockResult, RunStore } from '../../ports.js';
 import type { AuditEvent, GateRecord, Run, RunSummary } from '../../run.js';
 import { summarize } from '../../run.js';
+import type { TierState } from '../../tier/types.js';
 import { DEFAULT_LIST_LIMIT } from '../memory/store.js';
 import {
   auditDuplicateError,
   invalidRecordError,
   runExistsError,
   staleRunError,
+  staleTierError,
 } from '../memory/store-errors.js';
 import { WriteCounter } from '../memory/write-counter.js';
 import { appendAuditEvents, listAuditEvents } from './audit.js';
@@ -214,6 +216,29 @@ export class DynamoRunStore implements RunStore {
     decision: NonNullable<GateRecord['decision']>,
   ): Promise<{ applied: boolean; gate: GateRecord }> {
     return gates.decideGate(this.items, runId, stepKey, decision);
+  }
+
+  async getTier(runbook: string): Promise<TierState | undefined> {
+    const item = await this.items.get(keys.tier(runbook));
+    return item === undefined ? undefined : (JSON.parse(item.body as string) as TierState);
+  }
+
+  async saveTier(tier: TierState, expectedVersion: number): Promise<void> {
+    if (!tier.runbook) throw invalidRecordError('tier', 'the runbook name is empty');
+    const body = JSON.stringify(tier);
+    assertFitsInItem(`tier ${tier.runbook}`, body, { runbook: tier.runbook });
+    const condition =
+      expectedVersion === 0
+        ? { expression: 'attribute_not_exists(PK)' }
+        : {
+            expression: '#version = :expected',
+            names: { '#version': 'version' },
+            values: { ':expected': expectedVersion },
+          };
+    const item = { ...keys.tier(tier.runbook), version: tier.version, body };
+    if (await this.items.put('saveTier', item, condition)) return;
+    const stored = await this.items.get(keys.tier(tier.runbook));
+    throw staleTierError(tier.runbook, expectedVersion, stored?.version as number | undefined);
   }
 
   async getDoc<T>(kind: string, id: string): Promise<T | undefined> {

@@ -66,3 +66,22 @@ export function invalidRecordError(what: string, why: string): NonRetryableError
     action: 'This is a bug in the caller; report it with the run id.',
   });
 }
+
+/** `saveTier` lost an optimistic-locking race: another writer changed the tier first. */
+export function staleTierError(
+  runbook: string,
+  expectedVersion: number,
+  storedVersion: number | undefined,
+): ConflictError {
+  const found = storedVersion === undefined ? 'none stored' : `stored version ${storedVersion}`;
+  return new ConflictError(
+    `The tier state of ${runbook} was not saved: expected version ${expectedVersion}, found ${found}.`,
+    {
+      code: 'TIER_VERSION_CONFLICT',
+      explanation:
+        'Another run or command changed the tier state after this one read it, so this change is based on a stale state.',
+      action: 'Read the tier state again (`status <runbook>`) and retry if the change still applies.',
+      context: { runbook, expectedVersion, storedVersion },
+    },
+  );
+}

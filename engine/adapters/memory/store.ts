@@ -8,12 +8,14 @@
 import type { ApprovalWrite, ListRunsQuery, LockResult, RunStore } from '../../ports.js';
 import type { AuditEvent, GateRecord, Run, RunSummary } from '../../run.js';
 import { summarize } from '../../run.js';
+import type { TierState } from '../../tier/types.js';
 import {
   auditDuplicateError,
   gateNotFoundError,
   invalidRecordError,
   runExistsError,
   staleRunError,
+  staleTierError,
 } from './store-errors.js';
 import { WriteCounter } from './write-counter.js';
 
@@ -59,6 +61,7 @@ export class MemoryRunStore implements RunStore {
   private readonly locks = new Map<string, { holder: string; since: number }>();
   private readonly gates = new Map<string, GateRecord>();
   private readonly docs = new Map<string, unknown>();
+  private readonly tiers = new Map<string, string>();
 
   async createRun(run: Run): Promise<void> {
     await tick();
@@ -221,6 +224,24 @@ export class MemoryRunStore implements RunStore {
     if (gate.decision !== undefined) return { applied: false, gate: copy(gate) };
     gate.decision = copy(decision);
     return { applied: true, gate: copy(gate) };
+  }
+
+  async getTier(runbook: string): Promise<TierState | undefined> {
+    await tick();
+    const stored = this.tiers.get(runbook);
+    return stored === undefined ? undefined : (JSON.parse(stored) as TierState);
+  }
+
+  async saveTier(tier: TierState, expectedVersion: number): Promise<void> {
+    await tick();
+    if (!tier.runbook) throw invalidRecordError('tier', 'the runbook name is empty');
+    this.writes.add('saveTier');
+    const stored = this.tiers.get(tier.runbook);
+    const version = stored === undefined ? 0 : (JSON.parse(stored) as TierState).version;
+    if (version !== expectedVersion) {
+      throw staleTierError(tier.runbook, expectedVersion, stored === undefined ? undefined : version);
+    }
+    this.tiers.set(tier.runbook, JSON.stringify(tier));
   }
 
   async getDoc<T>(kind: string, id: string): Promise<T | undefined> {

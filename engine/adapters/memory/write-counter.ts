@@ -15,7 +15,8 @@ export type StoreWriteOperation =
   | 'openGate'
   | 'recordApproval'
   | 'decideGate'
-  | 'putDoc';
+  | 'putDoc'
+  | 'saveTier';
 
 export class WriteCounter {
   private counts: Partial<Record<StoreWriteOperation, number>> = {};

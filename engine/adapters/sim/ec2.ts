@@ -2,6 +2,7 @@
  * Simulated EC2 instances: list, batched describe, launch with ClientToken idempotency and
  * instance-type fallback, and stop/start/terminate with the drill-safety guard.
  */
+
 import type {
   Blueprint,
   Instance,
@@ -10,6 +11,7 @@ import type {
   MutationGuard,
   ProtectSelector,
 } from '../../cloud/compute.js';
+import { ORIGIN_TAG, onePerOrigin } from '../../cloud/origin.js';
 import { DrbotError, NonRetryableError } from '../../errors.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';
@@ -29,15 +31,14 @@ const batches = (n: number) => Math.max(1, Math.ceil(n / BATCH));
 export function listProtected(ctx: SimContext, selector: ProtectSelector, region: string): Instance[] {
   apiCall(ctx, 'DescribeInstances', region);
   const tags = Object.entries(selector.tags ?? {});
-  return Object.values(ctx.state.instances)
-    .filter(
-      (i) =>
-        i.region === region &&
-        i.state !== 'terminated' &&
-        (!selector.instanceIds || selector.instanceIds.includes(i.id)) &&
-        tags.every(([k, v]) => i.tags[k] === v),
-    )
-    .map(publicInstance);
+  const matched = Object.values(ctx.state.instances).filter(
+    (i) =>
+      i.region === region &&
+      i.state !== 'terminated' &&
+      (!selector.instanceIds || selector.instanceIds.includes(i.id)) &&
+      tags.every(([k, v]) => i.tags[k] === v),
+  );
+  return onePerOrigin(matched, (i) => i.launchedAt).map(publicInstance);
 }
 
 export function describe(ctx: SimContext, ids: string[], region: string): Instance[] {
@@ -170,6 +171,9 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
     'drbot:mode': request.tags.mode,
     'drbot:launch-type': request.launchType,
     'drbot:source-instance': blueprint.sourceInstanceId,
+    // The original instance a chain of copies descends from (failover copy → failback copy):
+    // protection counts one instance per origin, so a copy never adds a second of one name.
+    [ORIGIN_TAG]: state.instances[blueprint.sourceInstanceId]?.tags[ORIGIN_TAG] ?? blueprint.sourceInstanceId,
     'drbot:recovery-point': point.id,
   };
   if (request.tags.expiresAt !== undefined)

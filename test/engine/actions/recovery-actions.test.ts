@@ -23,6 +23,46 @@ describe('recovery.latestPoint and recovery.protect', () => {
     expect((err as NonRetryableError).action).toContain('drbot protect app-tier');
   });
 
+  it('recovers from the point the start names: an id pins the moment, an ISO time takes the newest before it', async () => {
+    const { clock, sim, actions } = setup();
+    const [web] = await sim.listProtected(RUNBOOK.spec.protect, 'us-east-1');
+    const points = (await sim.recoveryPoints(web!.id, 'us-west-2')).sort(
+      (a, b) => b.capturedAt - a.capturedAt,
+    );
+    const earlier = points[1]!;
+    const byId = await runAction(
+      actions['recovery.latestPoint']!,
+      clock,
+      { maxAge: '1h' },
+      { params: { point: earlier.id } },
+    );
+    expect(byId.result.outputs!.ageMs).toBe(80 * 60_000);
+    expect((byId.result.outputs!.points as Record<string, string>)[web!.id]).toBe(earlier.id);
+    expect(byId.result.outputs!.chosenPoint).toMatchObject({
+      id: expect.any(String),
+      capturedAt: earlier.capturedAt,
+    });
+    // over the RPO, but chosen on purpose: a note, not a refusal
+    expect(byId.notes.join(' ')).toContain('over the 1h RPO');
+    const iso = new Date(earlier.capturedAt + 60_000).toISOString();
+    const byTime = await runAction(actions['recovery.latestPoint']!, clock, {}, { params: { point: iso } });
+    expect(byTime.result.outputs!.ageMs).toBe(80 * 60_000);
+    const bad = await runAction(
+      actions['recovery.latestPoint']!,
+      clock,
+      {},
+      { params: { point: 'no such!' } },
+    ).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: 'BAD_POINT' });
+    const consistent = await runAction(
+      actions['recovery.latestPoint']!,
+      clock,
+      {},
+      { params: { point: 'latest-app-consistent' } },
+    ).catch((e: unknown) => e);
+    expect(consistent).toMatchObject({ code: 'NO_RECOVERY_POINT' });
+  });
+
   it('measures the point age at declaration time, not at step time', async () => {
     const { clock, actions } = setup();
     const declared = clock.now();

@@ -34,7 +34,10 @@ describe('ssm.runCommand runOwned', () => {
   it('refuses to start with no run-owned instance to act on', async () => {
     const env = setup();
     await expect(
-      runAction(env.actions['ssm.runCommand']!, env.clock, { runOwned: true, document: 'AWS-RunShellScript' }),
+      runAction(env.actions['ssm.runCommand']!, env.clock, {
+        runOwned: true,
+        document: 'AWS-RunShellScript',
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
@@ -43,7 +46,11 @@ describe('ssm.runCommand runOwned', () => {
     const own = effects({ runOwned: true, document: 'DrbotPostRecovery' }, 'drill', SPEC);
     expect(own).toEqual([expect.objectContaining({ verb: 'data', scope: 'run-owned' })]);
     expect(own.map(drillViolation).filter(Boolean)).toEqual([]);
-    const named = effects({ runOwned: true, instances: ['i-1'], document: 'DrbotPostRecovery' }, 'drill', SPEC);
+    const named = effects(
+      { runOwned: true, instances: ['i-1'], document: 'DrbotPostRecovery' },
+      'drill',
+      SPEC,
+    );
     expect(named.map(drillViolation).filter(Boolean)).not.toEqual([]);
   });
 });

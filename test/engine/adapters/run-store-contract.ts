@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from '../../../engine/errors.js';
 import type { RunStore } from '../../../engine/ports.js';
 import type { AuditEvent, GateRecord, Run } from '../../../engine/run.js';
 import type { Mode } from '../../../engine/runbook/types.js';
+import type { TierState } from '../../../engine/tier/types.js';
 
 /** Returns a fresh, empty store for each test. */
 export type RunStoreFactory = () => Promise<RunStore>;
@@ -37,6 +38,21 @@ export function makeRun(id: string, overrides: Partial<Run> = {}): Run {
 
 export function makeEvent(runId: string, seq: number, message = `event ${seq}`): AuditEvent {
   return { runId, seq, at: T0 + seq, kind: 'step.note', actor: 'drbot', message, data: { seq } };
+}
+
+export function makeTier(version: number): TierState {
+  return {
+    runbook: 'app-tier',
+    version,
+    active: { side: 'source', region: 'us-east-1', since: T0 },
+    protection: {
+      direction: 'source→target',
+      state: 'protecting',
+      inventory: [{ instanceId: 'i-1', sourceId: 'i-1' }],
+    },
+    applied: [],
+    updatedAt: T0,
+  };
 }
 
 function makeGate(runId: string, required = 2): GateRecord {
@@ -447,6 +463,62 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         expect((await store.getGate('R1', 'cutover-approval'))!.approvals).toEqual([
           { user: 'U0BOB', at: T0 },
         ]);
+      });
+    });
+
+    describe('tiers', () => {
+      it('answers undefined for a tier never written, then the created state as a copy', async () => {
+        const store = await factory();
+        expect(await store.getTier('app-tier')).toBeUndefined();
+        const tier = makeTier(1);
+        await store.saveTier(tier, 0);
+        tier.active.region = 'mutated';
+        const loaded = await store.getTier('app-tier');
+        expect(loaded).toEqual(makeTier(1));
+        loaded!.active.region = 'mutated';
+        expect((await store.getTier('app-tier'))!.active.region).toBe('us-east-1');
+      });
+
+      it('saves only from the stored version and names both versions when it refuses', async () => {
+        const store = await factory();
+        await store.saveTier(makeTier(1), 0);
+        const again = await rejection(store.saveTier(makeTier(1), 0));
+        expect(again).toBeInstanceOf(ConflictError);
+        expect(again).toMatchObject({ code: 'TIER_VERSION_CONFLICT', action: expect.any(String) });
+        await store.saveTier(
+          { ...makeTier(2), active: { side: 'target', region: 'us-west-2', since: T0 } },
+          1,
+        );
+        const stale = await rejection(store.saveTier(makeTier(2), 1));
+        expect(stale).toMatchObject({
+          code: 'TIER_VERSION_CONFLICT',
+          context: { expectedVersion: 1, storedVersion: 2 },
+        });
+        expect((await store.getTier('app-tier'))!.active.side).toBe('target');
+      });
+
+      it('lets exactly one of two writers racing from one version win', async () => {
+        const store = await factory();
+        await store.saveTier(makeTier(1), 0);
+        const writers = ['R-A', 'R-B'].map((runId) =>
+          store.saveTier({ ...makeTier(2), inFlight: { runId, mode: 'failover', since: T0, by: 'U0A' } }, 1),
+        );
+        const results = await Promise.allSettled(writers);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r) => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+        const winner = results[0]!.status === 'fulfilled' ? 'R-A' : 'R-B';
+        expect((await store.getTier('app-tier'))!.inFlight?.runId).toBe(winner);
+      });
+
+      it('keeps the tiers of different runbooks apart', async () => {
+        const store = await factory();
+        await store.saveTier(makeTier(1), 0);
+        await store.saveTier({ ...makeTier(1), runbook: 'db-tier' }, 0);
+        expect((await store.getTier('db-tier'))!.runbook).toBe('db-tier');
+        expect((await store.getTier('app-tier'))!.runbook).toBe('app-tier');
       });
     });
 

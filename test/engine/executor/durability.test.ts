@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRunStore } from '../../../engine/adapters/memory/store.js';
-import { ConflictError, NotAllowedError, NotFoundError } from '../../../engine/errors.js';
+import { NotAllowedError, NotFoundError } from '../../../engine/errors.js';
 import type { Run } from '../../../engine/run.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 import { createHarness } from './harness.js';
@@ -15,17 +15,27 @@ class CrashingStore extends MemoryRunStore {
 }
 
 const failover = makeRunbook({ modes: { failover: { steps: [{ id: 'launch', action: 'test.slow' }] } } });
+/** The same tier's failover, failing: the source stays live, so another failover may start after it. */
+const failingFailover = makeRunbook({
+  modes: { failover: { steps: [{ id: 'launch', action: 'test.fail', with: { error: 'nonretryable' } }] } },
+});
 
 describe('executor: durability, leases and locks', () => {
-  it('the lock refuses a second failover, naming the holder run, and frees it when the run ends', async () => {
+  it('a second failover is refused, naming the holder run, and the lock is freed when the run ends', async () => {
     const h = createHarness();
-    const first = await h.start(failover, 'failover', 'olivia');
+    const first = await h.start(failingFailover, 'failover', 'olivia');
+    expect(first.lock).toBe('runbook:app-tier');
     const refused = await h.start(failover, 'failover', 'oscar').catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(ConflictError);
-    expect((refused as ConflictError).message).toContain(first.id);
-    const drill = await h.start(makeRunbook({ steps: [{ id: 'a', action: 'test.ok' }] }), 'drill', 'oscar');
+    expect(refused).toMatchObject({ code: 'TIER_TRANSITION_IN_FLIGHT' });
+    expect((refused as Error).message).toContain(first.id);
+    expect(await h.store.acquireLock('runbook:app-tier', 'someone', 0)).toEqual({
+      acquired: false,
+      holder: first.id,
+    });
+    const other = makeRunbook({ name: 'other-tier', steps: [{ id: 'a', action: 'test.ok' }] });
+    const drill = await h.start(other, 'drill', 'oscar');
     expect(drill.lock).toBeUndefined();
-    await h.driver.runUntilSettled(first.id);
+    expect((await h.driver.runUntilSettled(first.id)).run.status).toBe('failed');
     const second = await h.start(failover, 'failover', 'oscar');
     expect(second.lock).toBe('runbook:app-tier');
   });
@@ -111,17 +121,20 @@ describe('executor: durability, leases and locks', () => {
 
   it('a lock left by a run that ended (its worker died before releasing it) does not block the next failover', async () => {
     const h = createHarness();
-    const first = await h.start(failover, 'failover', 'olivia');
+    const first = await h.start(failingFailover, 'failover', 'olivia');
     await h.driver.runUntilSettled(first.id);
-    expect((await h.store.getRun(first.id))?.status).toBe('succeeded');
+    expect((await h.store.getRun(first.id))?.status).toBe('failed');
     // Simulate the dead worker: the ended run still holds the lock.
     expect(await h.store.acquireLock('runbook:app-tier', first.id, 0)).toEqual({ acquired: true });
     const second = await h.start(failover, 'failover', 'oscar');
     expect(second.lock).toBe('runbook:app-tier');
-    // A live holder is still respected.
+    // A live holder is still respected: the lock names it, and the tier refuses a third start.
+    expect(await h.store.acquireLock('runbook:app-tier', 'someone', 0)).toEqual({
+      acquired: false,
+      holder: second.id,
+    });
     const third = await h.start(failover, 'failover', 'olivia').catch((e: unknown) => e);
-    expect(third).toBeInstanceOf(ConflictError);
-    expect((third as ConflictError).message).toContain(second.id);
+    expect((third as Error).message).toContain(second.id);
   });
 
   it('a lease held by a dead worker blocks others until it expires, then is taken over', async () => {

@@ -119,6 +119,14 @@ describe('diagnose', () => {
     expect(codes({ ...healthy(), targetTopologies: [nat] })).toEqual([]);
   });
 
+  it('only warns about a missing mapping when the target region has ready-made drill and production networks', () => {
+    const unmapped = { ...healthy(), mapping: new NetworkMapping([]) };
+    const ready = diagnose({ ...unmapped, networkProfiles: ['drill', 'production'] });
+    expect(ready.findings.map((f) => [f.code, f.severity])).toEqual([['NO_NETWORK_MAPPING', 'warning']]);
+    expect(ready.blocking).toBe(false);
+    expect(diagnose({ ...unmapped, networkProfiles: ['drill'] }).blocking).toBe(true);
+  });
+
   it('blocks when the network was never replicated or a resource is unmapped', () => {
     expect(codes({ ...healthy(), mapping: new NetworkMapping([]) })).toEqual(['NO_NETWORK_MAPPING']);
     expect(codes({ ...healthy(), instances: [instance('i-1', { securityGroups: ['sg-new'] })] })).toEqual([

@@ -126,6 +126,10 @@ export class SimNetwork implements NetworkCloud {
     return types.filter((t) => !unavailable.includes(t));
   }
 
+  async networkProfiles(region: string): Promise<string[]> {
+    return Object.keys(this.options.world.regions[region]?.networks ?? {}).sort();
+  }
+
   async ssmManagedInstances(_region: string, instanceIds: readonly string[]): Promise<string[]> {
     const unmanaged = new Set(this.options.seed.ssmUnmanagedProfiles ?? []);
     return instanceIds.filter((id) => {

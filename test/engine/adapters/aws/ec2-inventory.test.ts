@@ -65,6 +65,32 @@ describe('AwsCloudProvider inventory', () => {
     expect(ctx.regionsAsked).toEqual(['us-east-1']);
   });
 
+  it('listProtected keeps one instance per origin: the newest CUTOVER copy, never a TEST copy', async () => {
+    const tags = (extra: Record<string, string>) =>
+      Object.entries({ 'dr-tier': 'app', ...extra }).map(([Key, Value]) => ({ Key, Value }));
+    ctx.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            rawInstance('i-orig', { LaunchTime: new Date(1_000), Tags: tags({}) }),
+            rawInstance('i-back', {
+              LaunchTime: new Date(9_000),
+              Tags: tags({ 'drbot:origin': 'i-orig', 'drbot:launch-type': 'CUTOVER' }),
+            }),
+            rawInstance('i-drill', {
+              LaunchTime: new Date(10_000),
+              Tags: tags({ 'drbot:origin': 'i-orig', 'drbot:launch-type': 'TEST' }),
+            }),
+            rawInstance('i-other', { LaunchTime: new Date(2_000), Tags: tags({}) }),
+          ],
+        },
+      ],
+    });
+    ctx.ec2.on(DescribeVolumesCommand).resolves({ Volumes: [] });
+    const found = await ctx.provider.listProtected({ tags: { 'dr-tier': 'app' } }, 'us-east-1');
+    expect(found.map((i) => i.id)).toEqual(['i-back', 'i-other']);
+  });
+
   it('listProtected follows NextToken across two pages', async () => {
     ctx.ec2
       .on(DescribeInstancesCommand)
