@@ -12,7 +12,7 @@
  */
 
 import { databaseCopyFailedError, protectTierDatabases } from '../../engine/actions/support/data-tier.js';
-import { inSideZone } from '../../engine/actions/support/regions.js';
+import { inSideZone, sideSelector } from '../../engine/actions/support/regions.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
 import { systemClock } from '../../engine/adapters/system.js';
@@ -85,7 +85,7 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
         runbook,
         'drill',
         'protected',
-        await deps.cloud.listProtected(spec.protect, spec.source.region),
+        await deps.cloud.listProtected(sideSelector(runbook, 'drill', 'protected'), spec.source.region),
       )
     : [];
   const result: RunbookProtection = {

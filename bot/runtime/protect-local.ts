@@ -10,7 +10,7 @@ import {
   databaseCopyFailedError,
   protectTierDatabases,
 } from '../../engine/actions/support/data-tier.js';
-import { inSideZone } from '../../engine/actions/support/regions.js';
+import { inSideZone, sideSelector } from '../../engine/actions/support/regions.js';
 import { FakeClock } from '../../engine/adapters/memory/clock.js';
 import type { Database, DatabasePort } from '../../engine/cloud/database.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
@@ -102,7 +102,12 @@ export async function protectPass(
   // a runbook that protects only databases has no instance selector: no EC2 pass
   const protectsInstances = tags !== undefined || instanceIds !== undefined;
   const instances = protectsInstances
-    ? inSideZone(runbook, 'drill', 'protected', await cloud.listProtected(runbook.spec.protect, source))
+    ? inSideZone(
+        runbook,
+        'drill',
+        'protected',
+        await cloud.listProtected(sideSelector(runbook, 'drill', 'protected'), source),
+      )
     : [];
   if (instances.length === 0 && !selector) {
     throw new NonRetryableError(`No instances in ${source} match ${runbook.metadata.name}'s spec.protect`, {

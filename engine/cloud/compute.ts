@@ -8,6 +8,11 @@ export type LaunchType = 'TEST' | 'CUTOVER';
 export interface ProtectSelector {
   tags?: Record<string, string>;
   instanceIds?: string[];
+  /**
+   * Only instances in this zone. drbot sets it for a same-region (cross-zone) site pair, where
+   * both sides share a region: one protected instance per origin is then chosen per side.
+   */
+  zone?: string;
 }
 
 export interface Volume {

@@ -39,7 +39,12 @@ async function world() {
     const all = (await sim.inspect()).instances;
     return ids.map((id) => all.find((i) => i.id === id));
   };
-  return { sim, run, where };
+  /** The tier lifecycle: a failover is committed (by an approver) and reprotected before a failback. */
+  const commitAndReprotect = async (name: string, failover: Run) => {
+    await rt.engine.commit(failover.id, 'bob');
+    await rt.engine.reprotect(rt.runbooks.get(name)!, 'alice');
+  };
+  return { sim, run, where, commitAndReprotect };
 }
 
 const launched = (run: Run) => (run.steps.launch?.outputs?.instanceIds as string[] | undefined) ?? [];
@@ -68,6 +73,7 @@ describe('Alibaba Cloud ECS tiers on the sim', () => {
     const copies = await w.where(launched(failover));
     expect(copies.map((i) => i?.region)).toEqual(['cn-shanghai', 'cn-shanghai']);
     expect(w.sim.dnsRecord('shop.internal', 'ecs.shop.internal')).toBe(copies[0]?.privateIp);
+    await w.commitAndReprotect('ecs-fixture-tier', failover);
     const failback = await w.run('ecs-fixture-tier', 'failback');
     expect(failback.status).toBe('succeeded');
     const home = await w.where(launched(failback));
@@ -93,6 +99,7 @@ describe('Alibaba Cloud ECS tiers on the sim', () => {
     expect(failover.status).toBe('succeeded');
     const [copy] = await w.where(launched(failover));
     expect(copy).toMatchObject({ region: 'cn-hangzhou', zone: 'cn-hangzhou-i', state: 'running' });
+    await w.commitAndReprotect('ecs-fixture-zone-tier', failover);
     const failback = await w.run('ecs-fixture-zone-tier', 'failback');
     expect(failback.status).toBe('succeeded');
     const [home] = await w.where(launched(failback));

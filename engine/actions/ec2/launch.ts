@@ -19,6 +19,7 @@ import { latestPoints, retryThrottled } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
 import { recoveryRegion } from '../support/regions.js';
 import { type ActionContext, type ActionHandler, defineAction } from '../types.js';
+import { freeHeldAddresses } from './held-addresses.js';
 
 /** How long drill instances may live before a sweeper may delete them. @default 4h */
 export const DEFAULT_DRILL_TTL = '4h';
@@ -159,13 +160,17 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
       const region = recoveryRegion(ctx.runbook, ctx.mode);
       const instances = await protectedInstances(cloud, ctx);
       const { points, oldestCapturedAt } = await pointsFor(cloud, ctx, instances, region);
-      const planned = await source.blueprints({
+      const blueprints = await source.blueprints({
         runbook: ctx.runbook,
         mode: ctx.mode,
         instances,
         points,
         region,
       });
+      const planned =
+        launchType === 'CUTOVER'
+          ? await freeHeldAddresses(cloud, ctx, instances, blueprints, region)
+          : blueprints;
       blueprintNotes(ctx, planned);
       const defaults = ctx.runbook.spec.defaults ?? {};
       // `${{ }}` in it were evaluated with the rest of `with`: it names the recovered endpoints

@@ -4,12 +4,14 @@ import type { Instance } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { NonRetryableError } from '../../errors.js';
 import type { ActionContext } from '../types.js';
-import { inSideZone, protectedRegion } from './regions.js';
+import { inSideZone, protectedRegion, sideSelector } from './regions.js';
 
 /** The runbook's protected instances on the protected side; fails when the selector matches none. */
 export async function protectedInstances(cloud: CloudProvider, ctx: ActionContext): Promise<Instance[]> {
   const region = protectedRegion(ctx.runbook, ctx.mode);
-  const selector = ctx.runbook.spec.protect;
+  const selector = sideSelector(ctx.runbook, ctx.mode, 'protected');
+  // the provider picks one instance per origin within the zone; inSideZone keeps a provider
+  // that ignores `zone` honest
   const instances = inSideZone(
     ctx.runbook,
     ctx.mode,

@@ -179,6 +179,8 @@ export async function listProtected(
     ];
     raw = await describePages(client, region, { Filters, MaxResults: 1000 });
   }
+  // a cross-zone pair: this side's zone only, before choosing one instance per origin
+  if (selector.zone) raw = raw.filter((i) => i.Placement?.AvailabilityZone === selector.zone);
   const kept = new Set(
     onePerOrigin(
       raw.map((i) => ({ id: i.InstanceId ?? '', tags: tagMap(i.Tags), raw: i })),

@@ -13,6 +13,7 @@ import type {
 } from '../../cloud/compute.js';
 import { ORIGIN_TAG, onePerOrigin } from '../../cloud/origin.js';
 import { DrbotError, NonRetryableError } from '../../errors.js';
+import { freeAddress } from './addresses.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';
 import { drillSafety, incorrectState, notFound } from './faults.js';
@@ -35,6 +36,7 @@ export function listProtected(ctx: SimContext, selector: ProtectSelector, region
     (i) =>
       i.region === region &&
       i.state !== 'terminated' &&
+      (!selector.zone || i.zone === selector.zone) &&
       (!selector.instanceIds || selector.instanceIds.includes(i.id)) &&
       tags.every(([k, v]) => i.tags[k] === v),
   );
@@ -186,7 +188,7 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
     type: plan.type,
     state: 'pending',
     subnetId: network.subnet,
-    privateIp: blueprint.privateIp,
+    privateIp: blueprint.privateIp ?? freeAddress(ctx, blueprint.region, network.subnet),
     securityGroups: network.securityGroups,
     instanceProfile: blueprint.instanceProfile,
     volumes: point.volumes.map((v, i) => ({ ...v, id: `vol-${id.slice(2)}${i}` })),
