@@ -94,6 +94,10 @@ describe('Elastic Disaster Recovery on the sim (method: drs)', () => {
       const over = await driveToEnd(rt.engine, failover.id, people, clock);
       expect(over.status).toBe('succeeded');
       const recovered = (over.steps.launch!.outputs as { recoveryInstanceIds: string[] }).recoveryInstanceIds;
+      // the tier lifecycle: commit (an approver), reprotect (its state; with method: drs the
+      // replication is reversed by the failback's drs.reverseReplication step)
+      await rt.engine.commit(over.id, 'bob');
+      await rt.engine.reprotect(runbook, 'alice');
       const started = await rt.engine.startRun({ runbook, mode: 'failback', initiator: 'alice' });
       const back = await driveToEnd(rt.engine, started.id, people, clock);
       expect(back.status, JSON.stringify(back.steps)).toBe('succeeded');

@@ -148,8 +148,10 @@ describe('network round trip on the sim: replicate → blueprint → drill → f
       const original = originals.get(i.tags['drbot:source-instance']!)!;
       expect(i.subnetId).toBe(mapping.lookupTarget(original.subnetId!));
       expect(i.zone).toBe(sim.network!.subnet(TARGET, i.subnetId!)?.zone);
-      // a TEST copy never takes the address a CUTOVER will use
-      expect(i.privateIp).toBeUndefined();
+      // a TEST copy never takes the address a CUTOVER will use (the remapped one) nor production's
+      expect(i.privateIp).toBeDefined();
+      expect(i.privateIp).not.toBe(original.privateIp);
+      expect(i.privateIp).not.toBe(original.privateIp?.replace(/^10\./, '20.'));
       expect(i.state).not.toBe('running');
     }
     expect(run.steps['cleanup:terminate']?.status).toBe('succeeded');

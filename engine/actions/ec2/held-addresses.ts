@@ -1,55 +1,62 @@
 /**
- * A failback lands on the original site, whose original instances still exist (stopped or stale
- * since the failover) and still hold the private IPs the reverse mapping gives back. EC2 gives
- * an address of a subnet to one instance only (InvalidIPAddress.InUse), so a CUTOVER launch that
- * asked for them would fail at the worst moment. A blueprint whose fixed IP its own origin still
- * holds launches without the fixed IP instead: the copy gets a fresh address of the same subnet,
- * the audit says so, and `dns.switch` follows the launch's `privateIps` output. The originals are
- * never touched here; retiring them is the operator's choice.
+ * A CUTOVER launch can ask for an address that a live instance of the same origin still holds:
+ * a failback lands on the original site, whose originals (stale since the failover) keep their
+ * addresses; a switch-point launches beside the uncommitted copies it replaces, which keep theirs
+ * until the new ones pass their health checks. EC2 gives an address of a subnet to one instance
+ * only (InvalidIPAddress.InUse), so asking would fail the launch at the worst moment. Such a
+ * blueprint launches without the fixed IP instead: the copy gets a fresh address of the same
+ * subnet, the audit says so, and `dns.switch` follows the launch's `privateIps` output. The
+ * holders are never touched here; retiring them is the runbook's or the operator's choice.
  */
 import type { Instance } from '../../cloud/compute.js';
 import { ORIGIN_TAG } from '../../cloud/origin.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import type { PlannedBlueprint } from '../../network/blueprints.js';
+import { SWITCH_FROM_PARAM } from '../../tier/machine.js';
 import type { ActionContext } from '../types.js';
+
+const originOf = (i: Pick<Instance, 'id' | 'tags'>) => i.tags[ORIGIN_TAG] ?? i.id;
+const live = (i: Instance) => i.state !== 'terminated' && i.state !== 'shutting-down' && Boolean(i.privateIp);
+
+/** Live instances that may hold the blueprints' addresses: the sources' originals, and a switch's old copies. */
+async function possibleHolders(
+  cloud: CloudProvider,
+  ctx: Pick<ActionContext, 'params'>,
+  sources: readonly Instance[],
+  region: string,
+): Promise<Instance[]> {
+  const holders: Instance[] = [];
+  const originals = [...new Set(sources.map(originOf).filter((o) => !sources.some((s) => s.id === o)))];
+  if (originals.length > 0) {
+    try {
+      holders.push(...(await cloud.describe(originals, region)));
+    } catch {
+      // the originals are gone (or in another region): they hold nothing here
+    }
+  }
+  const replaced = ctx.params[SWITCH_FROM_PARAM];
+  if (replaced) holders.push(...(await cloud.findRunOwned(replaced, region)));
+  return holders.filter(live);
+}
 
 export async function freeHeldAddresses(
   cloud: CloudProvider,
-  ctx: Pick<ActionContext, 'note'>,
+  ctx: Pick<ActionContext, 'note' | 'params'>,
   sources: readonly Instance[],
   planned: PlannedBlueprint[],
   region: string,
 ): Promise<PlannedBlueprint[]> {
-  const originOf = new Map<string, string>();
-  for (const source of sources) {
-    const origin = source.tags[ORIGIN_TAG];
-    if (origin && origin !== source.id) originOf.set(source.id, origin);
-  }
-  for (const b of planned)
-    if (b.origin && b.origin !== b.sourceInstanceId) originOf.set(b.sourceInstanceId, b.origin);
-  const asking = planned.filter((b) => b.privateIp && originOf.has(b.sourceInstanceId));
-  if (asking.length === 0) return planned;
-  let originals: Instance[];
-  try {
-    originals = await cloud.describe(
-      [...new Set(asking.map((b) => originOf.get(b.sourceInstanceId)!))],
-      region,
-    );
-  } catch {
-    return planned; // the originals are gone (or unreadable): nothing holds the addresses
-  }
-  // origin id → the address it still holds (a terminated instance holds none)
-  const holds = new Map(
-    originals
-      .filter((o) => o.state !== 'terminated' && o.state !== 'shutting-down' && o.privateIp)
-      .map((o) => [o.id, o.privateIp]),
-  );
+  if (!planned.some((b) => b.privateIp)) return planned;
+  const holders = await possibleHolders(cloud, ctx, sources, region);
+  if (holders.length === 0) return planned;
+  const sourceOrigin = new Map(sources.map((s) => [s.id, originOf(s)]));
   return planned.map((b) => {
-    const held = originOf.get(b.sourceInstanceId);
-    if (!held || !b.privateIp || holds.get(held) !== b.privateIp) return b;
+    const origin = b.origin ?? sourceOrigin.get(b.sourceInstanceId) ?? b.sourceInstanceId;
+    const holder = holders.find((h) => h.privateIp === b.privateIp && originOf(h) === origin);
+    if (!holder) return b;
     ctx.note(
-      `${b.privateIp} is still held by ${held}, the original ${b.sourceInstanceId} was recovered from: its copy gets a fresh address in its subnet (DNS follows the new address)`,
-      { sourceInstanceId: b.sourceInstanceId, heldBy: held, privateIp: b.privateIp },
+      `${b.privateIp} is still held by ${holder.id} (the same origin as ${b.sourceInstanceId}): the new copy gets a fresh address in its subnet, and DNS follows the new address`,
+      { sourceInstanceId: b.sourceInstanceId, heldBy: holder.id, privateIp: b.privateIp },
     );
     const { privateIp: _, ...rest } = b;
     return rest;

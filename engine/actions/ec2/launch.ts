@@ -118,7 +118,8 @@ function launchBlueprint(
   instanceType: string | undefined,
 ): Blueprint {
   const { privateIp, ...rest } = toLaunchBlueprint(planned);
-  const keepIp = privateIp !== undefined && !(launchType === 'TEST' && planned.subnetId);
+  // a drill (TEST) copy never asks for a production address, mapped or not: its subnet gives it one
+  const keepIp = privateIp !== undefined && launchType !== 'TEST';
   return {
     ...rest,
     ...(instanceType ? { instanceType } : {}),

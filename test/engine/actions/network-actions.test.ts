@@ -94,11 +94,16 @@ describe('network.replicate and ec2.launch over the mapping', () => {
     await runAction(env.actions['network.replicate']!, env.clock, { cidrRemap: REMAP }, { mode: 'failover' });
     const mapping = await loadRunbookMapping(env.store, 'app-tier');
     const { described, result } = await launch(env, 'TEST', 'drill');
+    const production = new Set(
+      (await originals(env)).flatMap((o) => [o.privateIp, o.privateIp?.replace(/^10\./, '20.')]),
+    );
     for (const i of described) {
       expect(mapping.lookupSource(i.subnetId!)).toBeDefined();
-      expect(i.privateIp).toBeUndefined();
+      // the subnet gives the copy an address of its own (as EC2 does): never one production uses
+      expect(i.privateIp).toBeDefined();
+      expect(production.has(i.privateIp)).toBe(false);
     }
-    expect(result.outputs!.privateIps).toEqual([]);
+    expect(result.outputs!.privateIps).toHaveLength(3);
   });
 
   it('fails back through the reverse mapping onto the original subnets and addresses', async () => {
@@ -108,8 +113,8 @@ describe('network.replicate and ec2.launch over the mapping', () => {
     env.clock.advance(120_000);
     await runAction(env.actions['recovery.protect']!, env.clock, {}, { mode: 'failback' });
     const before = await originals(env);
-    // The old site's instances still hold the original addresses: EC2, and so the sim, refuse.
-    await expect(launch(env, 'CUTOVER', 'failback')).rejects.toMatchObject({ code: 'IP_ADDRESS_IN_USE' });
+    // The old site's instances are gone before this failback lands on their addresses (the next
+    // test covers a failback while they still hold them).
     await env.sim.terminate(
       before.map((i) => i.id),
       'us-east-1',
@@ -127,13 +132,40 @@ describe('network.replicate and ec2.launch over the mapping', () => {
     }
   });
 
-  it('without a mapping launches as before: the network profile, the source addresses, no extra notes', async () => {
+  it('fails back onto the original subnets while the originals still hold their addresses: fresh ones, said in the audit', async () => {
+    const env = setup();
+    await runAction(env.actions['network.replicate']!, env.clock, { cidrRemap: REMAP }, { mode: 'failover' });
+    await launch(env, 'CUTOVER', 'failover');
+    env.clock.advance(120_000);
+    await runAction(env.actions['recovery.protect']!, env.clock, {}, { mode: 'failback' });
+    const before = await originals(env);
+    // EC2 gives an address of a subnet to one instance (InvalidIPAddress.InUse): asking for the
+    // originals' addresses would fail the failback at the worst moment
+    const { described, notes } = await launch(env, 'CUTOVER', 'failback');
+    expect(described).toHaveLength(3);
+    const held = new Set(before.map((o) => o.privateIp));
+    const subnets = new Set(before.map((o) => o.subnetId));
+    for (const i of described) {
+      expect(subnets.has(i.subnetId)).toBe(true);
+      expect(i.privateIp).toBeDefined();
+      expect(held.has(i.privateIp)).toBe(false);
+    }
+    expect(notes.filter((n) => n.includes('is still held by'))).toHaveLength(3);
+    // the originals are left as they were: retiring them is the operator's choice
+    const after = await env.sim.describe(
+      before.map((o) => o.id),
+      'us-east-1',
+    );
+    expect(after.map((o) => [o.state, o.privateIp])).toEqual(before.map((o) => [o.state, o.privateIp]));
+  });
+
+  it('without a mapping launches into the network profile, never at the source addresses, no extra notes', async () => {
     const env = setup();
     const { described, result, notes } = await launch(env, 'TEST', 'drill');
     expect(described.every((i) => i.subnetId === 'subnet-0w2d0003')).toBe(true);
-    expect(result.outputs!.privateIps).toEqual(
-      expect.arrayContaining(['10.0.1.11', '10.0.2.12', '10.0.1.21']),
-    );
+    const ips = result.outputs!.privateIps as string[];
+    expect(ips).toHaveLength(3);
+    for (const production of ['10.0.1.11', '10.0.2.12', '10.0.1.21']) expect(ips).not.toContain(production);
     expect(notes.filter((n) => n.includes('no mapping'))).toEqual([]);
     expect(notes.some((n) => n.includes('as t3.large') && n.includes('m5.large'))).toBe(true);
   });
