@@ -235,6 +235,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
     // Waits for an advance under way, so its lease is released and the next shell resumes at once.
     await rt.driver.stop();
     await notifier.flushed();
+    screen.close();
     await rt.close();
   }
   return 0;

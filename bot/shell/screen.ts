@@ -79,6 +79,16 @@ export class Screen {
     this.draw();
   }
 
+  /**
+   * The shell is leaving: the live blocks go, so the scrollback ends with the transcript and the
+   * summaries, never a frozen "RUNNING" block (a run still in flight is named in the goodbye).
+   */
+  close(): void {
+    if (!this.options.live) return;
+    this.blocks.clear();
+    this.erase();
+  }
+
   /** Redraws the live block (elapsed time moves even when no event arrives). */
   refresh(): void {
     if (!this.options.live || this.blocks.size === 0) return;

@@ -38,6 +38,17 @@ const block = (n: number) => ({
 });
 
 describe('Screen (live block)', () => {
+  it('close() leaves the transcript and no frozen block (quitting while a block is drawn)', () => {
+    const { term, screen, type } = setup(80);
+    screen.setStatus('R1', block(1));
+    type('wait');
+    screen.log(['[web-tier 4XQ2B7] 🏁 Run succeeded in 13s']);
+    screen.close();
+    const lines = term.lines();
+    expect(lines.join('\n')).toContain('alice> wait\n[web-tier 4XQ2B7] 🏁 Run succeeded in 13s');
+    expect(lines.filter((l) => /^[┌│└]/.test(l))).toEqual([]);
+  });
+
   for (const columns of [80, 200]) {
     it(`keeps typed lines and replies in the scrollback at ${columns} columns`, () => {
       const { term, screen, type } = setup(columns);
