@@ -9,6 +9,7 @@ import { createAwsReplication } from '../../engine/adapters/aws/drs.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
 import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
+import { awsReplicaLagMetrics } from '../../engine/adapters/aws/rds/cloudwatch-metrics.js';
 import { createAwsObjectStorage } from '../../engine/adapters/aws/s3/aws-object-storage.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/sqs/driver.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
@@ -111,7 +112,8 @@ export const handler = createWorkerHandler(() =>
         store,
         network: createAwsNetwork(),
         // the data tier: RDS/Aurora with Parameter Store for the endpoint hand-off, and S3
-        database: createAwsDatabase(),
+        // the lag at promotion (the claimed RPO of rds.promoteReplica / aurora.*) comes from CloudWatch
+        database: createAwsDatabase({ metrics: awsReplicaLagMetrics() }),
         objectStorage: createAwsObjectStorage(),
         // continuous replication through Elastic Disaster Recovery (drs.*, method: drs)
         replication: createAwsReplication({ clock }),

@@ -77,7 +77,11 @@ export async function createDataPorts(
   if (name === 'aws') {
     const { createAwsDatabase } = await import('../../engine/adapters/aws/rds/aws-database.js');
     const { createAwsObjectStorage } = await import('../../engine/adapters/aws/s3/aws-object-storage.js');
-    return { database: createAwsDatabase(), objectStorage: createAwsObjectStorage() };
+    const { awsReplicaLagMetrics } = await import('../../engine/adapters/aws/rds/cloudwatch-metrics.js');
+    return {
+      database: createAwsDatabase({ metrics: awsReplicaLagMetrics() }),
+      objectStorage: createAwsObjectStorage(),
+    };
   }
   if (name === 'alibaba') return { database: lacking('database'), objectStorage: lacking('objectStorage') };
   return createLocalSimData(sim);

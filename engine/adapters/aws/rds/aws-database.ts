@@ -256,7 +256,8 @@ export class AwsDatabase implements DatabasePort {
 
   /** The lag right before the promotion call: what the run loses if the source is gone (the claimed RPO). */
   private async lag(id: string, region: string, kind: DbKind): Promise<{ lagMs?: number }> {
-    const lagMs = await this.replicaLag?.(id, region, kind);
+    // best effort: an unreadable metric must never hold up a promotion (no RPO is claimed then)
+    const lagMs = await this.replicaLag?.(id, region, kind).catch(() => undefined);
     return lagMs === undefined ? {} : { lagMs };
   }
 
