@@ -20,6 +20,7 @@ import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.
 import { mutateRun } from './mutate.js';
 import { checkStartParams } from './params.js';
 import { CLEANUP_PREFIX } from './scheduling.js';
+import { assertRunbookProvider } from './provider.js';
 import { commitRun, getTier, reprotectTier, switchPoint } from './tier-ops.js';
 
 /** Modes that change production and so must never run twice at once for one runbook. */
@@ -66,6 +67,8 @@ function initialSteps(runbook: Runbook, mode: Mode): Record<string, StepState> {
 async function startRun(deps: EngineDeps, newId: () => string, request: StartRunRequest): Promise<Run> {
   const { runbook, mode } = request;
   const initiator = canonicalUser(request.initiator);
+  // never start what this process would run on the wrong cloud
+  assertRunbookProvider(runbook, deps.provider, `start a ${mode} of`);
   const name = runbook.metadata.name;
   const modes = Object.keys(runbook.spec.modes);
   if (!runbook.spec.modes[mode]) throw modeNotFound(name, mode, modes);
