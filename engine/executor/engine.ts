@@ -19,8 +19,8 @@ import { createIdFactory } from './ids.js';
 import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.js';
 import { mutateRun } from './mutate.js';
 import { checkStartParams } from './params.js';
-import { CLEANUP_PREFIX } from './scheduling.js';
 import { assertRunbookProvider } from './provider.js';
+import { CLEANUP_PREFIX } from './scheduling.js';
 import { commitRun, getTier, reprotectTier, switchPoint } from './tier-ops.js';
 
 /** Modes that change production and so must never run twice at once for one runbook. */

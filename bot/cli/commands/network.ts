@@ -77,7 +77,8 @@ export async function withNetworkRuntime<T>(
       const { AlibabaCloudProvider } = await import('../../../engine/adapters/alibaba/provider.js');
       const { createAlibabaNetwork } = await import('../../../engine/adapters/alibaba/network.js');
       const cloud = runtime.cloud;
-      if (!(cloud instanceof AlibabaCloudProvider)) throw new Error('--provider alibaba without the Alibaba provider');
+      if (!(cloud instanceof AlibabaCloudProvider))
+        throw new Error('--provider alibaba without the Alibaba provider');
       network = createAlibabaNetwork(cloud.clients);
     } else {
       const file = join(paths.runbookDir, 'sim', 'world.yaml');

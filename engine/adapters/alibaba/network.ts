@@ -48,7 +48,8 @@ export class AlibabaNetwork implements NetworkCloud {
       new NonRetryableError(`Instance type offerings in ${region} are not checked on Alibaba Cloud yet`, {
         code: 'CHECK_UNSUPPORTED',
         explanation: 'drbot does not call DescribeAvailableResource yet.',
-        action: 'Check the instance types of the tier in the ECS console of the target zone, or set defaults.instanceType.',
+        action:
+          'Check the instance types of the tier in the ECS console of the target zone, or set defaults.instanceType.',
       }),
     );
   }

@@ -170,7 +170,9 @@ describe('worker Lambda handler', () => {
       provider: 'alibaba',
       steps: [{ id: 'pause', action: 'wait', with: { duration: '2m' } }],
     });
-    await expect(runtime.engine.startRun({ runbook: ecs, mode: 'drill', initiator: 'U1' })).rejects.toMatchObject({
+    await expect(
+      runtime.engine.startRun({ runbook: ecs, mode: 'drill', initiator: 'U1' }),
+    ).rejects.toMatchObject({
       code: 'PROVIDER_NOT_CONFIGURED',
     });
     // a run recorded without a provider (before runs carried one) reaches the worker anyway

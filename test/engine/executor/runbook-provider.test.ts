@@ -38,7 +38,7 @@ async function rejection(promise: Promise<unknown>): Promise<NonRetryableError> 
   throw new Error('expected a rejection');
 }
 
-describe("executor: a runbook runs only on the cloud its spec.provider names", () => {
+describe('executor: a runbook runs only on the cloud its spec.provider names', () => {
   it('an AWS drbot (the Lambda worker) refuses to start an Alibaba runbook, with the remedy', async () => {
     const { store, engineOn } = world();
     const err = await rejection(
@@ -66,7 +66,11 @@ describe("executor: a runbook runs only on the cloud its spec.provider names", (
 
   it('the sim stands in for every provider, and a matching real cloud starts its runbooks', async () => {
     const { engineOn } = world();
-    const sim = await engineOn({ name: 'sim' }).startRun({ runbook: alibabaTier, mode: 'drill', initiator: 'ian' });
+    const sim = await engineOn({ name: 'sim' }).startRun({
+      runbook: alibabaTier,
+      mode: 'drill',
+      initiator: 'ian',
+    });
     expect(sim.provider).toEqual({ name: 'sim' });
     const ali = await engineOn({ name: 'alibaba' }).startRun({
       runbook: makeRunbook({ name: 'other-ecs', provider: 'alibaba', steps }),
