@@ -19,6 +19,7 @@ import { systemClock } from '../../engine/adapters/system.js';
 import type { DatabasePort } from '../../engine/cloud/database.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import type { RecoveryPoint } from '../../engine/cloud/recovery-points.js';
+import { providerNotConfigured, servesRunbook } from '../../engine/executor/provider.js';
 import type { Clock } from '../../engine/ports.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { loadRunbookDir } from '../runbooks/repository.js';
@@ -50,6 +51,11 @@ export interface RunbookProtection {
   snapshotsAvailable?: number;
   snapshotsPending?: number;
   error?: string;
+  /**
+   * Not protected here: the runbook's spec.provider is another cloud than this function's
+   * (PROVIDER_NOT_CONFIGURED, with the remedy). Not an error: the runbook belongs to another drbot.
+   */
+  skipped?: { code: 'PROVIDER_NOT_CONFIGURED'; message: string; action: string };
 }
 
 /** `2026-01-05T09`: one capture key per runbook and UTC hour. */
@@ -144,7 +150,21 @@ async function protectRunbook(deps: ProtectDeps, runbook: Runbook, now: number):
 export async function protectAll(deps: ProtectDeps): Promise<RunbookProtection[]> {
   const now = deps.clock.now();
   const results: RunbookProtection[] = [];
+  const here = deps.cloud.name ? { name: deps.cloud.name } : undefined;
   for (const runbook of deps.runbooks.values()) {
+    if (here && !servesRunbook(here, runbook)) {
+      // never capture (nor prune) with the wrong cloud's clients
+      const refusal = providerNotConfigured(runbook, here, 'protect');
+      results.push({
+        runbook: runbook.metadata.name,
+        instances: 0,
+        available: 0,
+        pending: 0,
+        pruned: 0,
+        skipped: { code: 'PROVIDER_NOT_CONFIGURED', message: refusal.message, action: refusal.action },
+      });
+      continue;
+    }
     try {
       results.push(await protectRunbook(deps, runbook, now));
     } catch (err) {

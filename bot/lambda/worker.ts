@@ -102,7 +102,11 @@ export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {
   };
 }
 
-/** The worker is the one function that executes steps: it alone gets the AWS cloud's handlers. */
+/**
+ * The worker is the one function that executes steps: it alone gets the AWS cloud's handlers. Its
+ * engine records `aws` as its provider, so a runbook with another `spec.provider` (alibaba) is
+ * never started nor advanced here (PROVIDER_NOT_CONFIGURED): it runs from a self-hosted drbot.
+ */
 export const handler = createWorkerHandler(() =>
   getAwsRuntime({
     // the store and the network let ec2.launch read the mapping and network.replicate write it

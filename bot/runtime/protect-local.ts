@@ -16,6 +16,7 @@ import type { Database, DatabasePort } from '../../engine/cloud/database.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { formatDuration } from '../../engine/duration.js';
 import { NonRetryableError } from '../../engine/errors.js';
+import { providerNotConfigured, servesRunbook } from '../../engine/executor/provider.js';
 import type { Clock } from '../../engine/ports.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 import { findRunbook } from '../runbooks/repository.js';
@@ -96,6 +97,9 @@ export async function protectPass(
 ): Promise<ProtectPassResult> {
   const clock = options.fakeClock;
   const { cloud, database } = runtime;
+  // the sim stands in for every cloud; a real one captures only its own runbooks
+  const here = cloud.name ? { name: cloud.name } : undefined;
+  if (here && !servesRunbook(here, runbook)) throw providerNotConfigured(runbook, here, 'protect');
   const source = runbook.spec.source.region;
   const target = runbook.spec.target.region;
   const { tags, instanceIds, databases: selector } = runbook.spec.protect;

@@ -15,8 +15,11 @@ import { createLocalSim, createLocalSimData, type LocalSimOptions } from './sim-
 
 export type ProviderName = 'sim' | 'aws' | 'alibaba';
 export const PROVIDERS: readonly ProviderName[] = ['sim', 'aws', 'alibaba'];
-/** Providers with a network capability (`drbot network replicate`, the doctor's network facts). */
-export const NETWORK_PROVIDERS: readonly ProviderName[] = ['sim', 'aws'];
+/**
+ * Providers with a network side (`drbot network replicate`, the doctor's network facts). Alibaba
+ * Cloud's answers the doctor (Cloud Assistant) and refuses replication (not built yet).
+ */
+export const NETWORK_PROVIDERS: readonly ProviderName[] = ['sim', 'aws', 'alibaba'];
 
 export function parseProvider(value: string): ProviderName {
   if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderName;

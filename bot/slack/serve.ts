@@ -38,7 +38,10 @@ export interface ServeOptions {
   schedules?: boolean;
   /** Receives the started schedules (to print the next firing; tests). */
   onSchedules?: LocalSchedulesOptions['onStarted'];
-  /** `aws`: act on AWS, with the run store in the DynamoDB table DRBOT_TABLE. @default sim */
+  /**
+   * `aws`: act on AWS, with the run store in the DynamoDB table DRBOT_TABLE; `alibaba`: act on
+   * Alibaba Cloud (credentials chain), runs in the embedded store. @default sim
+   */
   provider?: ProviderName;
   /** Settings of `provider: 'aws'`. */
   aws?: ServeAwsOptions;
@@ -85,6 +88,8 @@ export async function startServe(options: ServeOptions): Promise<Served> {
         runbooksDir: config.runbookDir,
         ...options.runtime,
         ...(awsStore ? { provider: 'aws' as const, store: awsStore.store } : {}),
+        // self-hosted on Alibaba Cloud: its ECS/Cloud Assistant/Alidns clients, the embedded store
+        ...(provider === 'alibaba' ? { provider: 'alibaba' as const } : {}),
         clock,
         notifier: { publish: (run, events) => scorecarded.publish(run, events) },
         ...(options.localDirectory ? {} : { directory }),

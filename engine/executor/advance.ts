@@ -25,7 +25,7 @@ import { leaseLost } from './errors.js';
 import { checkGateStep, isGateAction, startGateStep } from './gates.js';
 import { createMachine, type Machine, phaseHas, phaseKeys, phaseSteps } from './machine.js';
 import { advancePhase, applyAbort, applyFailurePolicy } from './phases.js';
-import { assertRunProvider } from './provider.js';
+import { assertRunbookProvider, assertRunProvider } from './provider.js';
 import { safetyRefusal } from './safety.js';
 import { countRunning, readiness } from './scheduling.js';
 import { beginAttempt, cancelStep, failStep, skipStep } from './transitions.js';
@@ -45,6 +45,7 @@ export async function advanceRun(deps: EngineDeps, runId: string): Promise<Advan
     };
     const s = await openSession(deps, runId, { confirmLease: renew });
     assertRunProvider(s.run, deps.provider, 'advance');
+    assertRunbookProvider(s.runbook, deps.provider, 'advance');
     const m = createMachine(deps, s);
     let failure: { error: unknown } | undefined;
     try {

@@ -19,6 +19,7 @@ import { createIdFactory } from './ids.js';
 import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.js';
 import { mutateRun } from './mutate.js';
 import { checkStartParams } from './params.js';
+import { assertRunbookProvider } from './provider.js';
 import { CLEANUP_PREFIX } from './scheduling.js';
 import { commitRun, getTier, reprotectTier, switchPoint } from './tier-ops.js';
 
@@ -66,6 +67,8 @@ function initialSteps(runbook: Runbook, mode: Mode): Record<string, StepState> {
 async function startRun(deps: EngineDeps, newId: () => string, request: StartRunRequest): Promise<Run> {
   const { runbook, mode } = request;
   const initiator = canonicalUser(request.initiator);
+  // never start what this process would run on the wrong cloud
+  assertRunbookProvider(runbook, deps.provider, `start a ${mode} of`);
   const name = runbook.metadata.name;
   const modes = Object.keys(runbook.spec.modes);
   if (!runbook.spec.modes[mode]) throw modeNotFound(name, mode, modes);

@@ -8,6 +8,7 @@
 import type { RunProvider } from '../api.js';
 import { NonRetryableError } from '../errors.js';
 import type { Run } from '../run.js';
+import type { Runbook } from '../runbook/types.js';
 
 /** How a provider is named to people: `aws (account 123…, us-west-2)`. */
 export function describeProvider(p: RunProvider): string {
@@ -51,4 +52,42 @@ export function assertRunProvider(run: Run, here: RunProvider | undefined, verb:
       context: { runId: run.id, needs: describeProvider(wanted), here: mine },
     },
   );
+}
+
+/** The cloud a runbook declares (`spec.provider`, default aws). */
+export function runbookProviderName(runbook: Runbook): string {
+  return runbook.spec.provider ?? 'aws';
+}
+
+/**
+ * True when a process on `here` may act for a runbook: the simulated cloud stands in for every
+ * provider (local rehearsal); a real cloud acts only for runbooks that declare it. Without a
+ * recorded provider (tests) nothing is checked.
+ */
+export function servesRunbook(here: RunProvider | undefined, runbook: Runbook): boolean {
+  if (!here || here.name === 'sim') return true;
+  return here.name === runbookProviderName(runbook);
+}
+
+/** The refusal of a runbook whose cloud this process is not wired for (never act on the wrong cloud). */
+export function providerNotConfigured(runbook: Runbook, here: RunProvider, verb: string): NonRetryableError {
+  const wanted = runbookProviderName(runbook);
+  const name = runbook.metadata.name;
+  return new NonRetryableError(
+    `${name} runs on ${wanted} (spec.provider); this drbot acts on ${describeProvider(here)}, so it will not ${verb} it`,
+    {
+      code: 'PROVIDER_NOT_CONFIGURED',
+      explanation: `A runbook's steps call the cloud it declares. Driven from a drbot wired to ${here.name}, they would act on ${here.name} machines, not the ${wanted} ones the runbook protects.`,
+      action:
+        wanted === 'aws'
+          ? 'Run it from a drbot on AWS (the Lambda worker, Slack, or `--provider aws`), or rehearse it on the simulated cloud (no --provider).'
+          : `Run it from a self-hosted drbot with \`--provider ${wanted}\` (\`drbot serve --provider ${wanted}\`, \`drbot run … --provider ${wanted}\`), or rehearse it on the simulated cloud (no --provider).`,
+      context: { runbook: name, needs: wanted, here: describeProvider(here) },
+    },
+  );
+}
+
+/** Refuses to start or advance a run of a runbook on another cloud than this process's. */
+export function assertRunbookProvider(runbook: Runbook, here: RunProvider | undefined, verb: string): void {
+  if (here && !servesRunbook(here, runbook)) throw providerNotConfigured(runbook, here, verb);
 }

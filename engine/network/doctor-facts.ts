@@ -73,7 +73,14 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     (await attempt('protected instances', () => cloud.listProtected(runbook.spec.protect, source.region))) ??
     [];
   const ids = instances.map((i) => i.id);
-  const ssmManaged = await attempt('SSM registration', () => network.ssmManagedInstances(source.region, ids));
+  // a provider whose commands run through Cloud Assistant checks its clients instead of SSM
+  const assistant = network.cloudAssistantMissing?.bind(network);
+  const ssmManaged = assistant
+    ? undefined
+    : await attempt('SSM registration', () => network.ssmManagedInstances(source.region, ids));
+  const cloudAssistantMissing = assistant
+    ? await attempt('Cloud Assistant status', () => assistant(source.region, ids))
+    : undefined;
   const mapping = await loadRunbookMapping(input.store, runbook.metadata.name);
   const networkProfiles = network.networkProfiles
     ? await attempt('ready-made networks', () => network.networkProfiles!(target.region))
@@ -122,6 +129,9 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     ...(defaults?.instanceType ? { defaultInstanceType: defaults.instanceType } : {}),
     instances,
     ...(ssmManaged ? { ssmManaged } : {}),
+    ...(assistant ? { commandAgent: 'cloud-assistant' as const } : {}),
+    ...(network.replicates === false ? { networkReplication: false } : {}),
+    ...(cloudAssistantMissing ? { cloudAssistantMissing } : {}),
     mapping,
     targetTopologies,
     ...(drillIsolation ? { drillIsolation } : {}),

@@ -16,6 +16,7 @@ export type FindingSeverity = 'blocker' | 'warning';
 export type FindingCode =
   | 'NO_PROTECTED_INSTANCES'
   | 'SSM_NOT_MANAGED'
+  | 'CLOUD_ASSISTANT_MISSING'
   | 'NO_INSTANCE_PROFILE'
   | 'NO_SSM_ENDPOINTS'
   | 'NO_NETWORK_MAPPING'
@@ -47,6 +48,12 @@ export interface DoctorFacts {
   instances: Instance[];
   /** Instances registered with SSM; undefined when it could not be checked. */
   ssmManaged?: string[];
+  /** How drbot's agent reaches the instances: SSM Run Command (default) or Alibaba Cloud Assistant. */
+  commandAgent?: 'ssm' | 'cloud-assistant';
+  /** With Cloud Assistant: instances whose client is not running; undefined when not checked. */
+  cloudAssistantMissing?: string[];
+  /** False when the provider has no network replication: no mapping is asked for. @default true */
+  networkReplication?: boolean;
   mapping: NetworkMapping;
   /** Target-side VPCs of the mapped subnets (routes and endpoints). */
   targetTopologies: VpcTopology[];
@@ -91,6 +98,19 @@ function ssmFindings(f: DoctorFacts, out: Finding[]): void {
         remedy: `Attach the AmazonSSMManagedInstanceCore policy to the role of ${i.instanceProfile} and check the SSM agent runs (Systems Manager → Fleet Manager).`,
       });
     }
+  }
+}
+
+function cloudAssistantFindings(f: DoctorFacts, out: Finding[]): void {
+  for (const id of f.cloudAssistantMissing ?? []) {
+    const i = f.instances.find((x) => x.id === id);
+    out.push({
+      code: 'CLOUD_ASSISTANT_MISSING',
+      severity: 'blocker',
+      subject: id,
+      message: `${id}${i?.tags.Name ? ` (${i.tags.Name})` : ''} has no running Cloud Assistant client (DescribeCloudAssistantStatus), so drbot's agent cannot run on it nor on its recovered copy: health checks, freeze/thaw and RPO markers would fail`,
+      remedy: `Install the Cloud Assistant client on ${id} (ECS console → Cloud Assistant → install, or the InstallCloudAssistant API), check the aliyun-service is running, then run \`drbot doctor ${f.runbook}\` again.`,
+    });
   }
 }
 
@@ -234,8 +254,9 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
       remedy: 'Check the tags or instance ids in spec.protect.',
     });
   }
-  ssmFindings(facts, findings);
-  networkFindings(facts, findings);
+  if (facts.commandAgent === 'cloud-assistant') cloudAssistantFindings(facts, findings);
+  else ssmFindings(facts, findings);
+  if (facts.networkReplication !== false) networkFindings(facts, findings);
   pointFindings(facts, findings);
   typeFindings(facts, findings);
   documentFindings(facts, findings);

@@ -33,6 +33,11 @@ export interface VpcRange {
 
 export interface NetworkCloud {
   readonly name: string;
+  /**
+   * False when the provider has no network replication (Alibaba Cloud, for now): the doctor then
+   * asks for no mapping, since launches use the vSwitch of each blueprint. @default true
+   */
+  readonly replicates?: boolean;
   /** The VPCs holding these subnets (ids of that region), each with its whole topology. */
   discover(region: string, subnetIds: readonly string[]): Promise<VpcTopology[]>;
   availabilityZones(region: string): Promise<string[]>;
@@ -59,6 +64,12 @@ export interface NetworkCloud {
    * `production`: the sim world's ready-made networks). Optional: absent means none.
    */
   networkProfiles?(region: string): Promise<string[]>;
+  /**
+   * Providers whose commands run through Alibaba Cloud Assistant: the subset of `instanceIds`
+   * whose Cloud Assistant client is not running (DescribeCloudAssistantStatus). The doctor reports
+   * each as a blocker, since drbot's agent cannot run on it nor on its recovered copy.
+   */
+  cloudAssistantMissing?(region: string, instanceIds: readonly string[]): Promise<string[]>;
 }
 
 /** One reason a subnet is not an isolated drill network. */

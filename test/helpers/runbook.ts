@@ -35,6 +35,8 @@ export interface RunbookInput {
   defaults?: RunbookSpec['defaults'];
   dns?: RunbookSpec['dns'];
   params?: RunbookSpec['params'];
+  /** `spec.provider` (absent: aws). */
+  provider?: string;
 }
 
 export function makeStep(input: StepInput): StepSpec {
@@ -71,6 +73,7 @@ export function makeRunbook(input: RunbookInput = {}): Runbook {
     ...(input.defaults ? { defaults: input.defaults } : {}),
     ...(input.dns ? { dns: input.dns } : {}),
     ...(input.params ? { params: input.params } : {}),
+    ...(input.provider ? { provider: input.provider } : {}),
     modes,
   };
   const document = {

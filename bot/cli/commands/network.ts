@@ -1,5 +1,5 @@
 /**
- * `drbot network replicate <runbook> [--cidr-remap FROM=TO] [--provider sim|aws]`, and the
+ * `drbot network replicate <runbook> [--cidr-remap FROM=TO] [--provider sim|aws|alibaba]`, and the
  * runtime the network commands share (store + cloud + NetworkCloud for the chosen provider).
  */
 import { readFile } from 'node:fs/promises';
@@ -72,6 +72,14 @@ export async function withNetworkRuntime<T>(
     if (flags.provider === 'aws') {
       const { createAwsNetwork } = await import('../../../engine/adapters/aws/network/aws-network.js');
       network = createAwsNetwork();
+    } else if (flags.provider === 'alibaba') {
+      // the doctor's Cloud Assistant check; replication refuses (NETWORK_REPLICATION_UNSUPPORTED)
+      const { AlibabaCloudProvider } = await import('../../../engine/adapters/alibaba/provider.js');
+      const { createAlibabaNetwork } = await import('../../../engine/adapters/alibaba/network.js');
+      const cloud = runtime.cloud;
+      if (!(cloud instanceof AlibabaCloudProvider))
+        throw new Error('--provider alibaba without the Alibaba provider');
+      network = createAlibabaNetwork(cloud.clients);
     } else {
       const file = join(paths.runbookDir, 'sim', 'world.yaml');
       const text = await readFile(file, 'utf8');

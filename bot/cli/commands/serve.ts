@@ -35,7 +35,7 @@ export function registerServe(program: Command): void {
     .option('--memory', 'keep runs in memory only')
     .option(
       '--provider <name>',
-      'sim (simulated cloud, embedded store) or aws (DynamoDB table DRBOT_TABLE)',
+      'sim (simulated cloud, embedded store), aws (DynamoDB table DRBOT_TABLE) or alibaba (Alibaba Cloud, embedded store)',
       'sim',
     )
     .option('--create-table', 'with --provider aws: create DRBOT_TABLE when it is missing')
@@ -48,6 +48,7 @@ export function registerServe(program: Command): void {
       '\nEnvironment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),\n' +
         'SLACK_API_URL (GovSlack or a test server), PORT, DRBOT_DATA_DIR, DRBOT_CHANNEL,\n' +
         'with --provider aws: DRBOT_TABLE, AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_<SERVICE>,\n' +
+        'with --provider alibaba: ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (or a RAM role), ALIBABA_CLOUD_ENDPOINT_ECS / _VPC / _ALIDNS,\n' +
         'DRBOT_STALE_DAYS (days without a successful drill before a runbook is flagged, default 14).\n' +
         "The runbooks' schedule entries run in-process (croner) while serve is up.\n" +
         'Slack app: slash command /dr and interactivity both point at https://<host>/slack/events.',

@@ -24,7 +24,7 @@ describe('network CLI commands', () => {
     expect(
       program.commands.find((c) => c.name() === 'doctor')?.options.find((o) => o.long === '--provider')
         ?.argChoices,
-    ).toEqual(['sim', 'aws']);
+    ).toEqual(['sim', 'aws', 'alibaba']);
   });
 
   it('shows a blueprint with its fallback and notes', () => {

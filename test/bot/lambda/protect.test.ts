@@ -112,4 +112,30 @@ describe('protect Lambda handler', () => {
     expect(results.find((r) => r.runbook === 'db-tier')?.error).toBe('UnauthorizedOperation');
     expect(results.find((r) => r.runbook === 'app-tier')).toMatchObject({ available: 1 });
   });
+
+  it('never captures an Alibaba runbook with the AWS clients: skipped with PROVIDER_NOT_CONFIGURED, not failed', async () => {
+    const { cloud, requests } = fakeCloud();
+    const awsCloud = Object.assign(Object.create(null), cloud, { name: 'aws' }) as CloudProvider;
+    const ecs = makeRunbook({
+      name: 'ecs-tier',
+      provider: 'alibaba',
+      steps: [{ id: 'x', action: 'wait', with: { duration: '1s' } }],
+    });
+    const results = await protectAll({
+      cloud: awsCloud,
+      runbooks: new Map([
+        ['ecs-tier', ecs],
+        ['app-tier', app],
+      ]),
+      clock,
+      remainingMs: () => 600_000,
+      sleep: () => Promise.resolve(),
+    });
+    const skipped = results.find((r) => r.runbook === 'ecs-tier');
+    expect(skipped?.error).toBeUndefined();
+    expect(skipped?.skipped?.code).toBe('PROVIDER_NOT_CONFIGURED');
+    expect(skipped?.skipped?.action).toContain('--provider alibaba');
+    expect(requests.every((r) => r.captureKey.includes('app-tier'))).toBe(true);
+    expect(results.find((r) => r.runbook === 'app-tier')).toMatchObject({ available: 1 });
+  });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerHandler, KICK_RETRY_SECONDS } from '../../../bot/lambda/worker.js';
 import type { AwsRuntime } from '../../../bot/runtime/aws.js';
-import { FakeClock } from '../../../engine/adapters/memory/clock.js';
+import { FakeClock, SeededRandom } from '../../../engine/adapters/memory/clock.js';
 import { encodeRunMessage } from '../../../engine/adapters/sqs/driver.js';
+import { createEngine } from '../../../engine/executor/index.js';
 import { useDynalite } from '../../helpers/dynalite.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
@@ -160,5 +161,32 @@ describe('worker Lambda handler', () => {
     );
     const out = await broken(kick(runId, 'boom'), lambdaContext);
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'boom' }]);
+  });
+
+  it('never acts for an Alibaba runbook: start refused, a stored run left untouched (PROVIDER_NOT_CONFIGURED)', async () => {
+    const { runtime, handler } = await setup();
+    const ecs = makeRunbook({
+      name: 'ecs-tier',
+      provider: 'alibaba',
+      steps: [{ id: 'pause', action: 'wait', with: { duration: '2m' } }],
+    });
+    await expect(
+      runtime.engine.startRun({ runbook: ecs, mode: 'drill', initiator: 'U1' }),
+    ).rejects.toMatchObject({
+      code: 'PROVIDER_NOT_CONFIGURED',
+    });
+    // a run recorded without a provider (before runs carried one) reaches the worker anyway
+    const legacy = createEngine({
+      store: runtime.store,
+      clock: runtime.services.clock,
+      random: new SeededRandom(11),
+      notifier: { publish: async () => undefined },
+      directory: { membersOf: async () => [] },
+      actions: { get: () => undefined } as never,
+    });
+    const run = await legacy.startRun({ runbook: ecs, mode: 'drill', initiator: 'U1' });
+    const out = await handler(kick(run.id, 'ali'), lambdaContext);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'ali' }]);
+    expect((await runtime.store.getRun(run.id))?.steps.pause?.status).toBe('pending');
   });
 });

@@ -37,4 +37,24 @@ describe('protectPass', () => {
     expect(pruned).toHaveLength(12);
     expect(new Set(pruned).size).toBe(12);
   });
+
+  it('drbot protect --provider aws refuses an Alibaba runbook before any call (PROVIDER_NOT_CONFIGURED)', async () => {
+    const calls: string[] = [];
+    const cloud = {
+      name: 'aws',
+      listProtected: async () => {
+        calls.push('listProtected');
+        return [];
+      },
+      protect: async () => {
+        calls.push('protect');
+        return { points: [], pruned: [] };
+      },
+    } as unknown as CloudProvider;
+    const ecs = makeRunbook({ name: 'ecs-tier', provider: 'alibaba', steps: [] });
+    await expect(protectPass({ cloud, clock: new FakeClock() }, ecs)).rejects.toMatchObject({
+      code: 'PROVIDER_NOT_CONFIGURED',
+    });
+    expect(calls).toEqual([]);
+  });
 });

@@ -34,6 +34,8 @@ export interface HarnessOptions {
   runbookDir?: string;
   /** Receives the in-process schedules once started. */
   onSchedules?: ServeOptions['onSchedules'];
+  /** The cloud serve acts on. @default sim */
+  provider?: ServeOptions['provider'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -55,6 +57,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     updateIntervalMs: 20,
     logLevel: LogLevel.ERROR,
     ...(options.onSchedules ? { onSchedules: options.onSchedules } : {}),
+    ...(options.provider ? { provider: options.provider } : {}),
   });
   const url = `http://127.0.0.1:${served.port}/slack/events`;
   let clicks = 0;
