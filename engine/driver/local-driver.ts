@@ -147,6 +147,14 @@ export class LocalDriver implements Waker {
     );
   }
 
+  /** Resolves once no advance started by `kick` or `wake` is under way (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    do {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.allSettled([...this.inFlight]);
+    } while (this.inFlight.size > 0);
+  }
+
   /** True while this driver has a wake-up timer or an advance under way for the run. */
   isTracking(runId: string): boolean {
     return this.timers.has(runId) || this.advancing.has(runId);
