@@ -199,7 +199,8 @@ export class LocalDriver implements Waker {
       const next = await this.engine.advance(runId);
       if (isTerminal(next.status)) return next.run;
       if (next.status !== 'waiting') continue;
-      if (next.wakeAt !== undefined) await this.waitUntil(next.wakeAt, runId);
+      // waiting on people: nothing polls, so a (late) cloud event does not end this wait
+      if (next.wakeAt !== undefined) await this.waitUntil(next.wakeAt);
       else await new Promise<void>((resolve) => this.kicked.set(runId, resolve));
     }
     throw new Error(`run ${runId} did not complete after ${MAX_WAKEUPS} idle rounds`);
