@@ -15,10 +15,13 @@
  * Dependency waves: RPO gate (no cloud latency), launch, status checks, terminate. The true
  * critical path is computed from the sampled latencies: max over instances of (launch + status
  * checks) to the RTO point, plus the slowest terminate for the whole run. `rtoMs / criticalPathMs`
- * and the absolute slack are what drbot adds (polling every 5 s today). All figures are SIM time.
+ * and the absolute slack are what drbot adds. All figures are SIM time.
  *
- * Not measured yet: the same with event-driven wake-ups (issue #20 item 2 is not built; see
- * bench/README.md).
+ * Each N runs twice on the same seed (same sampled latencies): `wakeUps: polling` (polls every
+ * 5 s only) and `wakeUps: event-driven` (the sim's completion events wake the run through the
+ * local driver's `wake`, engine/adapters/sim/events.ts; polls stay the fallback), once advancing
+ * at every event and once coalescing the events of 500 ms into one advance. `advances` (each a
+ * worker invocation on Lambda) and `describeCalls` show what the wake-ups cost.
  *
  *   node --import tsx bench/rto.ts
  */
@@ -62,7 +65,14 @@ function lognormalSampler(seed: number) {
   return { sample, samples };
 }
 
-async function drill(n: number, seed: number) {
+/** Wake-up modes measured: polls only; every event at once; events coalesced over 500 ms. */
+const MODES = [
+  { events: false, coalesceMs: 0 },
+  { events: true, coalesceMs: 0 },
+  { events: true, coalesceMs: 500 },
+] as const;
+
+async function drill(n: number, seed: number, events: boolean, coalesceMs: number) {
   const clock = new FakeClock();
   const { sample, samples } = lognormalSampler(seed);
   const sim = new SimCloud({
@@ -70,6 +80,7 @@ async function drill(n: number, seed: number) {
     clock,
     random: new SeededRandom(seed),
     latencySampler: sample,
+    ...(events ? { wakeups: { waker: { wake: (id, why) => driver.wake(id, why) }, timers: clock } } : {}),
   });
   const engine = createEngine({
     store: new MemoryRunStore(),
@@ -79,9 +90,19 @@ async function drill(n: number, seed: number) {
     directory: { membersOf: async () => [] },
     actions: createActionRegistry({ cloud: sim, pollIntervalMs: POLL_MS }),
   });
+  // counts the advances (each one a worker invocation on Lambda): what the wake-ups cost
+  let advances = 0;
+  const counted: typeof engine = {
+    ...engine,
+    advance: (id, options) => {
+      advances++;
+      return engine.advance(id, options);
+    },
+  };
+  const driver = new LocalDriver({ engine: counted, clock, wakeCoalesceMs: coalesceMs });
   const runbook = loadRunbook(DRILL_RUNBOOK, 'rto-tier.yaml');
   const started = await engine.startRun({ runbook, mode: 'drill', initiator: 'bench' });
-  const run = await new LocalDriver({ engine, clock }).runToCompletion(started.id);
+  const run = await driver.runToCompletion(started.id);
   if (run.status !== 'succeeded') throw new Error(`drill of ${n} ended ${run.status}`);
   // The sim draws launch then statusChecks for each instance, in that order.
   const launch = samples.launch ?? [];
@@ -90,36 +111,40 @@ async function drill(n: number, seed: number) {
   const terminate = Math.max(...(samples.terminate ?? [0]));
   const rtoMs = (run.steps['wait-healthy']?.endedAt ?? Number.NaN) - run.createdAt;
   const runMs = (run.endedAt ?? clock.now()) - run.createdAt;
-  return { rtoMs, rtoCriticalMs: toHealthy, runMs, runCriticalMs: toHealthy + terminate };
+  const calls = sim.counters.calls;
+  return {
+    rtoMs,
+    rtoCriticalMs: toHealthy,
+    runMs,
+    runCriticalMs: toHealthy + terminate,
+    advances,
+    describeCalls: (calls.DescribeInstances ?? 0) + (calls.DescribeInstanceStatus ?? 0),
+  };
 }
 
-for (const n of [10, 100, 1000]) {
-  const r = await drill(n, 20 + n);
-  const slackMs = r.rtoMs - r.rtoCriticalMs;
-  console.log(
-    JSON.stringify({
-      bench: 'rto',
-      instances: n,
-      wakeUps: 'polling',
-      pollMs: POLL_MS,
-      rtoMs: r.rtoMs,
-      criticalPathMs: r.rtoCriticalMs,
-      ratio: Number((r.rtoMs / r.rtoCriticalMs).toFixed(4)),
-      slackMs,
-      slackRatio: Number((slackMs / r.rtoCriticalMs).toFixed(4)),
-      runMs: r.runMs,
-      runCriticalPathMs: r.runCriticalMs,
-      runRatio: Number((r.runMs / r.runCriticalMs).toFixed(4)),
-      target: `slack ≤ ${TARGET_SLACK_RATIO * 100}% of the critical path`,
-      targetMet: slackMs / r.rtoCriticalMs <= TARGET_SLACK_RATIO,
-    }),
-  );
-}
-console.log(
-  JSON.stringify({
-    bench: 'rto',
-    wakeUps: 'event-driven',
-    measured: false,
-    why: 'the wake(runId, reason) port and the sim/AWS events are not built yet (issue #20 item 2)',
-  }),
-);
+for (const n of [10, 100, 1000])
+  for (const { events, coalesceMs } of MODES) {
+    const r = await drill(n, 20 + n, events, coalesceMs);
+    const slackMs = r.rtoMs - r.rtoCriticalMs;
+    console.log(
+      JSON.stringify({
+        bench: 'rto',
+        instances: n,
+        wakeUps: events ? 'event-driven' : 'polling',
+        ...(events ? { coalesceMs } : {}),
+        pollMs: POLL_MS,
+        rtoMs: r.rtoMs,
+        criticalPathMs: r.rtoCriticalMs,
+        ratio: Number((r.rtoMs / r.rtoCriticalMs).toFixed(4)),
+        slackMs,
+        slackRatio: Number((slackMs / r.rtoCriticalMs).toFixed(4)),
+        runMs: r.runMs,
+        runCriticalPathMs: r.runCriticalMs,
+        runRatio: Number((r.runMs / r.runCriticalMs).toFixed(4)),
+        advances: r.advances,
+        describeCalls: r.describeCalls,
+        target: `slack ≤ ${TARGET_SLACK_RATIO * 100}% of the critical path`,
+        targetMet: slackMs / r.rtoCriticalMs <= TARGET_SLACK_RATIO,
+      }),
+    );
+  }

@@ -33,6 +33,16 @@ export interface AdvanceResult {
   advanced: boolean;
 }
 
+/** Options of one `advance`. */
+export interface AdvanceOptions {
+  /**
+   * A cloud event woke the run (engine/ports.ts Waker): every running step polls now instead of
+   * at its `nextAt`, so a finished operation is seen at once. Retries keep their backoff.
+   * Harmless when nothing finished: the polls answer "not yet" and are rescheduled.
+   */
+  wake?: string;
+}
+
 export type ApprovalRefusal =
   | 'initiator'
   | 'not-an-approver'
@@ -84,7 +94,7 @@ export interface Engine {
   /** Validates access, takes the per-runbook lock for failover/failback, persists the run. */
   startRun(request: StartRunRequest): Promise<Run>;
   /** Starts every ready step, polls due ones, persists transitions; never waits in memory. */
-  advance(runId: string): Promise<AdvanceResult>;
+  advance(runId: string, options?: AdvanceOptions): Promise<AdvanceResult>;
   approve(runId: string, stepKey: string, user: string): Promise<ApprovalAnswer>;
   reject(runId: string, stepKey: string, user: string, reason?: string): Promise<ApprovalAnswer>;
   /** Confirms a `manual` step as done. */

@@ -112,3 +112,20 @@ export async function isAllowed(
   }
   return false;
 }
+
+/**
+ * Event-driven wake-ups: a finished cloud operation (an instance running, a snapshot copied, a
+ * command done) wakes the run that owns it, so the run does not wait for its next poll. The local
+ * driver implements it in process; on AWS an EventBridge rule puts a message on the work queue
+ * (bot/lambda/events.ts). Polls stay the fallback: a lost wake-up only costs the poll interval,
+ * and a duplicate or late one is an `advance` that finds nothing new (idempotent under the lease).
+ */
+export interface Waker {
+  /** `reason` says what finished (`ec2:running i-0abc`), for logs; it changes nothing. */
+  wake(runId: string, reason: string): void;
+}
+
+/** Calls `fn` once the clock reaches `at`; returns a cancel function (FakeClock, realTimers). */
+export interface Timers {
+  at(at: number, fn: () => void): () => void;
+}

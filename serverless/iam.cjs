@@ -120,6 +120,19 @@ function iamResources(runbooks, service, stage, modules) {
       // the worker executes steps: what every action the runbooks use declares
       ...statementsFor(grantsFor(runbooks, modules)),
     ]),
+    // Completion events: read the resource's drbot:run-id tag, queue a kick. Nothing else.
+    EventsRole: lambdaRole(fn('events'), [
+      ...logStatements(fn('events')),
+      queueSend,
+      {
+        Sid: 'FindOwningRun',
+        Effect: 'Allow',
+        // read-only lookups with no resource-level permissions (AWS): pinned to this region
+        Action: ['ec2:DescribeTags', 'ssm:ListCommands', 'rds:ListTagsForResource'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': sub('${AWS::Region}') } },
+      },
+    ]),
     // Protection needs neither Slack nor the run store: the runbooks ship in its package.
     ProtectRole: lambdaRole(fn('protect'), [
       ...logStatements(fn('protect')),

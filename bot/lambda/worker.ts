@@ -44,7 +44,7 @@ export async function processMessage(runtime: AwsRuntime, message: RunMessage): 
   const { runId } = message;
   let result: Awaited<ReturnType<AwsRuntime['engine']['advance']>>;
   try {
-    result = await runtime.engine.advance(runId);
+    result = await runtime.engine.advance(runId, message.wake ? { wake: message.wake } : undefined);
   } catch (err) {
     // A run that no longer exists will not appear by retrying: drop instead of filling the DLQ.
     if (err instanceof NotFoundError) return { kind: 'dropped', reason: `run ${runId} not found` };
@@ -72,7 +72,7 @@ export async function processMessage(runtime: AwsRuntime, message: RunMessage): 
 async function leaseTaken(runtime: AwsRuntime, message: RunMessage): Promise<WorkerOutcome> {
   const retry = (message.retry ?? 0) + 1;
   const retried = message.kind === 'kick' && retry <= KICK_RETRIES;
-  if (retried) await runtime.driver.kick(message.runId, KICK_RETRY_SECONDS, retry);
+  if (retried) await runtime.driver.kick(message.runId, KICK_RETRY_SECONDS, retry, message.wake);
   return { kind: 'lease-taken', runId: message.runId, retried };
 }
 

@@ -18,6 +18,7 @@ import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import type { ReplicationPort } from '../../engine/cloud/replication.js';
 import { LocalDriver } from '../../engine/driver/local-driver.js';
+import { timersFor } from '../../engine/driver/timers.js';
 import { createEngine } from '../../engine/executor/engine.js';
 import type { NetworkCloud } from '../../engine/network/ports.js';
 import type { Clock, Directory, Notifier, Random, RunStore } from '../../engine/ports.js';
@@ -131,7 +132,12 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     }
     const provider = options.provider ?? 'sim';
     const latencyScale = options.latencyScale ?? 0.1;
+    // the sim's completion events wake runs through the driver (created below, once the engine is)
+    let driverRef: LocalDriver | undefined;
+    const timers = timersFor(clock);
+    closers.push(async () => timers.clear());
     const simOptions = {
+      wakeups: { waker: { wake: (runId: string, why: string) => driverRef?.wake(runId, why) }, timers },
       worldFile: join(runbooksDir, 'sim', 'world.yaml'),
       store,
       clock,
@@ -171,6 +177,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       provider: runProvider,
     });
     const driver = new LocalDriver({ engine, clock });
+    driverRef = driver;
     closers.push(async () => driver.stop());
     const { runbooks, issues } = await loadRunbookDir(runbooksDir);
     return {

@@ -6,10 +6,12 @@
  * saved the same way (`sim-network`/`state`), so replicated subnets survive a restart too.
  * With the agent enabled, `Drbot*` documents run the real agent script in per-instance sandboxes.
  */
+
 import { readFile } from 'node:fs/promises';
 import { createScriptAgentRunner } from '../../engine/adapters/sim/agent-runner.js';
 import { loadSimDataSeed, SimDatabase, type SimDataState } from '../../engine/adapters/sim/database/index.js';
 import { loadSimDrsSeed } from '../../engine/adapters/sim/drs/seed.js';
+import type { SimWakeups } from '../../engine/adapters/sim/events.js';
 import {
   loadSimNetworkSeed,
   SimNetwork,
@@ -46,6 +48,8 @@ export interface LocalSimOptions {
   faults?: WorldFaults;
   /** Sandbox root for the agent; no agent runs when absent. */
   sandboxRoot?: string;
+  /** Completion events to the driver (engine/adapters/sim/events.ts). @default none: polls only */
+  wakeups?: SimWakeups;
 }
 
 export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud> {
@@ -70,6 +74,7 @@ export async function createLocalSim(options: LocalSimOptions): Promise<SimCloud
     persist: (state) => states.save(state),
     network,
     drs: loadSimDrsSeed(text),
+    ...(options.wakeups ? { wakeups: options.wakeups } : {}),
     ...(options.sandboxRoot
       ? { sandboxRoot: options.sandboxRoot, agentRunner: createScriptAgentRunner() }
       : {}),
@@ -92,7 +97,7 @@ export interface LocalSimData {
  * after every change, so a restart (or a killed process) continues with the same databases.
  */
 export async function createLocalSimData(
-  options: Pick<LocalSimOptions, 'worldFile' | 'store' | 'clock' | 'latencyScale'>,
+  options: Pick<LocalSimOptions, 'worldFile' | 'store' | 'clock' | 'latencyScale' | 'wakeups'>,
 ): Promise<LocalSimData> {
   const seed = loadSimDataSeed(await readFile(options.worldFile, 'utf8'));
   const { store } = options;
@@ -103,6 +108,7 @@ export async function createLocalSimData(
     clock: options.clock,
     latencyScale: options.latencyScale,
     ...(saved?.version === 1 ? { state: saved } : {}),
+    ...(options.wakeups ? { wakeups: options.wakeups } : {}),
     persist: (state) => store.putDoc(SIM_DATA_DOC.kind, SIM_DATA_DOC.id, state),
   });
   const objectStorage = new SimObjectStorage({

@@ -2,14 +2,20 @@
  * The in-process driver: calls `advance` again at the `wakeAt` it returns. With the real clock
  * it uses timers; with a FakeClock (anything with `advanceTo`) it jumps the clock instead, so a
  * 30-minute approval timeout runs in milliseconds. On Lambda the SQS driver plays this part.
+ *
+ * It is also the in-process `Waker`: `wake(runId, reason)` (the sim's completion events)
+ * re-advances the run at once with its polls due now; wake-ups that arrive while an advance is
+ * under way are coalesced into one more advance after it.
  */
 import type { AdvanceResult, Engine } from '../api.js';
-import type { Clock } from '../ports.js';
+import type { Clock, Waker } from '../ports.js';
 import { isTerminal, type Run } from '../run.js';
 
 /** A clock tests can move (engine/adapters/memory/clock.ts FakeClock). */
 interface SkippableClock extends Clock {
   advanceTo(at: number): void;
+  /** FakeClock: the next armed timer (a sim completion event), which may wake a run early. */
+  nextTimerAt?(): number | undefined;
 }
 
 export interface LocalDriverOptions {
@@ -19,6 +25,12 @@ export interface LocalDriverOptions {
   schedule?: (fn: () => void, ms: number) => () => void;
   /** How long to wait when another worker holds the run's lease. @default 1000 */
   busyRetryMs?: number;
+  /**
+   * After a wake-up, how long to wait for more before advancing (they share one advance): 0
+   * advances at once per event; a few hundred ms turns a fleet's thousands of events into a few
+   * hundred advances for at most that much slack per wait. @default 0
+   */
+  wakeCoalesceMs?: number;
   /** Errors of background loops started by `kick`. @default ignored */
   onError?: (runId: string, err: unknown) => void;
 }
@@ -47,7 +59,7 @@ const defaultSchedule = (fn: () => void, ms: number): (() => void) => {
   return () => clearTimeout(timer);
 };
 
-export class LocalDriver {
+export class LocalDriver implements Waker {
   private readonly engine: Engine;
   private readonly clock: Clock;
   private readonly schedule: (fn: () => void, ms: number) => () => void;
@@ -59,6 +71,11 @@ export class LocalDriver {
   private readonly inFlight = new Set<Promise<void>>();
   /** Runs with an advance started by `kick` still under way. */
   private readonly advancing = new Map<string, number>();
+  /** Runs woken since their last advance began → the first reason (duplicates coalesce). */
+  private readonly woken = new Map<string, { reason: string; at: number }>();
+  private readonly wakeCoalesceMs: number;
+  /** Foreground waits (`runUntilSettled`) a wake-up ends early. */
+  private readonly waiters = new Map<string, () => void>();
   private stopped = false;
 
   constructor(options: LocalDriverOptions) {
@@ -66,6 +83,7 @@ export class LocalDriver {
     this.clock = options.clock;
     this.schedule = options.schedule ?? defaultSchedule;
     this.busyRetryMs = options.busyRetryMs ?? 1000;
+    this.wakeCoalesceMs = Math.max(0, options.wakeCoalesceMs ?? 0);
     this.onError = options.onError ?? (() => undefined);
   }
 
@@ -79,8 +97,9 @@ export class LocalDriver {
     this.kicked.get(runId)?.();
     if (this.stopped) return;
     this.advancing.set(runId, (this.advancing.get(runId) ?? 0) + 1);
+    const options = this.takeWake(runId);
     const advancing = this.engine
-      .advance(runId)
+      .advance(runId, options)
       .then((result) => this.after(runId, result))
       .catch((err: unknown) => this.report(runId, err));
     this.inFlight.add(advancing);
@@ -90,6 +109,50 @@ export class LocalDriver {
       if (left > 0) this.advancing.set(runId, left);
       else this.advancing.delete(runId);
     });
+  }
+
+  /**
+   * A cloud operation of the run finished: advance it now, its polls due. A run this driver does
+   * not drive (no timer, no advance, no foreground wait) is left alone: whoever drives it polls.
+   */
+  wake(runId: string, reason: string): void {
+    if (this.stopped) return;
+    const waiter = this.waiters.get(runId);
+    const tracked = waiter !== undefined || this.isTracking(runId);
+    if (!tracked) return;
+    const first = !this.woken.has(runId);
+    if (first) this.woken.set(runId, { reason, at: this.clock.now() });
+    if (waiter) {
+      this.waiters.delete(runId);
+      waiter();
+      return;
+    }
+    // under way: `after` advances once more for every wake-up that came meanwhile; not first:
+    // an advance for the earlier one is already armed
+    if (this.advancing.has(runId) || !first) return;
+    this.kickAfterWake(runId);
+  }
+
+  /** Advances a woken run once its coalescing window is over. */
+  private kickAfterWake(runId: string): void {
+    const wokenAt = this.woken.get(runId)?.at ?? this.clock.now();
+    if (this.wakeCoalesceMs === 0) {
+      queueMicrotask(() => this.kick(runId));
+      return;
+    }
+    this.timers.get(runId)?.();
+    this.timers.set(
+      runId,
+      this.arm(wokenAt + this.wakeCoalesceMs, () => this.kick(runId)),
+    );
+  }
+
+  /** Resolves once no advance started by `kick` or `wake` is under way (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    do {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.allSettled([...this.inFlight]);
+    } while (this.inFlight.size > 0);
   }
 
   /** True while this driver has a wake-up timer or an advance under way for the run. */
@@ -116,10 +179,10 @@ export class LocalDriver {
    */
   async runUntilSettled(runId: string): Promise<AdvanceResult> {
     for (let i = 0; i < MAX_WAKEUPS; i++) {
-      const result = await this.engine.advance(runId);
+      const result = await this.engine.advance(runId, this.takeWake(runId));
       if (isTerminal(result.status)) return result;
       if (result.advanced && (result.status === 'waiting' || result.wakeAt === undefined)) return result;
-      await this.waitUntil(result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs);
+      await this.waitUntil(result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs, runId);
     }
     throw new Error(`run ${runId} did not settle after ${MAX_WAKEUPS} wake-ups`);
   }
@@ -136,6 +199,7 @@ export class LocalDriver {
       const next = await this.engine.advance(runId);
       if (isTerminal(next.status)) return next.run;
       if (next.status !== 'waiting') continue;
+      // waiting on people: nothing polls, so a (late) cloud event does not end this wait
       if (next.wakeAt !== undefined) await this.waitUntil(next.wakeAt);
       else await new Promise<void>((resolve) => this.kicked.set(runId, resolve));
     }
@@ -151,8 +215,19 @@ export class LocalDriver {
     }
   }
 
+  private takeWake(runId: string): { wake: string } | undefined {
+    const woken = this.woken.get(runId);
+    if (woken === undefined) return undefined;
+    this.woken.delete(runId);
+    return { wake: woken.reason };
+  }
+
   private after(runId: string, result: AdvanceResult): void {
     if (this.stopped || isTerminal(result.status)) return;
+    if (this.woken.has(runId)) {
+      this.kickAfterWake(runId);
+      return;
+    }
     const at = result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs;
     if (at === undefined) return;
     this.timers.set(
@@ -182,12 +257,52 @@ export class LocalDriver {
     };
   }
 
-  private async waitUntil(at: number | undefined): Promise<void> {
+  /** Waits until `at`, or less when the run is woken (a sim event on the way, a `wake` call). */
+  private async waitUntil(at: number | undefined, runId?: string): Promise<void> {
     if (at === undefined) return;
     if (canSkip(this.clock)) {
-      this.clock.advanceTo(at);
+      const clock = this.clock;
+      // step through the timers before `at` (sim events); once woken, only the coalescing window
+      let until = at;
+      for (
+        let next = clock.nextTimerAt?.();
+        next !== undefined && next < until;
+        next = clock.nextTimerAt?.()
+      ) {
+        this.waitingOn(runId, () => clock.advanceTo(next as number));
+        const woken = runId === undefined ? undefined : this.woken.get(runId);
+        if (woken) until = Math.min(at, woken.at + this.wakeCoalesceMs);
+      }
+      this.waitingOn(runId, () => clock.advanceTo(until));
       return;
     }
-    await new Promise<void>((resolve) => this.arm(at, resolve));
+    const wokenAt = runId === undefined ? undefined : this.woken.get(runId)?.at;
+    if (wokenAt !== undefined) at = Math.min(at, wokenAt + this.wakeCoalesceMs);
+    await new Promise<void>((resolve) => {
+      let cancel = this.arm(at, () => {
+        if (runId !== undefined) this.waiters.delete(runId);
+        resolve();
+      });
+      if (runId !== undefined) {
+        this.waiters.set(runId, () => {
+          cancel();
+          cancel = this.arm(Math.min(at, this.clock.now() + this.wakeCoalesceMs), resolve);
+        });
+      }
+    });
+  }
+
+  /** Runs `fn` (firing fake timers) with the run registered as waiting, so its wake-ups count. */
+  private waitingOn(runId: string | undefined, fn: () => void): void {
+    if (runId === undefined) {
+      fn();
+      return;
+    }
+    this.waiters.set(runId, () => undefined);
+    try {
+      fn();
+    } finally {
+      this.waiters.delete(runId);
+    }
   }
 }

@@ -4,7 +4,7 @@
  * actions with bounded concurrency, applies their results, and repeats until nothing is in
  * flight. Then it reports when to come back (`wakeAt`). It never sleeps.
  */
-import type { AdvanceResult } from '../api.js';
+import type { AdvanceOptions, AdvanceResult } from '../api.js';
 import { parseDuration } from '../duration.js';
 import { toUserFacing } from '../errors.js';
 import { evaluateCondition } from '../expr/index.js';
@@ -31,7 +31,11 @@ import { countRunning, readiness } from './scheduling.js';
 import { beginAttempt, cancelStep, failStep, skipStep } from './transitions.js';
 import { type DeadlineOf, nextWake, statusOf } from './wake.js';
 
-export async function advanceRun(deps: EngineDeps, runId: string): Promise<AdvanceResult> {
+export async function advanceRun(
+  deps: EngineDeps,
+  runId: string,
+  options: AdvanceOptions = {},
+): Promise<AdvanceResult> {
   const { store, clock, owner, leaseMs } = deps;
   if (!(await store.acquireLease(runId, owner, clock.now(), leaseMs))) {
     const run = await loadRun(deps, runId);
@@ -47,6 +51,7 @@ export async function advanceRun(deps: EngineDeps, runId: string): Promise<Advan
     assertRunProvider(s.run, deps.provider, 'advance');
     assertRunbookProvider(s.runbook, deps.provider, 'advance');
     const m = createMachine(deps, s);
+    if (options.wake !== undefined) pollNow(m);
     let failure: { error: unknown } | undefined;
     try {
       if (!isTerminal(s.run.status)) {
@@ -68,6 +73,16 @@ export async function advanceRun(deps: EngineDeps, runId: string): Promise<Advan
     return { status: s.run.status, run: s.run, advanced: true, wakeAt: nextWake(s.run, deadlines(m)) };
   } finally {
     await store.releaseLease(runId, owner).catch(() => undefined);
+  }
+}
+
+/** A wake-up: every step waiting on its cloud operation polls in the first batch. */
+function pollNow(m: Machine): void {
+  const now = m.s.now();
+  for (const step of Object.values(m.s.run.steps)) {
+    if (step.status === 'running' && step.intent?.acknowledged !== false && (step.nextAt ?? 0) > now) {
+      step.nextAt = now;
+    }
   }
 }
 

@@ -31,7 +31,7 @@ export function createEngine(options: EngineOptions): Engine {
   const newId = createIdFactory(deps.clock, options.idEntropy ?? deps.random);
   return {
     startRun: (request) => startRun(deps, newId, request),
-    advance: (runId) => advanceRun(deps, runId),
+    advance: (runId, options) => advanceRun(deps, runId, options),
     approve: (runId, stepKey, user) => approve(deps, runId, stepKey, user),
     reject: (runId, stepKey, user, reason) => reject(deps, runId, stepKey, user, reason),
     confirmManual: (runId, stepKey, user) => confirmManual(deps, runId, stepKey, user),

@@ -80,6 +80,7 @@ describe('osls package (CloudFormation)', () => {
       functions.map(([, r]) => [r.Properties.FunctionName, r.Properties]),
     );
     expect(Object.keys(byName).sort()).toEqual([
+      'drbot-ci-events',
       'drbot-ci-protect',
       'drbot-ci-scheduler',
       'drbot-ci-slack',
@@ -94,7 +95,7 @@ describe('osls package (CloudFormation)', () => {
       expect(props.Environment.Variables.DRBOT_TABLE).toEqual({ Ref: 'RunTable' });
       expect(props.Environment.Variables.DRBOT_QUEUE_URL).toEqual({ Ref: 'WorkQueue' });
     }
-    expect(roles.size).toBe(4);
+    expect(roles.size).toBe(5);
     expect(byName['drbot-ci-slack'].Timeout).toBeLessThanOrEqual(10);
   });
 
@@ -151,6 +152,32 @@ describe('osls package (CloudFormation)', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
       }),
     );
+  });
+
+  it('routes the cloud completion events to the events function, which may only read tags and queue', () => {
+    const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    const detailTypes = rules.flatMap((r) => r.EventPattern['detail-type']);
+    expect(detailTypes.sort()).toEqual([
+      'EBS Snapshot Notification',
+      'EC2 AMI State Change',
+      'EC2 Command Status-change Notification',
+      'EC2 Instance State-change Notification',
+      'RDS DB Instance Event',
+    ]);
+    for (const rule of rules) {
+      expect(JSON.stringify(rule.Targets)).toContain('EventsLambdaFunction');
+    }
+    const actions = iamStatements(template)
+      .filter((s) => s.where.startsWith('EventsRole'))
+      .flatMap((s) => [s.statement.Action].flat());
+    expect(actions.sort()).toEqual([
+      'ec2:DescribeTags',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'rds:ListTagsForResource',
+      'sqs:SendMessage',
+      'ssm:ListCommands',
+    ]);
   });
 
   it('creates one Scheduler schedule per runbook schedule entry, with its timezone', () => {

@@ -10,6 +10,7 @@ import type { Clock } from '../../ports.js';
 import { settleJobs } from './drs/jobs.js';
 import type { SimDrsSeed } from './drs/seed.js';
 import { settleServers } from './drs/servers.js';
+import type { SimWakeups } from './events.js';
 import type { FaultInjector } from './faults.js';
 import type { Latency } from './latency.js';
 import type { SimNetwork } from './network/sim-network.js';
@@ -44,6 +45,8 @@ export interface SimContext {
   retention: SimRetention;
   /** The simulated Elastic Disaster Recovery: seeded servers, point-in-time policy, latencies. */
   drs: SimDrsSeed;
+  /** Completion events to the owning run (events.ts); absent: runs only poll. */
+  wakeups?: SimWakeups;
 }
 
 export async function settle(ctx: SimContext): Promise<void> {

@@ -5,6 +5,7 @@
 import { NonRetryableError } from '../../errors.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';
+import { emitAt, runOfKey } from './events.js';
 import { notFound } from './faults.js';
 import { dnsKey, nextId } from './state.js';
 
@@ -46,6 +47,12 @@ export function switchDns(
     insyncAt: ctx.clock.now() + ctx.latency.of('dns'),
   };
   state.tokens.dns[idempotencyKey] = changeId;
+  emitAt(
+    ctx.wakeups,
+    state.dnsChanges[changeId]!.insyncAt,
+    runOfKey(idempotencyKey),
+    `dns:insync ${changeId}`,
+  );
   return { changeId };
 }
 

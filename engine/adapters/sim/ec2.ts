@@ -16,6 +16,7 @@ import { DrbotError, NonRetryableError } from '../../errors.js';
 import { freeAddress } from './addresses.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';
+import { emitAt } from './events.js';
 import { drillSafety, incorrectState, notFound } from './faults.js';
 import { nextId, publicInstance, type SimInstance, type SimRetiredInstance } from './state.js';
 
@@ -202,6 +203,9 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
     dataDirs: state.instances[blueprint.sourceInstanceId]?.dataDirs,
     ...(request.userData !== undefined ? { userData: request.userData } : {}),
   };
+  const inst = state.instances[id]!;
+  emitAt(ctx.wakeups, runningAt, request.tags.runId, `ec2:running ${id}`);
+  emitAt(ctx.wakeups, inst.healthyAt!, request.tags.runId, `ec2:status-ok ${id}`);
   state.tokens.launch[plan.token] = id;
   state.counters.launches++;
   if (plan.fellBackFrom) state.counters.fallbacks++;
@@ -317,6 +321,7 @@ export function mutate(
       i.state = 'shutting-down';
       i.healthy = false;
       i.transition = { to: 'terminated', at: now + ctx.latency.of('terminate') };
+      emitTo(ctx, i.transition.at, i, guard, `ec2:terminated ${i.id}`);
       ctx.state.counters.terminations++;
     }
     return;
@@ -335,13 +340,33 @@ export function mutate(
     if (verb === 'stop') {
       i.state = 'stopping';
       i.transition = { to: 'stopped', at: now + ctx.latency.of('stop') };
+      emitTo(ctx, i.transition.at, i, guard, `ec2:stopped ${i.id}`);
       ctx.state.counters.stops++;
     } else {
       i.state = 'pending';
       const at = now + ctx.latency.of('start');
       i.transition = { to: 'running', at };
       i.healthyAt = at + ctx.latency.of('statusChecks');
+      emitTo(ctx, at, i, guard, `ec2:running ${i.id}`);
+      emitTo(ctx, i.healthyAt, i, guard, `ec2:status-ok ${i.id}`);
       ctx.state.counters.starts++;
     }
   }
+}
+
+/**
+ * Wakes whoever hears that a stop/start/terminate finished: the instance's run (its drbot:run-id
+ * tag, as EventBridge routes it) and the run that asked, when another (a failover retiring an
+ * earlier run's copies, or stopping an untagged protected source).
+ */
+function emitTo(
+  ctx: SimContext,
+  at: number,
+  instance: { tags: Record<string, string> },
+  guard: MutationGuard,
+  reason: string,
+): void {
+  const owner = instance.tags['drbot:run-id'];
+  emitAt(ctx.wakeups, at, owner, reason);
+  if (guard.runId !== owner) emitAt(ctx.wakeups, at, guard.runId, reason);
 }

@@ -7,6 +7,7 @@ import { NonRetryableError, RetryAfterError } from '../../errors.js';
 import { prune, type SimContext, writeMarker } from './context.js';
 import { countCall, countKey } from './counters.js';
 import { apiCall } from './ec2.js';
+import { emitAt, runOfKey } from './events.js';
 import { isAlibabaRegion, newPoint, publicPoint, type SimPoint } from './state.js';
 
 export function recoveryPoints(ctx: SimContext, sourceInstanceId: string, region: string): RecoveryPoint[] {
@@ -147,6 +148,8 @@ export async function protect(ctx: SimContext, request: ProtectRequest): Promise
       appConsistent: request.appConsistent ?? false,
     });
     state.points[point.id] = point;
+    // a capture by a run (recovery.protect: the key is its idempotency key) wakes it when copied
+    emitAt(ctx.wakeups, point.availableAt, runOfKey(request.captureKey), `${point.kind}:copied ${point.id}`);
     if (ctx.sandbox) {
       ctx.sandbox.copy(source.id, point.id);
       point.sandboxReady = true;

@@ -25,6 +25,7 @@ import { EMPTY_DRS_SEED, type SimDrsSeed } from './drs/seed.js';
 import { installAgents } from './drs/servers.js';
 import { SimReplication } from './drs/sim-replication.js';
 import { describe, findRunOwned, launch, listProtected, mutate } from './ec2.js';
+import type { SimWakeups } from './events.js';
 import { FaultInjector } from './faults.js';
 import { Latency, type LatencySampler } from './latency.js';
 import type { SimNetwork } from './network/sim-network.js';
@@ -73,6 +74,11 @@ export interface SimCloudOptions {
    * @default no source servers, DRS's default policy
    */
   drs?: SimDrsSeed;
+  /**
+   * Completion events: each operation of a run wakes the run when it finishes (events.ts), on
+   * these timers (a FakeClock, or realTimers). @default none: runs only poll
+   */
+  wakeups?: SimWakeups;
 }
 
 export class SimCloud implements CloudProvider {
@@ -101,6 +107,7 @@ export class SimCloud implements CloudProvider {
       ...(options.network ? { network: options.network } : {}),
       retention: { ...DEFAULT_RETENTION, ...options.retention },
       drs: options.drs ?? EMPTY_DRS_SEED,
+      ...(options.wakeups ? { wakeups: options.wakeups } : {}),
     };
     this.persistHook = options.persist;
     this.replication = new SimReplication(this.ctx, (mutating, fn) => this.op(mutating, fn));

@@ -8,6 +8,7 @@ import { DrbotError, NonRetryableError } from '../../errors.js';
 import type { SimContext } from './context.js';
 import { countKey } from './counters.js';
 import { apiCall } from './ec2.js';
+import { emitAt, runOfKey } from './events.js';
 import { notFound } from './faults.js';
 import { nextId, type SimCommand } from './state.js';
 
@@ -80,6 +81,8 @@ export async function runCommand(
     invocations,
   };
   state.commands[command.commandId] = command;
+  const owner = instanceIds.map((id) => state.instances[id]?.tags['drbot:run-id']).find(Boolean);
+  emitAt(ctx.wakeups, command.doneAt, owner ?? runOfKey(idempotencyKey), `ssm:done ${command.commandId}`);
   state.tokens.command[idempotencyKey] = command.commandId;
   return { commandId: command.commandId };
 }

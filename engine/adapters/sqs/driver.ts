@@ -26,6 +26,11 @@ export interface RunMessage {
   kind: 'kick' | 'wake';
   /** How many times a kick already found the lease taken. */
   retry?: number;
+  /**
+   * A cloud event woke the run (bot/lambda/events.ts): what finished. The worker advances with
+   * its polls due now (`advance(runId, { wake })`). Sent as a kick, so a taken lease retries it.
+   */
+  wake?: string;
 }
 
 export interface SqsRunDriverOptions {
@@ -63,12 +68,18 @@ export function decodeRunMessage(body: string): RunMessage {
   ) {
     throw badMessage(body);
   }
-  const { runId, kind, retry } = parsed as { runId: string; kind?: unknown; retry?: unknown };
+  const { runId, kind, retry, wake } = parsed as {
+    runId: string;
+    kind?: unknown;
+    retry?: unknown;
+    wake?: unknown;
+  };
   return {
     v: 1,
     runId,
     kind: kind === 'wake' ? 'wake' : 'kick',
     ...(typeof retry === 'number' && Number.isInteger(retry) && retry > 0 ? { retry } : {}),
+    ...(typeof wake === 'string' && wake.length > 0 ? { wake: wake.slice(0, 200) } : {}),
   };
 }
 
@@ -93,8 +104,16 @@ export class SqsRunDriver {
   }
 
   /** Asks a worker to advance `runId` after `delaySeconds` (clamped to 0–900). */
-  kick(runId: string, delaySeconds = 0, retry?: number): Promise<void> {
-    return this.send({ runId, kind: 'kick', ...(retry ? { retry } : {}) }, delaySeconds);
+  kick(runId: string, delaySeconds = 0, retry?: number, wake?: string): Promise<void> {
+    return this.send(
+      { runId, kind: 'kick', ...(retry ? { retry } : {}), ...(wake ? { wake } : {}) },
+      delaySeconds,
+    );
+  }
+
+  /** The Waker on Lambda: a cloud event's kick, so the next advance polls at once. */
+  wake(runId: string, reason: string): Promise<void> {
+    return this.kick(runId, 0, undefined, reason);
   }
 
   /** Re-enqueues for the run's next wake-up; nothing to do when it only waits on people or is done. */

@@ -28,6 +28,7 @@ import {
   KmsKeyRequiredError,
 } from '../../../cloud/errors.js';
 import type { Clock } from '../../../ports.js';
+import { emitAt, type SimWakeups } from '../events.js';
 import { SimDbStateError } from './errors.js';
 import type { SimDataSeed } from './seed.js';
 import {
@@ -47,6 +48,8 @@ export interface SimDatabaseOptions {
   latencyScale?: number;
   state?: SimDataState;
   persist?: (state: SimDataState) => void | Promise<void>;
+  /** Completion events (../events.ts): a restore wakes its run when available. @default none */
+  wakeups?: SimWakeups;
 }
 
 const matches = (tags: Record<string, string>, selector: Record<string, string>) =>
@@ -269,6 +272,8 @@ export class SimDatabase implements DatabasePort {
       tags: { ...request.tags, [DB_TAG.runId]: guard.runId },
     };
     this.state.counters.restores += 1;
+    const restored = this.state.databases[key(request.region, request.identifier)]!;
+    emitAt(this.options.wakeups, restored.transition!.at, guard.runId, `rds:available ${request.identifier}`);
     await this.persist();
     return {
       identifier: request.identifier,
