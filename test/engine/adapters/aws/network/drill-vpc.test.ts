@@ -53,8 +53,12 @@ beforeEach(() => {
   ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
   ec2.on(CreateVpcCommand).resolves({ Vpc: { VpcId: 'vpc-d1', CidrBlock: '10.200.0.0/16' } });
-  ec2.on(CreateSubnetCommand, { AvailabilityZone: 'us-west-2a' }).resolves({ Subnet: { SubnetId: 'subnet-a' } });
-  ec2.on(CreateSubnetCommand, { AvailabilityZone: 'us-west-2b' }).resolves({ Subnet: { SubnetId: 'subnet-b' } });
+  ec2
+    .on(CreateSubnetCommand, { AvailabilityZone: 'us-west-2a' })
+    .resolves({ Subnet: { SubnetId: 'subnet-a' } });
+  ec2
+    .on(CreateSubnetCommand, { AvailabilityZone: 'us-west-2b' })
+    .resolves({ Subnet: { SubnetId: 'subnet-b' } });
   ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-d1' });
 });
 afterEach(() => ec2.reset());
@@ -126,7 +130,7 @@ describe('per-run drill VPC on EC2: create', () => {
     expect(sent().filter((n) => /Gateway|Route|Peering|Attachment/.test(n))).toEqual([]);
   });
 
-  it('resumed: finds the run\'s VPC, subnets and group by tag and creates nothing', async () => {
+  it("resumed: finds the run's VPC, subnets and group by tag and creates nothing", async () => {
     ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-d1', CidrBlock: '10.200.0.0/16' }] });
     ec2.on(DescribeSubnetsCommand).resolves({
       Subnets: [
@@ -157,14 +161,16 @@ describe('per-run drill VPC on EC2: delete', () => {
   beforeEach(() => {
     ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-d1' }] });
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
-    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-a' }, { SubnetId: 'subnet-b' }] });
+    ec2
+      .on(DescribeSubnetsCommand)
+      .resolves({ Subnets: [{ SubnetId: 'subnet-a' }, { SubnetId: 'subnet-b' }] });
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-d1' }] });
     ec2.on(DeleteSubnetCommand).resolves({});
     ec2.on(DeleteSecurityGroupCommand).resolves({});
     ec2.on(DeleteVpcCommand).resolves({});
   });
 
-  it('EC2 DeleteSubnet → DeleteSecurityGroup → DeleteVpc, only what the run\'s tag finds', async () => {
+  it("EC2 DeleteSubnet → DeleteSecurityGroup → DeleteVpc, only what the run's tag finds", async () => {
     const result = await network.deleteDrillVpcs('us-west-2', 'run-1');
     expect(result).toEqual({ deleted: ['subnet-a', 'subnet-b', 'sg-d1', 'vpc-d1'], blockedBy: [] });
     expect(ec2.commandCalls(DescribeVpcsCommand)[0]!.args[0].input.Filters).toEqual([
@@ -198,16 +204,18 @@ describe('per-run drill VPC on EC2: delete', () => {
   });
 
   it('a DependencyViolation (an interface still detaching) keeps the VPC for the next poll', async () => {
-    ec2.on(DeleteSubnetCommand, { SubnetId: 'subnet-b' }).rejects(
-      Object.assign(new Error('has dependencies'), { name: 'DependencyViolation' }),
-    );
+    ec2
+      .on(DeleteSubnetCommand, { SubnetId: 'subnet-b' })
+      .rejects(Object.assign(new Error('has dependencies'), { name: 'DependencyViolation' }));
     const result = await network.deleteDrillVpcs('us-west-2', 'run-1');
     expect(result.blockedBy).toEqual(['subnet-b']);
     expect(ec2.commandCalls(DeleteVpcCommand)).toHaveLength(0);
   });
 
   it('idempotent: NotFound counts as deleted, and nothing tagged means nothing to do', async () => {
-    ec2.on(DeleteSubnetCommand).rejects(Object.assign(new Error('gone'), { name: 'InvalidSubnetID.NotFound' }));
+    ec2
+      .on(DeleteSubnetCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'InvalidSubnetID.NotFound' }));
     expect((await network.deleteDrillVpcs('us-west-2', 'run-1')).blockedBy).toEqual([]);
     expect(ec2.commandCalls(DeleteVpcCommand)).toHaveLength(1);
     ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
