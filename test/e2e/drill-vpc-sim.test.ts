@@ -13,7 +13,6 @@ import { MemoryRunStore } from '../../engine/adapters/memory/store.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import { ipInCidr } from '../../engine/network/cidr.js';
 import { DRILL_VPC_TAG } from '../../engine/network/drill-vpc.js';
-import type { Run } from '../../engine/run.js';
 
 const RUNBOOKS = 'test/fixtures/drill-vpc';
 const people = { approveAs: [], confirmManual: false };
@@ -59,7 +58,6 @@ describe('a drill in a per-run isolated VPC on the sim', () => {
     });
     const started = await rt.engine.startRun({ runbook, mode: 'drill', initiator: 'alice' });
     let during: ReturnType<typeof drillVpcs> | undefined;
-    let run: Run | undefined;
     // stop once the copies are up to look at the VPC while it exists
     for (let i = 0; i < 200 && !during; i++) {
       const r = await rt.engine.advance(started.id);
@@ -76,7 +74,7 @@ describe('a drill in a per-run isolated VPC on the sim', () => {
     const group = vpc.securityGroups[0]!;
     expect(group.ingress).toEqual([expect.objectContaining({ cidrs: [], groupIds: [group.id] })]);
 
-    run = await driveToEnd(rt.engine, started.id, people, clock);
+    const run = await driveToEnd(rt.engine, started.id, people, clock);
     expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
     const out = run.steps['drill-vpc']!.outputs as { vpcId: string; subnetIds: string[]; created: boolean };
     expect(out.vpcId).toBe(vpc.vpc.id);
