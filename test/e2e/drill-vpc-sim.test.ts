@@ -92,6 +92,9 @@ describe('a drill in a per-run isolated VPC on the sim', () => {
       expect(ipInCidr(copy.privateIp!, '10.200.0.0/16')).toBe(true);
       expect(copy.state).toBe('terminated');
     }
+    // placed by the drill VPC: no nagging about the originals' unmapped subnets
+    const trail = await rt.store.listAudit(started.id);
+    expect(trail.filter((e) => e.kind === 'step.note' && /has no mapping/.test(e.message))).toEqual([]);
     expect(run.steps['cleanup:delete-vpc']?.status).toBe('succeeded');
     const deleted = run.steps['cleanup:delete-vpc']!.outputs!.deleted as string[];
     expect(deleted).toContain(vpc.vpc.id);

@@ -185,6 +185,8 @@ function intoDrillVpc(
     ...b,
     subnetId: drillSubnetFor(network, zoneOf.get(b.sourceInstanceId)),
     securityGroups: [network.securityGroupId],
+    // the subnet and groups are the drill VPC's: a missing mapping of the originals does not matter
+    notes: b.notes.filter((n) => !/^(subnet|security group) .* has no mapping/.test(n)),
   }));
 }
 
