@@ -23,6 +23,8 @@ const NETWORK_TYPES = [
   'vpc-endpoint',
   'dhcp-options',
 ];
+const DRILL_VPC_TAG = 'drbot:drill-vpc';
+const DRILL_VPC_TYPES = ['vpc', 'subnet', 'security-group'];
 const TAGGABLE = ['instance', 'volume', 'snapshot', 'image', 'network-interface'];
 const ownKeysOnly = {
   'ForAllValues:StringLike': { 'aws:TagKeys': ['drbot:*'] },
@@ -124,6 +126,49 @@ const STATEMENTS = {
     allow('TagNetworkOwnKeysOnly', actions, ec2Arns(targetRegions(runbooks), NETWORK_TYPES), ownKeysOnly),
   DescribeNetwork: ({ actions, runbooks }) =>
     allow('DescribeNetwork', actions, '*', inRegions(targetRegions(runbooks))),
+  // ---- the per-run drill VPC (network.drillVpc, network.deleteDrillVpc) ----
+  // Its VPC, subnets and group must carry the run's tags in the creating request
+  CreateDrillVpc: ({ actions, runbooks }) =>
+    allow('CreateDrillVpc', actions, ec2Arns(targetRegions(runbooks), DRILL_VPC_TYPES), {
+      Null: { 'aws:RequestTag/drbot:run-id': 'false', [`aws:RequestTag/${DRILL_VPC_TAG}`]: 'false' },
+    }),
+  // Subnets and groups are created inside a VPC a drill created (the parent VPC is authorised too)
+  CreateInsideDrillVpc: ({ actions, runbooks }) =>
+    allow('CreateInsideDrillVpc', actions, ec2Arns(targetRegions(runbooks), ['vpc']), {
+      Null: { [`aws:ResourceTag/${DRILL_VPC_TAG}`]: 'false' },
+    }),
+  // Rules of the run's own drill group only
+  ChangeDrillVpc: ({ actions, runbooks }) =>
+    allow(
+      'ChangeDrillVpc',
+      actions,
+      ec2Arns(targetRegions(runbooks), ['security-group', 'security-group-rule']),
+      {
+        Null: { [`aws:ResourceTag/${DRILL_VPC_TAG}`]: 'false' },
+      },
+    ),
+  TagDrillVpcOnCreate: ({ actions, runbooks }) =>
+    allow(
+      'TagDrillVpcOnCreate',
+      actions,
+      ec2Arns(targetRegions(runbooks), [...DRILL_VPC_TYPES, 'security-group-rule']),
+      {
+        StringEquals: {
+          'ec2:CreateAction': [
+            'CreateVpc',
+            'CreateSubnet',
+            'CreateSecurityGroup',
+            'AuthorizeSecurityGroupEgress',
+            'AuthorizeSecurityGroupIngress',
+          ],
+        },
+      },
+    ),
+  // Cleanup deletes only what a drill tagged as its own VPC: never the replica or anything else
+  DeleteDrillVpc: ({ actions, runbooks }) =>
+    allow('DeleteDrillVpc', actions, ec2Arns(targetRegions(runbooks), DRILL_VPC_TYPES), {
+      Null: { [`aws:ResourceTag/${DRILL_VPC_TAG}`]: 'false', 'aws:ResourceTag/drbot:run-id': 'false' },
+    }),
   // ---- the data tier (rds.*, aurora.*, s3.replicationCheck, ssm.putParameter) ----
   // RDS Describe* calls take no resource-level permissions worth pinning: the runbooks' regions
   DescribeDatabases: ({ actions, regions }) => allow('DescribeDatabases', actions, '*', inRegions(regions)),

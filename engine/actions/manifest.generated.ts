@@ -22,6 +22,8 @@ import flowApproval from './flow/approval.js';
 import flowManual from './flow/manual.js';
 import flowNotify from './flow/notify.js';
 import flowWait from './flow/wait.js';
+import networkDeleteDrillVpc from './network/delete-drill-vpc.js';
+import networkDrillVpc from './network/drill-vpc.js';
 import networkReplicate from './network/replicate.js';
 import rdsDelete from './rds/delete.js';
 import rdsLatestPoint from './rds/latest-point.js';
@@ -59,6 +61,8 @@ export const ACTION_MODULES: ActionModule[] = [
   flowManual,
   flowNotify,
   flowWait,
+  networkDeleteDrillVpc,
+  networkDrillVpc,
   networkReplicate,
   rdsDelete,
   rdsLatestPoint,

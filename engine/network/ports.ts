@@ -3,6 +3,7 @@
  * CloudProvider port. AWS (engine/adapters/aws/network) and the sim (engine/adapters/sim/network)
  * implement it; engine/network only talks to this interface.
  */
+import type { DrillVpc, DrillVpcDeletion, DrillVpcRequest } from './drill-vpc.js';
 import type { MappingEntry } from './mapping.js';
 import type { ReplicationPlan } from './plan-types.js';
 import type { VpcTopology } from './topology.js';
@@ -70,6 +71,16 @@ export interface NetworkCloud {
    * each as a blocker, since drbot's agent cannot run on it nor on its recovered copy.
    */
   cloudAssistantMissing?(region: string, instanceIds: readonly string[]): Promise<string[]>;
+  /**
+   * Creates (or finds, by the run's `drbot:drill-vpc` tag) the run's isolated drill VPC: a subnet
+   * per zone, a security group admitting only its members, no gateway, peering or TGW route.
+   */
+  createDrillVpc?(request: DrillVpcRequest): Promise<DrillVpc>;
+  /**
+   * Deletes what carries the run's `drbot:drill-vpc` tag in the region (subnets, security groups,
+   * VPCs), once no instance is left in it; idempotent (nothing left: nothing deleted).
+   */
+  deleteDrillVpcs?(region: string, runId: string): Promise<DrillVpcDeletion>;
 }
 
 /** One reason a subnet is not an isolated drill network. */

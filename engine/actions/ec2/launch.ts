@@ -11,6 +11,7 @@ import { parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
 import { type BlueprintSource, createBlueprintSource } from '../../network/blueprint-source.js';
 import { buildBlueprints, type PlannedBlueprint, toLaunchBlueprint } from '../../network/blueprints.js';
+import { type DrillVpc, drillSubnetFor } from '../../network/drill-vpc.js';
 import type { NetworkCloud } from '../../network/ports.js';
 import type { RunStore } from '../../ports.js';
 import { choosePoints, POINT_PARAM, parsePointChoice } from '../support/choose-point.js';
@@ -137,6 +138,58 @@ function blueprintNotes(ctx: ActionContext, planned: PlannedBlueprint[]): void {
   }
 }
 
+/** The `drillNetwork` input (network.drillVpc's `network` output), checked; undefined when absent. */
+function drillNetworkInput(
+  ctx: ActionContext,
+  launchType: LaunchType,
+): Omit<DrillVpc, 'created'> | undefined {
+  const value = ctx.inputs.drillNetwork as Partial<DrillVpc> | undefined;
+  if (value === undefined) return undefined;
+  const subnets = value?.subnets;
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    typeof value.vpcId === 'string' &&
+    typeof value.securityGroupId === 'string' &&
+    typeof subnets === 'object' &&
+    subnets !== null &&
+    Object.keys(subnets).length > 0 &&
+    Object.values(subnets).every((v) => typeof v === 'string');
+  if (!ok) {
+    throw invalidInput(
+      'ec2.launch',
+      'drillNetwork',
+      "network.drillVpc's `network` output ({ vpcId, subnets, securityGroupId })",
+      value,
+    );
+  }
+  if (launchType !== 'TEST') {
+    throw new NonRetryableError('ec2.launch: drillNetwork is for TEST launches only', {
+      code: 'DRILL_NETWORK_CUTOVER',
+      explanation:
+        'A per-run drill VPC is isolated from production and deleted after the drill; CUTOVER copies serve production.',
+      action: 'Remove `drillNetwork` from the CUTOVER launch step (it launches into the replica network).',
+    });
+  }
+  return value as Omit<DrillVpc, 'created'>;
+}
+
+/** Places every TEST copy in the run's drill VPC: the subnet of its zone, only the drill group. */
+function intoDrillVpc(
+  planned: PlannedBlueprint[],
+  instances: readonly Instance[],
+  network: Omit<DrillVpc, 'created'>,
+): PlannedBlueprint[] {
+  const zoneOf = new Map(instances.map((i) => [i.id, i.zone]));
+  return planned.map((b) => ({
+    ...b,
+    subnetId: drillSubnetFor(network, zoneOf.get(b.sourceInstanceId)),
+    securityGroups: [network.securityGroupId],
+    // the subnet and groups are the drill VPC's: a missing mapping of the originals does not matter
+    notes: b.notes.filter((n) => !/^(subnet|security group) .* has no mapping/.test(n)),
+  }));
+}
+
 export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): ActionHandler {
   const source = deps.store
     ? createBlueprintSource({ store: deps.store, ...(deps.network ? { network: deps.network } : {}) })
@@ -155,6 +208,7 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
         });
       }
       const override = optionalString('ec2.launch', ctx.inputs, 'instanceType');
+      const drillNetwork = drillNetworkInput(ctx, launchType);
       const profile =
         optionalString('ec2.launch', ctx.inputs, 'network') ??
         (launchType === 'TEST' ? 'drill' : 'production');
@@ -171,7 +225,9 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
       const planned =
         launchType === 'CUTOVER'
           ? await freeHeldAddresses(cloud, ctx, instances, blueprints, region)
-          : blueprints;
+          : drillNetwork
+            ? intoDrillVpc(blueprints, instances, drillNetwork)
+            : blueprints;
       blueprintNotes(ctx, planned);
       const defaults = ctx.runbook.spec.defaults ?? {};
       // `${{ }}` in it were evaluated with the rest of `with`: it names the recovered endpoints
@@ -247,6 +303,11 @@ export default defineAction({
         description:
           'Network profile name, e.g. `drill` (isolated) or `production`: places the instances the mapping gives no subnet (before any replication).',
       },
+      drillNetwork: {
+        type: 'object',
+        description:
+          "TEST only: the run's isolated drill VPC, `${{ steps.<network.drillVpc step>.outputs.network }}`. Every copy goes to its subnet in the copy's zone with only its security group, instead of the mapped or profile network.",
+      },
       instanceType: { type: 'string', description: 'Overrides every blueprint instance type.' },
       userData: {
         type: 'string',
@@ -302,8 +363,8 @@ export default defineAction({
       ? [
           { verb: 'read', scope: 'recovery', what: 'recovery points' },
           { verb: 'create', scope: 'run-owned', what: 'TEST copies tagged with the run id' },
-          // without `network` a TEST launch uses the drill profile
-          inputs.network === undefined || inputs.network === 'drill'
+          // in the run's drill VPC (drillNetwork) or the drill profile (no `network`)
+          inputs.drillNetwork !== undefined || inputs.network === undefined || inputs.network === 'drill'
             ? { verb: 'create', scope: 'drill-network', what: 'TEST copies in the isolated drill network' }
             : { verb: 'create', scope: 'recovery', what: 'TEST copies attached to the production network' },
         ]

@@ -53,3 +53,13 @@ export const NETWORK_DESCRIBE = [
   ]),
   'ssm:DescribeInstanceInformation',
 ];
+
+/** network.drillVpc / deleteDrillVpc: the run's own isolated VPC (tagged drbot:run-id on create). */
+export const DRILL_VPC_CREATE = ec2(['CreateVpc', 'CreateSubnet', 'CreateSecurityGroup']);
+export const DRILL_VPC_DELETE = ec2(['DeleteSubnet', 'DeleteSecurityGroup', 'DeleteVpc']);
+export const DRILL_VPC_DESCRIBE = ec2([
+  'DescribeVpcs',
+  'DescribeSubnets',
+  'DescribeSecurityGroups',
+  'DescribeAvailabilityZones',
+]);

@@ -110,6 +110,13 @@ export class SimCloud implements CloudProvider {
       ...(options.wakeups ? { wakeups: options.wakeups } : {}),
     };
     this.persistHook = options.persist;
+    // a drill VPC is deleted only once no instance is left in its subnets (EC2's DependencyViolation)
+    options.network?.useOccupants((region, subnetIds) =>
+      Object.values(this.ctx.state.instances)
+        .filter((i) => i.region === region && i.subnetId !== undefined && subnetIds.includes(i.subnetId))
+        .filter((i) => i.state !== 'terminated')
+        .map((i) => i.id),
+    );
     this.replication = new SimReplication(this.ctx, (mutating, fn) => this.op(mutating, fn));
   }
 

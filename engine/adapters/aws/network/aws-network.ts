@@ -3,6 +3,7 @@
  * facts from EC2 and SSM. Clients come from the same factories as the AwsCloudProvider, so tests
  * inject `mockClient(EC2Client)` the same way.
  */
+import type { DrillVpc, DrillVpcDeletion, DrillVpcRequest } from '../../../network/drill-vpc.js';
 import type { ReplicationPlan } from '../../../network/plan-types.js';
 import type { ApplyResult, DrillIsolationProblem, NetworkCloud, VpcRange } from '../../../network/ports.js';
 import type { VpcTopology } from '../../../network/topology.js';
@@ -10,6 +11,7 @@ import { type AwsClientFactories, AwsClients } from '../clients.js';
 import { drillIsolationProblems } from '../drill-network.js';
 import { AwsNetworkConverger } from './converge.js';
 import { discoverTopology, listVpcRanges, listZones } from './discover.js';
+import { createAwsDrillVpc, deleteAwsDrillVpcs } from './drill-vpc.js';
 import { existingDocuments, offeredTypes, ssmManaged } from './readiness.js';
 
 export interface AwsNetworkOptions {
@@ -56,6 +58,15 @@ export class AwsNetworkCloud implements NetworkCloud {
   /** The same check a TEST launch makes before RunInstances (drill-network.ts). */
   drillIsolation(region: string, subnetIds: readonly string[]): Promise<DrillIsolationProblem[]> {
     return drillIsolationProblems(this.clients.ec2(region), region, subnetIds);
+  }
+
+  /** The run's isolated drill VPC (drill-vpc.ts): found by its tag, else created. */
+  createDrillVpc(request: DrillVpcRequest): Promise<DrillVpc> {
+    return createAwsDrillVpc(this.clients.ec2(request.region), request);
+  }
+
+  deleteDrillVpcs(region: string, runId: string): Promise<DrillVpcDeletion> {
+    return deleteAwsDrillVpcs(this.clients.ec2(region), region, runId);
   }
 }
 

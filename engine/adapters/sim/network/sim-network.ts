@@ -4,11 +4,13 @@
  * what is missing — so `drbot network replicate --provider sim` and the e2e run locally. Its state
  * is plain JSON (`snapshot()`), to be stored next to the SimCloud state.
  */
+import type { DrillVpc, DrillVpcDeletion, DrillVpcRequest } from '../../../network/drill-vpc.js';
 import type { MappedKind, MappingEntry } from '../../../network/mapping.js';
 import { type PlanStep, type ReplicationPlan, SOURCE_ID_TAG } from '../../../network/plan-types.js';
 import type { AppliedResource, ApplyResult, NetworkCloud, VpcRange } from '../../../network/ports.js';
 import type { SgRule, VpcTopology } from '../../../network/topology.js';
 import type { World } from '../world.js';
+import { createSimDrillVpc, deleteSimDrillVpcs, type SubnetOccupants } from './drill-vpc.js';
 import { type SimNetworkSeed, seedTopologies } from './seed.js';
 
 export interface SimNetworkState {
@@ -20,6 +22,8 @@ export interface SimNetworkState {
   tagged: Record<string, string>;
   /** Resources created so far (idempotency checks read it). */
   creates: number;
+  /** Per-run drill VPCs created so far (network.drillVpc; a resumed step must not add one). */
+  drillVpcsCreated?: number;
 }
 
 export interface SimNetworkOptions {
@@ -67,6 +71,8 @@ function sameRule(a: SgRule, b: SgRule): boolean {
 export class SimNetwork implements NetworkCloud {
   readonly name = 'sim';
   private readonly state: SimNetworkState;
+  /** Who is still in a subnet: set by the SimCloud that launches into this network. */
+  private occupants?: SubnetOccupants;
 
   constructor(private readonly options: SimNetworkOptions) {
     this.state = options.state
@@ -83,6 +89,23 @@ export class SimNetwork implements NetworkCloud {
           tagged: {},
           creates: 0,
         };
+  }
+
+  /** The SimCloud launching into this network tells it which instances are in which subnet. */
+  useOccupants(occupants: SubnetOccupants): void {
+    this.occupants = occupants;
+  }
+
+  async createDrillVpc(request: DrillVpcRequest): Promise<DrillVpc> {
+    const vpc = createSimDrillVpc(this.state, request);
+    await this.options.persist?.(this.snapshot());
+    return vpc;
+  }
+
+  async deleteDrillVpcs(region: string, runId: string): Promise<DrillVpcDeletion> {
+    const result = deleteSimDrillVpcs(this.state, region, runId, this.occupants);
+    if (result.deleted.length > 0) await this.options.persist?.(this.snapshot());
+    return result;
   }
 
   snapshot(): SimNetworkState {
