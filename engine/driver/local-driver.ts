@@ -152,7 +152,8 @@ export class LocalDriver {
   }
 
   private after(runId: string, result: AdvanceResult): void {
-    if (this.stopped || isTerminal(result.status)) return;
+    // An ended run may still want a wake-up: the commit timeout of a failover (spec.commit).
+    if (this.stopped || (isTerminal(result.status) && result.wakeAt === undefined)) return;
     const at = result.advanced ? result.wakeAt : this.clock.now() + this.busyRetryMs;
     if (at === undefined) return;
     this.timers.set(

@@ -68,6 +68,15 @@ export function checkStart(
   const pending = tier.pendingCommit;
   if (pending) {
     if (mode === 'failover' && params[SWITCH_FROM_PARAM] === pending.runId) return undefined;
+    // The commit window passed with `onTimeout: rollback`: failback undoes the cutover.
+    if (mode === 'failback' && pending.rollbackDue) return undefined;
+    if (pending.rollbackDue) {
+      return refusal(
+        'TIER_ROLLBACK_DUE',
+        `${name} failed over to ${tier.active.region} in run ${shortRun(pending.runId)}; nobody committed it within its commit timeout, so it is to be rolled back.`,
+        `Next: \`failback ${name}\` (no reprotect needed; its approvals still apply), or \`commit ${pending.runId}\` to keep ${tier.active.region}.`,
+      );
+    }
     return refusal(
       'TIER_UNCOMMITTED',
       `${name} failed over to ${tier.active.region} in run ${shortRun(pending.runId)} and waits to be committed.`,

@@ -35,6 +35,7 @@ export interface RunbookInput {
   defaults?: RunbookSpec['defaults'];
   dns?: RunbookSpec['dns'];
   params?: RunbookSpec['params'];
+  commit?: RunbookSpec['commit'];
 }
 
 export function makeStep(input: StepInput): StepSpec {
@@ -71,6 +72,7 @@ export function makeRunbook(input: RunbookInput = {}): Runbook {
     ...(input.defaults ? { defaults: input.defaults } : {}),
     ...(input.dns ? { dns: input.dns } : {}),
     ...(input.params ? { params: input.params } : {}),
+    ...(input.commit ? { commit: input.commit } : {}),
     modes,
   };
   const document = {
