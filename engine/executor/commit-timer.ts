@@ -41,7 +41,7 @@ export async function runCommitPolicy(deps: EngineDeps, s: RunSession): Promise<
   } else {
     s.emit('tier.commit-timed-out', {
       actor: DRBOT_ACTOR,
-      message: `Nobody committed run ${shortRun(run.id)} within ${waited}; spec.commit.onTimeout is rollback, so ${name} must return to ${runbook.spec.source.region}. drbot changes no production on its own. Next: \`failback ${name}\` (no reprotect needed; its approvals apply), or \`commit ${run.id}\` to keep ${tier.active.region}.`,
+      message: `Nobody committed run ${shortRun(run.id)} within ${waited}; spec.commit.onTimeout is rollback, so ${name} must return to ${runbook.spec.source.region}. drbot changes no production on its own. Next: \`failback ${name}\` (its approvals apply; \`reprotect ${name}\` first when its failback launches from reprotected points), or \`commit ${run.id}\` to keep ${tier.active.region}.`,
       data: { ...data, onTimeout: 'rollback' },
     });
   }

@@ -153,6 +153,20 @@ describe('commit policy (spec.commit)', () => {
     expect(h.published.filter((e) => e.kind === 'tier.commit-timed-out')).toHaveLength(1);
   });
 
+  it('a due rollback may reprotect first, protecting the recovered copies, and stays uncommitted', async () => {
+    const h = createHarness();
+    const runbook = tier({ timeout: '30m', onTimeout: 'rollback' });
+    const failover = await approved(h, runbook, 'failover', 'cutover-approval');
+    expect(await refusalCode(h.engine.reprotect(runbook, 'olivia'))).toBe('TIER_UNCOMMITTED');
+    h.clock.advance(30 * 60_000);
+    await h.engine.advance(failover.id);
+    const state = await h.engine.reprotect(runbook, 'olivia');
+    expect(state.protection).toMatchObject({ direction: 'target→source', state: 'protecting' });
+    expect(state.protection.inventory).toEqual(state.pendingCommit?.instances);
+    expect(state.pendingCommit?.rollbackDue).toBeDefined();
+    expect(state.committed).toBeUndefined();
+  });
+
   it('a switch-point restarts the commit window from the new cutover', async () => {
     const h = createHarness();
     const runbook = tier({ timeout: '4h', onTimeout: 'commit' });
