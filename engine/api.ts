@@ -26,7 +26,10 @@ export interface StartRunRequest {
 
 export interface AdvanceResult {
   status: RunStatus;
-  /** When `advance` should be called again; absent when the run is terminal or only waits on people. */
+  /**
+   * When `advance` should be called again; absent when the run only waits on people or is done.
+   * An ended failover waiting for `commit` under a commit policy (`spec.commit`) has its deadline here.
+   */
   wakeAt?: number;
   run: Run;
   /** False when another worker holds the lease: nothing was done. */

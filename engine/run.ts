@@ -133,7 +133,8 @@ export type AuditKind =
   | 'manual.confirmed'
   | 'tier.committed'
   | 'tier.reprotected'
-  | 'tier.point-switch-requested';
+  | 'tier.point-switch-requested'
+  | 'tier.commit-timed-out';
 
 export interface AuditEvent {
   runId: string;

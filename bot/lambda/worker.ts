@@ -13,7 +13,6 @@ import { awsReplicaLagMetrics } from '../../engine/adapters/aws/rds/cloudwatch-m
 import { createAwsObjectStorage } from '../../engine/adapters/aws/s3/aws-object-storage.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/sqs/driver.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
-import { isTerminal } from '../../engine/run.js';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
 
 /** A kick that finds the lease taken is retried this much later, at most `KICK_RETRIES` times. */
@@ -53,7 +52,8 @@ export async function processMessage(runtime: AwsRuntime, message: RunMessage): 
     throw err;
   }
   if (!result.advanced) return leaseTaken(runtime, message);
-  if (isTerminal(result.status) || result.wakeAt === undefined) {
+  // An ended failover under a commit policy still has a wake-up (its commit deadline).
+  if (result.wakeAt === undefined) {
     return { kind: 'advanced', runId, status: result.status };
   }
   const delaySeconds = await runtime.driver.schedule(runId, result.wakeAt, runtime.services.clock.now());

@@ -32,6 +32,8 @@ export function tierNext(tier: TierState): string {
   if (tier.inFlight) return `a ${tier.inFlight.mode} is in flight (run ${shortRun(tier.inFlight.runId)})`;
   if (tier.pendingCommit) {
     const id = tier.pendingCommit.runId;
+    if (tier.pendingCommit.rollbackDue)
+      return `ROLLBACK DUE (not committed within spec.commit.timeout): \`failback ${name}\` or \`commit ${id}\``;
     return `UNCOMMITTED failover: \`commit ${id}\` or \`switch-point ${id} <point>\``;
   }
   if (tier.active.side === 'target') {
@@ -76,7 +78,9 @@ export function tierLines(tier: TierState, rpoMs: number, now: number): string[]
     );
   }
   if (tier.committed)
-    lines.push(`  committed by ${tier.committed.by} (run ${shortRun(tier.committed.runId)})`);
+    lines.push(
+      `  committed by ${tier.committed.by}${tier.committed.auto ? ' after the commit timeout' : ''} (run ${shortRun(tier.committed.runId)})`,
+    );
   lines.push(
     `  ${outcomeLine('last drill', tier.lastDrill, now)}`,
     `  ${outcomeLine('last failover', tier.lastFailover, now)}`,

@@ -8,6 +8,7 @@
 
 import type { RunStore } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
+import { mayAwaitCommit } from '../../engine/tier/commit-policy.js';
 
 export interface SweptDriver {
   kick(runId: string): void;
@@ -46,11 +47,16 @@ export function startRunSweeper(options: RunSweeperOptions): RunSweeper {
   const schedule = options.schedule ?? defaultSchedule;
   let stopped = false;
   let cancel: () => void = () => undefined;
+  const seenEnded = new Set<string>();
 
   const sweep = async (): Promise<string[]> => {
     const kicked: string[] = [];
     for (const summary of await options.store.listRuns({ limit })) {
-      if (stopped || isTerminal(summary.status) || options.driver.isTracking(summary.id)) continue;
+      if (stopped || options.driver.isTracking(summary.id)) continue;
+      // An ended failover is looked at once per process: `advance` re-arms its commit timeout.
+      const awaitsCommit = mayAwaitCommit(summary) && !seenEnded.has(summary.id);
+      if (isTerminal(summary.status) && !awaitsCommit) continue;
+      if (awaitsCommit) seenEnded.add(summary.id);
       options.driver.kick(summary.id);
       kicked.push(summary.id);
     }

@@ -62,6 +62,7 @@ export function scorecardLines(card: Scorecard, audience: Audience = 'text'): st
     objectiveLine('RPO', card.rpo),
     trendLine(card),
     freshnessLine(card),
+    ...(card.tier?.lines ?? []),
     card.previousRunId
       ? `Steps vs previous drill ${card.previousRunId}${regressions ? ` (${regressions} regression${regressions === 1 ? '' : 's'})` : ''}:`
       : 'Steps (first drill, nothing to compare):',
@@ -78,6 +79,7 @@ export function scorecardMessage(card: Scorecard): SlackMessage {
     header(title),
     section(`*${objectiveLine('RTO', card.rto)}*\n*${objectiveLine('RPO', card.rpo)}*`),
     section(`${trendLine(card)}\n${freshnessLine(card)}`),
+    ...(card.tier ? [section(card.tier.lines.join('\n'))] : []),
     ...(steps.length > 0
       ? linesToSections(
           [

@@ -6,8 +6,10 @@
  */
 import type { RunStore } from '../../engine/ports.js';
 import { type Run, type RunSummary, type StepState, summarize } from '../../engine/run.js';
+import type { TierState } from '../../engine/tier/types.js';
 import { sparkline } from './sparkline.js';
 import { daysBetween, type Staleness, staleness } from './staleness.js';
+import { type ScorecardTier, scorecardTier, tierScorecardLines } from './tier.js';
 
 export type Verdict = 'pass' | 'fail' | 'not-measured';
 
@@ -42,6 +44,8 @@ export interface Scorecard {
   /** Days since the newest successful drill, this one included (0 when this one succeeded). */
   daysSinceLastSuccess?: number;
   staleness: Staleness;
+  /** The tier's state (active site, protection, uncommitted failover, last drill), when stored. */
+  tier?: { facts: ScorecardTier; lines: string[] };
 }
 
 export interface ScorecardOptions {
@@ -62,6 +66,8 @@ export interface ScorecardInput {
   /** Drills of this runbook, any order; may or may not include `run`. */
   history: readonly RunSummary[];
   now: number;
+  /** The runbook's tier state (`RunStore.getTier`), if it has one. */
+  tier?: TierState;
 }
 
 function judge(measuredMs: number | undefined, objectiveMs: number): ObjectiveResult {
@@ -117,6 +123,10 @@ export function buildScorecard(input: ScorecardInput, options: ScorecardOptions 
     staleness: stale,
   };
   if (previous) card.previousRunId = previous.id;
+  if (input.tier) {
+    const facts = scorecardTier(input.tier, run, now);
+    card.tier = { facts, lines: tierScorecardLines(facts, run.runbook.name, now) };
+  }
   if (stale.lastSuccessAt !== undefined) card.daysSinceLastSuccess = daysBetween(stale.lastSuccessAt, now);
   return card;
 }
@@ -135,5 +145,6 @@ export async function loadScorecard(
     .filter((r) => r.id !== run.id && r.createdAt < run.createdAt && r.status === 'succeeded')
     .sort((a, b) => b.createdAt - a.createdAt)[0];
   const previous = earlier ? await store.getRun(earlier.id) : undefined;
-  return buildScorecard({ run, previous, history, now }, options);
+  const tier = await store.getTier(run.runbook.name);
+  return buildScorecard({ run, previous, history, now, ...(tier ? { tier } : {}) }, options);
 }

@@ -8,6 +8,7 @@ import { NotAllowedError, toUserFacing } from '../../engine/errors.js';
 import { describeProvider, providerMismatch } from '../../engine/executor/provider.js';
 import { canonicalUser } from '../../engine/identity.js';
 import { isTerminal, type Run, type RunProvider } from '../../engine/run.js';
+import { mayAwaitCommit } from '../../engine/tier/commit-policy.js';
 import { executeCommand } from '../commands/execute.js';
 import { parseCommand } from '../commands/grammar.js';
 import { replyText } from '../render/text.js';
@@ -105,6 +106,10 @@ export class ShellSession {
       ]);
     }
     for (const run of runs) await this.services.driver.kick(run.id);
+    // Ended failovers that may wait for `commit`: `advance` re-arms their commit timeout.
+    for (const summary of await this.services.store.listRuns({ limit: RECENT })) {
+      if (mayAwaitCommit(summary)) await this.services.driver.kick(summary.id);
+    }
     if (runs.length > 0) {
       this.screen.log([
         `↻ resuming ${runs.length} run${runs.length === 1 ? '' : 's'} left in flight: ${runs.map((r) => `${r.mode} of ${r.runbook.name} (${r.id})`).join(', ')}`,

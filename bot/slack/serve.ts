@@ -10,6 +10,7 @@ import type { LogLevel } from '@slack/bolt';
 import { DrbotError } from '../../engine/errors.js';
 import type { Clock, Notifier, RunStore } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
+import { mayAwaitCommit } from '../../engine/tier/commit-policy.js';
 import type { BotConfig } from '../config.js';
 import { type AwsStore, openAwsStore, readAwsStoreConfig } from '../runtime/aws-store.js';
 import { healEndedRuns } from '../runtime/heal.js';
@@ -125,10 +126,10 @@ export async function startServe(options: ServeOptions): Promise<Served> {
     if (awsStore) await checkTable(awsStore, options.aws?.createTable ?? false);
     const started = await bot.start(config.port, options.host ?? '0.0.0.0');
     // Runs left in flight by an earlier process continue where they stopped (waiting ones too:
-    // their approval timeouts need a wake-up); ended ones get their audit trail repaired.
+    // their approval timeouts need a wake-up, and ended failovers their commit timeout); ended ones get their audit trail repaired.
     await healEndedRuns(bot.services);
     for (const summary of await rt.store.listRuns({ limit: 50 })) {
-      if (!isTerminal(summary.status)) rt.driver.kick(summary.id);
+      if (!isTerminal(summary.status) || mayAwaitCommit(summary)) rt.driver.kick(summary.id);
     }
     if (awsStore) {
       sweeper = startRunSweeper({

@@ -223,8 +223,9 @@ export class LocalDriver implements Waker {
   }
 
   private after(runId: string, result: AdvanceResult): void {
-    if (this.stopped || isTerminal(result.status)) return;
-    if (this.woken.has(runId)) {
+    // An ended run may still want a wake-up: the commit timeout of a failover (spec.commit).
+    if (this.stopped || (isTerminal(result.status) && result.wakeAt === undefined)) return;
+    if (this.woken.has(runId) && !isTerminal(result.status)) {
       this.kickAfterWake(runId);
       return;
     }

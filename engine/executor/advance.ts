@@ -20,6 +20,7 @@ import {
   invoke,
   scopeOf,
 } from './calls.js';
+import { runCommitPolicy } from './commit-timer.js';
 import { type EngineDeps, loadRun, openSession } from './deps.js';
 import { leaseLost } from './errors.js';
 import { checkGateStep, isGateAction, startGateStep } from './gates.js';
@@ -69,7 +70,17 @@ export async function advanceRun(
     if (failure) throw failure.error;
     // The tier follows the run that changes it, right after the run's final save (reconciled
     // on read when a crash falls in between).
-    if (isTerminal(s.run.status)) await applyEndedRun(store, s.runbook, s.run, () => clock.now());
+    if (isTerminal(s.run.status)) {
+      await applyEndedRun(store, s.runbook, s.run, () => clock.now());
+      // An ended failover may still wait for `commit`: its commit policy's deadline is a wake-up.
+      const commitWake = await runCommitPolicy(deps, s);
+      return {
+        status: s.run.status,
+        run: s.run,
+        advanced: true,
+        ...(commitWake ? { wakeAt: commitWake } : {}),
+      };
+    }
     return { status: s.run.status, run: s.run, advanced: true, wakeAt: nextWake(s.run, deadlines(m)) };
   } finally {
     await store.releaseLease(runId, owner).catch(() => undefined);

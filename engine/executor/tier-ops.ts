@@ -14,6 +14,7 @@ import {
   applyCommit,
   applyReprotect,
   commitRefusal,
+  reprotectInventory,
   reprotectRefusal,
   SWITCH_FROM_PARAM,
   shortRun,
@@ -94,13 +95,13 @@ export async function reprotectTier(
   const before = await reconcileTier(deps.store, runbook, now);
   const refused = reprotectRefusal(before);
   if (refused) throw tierRefusedError(refused, { runbook: runbook.metadata.name });
-  const newest = pass ? await pass(before.protection.inventory) : undefined;
+  const newest = pass ? await pass(reprotectInventory(before)) : undefined;
   const tier = await updateTier(deps.store, runbook, now, (t) => {
     const again = reprotectRefusal(t);
     if (again) throw tierRefusedError(again, { runbook: runbook.metadata.name });
     return applyReprotect(t, newest, now());
   });
-  const runId = tier.committed?.runId;
+  const runId = tier.committed?.runId ?? tier.pendingCommit?.runId;
   if (runId) {
     await mutateRun(deps, runId, (m) => {
       m.s.emit('tier.reprotected', {

@@ -12,6 +12,7 @@ import { parseDuration } from '../duration.js';
 import type { RunStore } from '../ports.js';
 import type { Runbook, StepSpec } from '../runbook/types.js';
 import type { DoctorFacts } from './doctor.js';
+import { doctorDirection, doctorTier } from './doctor-tier.js';
 import { loadRunbookMapping } from './mapping-store.js';
 import type { NetworkCloud } from './ports.js';
 import type { VpcTopology } from './topology.js';
@@ -59,7 +60,7 @@ export interface GatherDoctorFactsInput {
 
 export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<DoctorFacts> {
   const { cloud, network, runbook } = input;
-  const { source, target, objectives, defaults } = runbook.spec;
+  const { objectives, defaults } = runbook.spec;
   const failedChecks: { check: string; message: string }[] = [];
   const attempt = async <T>(check: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -69,6 +70,15 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
       return undefined;
     }
   };
+  // While the target is live the doctor checks the way back (doctor-tier.ts).
+  const tierState = await attempt('tier state', () => input.store.getTier(runbook.metadata.name));
+  const direction = doctorDirection(tierState);
+  const { source, target } =
+    direction === 'reverse'
+      ? { source: runbook.spec.target, target: runbook.spec.source }
+      : { source: runbook.spec.source, target: runbook.spec.target };
+  const translate = (id: string) =>
+    direction === 'reverse' ? mapping.lookupSource(id) : mapping.lookupTarget(id);
   const instances: Instance[] =
     (await attempt('protected instances', () => cloud.listProtected(runbook.spec.protect, source.region))) ??
     [];
@@ -86,7 +96,7 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     ? await attempt('ready-made networks', () => network.networkProfiles!(target.region))
     : undefined;
   const mappedSubnets = instances
-    .map((i) => (i.subnetId ? mapping.lookupTarget(i.subnetId) : undefined))
+    .map((i) => (i.subnetId ? translate(i.subnetId) : undefined))
     .filter((s): s is string => !!s);
   const targetTopologies: VpcTopology[] =
     mappedSubnets.length > 0
@@ -124,6 +134,8 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     runbook: runbook.metadata.name,
     sourceRegion: source.region,
     targetRegion: target.region,
+    ...(direction === 'reverse' ? { direction } : {}),
+    ...(tierState ? { tier: doctorTier(tierState) } : {}),
     rpoMs: parseDuration(objectives.rpo),
     now: input.now,
     ...(defaults?.instanceType ? { defaultInstanceType: defaults.instanceType } : {}),

@@ -6,6 +6,7 @@
 import type { Instance } from '../cloud/compute.js';
 import type { RecoveryPoint } from '../cloud/recovery-points.js';
 import { formatDuration } from '../duration.js';
+import { type DoctorTier, tierFindings } from './doctor-tier.js';
 import type { NetworkMapping } from './mapping.js';
 import { SSM_ENDPOINT_SERVICES } from './plan-types.js';
 import type { DrillIsolationProblem } from './ports.js';
@@ -26,6 +27,8 @@ export type FindingCode =
   | 'RECOVERY_POINT_TOO_OLD'
   | 'INSTANCE_TYPE_UNAVAILABLE'
   | 'MISSING_SSM_DOCUMENT'
+  | 'TIER_NOT_REPROTECTED'
+  | 'TIER_STATE'
   | 'CHECK_FAILED';
 
 export interface Finding {
@@ -39,8 +42,14 @@ export interface Finding {
 
 export interface DoctorFacts {
   runbook: string;
+  /** The live side's region (the runbook's target while the tier is failed over). */
   sourceRegion: string;
+  /** The side a recovery would launch in (the runbook's source while the target is live). */
   targetRegion: string;
+  /** `reverse` while the target is live: the mapping is read target → source. @default 'forward' */
+  direction?: 'forward' | 'reverse';
+  /** The tier's phase (doctor-tier.ts); undefined when the tier was never stored. */
+  tier?: DoctorTier;
   rpoMs: number;
   now: number;
   defaultInstanceType?: string;
@@ -139,9 +148,10 @@ function networkFindings(f: DoctorFacts, out: Finding[]): void {
     return;
   }
   const subnets = new Set<string>();
+  const translate = f.direction === 'reverse' ? f.mapping.reverse() : f.mapping.forward();
   for (const i of f.instances) {
     for (const id of [i.subnetId, ...i.securityGroups].filter((x): x is string => !!x)) {
-      const target = f.mapping.lookupTarget(id);
+      const target = translate.id(id);
       if (!target) {
         out.push({
           code: 'UNMAPPED_RESOURCE',
@@ -260,6 +270,7 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
   pointFindings(facts, findings);
   typeFindings(facts, findings);
   documentFindings(facts, findings);
+  tierFindings(facts, findings);
   for (const failed of facts.failedChecks ?? []) {
     findings.push({
       code: 'CHECK_FAILED',

@@ -74,6 +74,13 @@ export interface RegionRef {
   zone?: string;
 }
 
+export interface CommitPolicy {
+  /** How long an uncommitted failover waits for `commit` (a duration string). */
+  timeout: string;
+  /** What drbot does when it passes: commit it, or ask for a rollback (failback). */
+  onTimeout: 'commit' | 'rollback';
+}
+
 export interface RunbookSpec {
   /** The cloud the tier runs on. @default 'aws' */
   provider?: string;
@@ -98,6 +105,8 @@ export interface RunbookSpec {
   dns?: { zone: string; record: string; drillRecord?: string };
   /** Start parameters the runbook accepts (`key=value`); anything else is refused at start. */
   params?: Record<string, ParamSpec>;
+  /** Commit policy of an uncommitted failover; absent: it waits for `commit` indefinitely. */
+  commit?: CommitPolicy;
   /** How far back `declaredAt` may go (failover/failback only). @default '24h' */
   declaredAtWindow?: string;
   modes: Partial<Record<Mode, ModeSpec>>;

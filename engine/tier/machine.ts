@@ -68,6 +68,15 @@ export function checkStart(
   const pending = tier.pendingCommit;
   if (pending) {
     if (mode === 'failover' && params[SWITCH_FROM_PARAM] === pending.runId) return undefined;
+    // The commit window passed with `onTimeout: rollback`: failback undoes the cutover.
+    if (mode === 'failback' && pending.rollbackDue) return undefined;
+    if (pending.rollbackDue) {
+      return refusal(
+        'TIER_ROLLBACK_DUE',
+        `${name} failed over to ${tier.active.region} in run ${shortRun(pending.runId)}; nobody committed it within its commit timeout, so it is to be rolled back.`,
+        `Next: \`failback ${name}\` (its approvals still apply; \`reprotect ${name}\` first if its failback launches from reprotected points), or \`commit ${pending.runId}\` to keep ${tier.active.region}.`,
+      );
+    }
     return refusal(
       'TIER_UNCOMMITTED',
       `${name} failed over to ${tier.active.region} in run ${shortRun(pending.runId)} and waits to be committed.`,
@@ -258,8 +267,10 @@ export function applyCommit(tier: TierState, runId: string, by: string, now: num
 
 export function reprotectRefusal(tier: TierState): TierRefusal | undefined {
   const name = tier.runbook;
-  if (tier.inFlight || tier.pendingCommit) return checkStart(tier, 'drill');
-  if (tier.active.side !== 'target' || !tier.committed) {
+  // A due rollback may reprotect first: a failback that launches from reprotected points needs them.
+  if (tier.inFlight || (tier.pendingCommit && !tier.pendingCommit.rollbackDue))
+    return checkStart(tier, 'drill');
+  if (tier.active.side !== 'target' || !(tier.committed || tier.pendingCommit?.rollbackDue)) {
     return refusal(
       'TIER_NOTHING_TO_REPROTECT',
       `${name} is live in ${tier.active.region} and protected ${tier.protection.direction}.`,
@@ -280,11 +291,18 @@ export function applyReprotect(
     protection: {
       direction: 'target→source',
       state: 'protecting',
-      inventory: tier.protection.inventory,
+      inventory: reprotectInventory(tier),
       ...(newestPoint ? { newestPoint } : {}),
     },
     updatedAt: now,
   };
+}
+
+/** What reprotect protects: the committed copies, or those of a failover whose rollback is due. */
+export function reprotectInventory(tier: TierState): ProtectedInstance[] {
+  return !tier.committed && tier.pendingCommit?.rollbackDue
+    ? tier.pendingCommit.instances
+    : tier.protection.inventory;
 }
 
 /** A protection pass on the active side: its inventory (originals only) and newest point. */

@@ -52,6 +52,11 @@ export interface PendingCommit {
   rpoClaimedMs?: number;
   /** Earlier runs of this commit (switch-point replaces the run). */
   switchedFrom?: string[];
+  /**
+   * Set when `spec.commit.timeout` passed with `onTimeout: rollback`: nobody committed, so the
+   * failover should be undone. `failback` is allowed from here without reprotect.
+   */
+  rollbackDue?: { at: number };
 }
 
 export interface RunOutcome {
@@ -72,7 +77,7 @@ export interface TierState {
   inFlight?: { runId: string; mode: Mode; since: number; by: string };
   pendingCommit?: PendingCommit;
   /** When the current target-active period was committed (absent while source is active). */
-  committed?: { runId: string; by: string; at: number };
+  committed?: { runId: string; by: string; at: number; auto?: boolean };
   lastDrill?: RunOutcome;
   lastFailover?: RunOutcome;
   lastFailback?: RunOutcome;

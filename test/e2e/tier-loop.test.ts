@@ -14,6 +14,8 @@ import { driveToEnd } from '../../bot/runtime/run-local.js';
 import type { BotServices } from '../../bot/services.js';
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
+import type { DoctorReport } from '../../engine/network/doctor.js';
+import { gatherDoctorFacts } from '../../engine/network/doctor-facts.js';
 import type { Run } from '../../engine/run.js';
 import type { Runbook } from '../../engine/runbook/types.js';
 
@@ -50,6 +52,14 @@ async function started(user: string, line: string): Promise<Run> {
   if (reply.kind !== 'started') throw new Error(`${line}: ${JSON.stringify(reply)}`);
   return driveToEnd(runtime.engine, reply.run.id, people, clock);
 }
+
+async function doctorReport(): Promise<DoctorReport> {
+  const reply = await say('alice', 'doctor loop-tier');
+  if (reply.kind !== 'doctor') throw new Error(JSON.stringify(reply));
+  return reply.report;
+}
+
+const blockers = (report: DoctorReport) => report.findings.filter((f) => f.severity === 'blocker');
 
 async function live(ids: string[]): Promise<string[]> {
   const all = (await sim.inspect()).instances;
@@ -99,6 +109,13 @@ describe('the tier lifecycle loop on the sim', () => {
     await refused('alice', 'drill loop-tier', 'TIER_UNCOMMITTED', `switch-point ${failover.id}`);
     await refused('alice', 'failback loop-tier', 'TIER_UNCOMMITTED', `commit ${failover.id}`);
     await refused('alice', 'reprotect loop-tier', 'TIER_UNCOMMITTED', `commit ${failover.id}`);
+    // the doctor checks the way back, and only what the uncommitted state needs
+    const uncommitted = await doctorReport();
+    expect(blockers(uncommitted)).toEqual([]);
+    expect(uncommitted.findings.find((f) => f.code === 'TIER_STATE')?.remedy).toContain(
+      `commit ${failover.id}`,
+    );
+    expect(uncommitted.findings.find((f) => f.code === 'TIER_NOT_REPROTECTED')?.message).toContain(SOURCE);
 
     // the points the operator can switch to: three per instance, in the target region
     const points = await say('alice', 'points loop-tier');
@@ -156,6 +173,20 @@ describe('the tier lifecycle loop on the sim', () => {
       new Set(originals.map((o) => o.id)),
     );
     for (const id of secondCopies) expect(await sim.latestRecoveryPoint(id, SOURCE)).toBeDefined();
+    // reprotected: the doctor reads the copies in us-west-2, the mapping back and the points in us-east-1
+    const facts = await gatherDoctorFacts({
+      cloud: runtime.cloud,
+      network: runtime.network!,
+      store: runtime.store,
+      runbook,
+      now: clock.now(),
+    });
+    expect(facts).toMatchObject({ sourceRegion: TARGET, targetRegion: SOURCE, direction: 'reverse' });
+    expect(facts.instances.map((i) => i.id).sort()).toEqual([...secondCopies].sort());
+    for (const id of secondCopies) expect(facts.latestPoints[id]?.region ?? SOURCE).toBe(SOURCE);
+    const reprotected = await doctorReport();
+    expect(blockers(reprotected)).toEqual([]);
+    expect(reprotected.findings.filter((f) => f.code.startsWith('TIER_'))).toEqual([]);
 
     // drill after failover: rehearses the way back, into us-east-1
     const drill2 = await started('alice', 'drill loop-tier');

@@ -37,6 +37,7 @@ export interface RunbookInput {
   params?: RunbookSpec['params'];
   /** `spec.provider` (absent: aws). */
   provider?: string;
+  commit?: RunbookSpec['commit'];
 }
 
 export function makeStep(input: StepInput): StepSpec {
@@ -74,6 +75,7 @@ export function makeRunbook(input: RunbookInput = {}): Runbook {
     ...(input.dns ? { dns: input.dns } : {}),
     ...(input.params ? { params: input.params } : {}),
     ...(input.provider ? { provider: input.provider } : {}),
+    ...(input.commit ? { commit: input.commit } : {}),
     modes,
   };
   const document = {

@@ -16,6 +16,12 @@ const long = makeRunbook({
   name: 'slow-tier',
   steps: [{ id: 'pause', action: 'wait', with: { duration: '40m' } }],
 });
+const committing = makeRunbook({
+  name: 'commit-tier',
+  modes: { failover: { steps: [{ id: 'pause', action: 'wait', with: { duration: '1m' } }] } },
+  access: { failover: { users: ['*'] } },
+  commit: { timeout: '20m', onTimeout: 'commit' },
+});
 
 describe('worker Lambda handler', () => {
   const db = useDynalite();
@@ -44,7 +50,7 @@ describe('worker Lambda handler', () => {
       dynamo: db.dynamo,
       table: `worker-${tables}`,
       slackApiUrl: slack.apiUrl,
-      runbooks: [runbook, long],
+      runbooks: [runbook, long, committing],
       sqs,
       clock,
       withHandlers: true,
@@ -107,6 +113,37 @@ describe('worker Lambda handler', () => {
       .find((c) => String(c.body.text).includes('Drill scorecard'));
     expect(scorecard?.body.thread_ts).toBe(parent?.ts);
     expect(String(scorecard?.body.text)).toContain('RTO 2m (objective 15m) ✅ pass');
+  });
+
+  it('keeps an ended failover queued until its commit timeout, then drbot commits it and the chain stops', async () => {
+    const { sqs, runtime, clock, handler } = await setup();
+    const runId = (
+      await runtime.engine.startRun({
+        runbook: committing,
+        mode: 'failover',
+        initiator: 'U1',
+        meta: { channel: 'C0DRILLS' },
+      })
+    ).id;
+    await handler(kick(runId), lambdaContext);
+    clock.advance(60_000);
+    await handler(wake(runId), lambdaContext);
+    expect((await runtime.store.getRun(runId))?.status).toBe('succeeded');
+    // the run ended, but its commit deadline (20m) is a wake-up: a 900 s hop, then the rest
+    expect(sqs.messages().at(-1)).toEqual({ body: { v: 1, runId, kind: 'wake' }, delay: 900 });
+    clock.advance(900_000);
+    await handler(wake(runId), lambdaContext);
+    expect(sqs.messages().at(-1)?.delay).toBe(300);
+    expect((await runtime.engine.getTier(committing)).pendingCommit?.runId).toBe(runId);
+    clock.advance(300_000);
+    const sent = sqs.messages().length;
+    await handler(wake(runId), lambdaContext);
+    expect(sqs.messages()).toHaveLength(sent);
+    expect((await runtime.engine.getTier(committing)).committed).toMatchObject({
+      runId,
+      by: 'drbot',
+      auto: true,
+    });
   });
 
   it('does nothing while another worker holds the lease, and retries a kick shortly after', async () => {

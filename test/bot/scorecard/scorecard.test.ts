@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { blockKitViolations } from '../../../bot/render/blocks.js';
 import { scorecardLines, scorecardMessage } from '../../../bot/scorecard/render.js';
-import { buildScorecard } from '../../../bot/scorecard/scorecard.js';
+import { buildScorecard, loadScorecard } from '../../../bot/scorecard/scorecard.js';
+import { MemoryRunStore } from '../../../engine/adapters/memory/store.js';
+import type { TierState } from '../../../engine/tier/types.js';
 import { DAY, drill, step, summary, T0 } from './fixtures.js';
 
 const previous = drill({
@@ -108,5 +110,73 @@ describe('scorecard rendering', () => {
     expect(all).toContain('▁█');
     expect(all).toContain('⚠️ regression');
     expect(message.text).toContain('RPO 1h10m (objective 1h) ❌ fail');
+  });
+});
+
+describe('scorecard tier state', () => {
+  const tier = (over: Partial<TierState> = {}): TierState => ({
+    runbook: 'app-tier',
+    version: 3,
+    active: { side: 'target', region: 'us-west-2', sinceRun: '01FAILOVERRUN7M2W', since: T0 - DAY },
+    protection: {
+      direction: 'target→source',
+      state: 'protecting',
+      inventory: [],
+      newestPoint: { id: 'p1', capturedAt: T0 - 2 * 3_600_000 },
+    },
+    lastDrill: { runId: 'prev', outcome: 'succeeded', at: T0 - 7 * DAY },
+    applied: [],
+    updatedAt: T0,
+    ...over,
+  });
+
+  it('shows the active site, protection against the RPO, and this drill as the last one', () => {
+    const built = buildScorecard({
+      run: current,
+      previous,
+      history: [summary(previous)],
+      now: T0,
+      tier: tier(),
+    });
+    const text = scorecardLines(built).join('\n');
+    expect(text).toContain('Active site: us-west-2 (target) since run …7M2W');
+    expect(text).toContain('Protection: target→source, protecting · newest point 2h old ⚠️ over RPO');
+    expect(text).toContain('Last drill: pass today (run …cur)');
+    expect(text).not.toContain('Uncommitted');
+    expect(JSON.stringify(scorecardMessage(built).blocks)).toContain('Active site: us-west-2');
+  });
+
+  it('flags an uncommitted failover and a due rollback with the next step', () => {
+    const pending = { runId: '01PENDINGRUNABCD', since: T0 - 3 * 3_600_000, instances: [] };
+    const uncommitted = buildScorecard({
+      run: current,
+      history: [],
+      now: T0,
+      tier: tier({
+        pendingCommit: pending,
+        protection: { direction: 'source→target', state: 'none', inventory: [] },
+      }),
+    });
+    const text = scorecardLines(uncommitted).join('\n');
+    expect(text).toContain('⚠️ Uncommitted failover: run …ABCD for 3h. Next: `commit 01PENDINGRUNABCD`');
+    expect(text).toContain('Protection: source→target, none ⚠️ not protected');
+    const due = buildScorecard({
+      run: current,
+      history: [],
+      now: T0,
+      tier: tier({ pendingCommit: { ...pending, rollbackDue: { at: T0 - 3_600_000 } } }),
+    });
+    expect(scorecardLines(due).join('\n')).toContain('⚠️ Rollback due: failover run …ABCD');
+  });
+
+  it('loads the tier state from the store', async () => {
+    const store = new MemoryRunStore();
+    await store.saveTier(tier(), 0);
+    const loaded = await loadScorecard(store, current, T0);
+    expect(loaded.tier?.facts.active.region).toBe('us-west-2');
+  });
+
+  it('has no tier part when the tier was never stored', () => {
+    expect(buildScorecard({ run: current, history: [], now: T0 }).tier).toBeUndefined();
   });
 });

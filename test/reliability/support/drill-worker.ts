@@ -96,7 +96,7 @@ const STORE_METHODS = [
 ] as const;
 
 /** Counts operation boundaries and kills the process at the chosen one. */
-function killSwitch(killAfter: number): { boundary: () => void; ops: () => number } {
+export function killSwitch(killAfter: number): { boundary: () => void; ops: () => number } {
   let ops = 0;
   const boundary = () => {
     ops += 1;
@@ -105,9 +105,13 @@ function killSwitch(killAfter: number): { boundary: () => void; ops: () => numbe
   return { boundary, ops: () => ops };
 }
 
-function instrumentStore(inner: RunStore, boundary: () => void): RunStore {
+export function instrumentStore(
+  inner: RunStore,
+  boundary: () => void,
+  extra: readonly (keyof RunStore)[] = [],
+): RunStore {
   const store = Object.create(inner) as RunStore;
-  for (const method of STORE_METHODS) {
+  for (const method of [...STORE_METHODS, ...extra]) {
     const original = (inner[method] as (...args: unknown[]) => Promise<unknown>).bind(inner);
     (store as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       boundary();
@@ -123,7 +127,7 @@ function instrumentStore(inner: RunStore, boundary: () => void): RunStore {
  * The fake clock continues from the last process's high-water mark (written synchronously on
  * every move, so a SIGKILL cannot lose it) plus one lease: the successor never waits long.
  */
-function durableClock(dataDir: string, leaseMs: number): FakeClock {
+export function durableClock(dataDir: string, leaseMs: number): FakeClock {
   const file = join(dataDir, 'clock.txt');
   let start = Date.UTC(2026, 0, 5, 9, 0, 0);
   try {
@@ -147,6 +151,22 @@ function durableClock(dataDir: string, leaseMs: number): FakeClock {
   return clock;
 }
 
+/** Every cloud call is two operation boundaries (before and after), like the store's. */
+export function instrumentCloud(sim: SimCloud, boundary: () => void): SimCloud {
+  return new Proxy(sim, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || prop === 'snapshot' || prop === 'constructor') return value;
+      return async (...args: unknown[]) => {
+        boundary();
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        boundary();
+        return result;
+      };
+    },
+  });
+}
+
 export async function runWorker(options: WorkerOptions): Promise<Record<string, unknown>> {
   const kill = killSwitch(options.killAfter);
   const boundary = kill.boundary;
@@ -167,18 +187,7 @@ export async function runWorker(options: WorkerOptions): Promise<Record<string, 
       state: saved,
       persist: (state) => states.save(state),
     });
-    const cloud = new Proxy(sim, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function' || prop === 'snapshot' || prop === 'constructor') return value;
-        return async (...args: unknown[]) => {
-          boundary();
-          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          boundary();
-          return result;
-        };
-      },
-    });
+    const cloud = instrumentCloud(sim, boundary);
     const engine = createEngine({
       store,
       clock,
