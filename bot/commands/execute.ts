@@ -21,6 +21,7 @@ import type { BotServices } from '../services.js';
 import type { Command, Surface } from './grammar.js';
 import { accessRefusal, approvalStepOf, findRunbook, resolveRun } from './lookup.js';
 import type { Outcome, Reply, RunbookEntry } from './replies.js';
+import { drsReprotectPass, replicationFor } from './reprotect-drs.js';
 import { cloudUnavailable, listPoints, reprotectPass } from './tier.js';
 
 export interface CommandContext {
@@ -103,8 +104,15 @@ async function dispatch(services: BotServices, command: Command, context: Comman
       const now = () => clock.now();
       // On a fake clock (tests, `--fast`) waiting for the copies is skipping ahead.
       const wait = clock instanceof FakeClock ? async (ms: number) => clock.advance(ms) : undefined;
-      await services.engine.reprotect(runbook, context.user, (inventory) =>
-        reprotectPass({ cloud: readiness.cloud, now, ...(wait ? { wait } : {}) }, runbook, inventory),
+      const waiting = wait ? { wait } : {};
+      await services.engine.reprotect(runbook, context.user, (inventory, tier) =>
+        runbook.spec.protect.method === 'drs'
+          ? drsReprotectPass(
+              { replication: replicationFor(runbook, readiness), store: services.store, now, ...waiting },
+              runbook,
+              tier,
+            )
+          : reprotectPass({ cloud: readiness.cloud, now, ...waiting }, runbook, inventory),
       );
       return reply(
         await tierReply(
