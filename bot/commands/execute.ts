@@ -9,6 +9,7 @@ import { parseDuration } from '../../engine/duration.js';
 import { DrbotError, NotFoundError, toUserFacing } from '../../engine/errors.js';
 import { type DoctorReport, diagnose } from '../../engine/network/doctor.js';
 import { gatherDoctorFacts } from '../../engine/network/doctor-facts.js';
+import { withReplicationReadiness } from '../../engine/network/doctor-replication.js';
 import { planRun } from '../../engine/plan/index.js';
 import { isAllowed } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
@@ -300,8 +301,8 @@ async function doctor(services: BotServices, name: string): Promise<DoctorReport
       action: `Run \`drbot doctor ${runbook.metadata.name} --provider aws\` from a machine with AWS credentials, or use \`drbot serve\` / \`drbot shell\`.`,
     });
   }
-  const { cloud, network } = services.readiness;
-  return diagnose(
-    await gatherDoctorFacts({ cloud, network, store: services.store, runbook, now: services.clock.now() }),
-  );
+  const { cloud, network, replication } = services.readiness;
+  const now = services.clock.now();
+  const report = diagnose(await gatherDoctorFacts({ cloud, network, store: services.store, runbook, now }));
+  return withReplicationReadiness(report, { cloud, runbook, now, ...(replication ? { replication } : {}) });
 }

@@ -6,6 +6,7 @@
 import type { Instance } from '../cloud/compute.js';
 import type { RecoveryPoint } from '../cloud/recovery-points.js';
 import { formatDuration } from '../duration.js';
+import { type ReplicationReadiness, replicationReadinessLines } from './doctor-replication.js';
 import type { NetworkMapping } from './mapping.js';
 import { SSM_ENDPOINT_SERVICES } from './plan-types.js';
 import type { DrillIsolationProblem } from './ports.js';
@@ -25,7 +26,11 @@ export type FindingCode =
   | 'RECOVERY_POINT_TOO_OLD'
   | 'INSTANCE_TYPE_UNAVAILABLE'
   | 'MISSING_SSM_DOCUMENT'
-  | 'CHECK_FAILED';
+  | 'CHECK_FAILED'
+  // method: drs tiers (doctor-replication.ts)
+  | 'NO_PROTECTED_SOURCE_SERVERS'
+  | 'DRS_NOT_CONTINUOUS'
+  | 'DRS_LAGGING';
 
 export interface Finding {
   code: FindingCode;
@@ -70,6 +75,8 @@ export interface DoctorReport {
   findings: Finding[];
   /** True when any finding is a blocker (`drbot doctor` exits 1). */
   blocking: boolean;
+  /** Per DRS source server readiness, for `method: drs` tiers (doctor-replication.ts). */
+  replication?: ReplicationReadiness;
 }
 
 function ssmFindings(f: DoctorFacts, out: Finding[]): void {
@@ -253,8 +260,11 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
 
 /** Plain-text rendering (CLI, terminal shell); Slack renders `findings` itself. */
 export function formatDoctorReport(report: DoctorReport): string {
+  const replication = replicationReadinessLines(report.replication);
   if (report.findings.length === 0)
-    return `✓ ${report.runbook}: ready — nothing would block a drill or failover.`;
+    return [`✓ ${report.runbook}: ready — nothing would block a drill or failover.`, ...replication].join(
+      '\n',
+    );
   const lines = [
     report.blocking
       ? `✗ ${report.runbook}: ${report.findings.filter((f) => f.severity === 'blocker').length} blocker(s)`
@@ -263,5 +273,5 @@ export function formatDoctorReport(report: DoctorReport): string {
   for (const f of report.findings) {
     lines.push(`${f.severity === 'blocker' ? '✗' : '!'} [${f.code}] ${f.message}`, `    remedy: ${f.remedy}`);
   }
-  return lines.join('\n');
+  return [...lines, ...replication].join('\n');
 }
