@@ -6,6 +6,7 @@
  */
 import type { RunStore } from '../../engine/ports.js';
 import { type Run, type RunSummary, type StepState, summarize } from '../../engine/run.js';
+import { replicationOfRun, type ScorecardReplication } from './replication.js';
 import { sparkline } from './sparkline.js';
 import { daysBetween, type Staleness, staleness } from './staleness.js';
 
@@ -42,6 +43,8 @@ export interface Scorecard {
   /** Days since the newest successful drill, this one included (0 when this one succeeded). */
   daysSinceLastSuccess?: number;
   staleness: Staleness;
+  /** What the drill's drs.readiness step saw, for `method: drs` tiers (replication.ts). */
+  replication?: ScorecardReplication;
 }
 
 export interface ScorecardOptions {
@@ -117,6 +120,8 @@ export function buildScorecard(input: ScorecardInput, options: ScorecardOptions 
     staleness: stale,
   };
   if (previous) card.previousRunId = previous.id;
+  const replication = replicationOfRun(run);
+  if (replication) card.replication = replication;
   if (stale.lastSuccessAt !== undefined) card.daysSinceLastSuccess = daysBetween(stale.lastSuccessAt, now);
   return card;
 }
