@@ -72,9 +72,12 @@ export function replicationFindings(readiness: ReplicationReadiness): Finding[] 
     }));
 }
 
+const SNAPSHOT_POINT_CODES = new Set<Finding['code']>(['NO_RECOVERY_POINT', 'RECOVERY_POINT_TOO_OLD']);
+
 /**
- * The report with the tier's replication readiness added (rows and findings); unchanged for a
- * snapshot tier. A check that cannot be made is a CHECK_FAILED warning, never a crash.
+ * The report with the tier's replication readiness added (rows and findings) in place of the
+ * snapshot recovery-point findings; unchanged for a snapshot tier. A check that cannot be made
+ * is a CHECK_FAILED warning, never a crash.
  */
 export async function withReplicationReadiness(
   report: DoctorReport,
@@ -115,7 +118,9 @@ export async function withReplicationReadiness(
       ];
     }
   }
-  const all = [...report.findings, ...findings];
+  // a drs tier recovers from DRS point-in-time snapshots, not EBS snapshots: those findings are moot
+  const kept = report.findings.filter((f) => !SNAPSHOT_POINT_CODES.has(f.code));
+  const all = [...kept, ...findings];
   return {
     ...report,
     findings: all,

@@ -64,6 +64,31 @@ describe('doctor: replication readiness of a drs tier', () => {
     expect(text).toMatch(/CONTINUOUS, lag \d+s of 1m RPO, backlog .+, newest snapshot .+ ago ✓/);
   });
 
+  it('replaces the EBS recovery-point findings: a drs tier recovers from DRS snapshots', async () => {
+    const { clock, cloud } = sim();
+    const before: DoctorReport = {
+      ...empty(WARM),
+      blocking: true,
+      findings: [
+        {
+          code: 'NO_RECOVERY_POINT',
+          severity: 'blocker',
+          subject: 'i-1',
+          message: 'no AMI',
+          remedy: 'protect',
+        },
+      ],
+    };
+    const report = await withReplicationReadiness(before, {
+      cloud,
+      replication: cloud.replication,
+      runbook: WARM,
+      now: clock.now(),
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.blocking).toBe(false);
+  });
+
   it('blocks on a stalled server with its state and remedy', async () => {
     const { clock, cloud } = sim(stalledSeed);
     const report = await withReplicationReadiness(empty(WARM), {
