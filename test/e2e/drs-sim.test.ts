@@ -123,6 +123,11 @@ describe('Elastic Disaster Recovery on the sim (method: drs)', () => {
       return driveToEnd(rt.engine, reply.run.id, people, clock);
     };
     try {
+      // the doctor shows each source server's replication readiness (the shell/Slack wiring)
+      const doctor = await say('alice', 'doctor warm-drs');
+      if (doctor.kind !== 'doctor') throw new Error(JSON.stringify(doctor));
+      expect(doctor.report.replication?.rows.map((r) => r.state)).toEqual(['CONTINUOUS', 'CONTINUOUS']);
+      expect(doctor.report.findings.filter((f) => f.code === 'NO_RECOVERY_POINT')).toEqual([]);
       expect((await driven('alice', 'drill warm-drs')).status).toBe('succeeded');
       const over = await driven('alice', 'failover warm-drs');
       expect(over.status, JSON.stringify(over.steps)).toBe('succeeded');
