@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../engine/api.js';
 import type { CloudProvider } from '../engine/cloud/provider.js';
+import type { ReplicationPort } from '../engine/cloud/replication.js';
 import type { NetworkCloud } from '../engine/network/ports.js';
 import type { Clock, Directory, RunStore } from '../engine/ports.js';
 import type { RunbookIssue } from '../engine/runbook/errors.js';
@@ -38,5 +39,5 @@ export interface BotServices {
    * The cloud and its network side, for `doctor` (read-only checks). Absent where the process
    * has no cloud access (the Slack function on Lambda): `doctor` then says where to run it.
    */
-  readiness?: { cloud: CloudProvider; network: NetworkCloud };
+  readiness?: { cloud: CloudProvider; network: NetworkCloud; replication?: ReplicationPort };
 }

@@ -126,5 +126,12 @@ export interface Engine {
   switchPoint(runId: string, point: string, user: string): Promise<Run>;
 }
 
-/** One reversed protection pass over the recovered instances; returns the newest point copied. */
-export type ReprotectPass = (instances: ProtectedInstance[]) => Promise<RecoveryPointRef | undefined>;
+/**
+ * One reversed protection pass over the recovered instances (snapshot copies, or DRS reverse
+ * replication for `method: drs`); returns the newest point. Runs only after the tier allowed the
+ * reprotect (a committed failover), with that tier state.
+ */
+export type ReprotectPass = (
+  instances: ProtectedInstance[],
+  tier: TierState,
+) => Promise<RecoveryPointRef | undefined>;

@@ -9,6 +9,7 @@ import { parseDuration } from '../../engine/duration.js';
 import { DrbotError, NotFoundError, toUserFacing } from '../../engine/errors.js';
 import { type DoctorReport, diagnose } from '../../engine/network/doctor.js';
 import { gatherDoctorFacts } from '../../engine/network/doctor-facts.js';
+import { withReplicationReadiness } from '../../engine/network/doctor-replication.js';
 import { planRun } from '../../engine/plan/index.js';
 import { isAllowed } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
@@ -21,6 +22,7 @@ import type { BotServices } from '../services.js';
 import type { Command, Surface } from './grammar.js';
 import { accessRefusal, approvalStepOf, findRunbook, resolveRun } from './lookup.js';
 import type { Outcome, Reply, RunbookEntry } from './replies.js';
+import { drsReprotectPass, replicationFor } from './reprotect-drs.js';
 import { cloudUnavailable, listPoints, reprotectPass } from './tier.js';
 
 export interface CommandContext {
@@ -103,8 +105,15 @@ async function dispatch(services: BotServices, command: Command, context: Comman
       const now = () => clock.now();
       // On a fake clock (tests, `--fast`) waiting for the copies is skipping ahead.
       const wait = clock instanceof FakeClock ? async (ms: number) => clock.advance(ms) : undefined;
-      await services.engine.reprotect(runbook, context.user, (inventory) =>
-        reprotectPass({ cloud: readiness.cloud, now, ...(wait ? { wait } : {}) }, runbook, inventory),
+      const waiting = wait ? { wait } : {};
+      await services.engine.reprotect(runbook, context.user, (inventory, tier) =>
+        runbook.spec.protect.method === 'drs'
+          ? drsReprotectPass(
+              { replication: replicationFor(runbook, readiness), store: services.store, now, ...waiting },
+              runbook,
+              tier,
+            )
+          : reprotectPass({ cloud: readiness.cloud, now, ...waiting }, runbook, inventory),
       );
       return reply(
         await tierReply(
@@ -292,8 +301,8 @@ async function doctor(services: BotServices, name: string): Promise<DoctorReport
       action: `Run \`drbot doctor ${runbook.metadata.name} --provider aws\` from a machine with AWS credentials, or use \`drbot serve\` / \`drbot shell\`.`,
     });
   }
-  const { cloud, network } = services.readiness;
-  return diagnose(
-    await gatherDoctorFacts({ cloud, network, store: services.store, runbook, now: services.clock.now() }),
-  );
+  const { cloud, network, replication } = services.readiness;
+  const now = services.clock.now();
+  const report = diagnose(await gatherDoctorFacts({ cloud, network, store: services.store, runbook, now }));
+  return withReplicationReadiness(report, { cloud, runbook, now, ...(replication ? { replication } : {}) });
 }

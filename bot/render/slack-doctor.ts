@@ -5,6 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { DoctorReport, Finding } from '../../engine/network/doctor.js';
+import { replicationReadinessLines } from '../../engine/network/doctor-replication.js';
 import { context, fitBlocks, header, LIMITS, linesToSections, section } from './blocks.js';
 import { escapeMrkdwn, truncate } from './format.js';
 import type { SlackMessage } from './slack-status.js';
@@ -50,6 +51,18 @@ function findingText(f: Finding): string {
   );
 }
 
+/** The replication readiness rows of a `method: drs` tier, one line per source server. */
+function replicationSections(report: DoctorReport): KnownBlock[] {
+  const lines = replicationReadinessLines(report.replication);
+  if (lines.length === 0) return [];
+  const [title, ...rows] = lines;
+  return linesToSections(
+    [`*${escapeMrkdwn(title!)}*`, ...rows.map((r) => escapeMrkdwn(r.trim()))],
+    10,
+    (n) => `…and ${n} more source servers: \`drbot doctor ${report.runbook}\` lists them all.`,
+  );
+}
+
 export function doctorMessage(report: DoctorReport): SlackMessage {
   const findings = orderedFindings(report);
   const blocks: KnownBlock[] = [header(`Doctor · ${report.runbook}`), section(verdict(report))];
@@ -63,6 +76,7 @@ export function doctorMessage(report: DoctorReport): SlackMessage {
       ),
     );
   }
+  blocks.push(...replicationSections(report));
   blocks.push(
     context(
       `A check only: nothing was started. \`drbot doctor ${escapeMrkdwn(report.runbook)}\` gives the same in a terminal.`,

@@ -6,6 +6,7 @@ import type { KnownBlock } from '@slack/types';
 import { context, fitBlocks, header, linesToSections, section } from '../render/blocks.js';
 import { type Audience, duration, escapeMrkdwn } from '../render/format.js';
 import type { SlackMessage } from '../render/slack-status.js';
+import { scorecardReplicationLines } from './replication.js';
 import type { ObjectiveResult, Scorecard, StepComparison } from './scorecard.js';
 
 const VERDICT_TEXT = { pass: '✅ pass', fail: '❌ fail', 'not-measured': '➖ not measured' } as const;
@@ -63,11 +64,24 @@ export function scorecardLines(card: Scorecard, audience: Audience = 'text'): st
     trendLine(card),
     freshnessLine(card),
     ...(card.tier?.lines ?? []),
+    ...scorecardReplicationLines(card.replication),
     card.previousRunId
       ? `Steps vs previous drill ${card.previousRunId}${regressions ? ` (${regressions} regression${regressions === 1 ? '' : 's'})` : ''}:`
       : 'Steps (first drill, nothing to compare):',
     ...card.steps.map((s) => `  ${stepLine(s, audience)}`),
   ];
+}
+
+/** The replication readiness rows (drs tiers), one line per source server. */
+function replicationBlocks(card: Scorecard): KnownBlock[] {
+  const lines = scorecardReplicationLines(card.replication);
+  if (lines.length === 0) return [];
+  const [title, ...rows] = lines;
+  return linesToSections(
+    [`*${escapeMrkdwn(title!)}*`, ...rows.map((r) => escapeMrkdwn(r.trim()))],
+    5,
+    (n) => `…and ${n} more source servers`,
+  );
 }
 
 /** The scorecard as a Slack message for the drill's thread. */
@@ -80,6 +94,7 @@ export function scorecardMessage(card: Scorecard): SlackMessage {
     section(`*${objectiveLine('RTO', card.rto)}*\n*${objectiveLine('RPO', card.rpo)}*`),
     section(`${trendLine(card)}\n${freshnessLine(card)}`),
     ...(card.tier ? [section(card.tier.lines.join('\n'))] : []),
+    ...replicationBlocks(card),
     ...(steps.length > 0
       ? linesToSections(
           [

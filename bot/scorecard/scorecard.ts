@@ -7,6 +7,7 @@
 import type { RunStore } from '../../engine/ports.js';
 import { type Run, type RunSummary, type StepState, summarize } from '../../engine/run.js';
 import type { TierState } from '../../engine/tier/types.js';
+import { replicationOfRun, type ScorecardReplication } from './replication.js';
 import { sparkline } from './sparkline.js';
 import { daysBetween, type Staleness, staleness } from './staleness.js';
 import { type ScorecardTier, scorecardTier, tierScorecardLines } from './tier.js';
@@ -46,6 +47,8 @@ export interface Scorecard {
   staleness: Staleness;
   /** The tier's state (active site, protection, uncommitted failover, last drill), when stored. */
   tier?: { facts: ScorecardTier; lines: string[] };
+  /** What the drill's drs.readiness step saw, for `method: drs` tiers (replication.ts). */
+  replication?: ScorecardReplication;
 }
 
 export interface ScorecardOptions {
@@ -127,6 +130,8 @@ export function buildScorecard(input: ScorecardInput, options: ScorecardOptions 
     const facts = scorecardTier(input.tier, run, now);
     card.tier = { facts, lines: tierScorecardLines(facts, run.runbook.name, now) };
   }
+  const replication = replicationOfRun(run);
+  if (replication) card.replication = replication;
   if (stale.lastSuccessAt !== undefined) card.daysSinceLastSuccess = daysBetween(stale.lastSuccessAt, now);
   return card;
 }

@@ -125,7 +125,15 @@ export async function runShell(options: ShellOptions): Promise<number> {
     runbookDir: `${options.runbooksDir ?? 'runbooks'}/`,
     log,
     staleDays,
-    ...(rt.network ? { readiness: { cloud: rt.cloud, network: rt.network } } : {}),
+    ...(rt.network
+      ? {
+          readiness: {
+            cloud: rt.cloud,
+            network: rt.network,
+            ...(rt.replication ? { replication: rt.replication } : {}),
+          },
+        }
+      : {}),
   };
   const groups = groupsOf(rt.directory);
   const users = [...new Set(groups.flatMap(([, members]) => members))].sort();

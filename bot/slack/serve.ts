@@ -115,7 +115,15 @@ export async function startServe(options: ServeOptions): Promise<Served> {
         driver: rt.driver,
         runbookDir: `${config.runbookDir}/`,
         staleDays,
-        ...(rt.network ? { readiness: { cloud: rt.cloud, network: rt.network } } : {}),
+        ...(rt.network
+          ? {
+              readiness: {
+                cloud: rt.cloud,
+                network: rt.network,
+                ...(rt.replication ? { replication: rt.replication } : {}),
+              },
+            }
+          : {}),
       };
     },
   });

@@ -34,6 +34,8 @@ export interface CommandsPort {
     idempotencyKey: string,
   ): Promise<{ commandId: string }>;
   commandStatus(commandId: string, region: string): Promise<CommandResult>;
+  /** Whether a document (drbot's or AWS-published) exists in a region (AWS only; the sim has drbot's built in). */
+  documentExists?(region: string, name: string): Promise<boolean>;
   /** Creates or updates drbot's documents in a region before first use (AWS only; the sim has them built in). */
   ensureDocuments?(
     region: string,

@@ -95,7 +95,7 @@ export async function reprotectTier(
   const before = await reconcileTier(deps.store, runbook, now);
   const refused = reprotectRefusal(before);
   if (refused) throw tierRefusedError(refused, { runbook: runbook.metadata.name });
-  const newest = pass ? await pass(reprotectInventory(before)) : undefined;
+  const newest = pass ? await pass(reprotectInventory(before), before) : undefined;
   const tier = await updateTier(deps.store, runbook, now, (t) => {
     const again = reprotectRefusal(t);
     if (again) throw tierRefusedError(again, { runbook: runbook.metadata.name });

@@ -6,6 +6,7 @@
 import type { Instance } from '../cloud/compute.js';
 import type { RecoveryPoint } from '../cloud/recovery-points.js';
 import { formatDuration } from '../duration.js';
+import { type ReplicationReadiness, replicationReadinessLines } from './doctor-replication.js';
 import { type DoctorTier, tierFindings } from './doctor-tier.js';
 import type { NetworkMapping } from './mapping.js';
 import { SSM_ENDPOINT_SERVICES } from './plan-types.js';
@@ -29,7 +30,11 @@ export type FindingCode =
   | 'MISSING_SSM_DOCUMENT'
   | 'TIER_NOT_REPROTECTED'
   | 'TIER_STATE'
-  | 'CHECK_FAILED';
+  | 'CHECK_FAILED'
+  // method: drs tiers (doctor-replication.ts)
+  | 'NO_PROTECTED_SOURCE_SERVERS'
+  | 'DRS_NOT_CONTINUOUS'
+  | 'DRS_LAGGING';
 
 export interface Finding {
   code: FindingCode;
@@ -86,6 +91,8 @@ export interface DoctorReport {
   findings: Finding[];
   /** True when any finding is a blocker (`drbot doctor` exits 1). */
   blocking: boolean;
+  /** Per DRS source server readiness, for `method: drs` tiers (doctor-replication.ts). */
+  replication?: ReplicationReadiness;
 }
 
 function ssmFindings(f: DoctorFacts, out: Finding[]): void {
@@ -285,8 +292,11 @@ export function diagnose(facts: DoctorFacts): DoctorReport {
 
 /** Plain-text rendering (CLI, terminal shell); Slack renders `findings` itself. */
 export function formatDoctorReport(report: DoctorReport): string {
+  const replication = replicationReadinessLines(report.replication);
   if (report.findings.length === 0)
-    return `✓ ${report.runbook}: ready — nothing would block a drill or failover.`;
+    return [`✓ ${report.runbook}: ready — nothing would block a drill or failover.`, ...replication].join(
+      '\n',
+    );
   const lines = [
     report.blocking
       ? `✗ ${report.runbook}: ${report.findings.filter((f) => f.severity === 'blocker').length} blocker(s)`
@@ -295,5 +305,5 @@ export function formatDoctorReport(report: DoctorReport): string {
   for (const f of report.findings) {
     lines.push(`${f.severity === 'blocker' ? '✗' : '!'} [${f.code}] ${f.message}`, `    remedy: ${f.remedy}`);
   }
-  return lines.join('\n');
+  return [...lines, ...replication].join('\n');
 }

@@ -1,8 +1,9 @@
 /**
  * Elastic Disaster Recovery end to end on the simulated cloud, in-process with the embedded
  * DynamoDB on disk and a fresh store per scenario: a drill (isDrill copies from the RPO gate's
- * snapshots, cleaned up), a failover (two approvers, a non-drill recovery, DNS moved), a failback
- * through reverse replication after that failover, and a process "killed" during the recovery job
+ * snapshots, cleaned up), a failover (two approvers, a non-drill recovery, DNS moved), the whole
+ * lifecycle through the chat commands (drill, failover, commit, reprotect = reverse replication,
+ * failback from the reversed servers), and a process "killed" during the recovery job
  * (StartRecovery accepted, its answer never recorded), resumed by a fresh runtime: exactly one
  * StartRecovery per source server per attempt key.
  */
@@ -11,8 +12,12 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { executeCommand } from '../../bot/commands/execute.js';
+import { parseCommand } from '../../bot/commands/grammar.js';
+import type { Reply } from '../../bot/commands/replies.js';
 import { createLocalRuntime, type LocalRuntime } from '../../bot/runtime/local.js';
 import { driveToEnd } from '../../bot/runtime/run-local.js';
+import type { BotServices } from '../../bot/services.js';
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import { DRS_TAGS } from '../../engine/cloud/replication.js';
@@ -42,6 +47,28 @@ function runtimeFor(dir: { dataDir: string; runbooksDir: string }, clock: FakeCl
 }
 
 const simOf = (rt: LocalRuntime) => rt.cloud as SimCloud;
+
+/** The chat commands the shell and Slack share, on this runtime (with its replication port). */
+function sayTo(rt: LocalRuntime): (user: string, line: string) => Promise<Reply> {
+  const services: BotServices = {
+    engine: rt.engine,
+    store: rt.store,
+    runbooks: () => new Map([[runbook.metadata.name, runbook]]),
+    directory: rt.directory,
+    clock: rt.clock,
+    driver: rt.driver,
+    readiness: {
+      cloud: rt.cloud,
+      network: rt.network!,
+      ...(rt.replication ? { replication: rt.replication } : {}),
+    },
+  };
+  return async (user, line) => {
+    const parsed = parseCommand(line, 'shell');
+    if (!parsed.ok) throw new Error(`${line}: ${parsed.error.problem}`);
+    return (await executeCommand(services, parsed.command, { user, surface: 'shell' })).reply;
+  };
+}
 
 describe('Elastic Disaster Recovery on the sim (method: drs)', () => {
   it('drills: isDrill copies from the chosen snapshots, claimed RPO = their age, all terminated in cleanup', async () => {
@@ -86,29 +113,57 @@ describe('Elastic Disaster Recovery on the sim (method: drs)', () => {
     }
   });
 
-  it('fails back through reverse replication after the failover (its own store)', async () => {
+  it('drill → failover → commit → reprotect (reverse replication) → failback from the reversed servers, through the chat commands', async () => {
     const clock = new FakeClock(Date.UTC(2026, 11, 1, 9));
     const rt = await runtimeFor(await folder(), clock);
+    const say = sayTo(rt);
+    const driven = async (user: string, line: string) => {
+      const reply = await say(user, line);
+      if (reply.kind !== 'started') throw new Error(`${line}: ${JSON.stringify(reply)}`);
+      return driveToEnd(rt.engine, reply.run.id, people, clock);
+    };
     try {
-      const failover = await rt.engine.startRun({ runbook, mode: 'failover', initiator: 'alice' });
-      const over = await driveToEnd(rt.engine, failover.id, people, clock);
-      expect(over.status).toBe('succeeded');
+      // the doctor shows each source server's replication readiness (the shell/Slack wiring)
+      const doctor = await say('alice', 'doctor warm-drs');
+      if (doctor.kind !== 'doctor') throw new Error(JSON.stringify(doctor));
+      expect(doctor.report.replication?.rows.map((r) => r.state)).toEqual(['CONTINUOUS', 'CONTINUOUS']);
+      expect(doctor.report.findings.filter((f) => f.code === 'NO_RECOVERY_POINT')).toEqual([]);
+      expect((await driven('alice', 'drill warm-drs')).status).toBe('succeeded');
+      const over = await driven('alice', 'failover warm-drs');
+      expect(over.status, JSON.stringify(over.steps)).toBe('succeeded');
       const recovered = (over.steps.launch!.outputs as { recoveryInstanceIds: string[] }).recoveryInstanceIds;
-      // the tier lifecycle: commit (an approver), reprotect (its state; with method: drs the
-      // replication is reversed by the failback's drs.reverseReplication step)
-      await rt.engine.commit(over.id, 'bob');
-      await rt.engine.reprotect(runbook, 'alice');
-      const started = await rt.engine.startRun({ runbook, mode: 'failback', initiator: 'alice' });
-      const back = await driveToEnd(rt.engine, started.id, people, clock);
+      expect(recovered).toHaveLength(2);
+      // reverse replication needs a committed failover: the tier refuses, and nothing is reversed
+      const early = await say('alice', 'reprotect warm-drs');
+      expect(early.kind === 'error' && early.error.code).toBe('TIER_UNCOMMITTED');
+      expect(simOf(rt).counters.calls.ReverseReplication ?? 0).toBe(0);
+
+      expect((await say('bob', `commit ${over.id}`)).kind).toBe('tier');
+      const reprotect = await say('alice', 'reprotect warm-drs');
+      if (reprotect.kind !== 'tier') throw new Error(JSON.stringify(reprotect));
+      expect(reprotect.tier.protection).toMatchObject({ direction: 'target→source', state: 'protecting' });
+      // the lifecycle reversed each recovery instance of the failover and waited for continuous replication
+      const afterReprotect = await simOf(rt).replication.inspect();
+      const reversed = Object.values(afterReprotect.sourceServers).filter(
+        (s) => s.reversedFrom !== undefined,
+      );
+      expect(reversed.map((s) => s.reversedFrom).sort()).toEqual([...recovered].sort());
+      expect(reversed.every((s) => s.region === 'us-east-1')).toBe(true);
+      const states = await rt.replication!.sourceServers('us-east-1');
+      expect(
+        states.filter((s) => reversed.some((r) => r.id === s.sourceServerId)).map((s) => s.replicationState),
+      ).toEqual(['CONTINUOUS', 'CONTINUOUS']);
+      expect(simOf(rt).counters.calls.ReverseReplication).toBe(2);
+
+      const back = await driven('alice', 'failback warm-drs');
       expect(back.status, JSON.stringify(back.steps)).toBe('succeeded');
-      const reversed = (back.steps.reverse!.outputs as { reversedSourceServerIds: string[] })
-        .reversedSourceServerIds;
+      expect(back.steps.reverse).toBeUndefined();
+      // no second reversal; the failback launched in us-east-1 from the reversed servers
+      expect(simOf(rt).counters.calls.ReverseReplication).toBe(2);
       const drs = await simOf(rt).replication.inspect();
-      expect(reversed.map((id) => drs.sourceServers[id]?.reversedFrom).sort()).toEqual([...recovered].sort());
-      // the failback launched in us-east-1 from the reversed servers
       const jobs = Object.values(drs.jobs).filter((j) => j.tags[DRS_TAGS.runId] === back.id);
       expect(jobs.map((j) => j.region)).toEqual(['us-east-1']);
-      expect(jobs[0]?.servers.map((s) => s.sourceServerId).sort()).toEqual([...reversed].sort());
+      expect(jobs[0]?.servers.map((s) => s.sourceServerId).sort()).toEqual(reversed.map((s) => s.id).sort());
       const ips = (back.steps.launch!.outputs as { privateIps: string[] }).privateIps;
       expect(simOf(rt).dnsRecord('Z0DRBOTINTERNAL', 'api.shop.internal')).toBe(ips[0]);
     } finally {

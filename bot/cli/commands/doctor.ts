@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { diagnose, formatDoctorReport } from '../../../engine/network/doctor.js';
 import { gatherDoctorFacts } from '../../../engine/network/doctor-facts.js';
+import { withReplicationReadiness } from '../../../engine/network/doctor-replication.js';
 import { type NetworkFlags, networkOptions, withNetworkRuntime } from './network.js';
 import { printError } from './run.js';
 
@@ -20,17 +21,22 @@ export function registerDoctorCommand(program: Command): void {
     .option('--json', 'print the findings as JSON')
     .action(async (name: string, flags: NetworkFlags & { json?: boolean }) => {
       try {
-        const report = await withNetworkRuntime(name, flags, async ({ runtime, runbook, network }) =>
-          diagnose(
-            await gatherDoctorFacts({
-              cloud: runtime.cloud,
-              network,
-              store: runtime.store,
-              runbook,
-              now: runtime.clock.now(),
-            }),
-          ),
-        );
+        const report = await withNetworkRuntime(name, flags, async ({ runtime, runbook, network }) => {
+          const now = runtime.clock.now();
+          const facts = await gatherDoctorFacts({
+            cloud: runtime.cloud,
+            network,
+            store: runtime.store,
+            runbook,
+            now,
+          });
+          return withReplicationReadiness(diagnose(facts), {
+            cloud: runtime.cloud,
+            runbook,
+            now,
+            ...(runtime.replication ? { replication: runtime.replication } : {}),
+          });
+        });
         process.stdout.write(
           flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctorReport(report)}\n`,
         );

@@ -1,17 +1,16 @@
 /**
  * drs.installAgent: runs the DRS replication agent's installer on the protected instances through
- * SSM Run Command (creating drbot's installer document in the region first), then waits until
- * every instance's source server reaches continuous replication, noting the initial sync progress
- * in the thread.
+ * SSM Run Command (AWS's published installer document when the region has it, else drbot's,
+ * created in the region first), then waits until every instance's source server reaches
+ * continuous replication, noting the initial sync progress in the thread.
  */
-import { DRS_INSTALLER_DOCUMENT } from '../../cloud/replication.js';
 import { NonRetryableError } from '../../errors.js';
 import { stringList } from '../support/inputs.js';
 import { protectedInstances } from '../support/protected.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
 import { instanceList } from '../support/schemas.js';
 import { type ActionDeps, type ActionHandler, type ActionResult, defineAction } from '../types.js';
-import { DRS_INSTALLER } from './installer-document.js';
+import { installerDocument } from './installer-document.js';
 import { replicationOf } from './servers.js';
 
 interface Handle {
@@ -40,16 +39,16 @@ export function installAgentHandler(
       const instances =
         stringList('drs.installAgent', ctx.inputs, 'instances') ??
         (await protectedInstances(cloud, ctx)).map((i) => i.id);
-      if (cloud.ensureDocuments) await cloud.ensureDocuments(region, [DRS_INSTALLER]);
+      const document = await installerDocument(cloud, region);
       const { commandId } = await cloud.runCommand(
         instances,
         region,
-        DRS_INSTALLER_DOCUMENT,
+        document.name,
         { Region: [drsRegion] },
         ctx.idempotencyKey,
       );
       ctx.note(
-        `Installing the DRS agent on ${instances.length} instance(s) (${commandId}), replicating to ${drsRegion}`,
+        `Installing the DRS agent on ${instances.length} instance(s) (${commandId}, ${document.publishedByAws ? "AWS's" : "drbot's"} document ${document.name}), replicating to ${drsRegion}`,
       );
       return pending({ commandId, region, drsRegion, instances, noted: {} });
     },
@@ -109,7 +108,7 @@ export default defineAction({
   name: 'drs.installAgent',
   mutating: true,
   description:
-    "Installs the Elastic Disaster Recovery replication agent on the protected instances through SSM Run Command (drbot's installer document, created in the region when missing), then waits for continuous replication, noting the initial sync progress in the thread.",
+    "Installs the Elastic Disaster Recovery replication agent on the protected instances through SSM Run Command (AWS's published installer document AWSDisasterRecovery-InstallDRAgentOnInstance when the region has it, else drbot's own, created in the region first), then waits for continuous replication, noting the initial sync progress in the thread.",
   inputSchema: {
     type: 'object',
     additionalProperties: false,

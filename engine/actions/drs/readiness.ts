@@ -4,31 +4,13 @@
  * server is not in continuous replication or lags beyond the RPO; the `force` start parameter
  * lets a failover proceed anyway (the launch still waits for the two-person approval).
  */
-import type { SourceServer } from '../../cloud/replication.js';
-import { formatDuration, parseDuration } from '../../duration.js';
+import { parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
 import { durationMs } from '../support/inputs.js';
 import { duration } from '../support/schemas.js';
 import { type ActionContext, type ActionDeps, type ActionHandler, defineAction } from '../types.js';
+import { DEFAULT_MAX_SNAPSHOT_AGE_MS, judgeServer } from './readiness-rows.js';
 import { labelOf, protectedServers, replicationOf } from './servers.js';
-
-/** What to do about a server in each state that is not continuous replication. */
-export function remedyOf(s: SourceServer, region: string): string {
-  switch (s.replicationState) {
-    case 'INITIATING':
-    case 'INITIAL_SYNC':
-      return `wait for the initial sync to finish${s.initialSyncPercent !== undefined ? ` (${s.initialSyncPercent}% done)` : ''}`;
-    case 'STALLED':
-      return `replication is stalled${s.error ? ` (${s.error})` : ''}: check that the instance reaches the staging subnet on TCP 1500 and DRS on 443, then RetryDataReplication in the DRS console (${region})`;
-    case 'DISCONNECTED':
-      return 'the agent has not been seen: check the instance is running, then reinstall the agent (drs.installAgent)';
-    case 'PAUSED':
-    case 'STOPPED':
-      return `replication is ${s.replicationState.toLowerCase()}: start it again in the DRS console (${region}), StartReplication`;
-    default:
-      return 'wait for DRS to return to continuous replication (it is catching up)';
-  }
-}
 
 interface Problem {
   server: string;
@@ -49,7 +31,8 @@ export function readinessHandler(deps: Pick<ActionDeps, 'cloud' | 'replication'>
       const maxLag =
         durationMs('drs.readiness', ctx.inputs, 'maxLag') ?? parseDuration(ctx.runbook.spec.objectives.rpo);
       // DRS snapshots every 10 minutes: none within the hour means snapshots stopped
-      const maxSnapshotAge = durationMs('drs.readiness', ctx.inputs, 'maxSnapshotAge') ?? parseDuration('1h');
+      const maxSnapshotAge =
+        durationMs('drs.readiness', ctx.inputs, 'maxSnapshotAge') ?? DEFAULT_MAX_SNAPSHOT_AGE_MS;
       const { region, servers } = await protectedServers({ cloud: deps.cloud, replication }, ctx);
       const now = ctx.now();
       const problems: Problem[] = [];
@@ -58,6 +41,12 @@ export function readinessHandler(deps: Pick<ActionDeps, 'cloud' | 'replication'>
       for (const s of servers) {
         const newest = (await replication.recoverySnapshots(s.sourceServerId, region))[0];
         const lastSnapshotAt = newest?.takenAt ?? s.lastSnapshotAt;
+        const row = judgeServer(s, lastSnapshotAt, {
+          maxLagMs: maxLag,
+          maxSnapshotAgeMs: maxSnapshotAge,
+          now,
+          region,
+        });
         report[s.sourceServerId] = {
           sourceInstanceId: s.sourceInstanceId,
           state: s.replicationState,
@@ -66,32 +55,13 @@ export function readinessHandler(deps: Pick<ActionDeps, 'cloud' | 'replication'>
           lastSnapshotAt,
         };
         if (newest) points[s.sourceServerId] = newest.snapshotId;
-        const label = labelOf(s);
-        if (s.replicationState !== 'CONTINUOUS') {
+        if (row.problem)
           problems.push({
-            server: label,
+            server: labelOf(s),
             state: s.replicationState,
-            why: 'not in continuous replication',
-            remedy: remedyOf(s, region),
+            why: row.problem,
+            remedy: row.remedy!,
           });
-        } else if (s.lagMs !== undefined && s.lagMs > maxLag) {
-          problems.push({
-            server: label,
-            state: s.replicationState,
-            why: `lags ${formatDuration(s.lagMs)}, over the ${formatDuration(maxLag)} allowed`,
-            remedy: remedyOf({ ...s, replicationState: 'BACKLOG' }, region),
-          });
-        } else if (lastSnapshotAt === undefined || now - lastSnapshotAt > maxSnapshotAge) {
-          problems.push({
-            server: label,
-            state: s.replicationState,
-            why:
-              lastSnapshotAt === undefined
-                ? 'has no point-in-time snapshot'
-                : `newest snapshot is ${formatDuration(now - lastSnapshotAt)} old`,
-            remedy: 'wait for the next point-in-time snapshot (DRS takes one every 10 minutes)',
-          });
-        }
       }
       const outputs = { servers: report, points, ready: problems.length === 0, forced: false };
       if (problems.length === 0) return { status: 'done', outputs };

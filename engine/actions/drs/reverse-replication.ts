@@ -9,6 +9,7 @@ import { NonRetryableError } from '../../errors.js';
 import { stringList } from '../support/inputs.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
 import { type ActionDeps, type ActionHandler, type ActionResult, defineAction } from '../types.js';
+import { progressOf, reversedProgress, reverseRecoveryInstances } from './reverse-core.js';
 import { replicationOf } from './servers.js';
 
 interface Handle {
@@ -50,33 +51,26 @@ export function reverseHandler(
             'Fail over (and commit) first, or name the failover’s recovery instances in `recoveryInstances`.',
         });
       }
-      const reversed: string[] = [];
-      for (const ri of candidates)
-        reversed.push(
-          await replication.reverseReplication(ri.recoveryInstanceId, live, {
-            runId: ctx.runId,
-            mode: ctx.mode,
-          }),
-        );
+      const { reversed, already } = await reverseRecoveryInstances(
+        replication,
+        candidates.map((ri) => ri.recoveryInstanceId),
+        { live, origin },
+        { runId: ctx.runId, mode: ctx.mode },
+      );
       ctx.note(
-        `Reverse replication ${live} → ${origin} started for ${reversed.length} recovery instance(s)`,
-        { reversed },
+        already.length === candidates.length
+          ? `Replication ${live} → ${origin} is already reversed for ${reversed.length} recovery instance(s) (reprotect did it)`
+          : `Reverse replication ${live} → ${origin} started for ${reversed.length - already.length} recovery instance(s)${already.length > 0 ? `, ${already.length} already reversed` : ''}`,
+        { reversed, already },
       );
       return pending({ originRegion: origin, reversed, noted: {} });
     },
     async poll(ctx) {
       const replication = replicationOf(deps, 'drs.reverseReplication');
       const handle = ctx.handle as Handle;
-      const servers = (await replication.sourceServers(handle.originRegion)).filter((s) =>
-        handle.reversed.includes(s.sourceServerId),
-      );
-      let waiting = handle.reversed.length - servers.length;
+      const { servers, waiting } = await reversedProgress(replication, handle.originRegion, handle.reversed);
       for (const s of servers) {
-        const progress =
-          s.replicationState === 'CONTINUOUS'
-            ? 'continuous'
-            : `${s.replicationState}${s.initialSyncPercent !== undefined ? ` ${s.initialSyncPercent}%` : ''}`;
-        if (progress !== 'continuous') waiting++;
+        const progress = progressOf(s);
         if (handle.noted[s.sourceServerId] !== progress) {
           handle.noted[s.sourceServerId] = progress;
           ctx.note(`${s.sourceServerId}: reverse replication ${progress}`, {
@@ -97,7 +91,7 @@ export default defineAction({
   name: 'drs.reverseReplication',
   mutating: true,
   description:
-    'Reprotect after a committed failover: ReverseReplication of each live, non-drill DRS recovery instance (or the named ones) back to the origin region, waiting for continuous replication; the failback then launches from the reversed source servers. Never in a drill.',
+    'Reprotect after a committed failover: ReverseReplication of each live, non-drill DRS recovery instance (or the named ones) back to the origin region, waiting for continuous replication; the failback then launches from the reversed source servers. Instances already reversed (by `reprotect`) are skipped, so the step is idempotent. Never in a drill.',
   inputSchema: {
     type: 'object',
     additionalProperties: false,

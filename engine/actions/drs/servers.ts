@@ -7,6 +7,7 @@
 import type { CloudProvider } from '../../cloud/provider.js';
 import type { ReplicationPort, SourceServer } from '../../cloud/replication.js';
 import { NonRetryableError } from '../../errors.js';
+import type { Mode, Runbook } from '../../runbook/types.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
 import type { ActionContext, ActionDeps } from '../types.js';
 
@@ -31,10 +32,20 @@ const matchesTags = (tags: Record<string, string>, selector: Record<string, stri
   Object.entries(selector).every(([k, v]) => tags[k] === v);
 
 /** The DRS region, the protected region and the tier's source servers there (none → error with remedy). */
-export async function protectedServers(
+export function protectedServers(
   deps: { cloud: CloudProvider; replication: ReplicationPort },
-  ctx: ActionContext,
+  ctx: Pick<ActionContext, 'runbook' | 'mode'>,
 ): Promise<{ region: string; sourceRegion: string; servers: SourceServer[] }> {
+  return tierSourceServers(deps, ctx.runbook, ctx.mode);
+}
+
+/** The same outside a run (doctor): the tier's source servers for a recovery in `mode`. */
+export async function tierSourceServers(
+  deps: { cloud: CloudProvider; replication: ReplicationPort },
+  runbook: Pick<Runbook, 'metadata' | 'spec'>,
+  mode: Mode,
+): Promise<{ region: string; sourceRegion: string; servers: SourceServer[] }> {
+  const ctx = { runbook, mode };
   const region = recoveryRegion(ctx.runbook, ctx.mode);
   const sourceRegion = protectedRegion(ctx.runbook, ctx.mode);
   const selector = ctx.runbook.spec.protect;

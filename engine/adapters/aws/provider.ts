@@ -26,7 +26,12 @@ import { latestPointsBatch, type PageRetry } from './recovery-point-batch.js';
 import { listPoints, publicPoint } from './recovery-points.js';
 import { changeStatus, switchRecord } from './route53.js';
 import { fleetCommandStatus, sendFleetCommand } from './ssm-commands.js';
-import { type DocumentOutcome, ensureDocuments, type SsmDocumentSource } from './ssm-documents.js';
+import {
+  type DocumentOutcome,
+  documentExists,
+  ensureDocuments,
+  type SsmDocumentSource,
+} from './ssm-documents.js';
 
 export interface AwsProviderOptions {
   /** SDK client factories, one client per region; tests inject mocked clients here. */
@@ -160,6 +165,11 @@ export class AwsCloudProvider implements CloudProvider {
    */
   ensureDocuments(region: string, docs: SsmDocumentSource[]): Promise<Record<string, DocumentOutcome>> {
     return ensureDocuments(this.clients.ssm(region), region, docs);
+  }
+
+  /** Whether `name` exists in `region` (e.g. an AWS-published document drbot prefers to its own). */
+  documentExists(region: string, name: string): Promise<boolean> {
+    return documentExists(this.clients.ssm(region), region, name);
   }
 }
 

@@ -38,6 +38,11 @@ async function describe(client: SSMClient, region: string, name: string) {
   }
 }
 
+/** True when `name` (drbot's or an AWS-published document) exists in the region (DescribeDocument). */
+export async function documentExists(client: SSMClient, region: string, name: string): Promise<boolean> {
+  return (await describe(client, region, name)) !== undefined;
+}
+
 /** True when the stored `$LATEST` body equals `doc.content` in the same format. */
 async function sameContent(client: SSMClient, region: string, doc: SsmDocumentSource, hash?: string) {
   // DescribeDocument's Hash is the SHA-256 of the content as stored; compare cheaply first.

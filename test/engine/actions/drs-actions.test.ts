@@ -218,6 +218,34 @@ describe('drs.reverseReplication', () => {
     );
     expect(back.every((s) => s.replicationState === 'CONTINUOUS')).toBe(true);
   });
+
+  it('is a no-op for instances reprotect already reversed: no second ReverseReplication, the same servers', async () => {
+    const { clock, sim, actions } = setup();
+    await runAction(
+      actions['drs.launch']!,
+      clock,
+      { launchType: 'CUTOVER' },
+      { runbook: WARM, mode: 'failover' },
+    );
+    const first = await runAction(
+      actions['drs.reverseReplication']!,
+      clock,
+      {},
+      { runbook: WARM, mode: 'failback' },
+    );
+    expect(sim.counters.calls.ReverseReplication).toBe(2);
+    const again = await runAction(
+      actions['drs.reverseReplication']!,
+      clock,
+      {},
+      { runbook: WARM, mode: 'failback' },
+    );
+    expect(sim.counters.calls.ReverseReplication).toBe(2);
+    expect(again.result.outputs?.reversedSourceServerIds).toEqual(
+      first.result.outputs?.reversedSourceServerIds,
+    );
+    expect(again.notes.some((n) => /already reversed/.test(n))).toBe(true);
+  });
 });
 
 describe('drs.launch batching', () => {
