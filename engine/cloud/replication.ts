@@ -4,7 +4,9 @@
  * two-person rule, chat, drill cleanup and a measured RPO. Source servers live in the recovery
  * region (where DRS keeps the staging disks); each replicates one protected instance.
  */
+import { NonRetryableError } from '../errors.js';
 import type { MutationGuard, RunTags } from './compute.js';
+import { DrsSafetyError } from './errors.js';
 
 /** DRS's dataReplicationInfo.dataReplicationState, plus `DISCONNECTED` (the agent lost contact). */
 export type ReplicationState =
@@ -144,6 +146,28 @@ export const DRS_TAGS = {
 
 /** StartRecovery takes at most this many source servers per call. */
 export const DRS_RECOVERY_BATCH = 200;
+
+/**
+ * What every provider (the sim and AWS) refuses before StartRecovery: a non-drill recovery in a
+ * drill (DrsSafetyError), and a batch outside 1..DRS_RECOVERY_BATCH servers.
+ */
+export function checkStartRecovery(request: StartRecoveryRequest): void {
+  const { guard } = request;
+  if (guard.mode === 'drill' && !request.isDrill) {
+    throw new DrsSafetyError(
+      'start a non-drill recovery',
+      'A drill launches recovery instances with isDrill: true only; a real recovery belongs to a failover behind the two-person approval.',
+      guard.runId,
+    );
+  }
+  if (request.sourceServers.length === 0 || request.sourceServers.length > DRS_RECOVERY_BATCH) {
+    throw new NonRetryableError(`StartRecovery takes 1 to ${DRS_RECOVERY_BATCH} source servers`, {
+      code: 'DRS_BATCH_SIZE',
+      explanation: `The request named ${request.sourceServers.length} source servers.`,
+      action: 'drbot splits fleets into batches of 200; report this as a bug.',
+    });
+  }
+}
 
 /** drbot's SSM document that runs AWS's DRS agent installer (parameter `Region`: where DRS runs). */
 export const DRS_INSTALLER_DOCUMENT = 'DrbotInstallDrsAgent';

@@ -22,6 +22,7 @@ import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { MutationGuard } from '../../cloud/compute.js';
 import { DrsSafetyError } from '../../cloud/errors.js';
 import {
+  checkStartRecovery,
   DRS_RECOVERY_BATCH,
   DRS_TAGS,
   type JobLogItem,
@@ -134,21 +135,8 @@ export class AwsReplication implements ReplicationPort {
   }
 
   async startRecovery(request: StartRecoveryRequest): Promise<RecoveryJob> {
-    const { region, guard } = request;
-    if (guard.mode === 'drill' && !request.isDrill) {
-      throw new DrsSafetyError(
-        'start a non-drill recovery',
-        'A drill launches recovery instances with isDrill: true only; a real recovery belongs to a failover behind the two-person approval.',
-        guard.runId,
-      );
-    }
-    if (request.sourceServers.length === 0 || request.sourceServers.length > DRS_RECOVERY_BATCH) {
-      throw new NonRetryableError(`StartRecovery takes 1 to ${DRS_RECOVERY_BATCH} source servers`, {
-        code: 'DRS_BATCH_SIZE',
-        explanation: `The request named ${request.sourceServers.length} source servers.`,
-        action: 'drbot splits fleets into batches of 200; report this as a bug.',
-      });
-    }
+    const { region } = request;
+    checkStartRecovery(request);
     const known = await this.jobWithKey(region, request.idempotencyKey);
     if (known) return toJob(known, region);
     const tags: Record<string, string> = {

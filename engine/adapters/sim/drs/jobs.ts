@@ -8,7 +8,7 @@
 import type { MutationGuard } from '../../../cloud/compute.js';
 import { DrsSafetyError } from '../../../cloud/errors.js';
 import {
-  DRS_RECOVERY_BATCH,
+  checkStartRecovery,
   DRS_TAGS,
   type JobLogItem,
   type RecoveryInstance,
@@ -32,20 +32,7 @@ export function startRecovery(ctx: SimContext, request: StartRecoveryRequest): R
     (j) => j.region === region && j.tags[DRS_TAGS.key] === request.idempotencyKey,
   );
   if (known) return publicJob(ctx, known);
-  if (guard.mode === 'drill' && !request.isDrill) {
-    throw new DrsSafetyError(
-      'start a non-drill recovery',
-      'A drill launches recovery instances with isDrill: true only; a real recovery belongs to a failover behind the two-person approval.',
-      guard.runId,
-    );
-  }
-  if (request.sourceServers.length === 0 || request.sourceServers.length > DRS_RECOVERY_BATCH) {
-    throw new NonRetryableError(`StartRecovery takes 1 to ${DRS_RECOVERY_BATCH} source servers`, {
-      code: 'DRS_BATCH_SIZE',
-      explanation: `The request named ${request.sourceServers.length} source servers.`,
-      action: 'drbot splits fleets into batches of 200; report this as a bug.',
-    });
-  }
+  checkStartRecovery(request);
   const now = ctx.clock.now();
   const servers = request.sourceServers.map(({ sourceServerId, recoverySnapshotId }) => {
     const server = serverIn(ctx, sourceServerId, region);
