@@ -38,16 +38,7 @@ export const ALIBABA_PROVIDER: ProviderDescriptor = {
 export const SIM_PROVIDER: ProviderDescriptor = {
   name: 'sim',
   title: 'the simulated cloud (runbooks/sim/world.yaml)',
-  capabilities: [
-    'compute',
-    'recoveryPoints',
-    'commands',
-    'dns',
-    'network',
-    'database',
-    'objectStorage',
-    'replication',
-  ],
+  capabilities: [...new Set([...AWS_PROVIDER.capabilities, ...ALIBABA_PROVIDER.capabilities])],
 };
 
 /** Providers a runbook can target; `aws` is the default when `spec.provider` is absent. */
