@@ -5,12 +5,11 @@
  * with the runbook's fallback when the recovery region lacks it, the instance profile and tags.
  * The private IP is copied for CUTOVER settings only: drill copies never take a production address.
  */
-import type { Instance, LaunchType } from '../../cloud/compute.js';
+import type { Instance } from '../../cloud/compute.js';
 import type { LaunchSettings } from '../../cloud/replication.js';
-import { NonRetryableError } from '../../errors.js';
 import { createBlueprintSource } from '../../network/blueprint-source.js';
 import { buildBlueprints, type PlannedBlueprint } from '../../network/blueprints.js';
-import { invalidInput, optionalString } from '../support/inputs.js';
+import { launchTypeInput, optionalString } from '../support/inputs.js';
 import { type ActionContext, type ActionDeps, type ActionHandler, defineAction } from '../types.js';
 import { protectedServers, replicationOf } from './servers.js';
 
@@ -49,17 +48,11 @@ export function launchSettingsHandler(deps: ActionDeps): ActionHandler {
   return {
     async start(ctx) {
       const replication = replicationOf(deps, 'drs.launchSettings');
-      const launchType = ctx.inputs.launchType as LaunchType;
-      if (launchType !== 'TEST' && launchType !== 'CUTOVER')
-        throw invalidInput('drs.launchSettings', 'launchType', 'TEST or CUTOVER', launchType);
-      if (ctx.mode === 'drill' && launchType === 'CUTOVER') {
-        throw new NonRetryableError('A drill may not write CUTOVER launch settings', {
-          code: 'DRILL_SAFETY',
-          explanation:
-            'CUTOVER settings pin production private IPs and subnets; a drill copy must stay isolated.',
-          action: 'Use launchType: TEST in the drill steps of the runbook.',
-        });
-      }
+      const launchType = launchTypeInput('drs.launchSettings', ctx, {
+        message: 'A drill may not write CUTOVER launch settings',
+        explanation:
+          'CUTOVER settings pin production private IPs and subnets; a drill copy must stay isolated.',
+      });
       const override = optionalString('drs.launchSettings', ctx.inputs, 'instanceType');
       const { region, sourceRegion, servers } = await protectedServers(
         { cloud: deps.cloud, replication },

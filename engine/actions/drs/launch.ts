@@ -5,12 +5,11 @@
  * failures in the thread and outputs the recovery instances. Drill launches are tagged with the run
  * id and the TTL; the claimed RPO is the age of the oldest chosen snapshot.
  */
-import type { LaunchType } from '../../cloud/compute.js';
 import { DRS_RECOVERY_BATCH, type PointInTimeSnapshot } from '../../cloud/replication.js';
 import { parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
 import { DEFAULT_DRILL_TTL } from '../ec2/launch.js';
-import { invalidInput, stringMap } from '../support/inputs.js';
+import { launchTypeInput, stringMap } from '../support/inputs.js';
 import { type ActionDeps, type ActionHandler, type ActionResult, defineAction } from '../types.js';
 import { protectedServers, replicationOf } from './servers.js';
 
@@ -35,17 +34,11 @@ export function launchHandler(
   return {
     async start(ctx) {
       const replication = replicationOf(deps, 'drs.launch');
-      const launchType = ctx.inputs.launchType as LaunchType;
-      if (launchType !== 'TEST' && launchType !== 'CUTOVER')
-        throw invalidInput('drs.launch', 'launchType', 'TEST or CUTOVER', launchType);
-      if (ctx.mode === 'drill' && launchType === 'CUTOVER') {
-        throw new NonRetryableError('A drill may not start a non-drill recovery', {
-          code: 'DRILL_SAFETY',
-          explanation:
-            'A CUTOVER recovery (isDrill: false) is the real failover; drills launch isDrill copies only.',
-          action: 'Use launchType: TEST in the drill steps of the runbook.',
-        });
-      }
+      const launchType = launchTypeInput('drs.launch', ctx, {
+        message: 'A drill may not start a non-drill recovery',
+        explanation:
+          'A CUTOVER recovery (isDrill: false) is the real failover; drills launch isDrill copies only.',
+      });
       const given = stringMap('drs.launch', ctx.inputs, 'from');
       const { region, servers } = await protectedServers({ cloud, replication }, ctx);
       // without `from`: the latest data (DRS snapshots on the spot), so the claimed RPO is the lag

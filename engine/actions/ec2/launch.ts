@@ -15,7 +15,7 @@ import { type DrillVpc, drillSubnetFor } from '../../network/drill-vpc.js';
 import type { NetworkCloud } from '../../network/ports.js';
 import type { RunStore } from '../../ports.js';
 import { choosePoints, POINT_PARAM, parsePointChoice } from '../support/choose-point.js';
-import { invalidInput, optionalString, stringMap } from '../support/inputs.js';
+import { invalidInput, launchTypeInput, optionalString, stringMap } from '../support/inputs.js';
 import { latestPoints, retryThrottled } from '../support/latest-points.js';
 import { protectedInstances } from '../support/protected.js';
 import { recoveryRegion } from '../support/regions.js';
@@ -196,17 +196,10 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
     : unmappedSource(deps.network);
   return {
     async start(ctx) {
-      const launchType = ctx.inputs.launchType as LaunchType;
-      if (launchType !== 'TEST' && launchType !== 'CUTOVER') {
-        throw invalidInput('ec2.launch', 'launchType', 'TEST or CUTOVER', launchType);
-      }
-      if (ctx.mode === 'drill' && launchType === 'CUTOVER') {
-        throw new NonRetryableError('A drill may not launch with launchType CUTOVER', {
-          code: 'DRILL_SAFETY',
-          explanation: 'CUTOVER launches join the production network; drills must stay isolated (TEST).',
-          action: 'Use launchType: TEST in the drill steps of the runbook.',
-        });
-      }
+      const launchType = launchTypeInput('ec2.launch', ctx, {
+        message: 'A drill may not launch with launchType CUTOVER',
+        explanation: 'CUTOVER launches join the production network; drills must stay isolated (TEST).',
+      });
       const override = optionalString('ec2.launch', ctx.inputs, 'instanceType');
       const drillNetwork = drillNetworkInput(ctx, launchType);
       const profile =

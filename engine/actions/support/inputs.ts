@@ -2,8 +2,11 @@
  * Reading a step's evaluated inputs. The loader validated `with` against the action schema, but
  * `${{ }}` expressions are only evaluated at run time, so their results are checked here.
  */
+
+import type { LaunchType } from '../../cloud/compute.js';
 import { MAX_DURATION, MAX_DURATION_MS, parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
+import type { Mode } from '../../runbook/types.js';
 
 export function invalidInput(
   action: string,
@@ -73,4 +76,27 @@ export function durationMs(
   } catch {
     throw invalidInput(action, field, `a duration such as 90s, 15m or 1h, at most ${MAX_DURATION}`, value);
   }
+}
+
+/**
+ * The step's `launchType` (TEST or CUTOVER), refused as DRILL_SAFETY when a drill asks for
+ * CUTOVER: ec2.launch, drs.launch and drs.launchSettings share the rule, each with its own words
+ * for what a CUTOVER would do.
+ */
+export function launchTypeInput(
+  action: string,
+  ctx: { mode: Mode; inputs: Readonly<Record<string, unknown>> },
+  drillRefusal: { message: string; explanation: string },
+): LaunchType {
+  const launchType = ctx.inputs.launchType;
+  if (launchType !== 'TEST' && launchType !== 'CUTOVER')
+    throw invalidInput(action, 'launchType', 'TEST or CUTOVER', launchType);
+  if (ctx.mode === 'drill' && launchType === 'CUTOVER') {
+    throw new NonRetryableError(drillRefusal.message, {
+      code: 'DRILL_SAFETY',
+      explanation: drillRefusal.explanation,
+      action: 'Use launchType: TEST in the drill steps of the runbook.',
+    });
+  }
+  return launchType;
 }
