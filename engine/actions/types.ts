@@ -61,6 +61,12 @@ export interface ActionSpec {
   outputs: Record<string, string>;
   /** Engine-native actions (`approval`, `manual`) have no handler: the engine implements them. */
   native?: boolean;
+  /**
+   * How long the action usually takes (a duration: `5m`), for the plan's critical path and the
+   * RTO estimate against the objective. Rough by design: a plan says whether an RTO is plausible.
+   * Absent (`wait`): the step's own duration or timeout decides (engine/plan/estimates.ts).
+   */
+  typicalDuration?: string;
   /** Whether the action acts on (launches, stops, changes) infrastructure. Shown in the plan. */
   mutating?: boolean;
   /**

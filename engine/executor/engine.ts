@@ -97,7 +97,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
     createdAt: now,
     updatedAt: now,
     steps: initialSteps(runbook, mode),
-    measures: initialMeasures(runbook),
+    measures: initialMeasures(runbook, mode),
     meta: { ...(request.meta ?? {}) },
     version: 1,
     auditSeq: 0,

@@ -6,14 +6,15 @@
 import type { ActionResult } from '../actions/types.js';
 import { parseDuration } from '../duration.js';
 import type { Run, RunMeasures } from '../run.js';
-import type { Runbook, StepSpec } from '../runbook/types.js';
+import { modeObjectives } from '../runbook/objectives.js';
+import type { Mode, Runbook, StepSpec } from '../runbook/types.js';
 import { badDeclaredAt } from './errors.js';
 
 /** The run parameter that overrides the declaration time (ISO time or epoch milliseconds). */
 export const DECLARED_AT_PARAM = 'declaredAt';
 
-export function initialMeasures(runbook: Runbook): RunMeasures {
-  const { rto, rpo } = runbook.spec.objectives;
+export function initialMeasures(runbook: Runbook, mode: Mode): RunMeasures {
+  const { rto, rpo } = modeObjectives(runbook.spec, mode);
   return { objectives: { rtoMs: parseDuration(rto), rpoMs: parseDuration(rpo) } };
 }
 

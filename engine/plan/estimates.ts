@@ -1,39 +1,25 @@
 /**
- * How long each action usually takes, for the plan's critical path. Deliberately rough: a plan
- * shows whether the RTO is plausible, not a promise. A step's `timeout` caps the estimate.
+ * How long a step usually takes, for the plan's critical path. Deliberately rough: a plan shows
+ * whether the RTO is plausible, not a promise. Each action declares its own typical duration
+ * (`typicalDuration` in its module under engine/actions/), so a new action brings its estimate
+ * with it; a step's `timeout` caps the estimate.
  */
+import { actionModule } from '../actions/catalogue.js';
 import { parseDuration } from '../duration.js';
 import type { StepSpec } from '../runbook/types.js';
 
-const MINUTE = 60_000;
+/** Used for actions that declare no typical duration and steps with no timeout. */
+export const FALLBACK_ESTIMATE_MS = 60_000;
 
-/** Typical duration per action, in ms. Human steps (approval, manual) assume a responsive on-call. */
-export const ACTION_ESTIMATES_MS: Readonly<Record<string, number>> = {
-  approval: 5 * MINUTE,
-  manual: 10 * MINUTE,
-  notify: 5_000,
-  'recovery.latestPoint': 30_000,
-  'recovery.protect': 10 * MINUTE,
-  'ec2.launch': 5 * MINUTE,
-  'ec2.waitHealthy': 3 * MINUTE,
-  'ec2.stop': 2 * MINUTE,
-  'ec2.start': 2 * MINUTE,
-  'ec2.terminate': 2 * MINUTE,
-  'ssm.runCommand': 2 * MINUTE,
-  'dns.switch': MINUTE,
-  'agent.install': 3 * MINUTE,
-  'agent.health': MINUTE,
-  'agent.freeze': 10_000,
-  'agent.thaw': 10_000,
-  'agent.measureRpo': 30_000,
-};
-
-/** Used for actions with neither a table entry nor a timeout. */
-export const FALLBACK_ESTIMATE_MS = MINUTE;
+/** The action's declared typical duration, in ms (undefined when it declares none). */
+export function typicalActionMs(action: string): number | undefined {
+  const typical = actionModule(action)?.typicalDuration;
+  return typical === undefined ? undefined : parseDuration(typical);
+}
 
 export function estimateStepMs(step: StepSpec): number {
   const timeout = step.timeout ? parseDuration(step.timeout) : undefined;
-  let estimate = ACTION_ESTIMATES_MS[step.action];
+  let estimate = typicalActionMs(step.action);
   if (step.action === 'wait' && typeof step.with.duration === 'string') {
     try {
       estimate = parseDuration(step.with.duration);

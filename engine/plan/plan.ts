@@ -6,6 +6,7 @@
 import { ACTION_SPECS } from '../actions/catalogue.js';
 import type { ActionSpec } from '../actions/types.js';
 import { parseDuration } from '../duration.js';
+import { modeObjectives } from '../runbook/objectives.js';
 import type { Mode, OnFailure, Principals, Runbook, StepSpec } from '../runbook/types.js';
 import { estimateStepMs } from './estimates.js';
 
@@ -56,7 +57,8 @@ export interface Plan {
   mode: Mode;
   /** Where instances come from and where they are recovered (failback reverses spec.source/target). */
   direction: { from: string; to: string };
-  objectives: { rto: string; rpo: string; rtoMs: number; rpoMs: number };
+  /** The mode's objectives (`overriddenBy`: the mode's own `spec.objectives.<mode>` set them). */
+  objectives: { rto: string; rpo: string; rtoMs: number; rpoMs: number; overriddenBy?: Mode };
   /** Estimated time to the `rto: end` step, and whether it fits the RTO objective. */
   rto: { endStep?: string; estimateMs?: number; withinObjective?: boolean };
   main: PlanPhase;
@@ -80,7 +82,8 @@ export function planRun(runbook: Runbook, mode: Mode, options: PlanOptions = {})
   const actions = new Map((options.actions ?? ACTION_SPECS).map((spec) => [spec.name, spec]));
   const main = planPhase(modeSpec.steps, actions);
   const cleanup = planPhase(modeSpec.cleanup, actions);
-  const { source, target, objectives } = runbook.spec;
+  const { source, target } = runbook.spec;
+  const objectives = modeObjectives(runbook.spec, mode);
   const direction =
     mode === 'failback'
       ? { from: target.region, to: source.region }
@@ -97,7 +100,13 @@ export function planRun(runbook: Runbook, mode: Mode, options: PlanOptions = {})
     },
     mode,
     direction,
-    objectives: { rto: objectives.rto, rpo: objectives.rpo, rtoMs, rpoMs: parseDuration(objectives.rpo) },
+    objectives: {
+      rto: objectives.rto,
+      rpo: objectives.rpo,
+      rtoMs,
+      rpoMs: parseDuration(objectives.rpo),
+      ...(objectives.overriddenBy ? { overriddenBy: objectives.overriddenBy } : {}),
+    },
     rto: endStep
       ? { endStep: endStep.id, estimateMs: rtoEstimate, withinObjective: (rtoEstimate ?? 0) <= rtoMs }
       : {},

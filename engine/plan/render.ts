@@ -41,7 +41,8 @@ export function renderPlan(plan: Plan): string {
   const lines: string[] = [];
   lines.push(`Plan: ${plan.runbook.name} ${plan.mode} (${plan.direction.from} → ${plan.direction.to})`);
   lines.push(`  runbook ${plan.runbook.file} sha256 ${plan.runbook.hash.slice(0, 12)}`);
-  lines.push(`  objectives RTO ${plan.objectives.rto}, RPO ${plan.objectives.rpo}`);
+  const own = plan.objectives.overriddenBy ? ` (the ${plan.objectives.overriddenBy}'s own)` : '';
+  lines.push(`  objectives RTO ${plan.objectives.rto}, RPO ${plan.objectives.rpo}${own}`);
   if (plan.rto.estimateMs !== undefined)
     lines.push(
       `  estimated RTO ~${formatDuration(plan.rto.estimateMs)} (to "${plan.rto.endStep}")${plan.rto.withinObjective ? '' : ' — EXCEEDS the objective'}`,

@@ -79,6 +79,8 @@ function actionSection(action: ActionSpec): string[] {
     '',
     action.description,
     '',
+    // what the plan assumes for its RTO estimate (a step's timeout caps it)
+    ...(action.typicalDuration ? [`Typically ~${action.typicalDuration} (the plan's estimate).`, ''] : []),
   ];
   const inputs = action.inputSchema as Schema;
   if (Object.keys((inputs.properties ?? {}) as object).length > 0)

@@ -86,7 +86,8 @@ export interface RunbookSpec {
   provider?: string;
   source: RegionRef;
   target: RegionRef;
-  objectives: { rto: string; rpo: string };
+  /** The tier's RTO and RPO; a mode may set its own RTO (engine/runbook/objectives.ts). */
+  objectives: { rto: string; rpo: string } & Partial<Record<Mode, { rto: string }>>;
   protect: {
     /** `snapshots` (EBS/AMI copies, the default) or `drs` (Elastic Disaster Recovery). */
     method?: 'snapshots' | 'drs';

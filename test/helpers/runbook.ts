@@ -31,7 +31,7 @@ export interface RunbookInput {
   access?: Partial<Record<Mode, Principals>>;
   owners?: Principals;
   approvals?: Record<string, Partial<ApprovalGate>>;
-  objectives?: { rto: string; rpo: string };
+  objectives?: RunbookSpec['objectives'];
   defaults?: RunbookSpec['defaults'];
   dns?: RunbookSpec['dns'];
   params?: RunbookSpec['params'];

@@ -59,6 +59,7 @@ const freeze: CommandAction<'freeze'> = {
 
 export default defineAction({
   name: 'agent.freeze',
+  typicalDuration: '10s',
   mutating: true,
   description:
     'Freezes the protected file systems for an app-consistent capture; a watchdog thaws after maxFreeze.',

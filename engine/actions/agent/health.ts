@@ -56,6 +56,7 @@ const health: CommandAction<'health'> = {
 
 export default defineAction({
   name: 'agent.health',
+  typicalDuration: '1m',
   description:
     'Runs the agent health checks on the instances; succeeds when every check passes on every instance.',
   inputSchema: {

@@ -51,6 +51,7 @@ const install: CommandAction<'install'> = {
 
 export default defineAction({
   name: 'agent.install',
+  typicalDuration: '3m',
   mutating: true,
   description: 'Installs the drbot agent on instances through SSM, reporting each instance.',
   inputSchema: {

@@ -52,6 +52,7 @@ const measureRpo: CommandAction<'read-mark'> = {
 
 export default defineAction({
   name: 'agent.measureRpo',
+  typicalDuration: '30s',
   description:
     'Reads the newest RPO marker on the recovered instances; measured RPO = declaration time − marker time.',
   inputSchema: {

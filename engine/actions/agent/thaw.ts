@@ -33,6 +33,7 @@ const thaw: CommandAction<'thaw'> = {
 
 export default defineAction({
   name: 'agent.thaw',
+  typicalDuration: '10s',
   mutating: true,
   description: 'Thaws file systems frozen by agent.freeze.',
   inputSchema: {

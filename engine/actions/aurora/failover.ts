@@ -8,6 +8,7 @@ import { globalInputs, globalOutputs, globalWriterHandler } from './global-write
 
 export default defineAction({
   name: 'aurora.failover',
+  typicalDuration: '2m',
   mutating: true,
   description:
     'Unplanned failover of an Aurora Global Database to its secondary cluster in the recovery region (FailoverGlobalCluster with AllowDataLoss), then waits until that cluster writes. Needs `allowDataLoss: true` and a two-person approval before it.',

@@ -4,6 +4,7 @@ import { globalInputs, globalOutputs, globalWriterHandler } from './global-write
 
 export default defineAction({
   name: 'aurora.switchover',
+  typicalDuration: '5m',
   mutating: true,
   description:
     'Planned switchover of an Aurora Global Database to its secondary cluster in the recovery region (SwitchoverGlobalCluster: waits for replication, no data loss), then waits until that cluster writes.',

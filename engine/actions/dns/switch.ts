@@ -65,6 +65,7 @@ export function dnsSwitchHandler({ cloud, pollIntervalMs }: ActionDeps): ActionH
 
 export default defineAction({
   name: 'dns.switch',
+  typicalDuration: '1m',
   mutating: true,
   description:
     'Points the failover DNS record at the recovered endpoint (Route 53 UPSERT, TTL 60 s) and waits for INSYNC. Record types: an IPv4 target writes an A record (e.g. the Elastic IP of a recovered instance), any other target a CNAME (a host name such as a restored database endpoint, `${{ steps.<rds.restore>.outputs.endpoint }}`). Alias records (to an ELB, CloudFront or another record of the zone) are not written: UPSERTing an A replaces an alias A of the same name, and a zone apex cannot be a CNAME, so switch a subdomain, or give an IP for the apex. Point a public name at a public address only: a private IP answers nobody outside the VPC.',

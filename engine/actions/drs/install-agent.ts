@@ -106,6 +106,7 @@ export function installAgentHandler(
 
 export default defineAction({
   name: 'drs.installAgent',
+  typicalDuration: '10m',
   mutating: true,
   description:
     "Installs the Elastic Disaster Recovery replication agent on the protected instances through SSM Run Command (AWS's published installer document AWSDisasterRecovery-InstallDRAgentOnInstance when the region has it, else drbot's own, created in the region first), then waits for continuous replication, noting the initial sync progress in the thread.",

@@ -115,6 +115,7 @@ export function launchSettingsHandler(deps: ActionDeps): ActionHandler {
 
 export default defineAction({
   name: 'drs.launchSettings',
+  typicalDuration: '30s',
   mutating: true,
   description:
     "Writes each DRS source server's launch configuration and EC2 launch template from the network mapping: mapped subnet and security groups, instance type with spec.defaults.instanceType as fallback, instance profile and tags; the private IP only for CUTOVER (never for a drill).",

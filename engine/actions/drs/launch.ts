@@ -166,6 +166,7 @@ export function launchHandler(
 
 export default defineAction({
   name: 'drs.launch',
+  typicalDuration: '10m',
   mutating: true,
   description:
     'Launches the tier from its DRS point-in-time snapshots (StartRecovery, isDrill for TEST) in batches of at most 200 servers, follows the jobs (DescribeJobs, DescribeJobLogItems) and outputs the recovery instances. Drill launches carry the run id and TTL tags; the claimed RPO is the age of the oldest chosen snapshot.',

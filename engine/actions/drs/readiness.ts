@@ -88,6 +88,7 @@ export function readinessHandler(deps: Pick<ActionDeps, 'cloud' | 'replication'>
 
 export default defineAction({
   name: 'drs.readiness',
+  typicalDuration: '30s',
   description:
     "Replication readiness of the tier's Elastic Disaster Recovery source servers: state, lag, backlog and newest point-in-time snapshot. Fails with the exact state and the remedy when a server is not in continuous replication or lags beyond maxLag; a failover started with `force=true` proceeds (still behind its approval).",
   inputSchema: {

@@ -89,6 +89,7 @@ export function reverseHandler(
 
 export default defineAction({
   name: 'drs.reverseReplication',
+  typicalDuration: '5m',
   mutating: true,
   description:
     'Reprotect after a committed failover: ReverseReplication of each live, non-drill DRS recovery instance (or the named ones) back to the origin region, waiting for continuous replication; the failback then launches from the reversed source servers. Instances already reversed (by `reprotect`) are skipped, so the step is idempotent. Never in a drill.',

@@ -57,6 +57,7 @@ export function terminateHandler(
 
 export default defineAction({
   name: 'drs.terminateRecoveryInstances',
+  typicalDuration: '2m',
   mutating: true,
   description:
     "Terminates DRS recovery instances: this run's own (`runOwned: true`, the drill cleanup DRS recovery plans do not do) or named ones; in a drill the adapter refuses any it did not launch.",

@@ -152,6 +152,7 @@ const AWS_GRANTS: Record<Verb, AwsGrant[]> = {
 export function lifecycleAction(verb: Verb): ActionModule {
   return defineAction({
     name: `ec2.${verb}`,
+    typicalDuration: '2m',
     mutating: true,
     description: `${verb[0]?.toUpperCase()}${verb.slice(1)}s instances. In a drill only instances this run launched can be stopped or terminated.`,
     inputSchema: {

@@ -47,6 +47,7 @@ export function waitHealthyHandler({ cloud, pollIntervalMs }: ActionDeps): Actio
 
 export default defineAction({
   name: 'ec2.waitHealthy',
+  typicalDuration: '3m',
   description: 'Waits until the instances run and pass their status checks.',
   inputSchema: {
     type: 'object',

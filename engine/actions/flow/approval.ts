@@ -3,6 +3,7 @@ import { defineAction } from '../types.js';
 
 export default defineAction({
   name: 'approval',
+  typicalDuration: '5m',
   native: true,
   description:
     'Waits until the named approval gate is opened by enough distinct approvers (or fails on reject/timeout).',

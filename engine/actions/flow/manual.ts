@@ -3,6 +3,7 @@ import { defineAction } from '../types.js';
 
 export default defineAction({
   name: 'manual',
+  typicalDuration: '10m',
   native: true,
   description: 'Waits until an operator confirms that a manual action is done.',
   inputSchema: {

@@ -15,6 +15,7 @@ export function notifyHandler(): ActionHandler {
 
 export default defineAction({
   name: 'notify',
+  typicalDuration: '5s',
   description: 'Posts a message to the run thread (and the audit).',
   inputSchema: {
     type: 'object',

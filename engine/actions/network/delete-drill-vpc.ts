@@ -49,6 +49,7 @@ export function deleteDrillVpcHandler(
 
 export default defineAction({
   name: 'network.deleteDrillVpc',
+  typicalDuration: '1m',
   mutating: true,
   description:
     "Cleanup of network.drillVpc: deletes the subnets, security groups and VPC tagged with this run's drill-VPC tag in the recovery region, after every instance in it is gone (it waits while copies terminate; put it after ec2.terminate with `needs`). Only run-tagged resources are deleted; nothing left is done.",

@@ -96,6 +96,7 @@ export function drillVpcHandler(cloud: CloudProvider, network: NetworkCloud | un
 
 export default defineAction({
   name: 'network.drillVpc',
+  typicalDuration: '1m',
   mutating: true,
   description:
     "Creates this drill run's own isolated VPC in the recovery region: a subnet per zone the copies need, a security group that admits only its members (egress only inside the VPC), no internet gateway, peering or transit-gateway route, all tagged `drbot:run-id` and `drbot:expires`. Pass `${{ steps.<id>.outputs.network }}` as ec2.launch `drillNetwork`, and delete it in cleanup with network.deleteDrillVpc. A resumed step finds the run's VPC by its tag instead of creating another.",

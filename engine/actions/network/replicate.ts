@@ -116,6 +116,7 @@ export function networkUnavailableHandler(): ActionHandler {
 
 export default defineAction({
   name: 'network.replicate',
+  typicalDuration: '2m',
   mutating: true,
   description:
     'Replicates the VPCs of the protected instances to the recovery region (subnets per zone, gateways, routes, ACLs, security groups, SSM endpoints), idempotently, and stores the source ↔ target mapping.',

@@ -61,6 +61,7 @@ export function rdsDeleteHandler(deps: ActionDeps): ActionHandler {
 
 export default defineAction({
   name: ACTION,
+  typicalDuration: '10m',
   mutating: true,
   description:
     'Deletes databases this run restored (drill cleanup), skipping the final snapshot and dropping automated backups, and waits until they are gone. A database the run did not create is refused, in every mode.',

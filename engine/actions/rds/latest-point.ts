@@ -62,6 +62,7 @@ export function rdsLatestPointHandler(deps: ActionDeps): ActionHandler {
 
 export default defineAction({
   name: ACTION,
+  typicalDuration: '30s',
   description:
     'The database RPO gate: finds the newest snapshot copy of every protected DB instance or Aurora cluster in the recovery region; fails when one is older than maxAge.',
   inputSchema: {

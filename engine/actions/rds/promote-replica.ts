@@ -62,6 +62,7 @@ export function rdsPromoteHandler(deps: ActionDeps): ActionHandler {
 
 export default defineAction({
   name: ACTION,
+  typicalDuration: '5m',
   mutating: true,
   description:
     'Promotes the cross-region read replica in the recovery region to a standalone writable database and waits until it is available; reports the replica lag at promotion as the claimed RPO. Irreversible: replication from the source stops.',

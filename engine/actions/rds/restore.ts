@@ -167,6 +167,7 @@ export function rdsRestoreHandler(deps: ActionDeps): ActionHandler {
 
 export default defineAction({
   name: ACTION,
+  typicalDuration: '20m',
   mutating: true,
   description:
     'Restores a database snapshot copy in the recovery region (DB instance, or Aurora cluster and its writer) in the mapped subnet group (created over the replicated subnets when missing) and security groups, falling back to another instance class when needed, and waits until it is available. Drill restores are tagged with the run id and a TTL, and only those can be deleted by rds.delete.',

@@ -121,6 +121,7 @@ export function latestPointHandler(deps: Pick<ActionDeps, 'cloud' | 'replication
 
 export default defineAction({
   name: 'recovery.latestPoint',
+  typicalDuration: '30s',
   description:
     "Finds the newest recovery point of every protected instance on the recovery side (or the one the `point` start parameter names: an id, an ISO time, `latest` or `latest-app-consistent`); fails when one is older than maxAge (the RPO gate). With `spec.protect.method: drs` the points are the newest point-in-time snapshots of the tier's DRS source servers (DescribeRecoverySnapshots).",
   inputSchema: {

@@ -137,6 +137,7 @@ export function protectHandler(
 
 export default defineAction({
   name: 'recovery.protect',
+  typicalDuration: '10m',
   mutating: true,
   description:
     'Captures a recovery point of every protected instance and copies it to the recovery side, keeping the newest N. With `spec.protect.databases` it also takes a manual snapshot of each protected DB instance or Aurora cluster and copies it to the recovery region (re-encrypted with `kmsKeyId`, option groups mapped), keeping the newest N per database.',

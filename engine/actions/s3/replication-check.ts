@@ -153,6 +153,7 @@ function lagError(h: CheckHandle, lagMs: number): NonRetryableError {
 
 export default defineAction({
   name: ACTION,
+  typicalDuration: '30s',
   mutating: true,
   description:
     'Checks that a bucket replicates to a versioned bucket in the recovery region (enabled rule, destination exists, versioning on both sides), then measures the replication lag by timing a marker object; fails when it exceeds maxLag (default the RPO). Drills delete their markers.',

@@ -22,6 +22,7 @@ export function deleteParametersHandler(deps: ActionDeps): ActionHandler {
 
 export default defineAction({
   name: ACTION,
+  typicalDuration: '5s',
   mutating: true,
   description:
     'Deletes every parameter under this run’s path /drbot/runs/<run id> in the recovery region (drill cleanup).',

@@ -47,6 +47,7 @@ export function putParameterHandler(deps: ActionDeps): ActionHandler {
 
 export default defineAction({
   name: ACTION,
+  typicalDuration: '5s',
   mutating: true,
   description:
     'Writes a value (a recovered endpoint) to SSM Parameter Store in the recovery region. In a drill the name is put under /drbot/runs/<run id>, so production configuration is never overwritten; ssm.deleteParameters removes them in cleanup.',

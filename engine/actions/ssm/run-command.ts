@@ -96,6 +96,7 @@ export function runCommandHandler({ cloud, pollIntervalMs }: ActionDeps): Action
 
 export default defineAction({
   name: 'ssm.runCommand',
+  typicalDuration: '2m',
   mutating: true,
   description:
     'Runs an SSM document on instances and waits for every invocation; fails naming each failed instance.',

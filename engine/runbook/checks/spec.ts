@@ -1,4 +1,4 @@
-/** Checks on the spec itself: schedules (cron, time zone, mode), gates that can be satisfied, access, retry. */
+/** Checks on the spec itself: schedules (cron, time zone, mode), gates that can be satisfied, access, retry, per-mode objectives. */
 import { CronPattern } from 'croner';
 import { parseDuration } from '../../duration.js';
 import { type CheckContext, definedModes, stepsOf } from './context.js';
@@ -8,6 +8,23 @@ export function checkSpec(ctx: CheckContext): void {
   checkGates(ctx);
   checkAccess(ctx);
   checkRetry(ctx);
+  checkModeObjectives(ctx);
+}
+
+/** `objectives.<mode>` for a mode the runbook does not define would never be read: a typo, likely. */
+function checkModeObjectives(ctx: CheckContext): void {
+  const modes = definedModes(ctx.doc);
+  for (const mode of ['drill', 'failover', 'failback'] as const) {
+    if (ctx.doc.spec.objectives[mode] === undefined || modes.includes(mode)) continue;
+    ctx.issues.push(
+      ctx.source.issue(
+        ['spec', 'objectives', mode],
+        'OBJECTIVES_FOR_MISSING_MODE',
+        `objectives.${mode} sets objectives for a mode this runbook does not define`,
+        { hint: `add spec.modes.${mode}, or remove objectives.${mode} (defined modes: ${modes.join(', ')})` },
+      ),
+    );
+  }
 }
 
 function checkSchedule(ctx: CheckContext): void {

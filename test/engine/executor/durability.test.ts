@@ -209,6 +209,23 @@ describe('executor: durability, leases and locks', () => {
     });
   });
 
+  it("a mode with its own RTO (objectives.failover.rto) records that objective on its runs; other modes keep the tier's", async () => {
+    const h = createHarness();
+    const steps = [{ id: 'a', action: 'test.ok' }];
+    const runbook = makeRunbook({
+      objectives: { rto: '15m', rpo: '1h', failover: { rto: '45m' } },
+      modes: { drill: { steps }, failover: { steps } },
+    });
+    expect((await h.run(runbook, 'drill', 'ian')).measures.objectives).toEqual({
+      rtoMs: 15 * 60_000,
+      rpoMs: 3_600_000,
+    });
+    expect((await h.run(runbook, 'failover', 'olivia')).measures.objectives).toEqual({
+      rtoMs: 45 * 60_000,
+      rpoMs: 3_600_000,
+    });
+  });
+
   it('runs what it started with: the runbook snapshot, not a later edit', async () => {
     const h = createHarness();
     const run = await h.start(makeRunbook({ steps: [{ id: 'a', action: 'test.ok' }] }));

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { estimateStepMs, planRun, renderPlan } from '../../../engine/plan/index.js';
+import { ACTION_MODULES } from '../../../engine/actions/catalogue.js';
+import { parseDuration } from '../../../engine/duration.js';
+import { estimateStepMs, planRun, renderPlan, typicalActionMs } from '../../../engine/plan/index.js';
 import { loadRunbook } from '../../../engine/runbook/index.js';
 import type { StepSpec } from '../../../engine/runbook/types.js';
 
@@ -94,6 +96,22 @@ describe('planRun', () => {
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 
+  it("holds a mode to its own RTO when the runbook sets one (objectives.failback.rto), else to the tier's", () => {
+    const spec = { ...app.spec, objectives: { ...app.spec.objectives, failback: { rto: '2h' } } };
+    const own = planRun({ ...app, spec }, 'failback');
+    expect(own.objectives).toMatchObject({
+      rto: '2h',
+      rtoMs: 7_200_000,
+      rpo: '1h',
+      overriddenBy: 'failback',
+    });
+    expect(own.rto.withinObjective).toBe(true);
+    expect(renderPlan(own)).toContain("objectives RTO 2h, RPO 1h (the failback's own)");
+    const tier = planRun({ ...app, spec }, 'failover');
+    expect(tier.objectives).toMatchObject({ rto: '15m', rtoMs: 900_000 });
+    expect(tier.objectives.overriddenBy).toBeUndefined();
+  });
+
   it('refuses a mode the runbook does not define', () => {
     const noFailback = { ...db, spec: { ...db.spec, modes: { drill: db.spec.modes.drill } } };
     expect(() => planRun(noFailback, 'failback')).toThrow(/no failback mode/);
@@ -101,9 +119,23 @@ describe('planRun', () => {
 });
 
 describe('estimateStepMs', () => {
-  it('uses the action table, capped by the timeout', () => {
+  it("uses the action's typical duration, capped by the timeout", () => {
     expect(estimateStepMs(step({ action: 'ec2.launch' }))).toBe(300_000);
     expect(estimateStepMs(step({ action: 'ec2.launch', timeout: '2m' }))).toBe(120_000);
+  });
+
+  it("uses each action's own typical duration, not its timeout (drs.launch, rds.restore)", () => {
+    // before the estimates lived in the actions, these fell back to the step timeout (30m, 45m)
+    expect(estimateStepMs(step({ action: 'drs.launch', timeout: '30m' }))).toBe(600_000);
+    expect(estimateStepMs(step({ action: 'rds.restore', timeout: '45m' }))).toBe(1_200_000);
+    expect(typicalActionMs('aurora.failover')).toBe(120_000);
+  });
+
+  it('every action but wait declares a typical duration that parses', () => {
+    const missing = ACTION_MODULES.filter((m) => m.name !== 'wait' && m.typicalDuration === undefined);
+    expect(missing.map((m) => m.name)).toEqual([]);
+    for (const m of ACTION_MODULES)
+      if (m.typicalDuration) expect(parseDuration(m.typicalDuration)).toBeGreaterThan(0);
   });
 
   it('uses the timeout for unknown actions and the duration of a wait', () => {
