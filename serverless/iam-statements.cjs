@@ -24,7 +24,8 @@ const NETWORK_TYPES = [
   'dhcp-options',
 ];
 const DRILL_VPC_TAG = 'drbot:drill-vpc';
-const DRILL_VPC_TYPES = ['vpc', 'subnet', 'security-group'];
+// vpc-endpoint: the SSM interface endpoints of the drill VPC (engine/adapters/aws/network/drill-endpoints.ts)
+const DRILL_VPC_TYPES = ['vpc', 'subnet', 'security-group', 'vpc-endpoint'];
 const TAGGABLE = ['instance', 'volume', 'snapshot', 'image', 'network-interface'];
 const ownKeysOnly = {
   'ForAllValues:StringLike': { 'aws:TagKeys': ['drbot:*'] },
@@ -132,17 +133,23 @@ const STATEMENTS = {
     allow('CreateDrillVpc', actions, ec2Arns(targetRegions(runbooks), DRILL_VPC_TYPES), {
       Null: { 'aws:RequestTag/drbot:run-id': 'false', [`aws:RequestTag/${DRILL_VPC_TAG}`]: 'false' },
     }),
-  // Subnets and groups are created inside a VPC a drill created (the parent VPC is authorised too)
+  // Subnets, groups and endpoints are created inside a VPC a drill created (the parent VPC, and an
+  // endpoint's subnets and group, are authorised too: all carry the drill-VPC tag)
   CreateInsideDrillVpc: ({ actions, runbooks }) =>
-    allow('CreateInsideDrillVpc', actions, ec2Arns(targetRegions(runbooks), ['vpc']), {
-      Null: { [`aws:ResourceTag/${DRILL_VPC_TAG}`]: 'false' },
-    }),
-  // Rules of the run's own drill group only
+    allow(
+      'CreateInsideDrillVpc',
+      actions,
+      ec2Arns(targetRegions(runbooks), ['vpc', 'subnet', 'security-group']),
+      {
+        Null: { [`aws:ResourceTag/${DRILL_VPC_TAG}`]: 'false' },
+      },
+    ),
+  // Rules of the run's own drill group, and the DNS attributes of its VPC (for the SSM endpoints)
   ChangeDrillVpc: ({ actions, runbooks }) =>
     allow(
       'ChangeDrillVpc',
       actions,
-      ec2Arns(targetRegions(runbooks), ['security-group', 'security-group-rule']),
+      ec2Arns(targetRegions(runbooks), ['vpc', 'security-group', 'security-group-rule']),
       {
         Null: { [`aws:ResourceTag/${DRILL_VPC_TAG}`]: 'false' },
       },
@@ -158,6 +165,7 @@ const STATEMENTS = {
             'CreateVpc',
             'CreateSubnet',
             'CreateSecurityGroup',
+            'CreateVpcEndpoint',
             'AuthorizeSecurityGroupEgress',
             'AuthorizeSecurityGroupIngress',
           ],

@@ -12,6 +12,15 @@ export const DRILL_VPC_TAG = 'drbot:drill-vpc';
 export const RUN_ID_TAG = 'drbot:run-id';
 export const EXPIRES_TAG = 'drbot:expires';
 
+/**
+ * The regional services a drill copy may reach from its isolated VPC (network.drillVpc
+ * `serviceEndpoints`): what the SSM agent needs to take drbot's commands. A closed list on
+ * purpose: an endpoint reaches only the AWS service, never a production host, and a list a
+ * runbook could extend would be a way out of the drill network.
+ */
+export const DRILL_SERVICE_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages'] as const;
+export type DrillServiceEndpoint = (typeof DRILL_SERVICE_ENDPOINTS)[number];
+
 export interface DrillVpcRequest {
   region: string;
   runId: string;
@@ -20,6 +29,11 @@ export interface DrillVpcRequest {
   zones: string[];
   /** Epoch ms after which a sweeper may delete it (the drill TTL). */
   expiresAt: number;
+  /**
+   * Regional services the copies must reach without a route out (on AWS, the SSM agent's `ssm`,
+   * `ssmmessages`, `ec2messages` interface endpoints). @default none
+   */
+  serviceEndpoints?: readonly DrillServiceEndpoint[];
 }
 
 /** What a TEST launch needs to place its copies in the drill VPC (ec2.launch `drillNetwork`). */
@@ -31,12 +45,14 @@ export interface DrillVpc {
   securityGroupId: string;
   /** False when the run's VPC already existed (a resumed or retried step) and was reused. */
   created: boolean;
+  /** The service endpoints in the VPC (`com.amazonaws.us-west-2.ssm` …), when any were asked. */
+  serviceEndpoints?: string[];
 }
 
 export interface DrillVpcDeletion {
-  /** Ids deleted by this call (subnets, security groups, VPCs). */
+  /** Ids deleted by this call (endpoints, subnets, security groups, VPCs). */
   deleted: string[];
-  /** Instances still in the run's drill VPC: the deletion waits for them to terminate. */
+  /** Instances (or endpoints being deleted) still in the run's drill VPC: the deletion waits for them. */
   blockedBy: string[];
 }
 

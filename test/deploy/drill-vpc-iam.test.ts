@@ -31,7 +31,13 @@ describe('IAM for network.drillVpc / network.deleteDrillVpc', () => {
 
   it('creates the VPC, subnets and group only with the run id and drill-VPC tags in the request', () => {
     const create = sid(all, 'CreateDrillVpc');
-    expect(create?.Action).toEqual(['ec2:CreateSecurityGroup', 'ec2:CreateSubnet', 'ec2:CreateVpc']);
+    expect(create?.Action).toEqual([
+      'ec2:CreateSecurityGroup',
+      'ec2:CreateSubnet',
+      'ec2:CreateVpc',
+      'ec2:CreateVpcEndpoint',
+    ]);
+    expect(JSON.stringify(create?.Resource)).toContain(':vpc-endpoint/');
     expect(create?.Condition).toEqual({
       Null: { 'aws:RequestTag/drbot:run-id': 'false', 'aws:RequestTag/drbot:drill-vpc': 'false' },
     });
@@ -44,7 +50,12 @@ describe('IAM for network.drillVpc / network.deleteDrillVpc', () => {
 
   it("deletes and changes rules only on resources tagged as a run's drill VPC", () => {
     const remove = sid(all, 'DeleteDrillVpc');
-    expect(remove?.Action).toEqual(['ec2:DeleteSecurityGroup', 'ec2:DeleteSubnet', 'ec2:DeleteVpc']);
+    expect(remove?.Action).toEqual([
+      'ec2:DeleteSecurityGroup',
+      'ec2:DeleteSubnet',
+      'ec2:DeleteVpc',
+      'ec2:DeleteVpcEndpoints',
+    ]);
     expect(remove?.Condition).toEqual({
       Null: { 'aws:ResourceTag/drbot:drill-vpc': 'false', 'aws:ResourceTag/drbot:run-id': 'false' },
     });
@@ -57,7 +68,7 @@ describe('IAM for network.drillVpc / network.deleteDrillVpc', () => {
     );
     // no statement grants a drill-VPC delete without a tag condition
     for (const s of all.filter((x) =>
-      x.Action.some((a) => /^ec2:Delete(Vpc|Subnet|SecurityGroup)$/.test(a)),
+      x.Action.some((a) => /^ec2:Delete(Vpc|Subnet|SecurityGroup|VpcEndpoints)$/.test(a)),
     )) {
       expect(JSON.stringify(s.Condition ?? {}), s.Sid).toMatch(/ResourceTag\/drbot:drill-vpc/);
     }

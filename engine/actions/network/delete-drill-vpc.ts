@@ -52,7 +52,7 @@ export default defineAction({
   typicalDuration: '1m',
   mutating: true,
   description:
-    "Cleanup of network.drillVpc: deletes the subnets, security groups and VPC tagged with this run's drill-VPC tag in the recovery region, after every instance in it is gone (it waits while copies terminate; put it after ec2.terminate with `needs`). Only run-tagged resources are deleted; nothing left is done.",
+    "Cleanup of network.drillVpc: deletes the service endpoints, subnets, security groups and VPC tagged with this run's drill-VPC tag in the recovery region, after every instance in it is gone (it waits while copies terminate; put it after ec2.terminate with `needs`). Only run-tagged resources are deleted; nothing left is done.",
   inputSchema: { type: 'object', additionalProperties: false, properties: {} },
   outputs: { deleted: 'Ids deleted (subnets, security groups, VPCs); empty when nothing was left.' },
   capabilities: ['network'],

@@ -8,7 +8,12 @@
 import type { CloudProvider } from '../../cloud/provider.js';
 import { parseDuration } from '../../duration.js';
 import { NonRetryableError } from '../../errors.js';
-import { drillZones, pickDrillCidr } from '../../network/drill-vpc.js';
+import {
+  DRILL_SERVICE_ENDPOINTS,
+  type DrillServiceEndpoint,
+  drillZones,
+  pickDrillCidr,
+} from '../../network/drill-vpc.js';
 import type { NetworkCloud } from '../../network/ports.js';
 import { DEFAULT_DRILL_TTL } from '../ec2/launch.js';
 import { optionalString, stringList } from '../support/inputs.js';
@@ -64,19 +69,25 @@ export function drillVpcHandler(cloud: CloudProvider, network: NetworkCloud | un
         });
       }
       const ttl = parseDuration(ctx.runbook.spec.defaults?.drillTtl ?? DEFAULT_DRILL_TTL);
+      const serviceEndpoints = (stringList('network.drillVpc', ctx.inputs, 'serviceEndpoints') ?? [
+        ...DRILL_SERVICE_ENDPOINTS,
+      ]) as DrillServiceEndpoint[];
       const vpc = await net.createDrillVpc({
         region,
         runId: ctx.runId,
         cidr,
         zones,
         expiresAt: ctx.now() + ttl,
+        serviceEndpoints,
       });
       ctx.note(
         `${vpc.created ? 'Created' : 'Reused'} drill VPC ${vpc.vpcId} (${vpc.cidr}) in ${region}: ${Object.entries(
           vpc.subnets,
         )
           .map(([z, s]) => `${s} in ${z}`)
-          .join(', ')}`,
+          .join(
+            ', ',
+          )}${vpc.serviceEndpoints?.length ? `; endpoints for the agent: ${vpc.serviceEndpoints.join(', ')}` : ''}`,
         { vpcId: vpc.vpcId, created: vpc.created },
       );
       const { created, ...placement } = vpc;
@@ -99,7 +110,7 @@ export default defineAction({
   typicalDuration: '1m',
   mutating: true,
   description:
-    "Creates this drill run's own isolated VPC in the recovery region: a subnet per zone the copies need, a security group that admits only its members (egress only inside the VPC), no internet gateway, peering or transit-gateway route, all tagged `drbot:run-id` and `drbot:expires`. Pass `${{ steps.<id>.outputs.network }}` as ec2.launch `drillNetwork`, and delete it in cleanup with network.deleteDrillVpc. A resumed step finds the run's VPC by its tag instead of creating another.",
+    "Creates this drill run's own isolated VPC in the recovery region: a subnet per zone the copies need, a security group that admits only its members (egress only inside the VPC), no internet gateway, peering or transit-gateway route, and on AWS the SSM interface endpoints the agent needs (no route: they reach only the regional service), all tagged `drbot:run-id` and `drbot:expires`. Pass `${{ steps.<id>.outputs.network }}` as ec2.launch `drillNetwork`, and delete it in cleanup with network.deleteDrillVpc. A resumed step finds the run's VPC by its tag instead of creating another.",
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -109,6 +120,13 @@ export default defineAction({
         pattern: CIDR,
         description:
           "The VPC range, e.g. the replica's remapped 20.0.0.0/16. @default the first /16 of 10.200-255.0.0 or 172.16-31.0.0 that overlaps no VPC of the region",
+      },
+      serviceEndpoints: {
+        type: 'array',
+        items: { enum: [...DRILL_SERVICE_ENDPOINTS] },
+        uniqueItems: true,
+        description:
+          "Interface endpoints (no route) so the copies' SSM agent takes drbot's commands (agent.*, ssm.runCommand) inside the isolated VPC; `[]` for none. @default [ssm, ssmmessages, ec2messages]",
       },
       zones: {
         type: 'array',
@@ -133,13 +151,17 @@ export default defineAction({
       { statement: 'DescribeFleet', actions: ['ec2:DescribeInstances'] },
       { statement: 'DescribeNetwork', actions: DRILL_VPC_DESCRIBE },
       { statement: 'CreateDrillVpc', actions: DRILL_VPC_CREATE },
-      { statement: 'CreateInsideDrillVpc', actions: ['ec2:CreateSubnet', 'ec2:CreateSecurityGroup'] },
+      {
+        statement: 'CreateInsideDrillVpc',
+        actions: ['ec2:CreateSubnet', 'ec2:CreateSecurityGroup', 'ec2:CreateVpcEndpoint'],
+      },
       {
         statement: 'ChangeDrillVpc',
         actions: [
           'ec2:RevokeSecurityGroupEgress',
           'ec2:AuthorizeSecurityGroupEgress',
           'ec2:AuthorizeSecurityGroupIngress',
+          'ec2:ModifyVpcAttribute',
         ],
       },
       { statement: 'TagDrillVpcOnCreate', actions: ['ec2:CreateTags'] },

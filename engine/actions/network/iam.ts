@@ -55,11 +55,22 @@ export const NETWORK_DESCRIBE = [
 ];
 
 /** network.drillVpc / deleteDrillVpc: the run's own isolated VPC (tagged drbot:run-id on create). */
-export const DRILL_VPC_CREATE = ec2(['CreateVpc', 'CreateSubnet', 'CreateSecurityGroup']);
-export const DRILL_VPC_DELETE = ec2(['DeleteSubnet', 'DeleteSecurityGroup', 'DeleteVpc']);
+export const DRILL_VPC_CREATE = ec2([
+  'CreateVpc',
+  'CreateSubnet',
+  'CreateSecurityGroup',
+  'CreateVpcEndpoint',
+]);
+export const DRILL_VPC_DELETE = ec2([
+  'DeleteVpcEndpoints',
+  'DeleteSubnet',
+  'DeleteSecurityGroup',
+  'DeleteVpc',
+]);
 export const DRILL_VPC_DESCRIBE = ec2([
   'DescribeVpcs',
   'DescribeSubnets',
   'DescribeSecurityGroups',
   'DescribeAvailabilityZones',
+  'DescribeVpcEndpoints',
 ]);

@@ -7,7 +7,9 @@
  * by egress to the VPC's own range, and ingress only from the group itself. No internet gateway,
  * route, peering or attachment is ever created: the main route table keeps only `local`.
  *
- * Delete: only what carries the run's tag, subnets → security groups → VPC, and nothing while an
+ * The SSM interface endpoints the agent needs are added by drill-endpoints.ts (no route: isolated).
+ *
+ * Delete: only what carries the run's tag, endpoints → subnets → security groups → VPC, nothing while an
  * instance is still in the VPC (EC2 would answer DependencyViolation); NotFound counts as deleted.
  */
 import {
@@ -42,6 +44,7 @@ import {
 } from '../../../network/drill-vpc.js';
 import { awsCall, awsErrorCode, mapAwsError } from '../errors.js';
 import { tagFilter, tagSpecs } from '../tags.js';
+import { deleteDrillEndpoints, ensureDrillEndpoints } from './drill-endpoints.js';
 import { allPages, filter } from './pages.js';
 
 const LIVE_INSTANCE = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
@@ -92,7 +95,23 @@ export async function createAwsDrillVpc(client: EC2Client, req: DrillVpcRequest)
     byZone[zone] = out.Subnet!.SubnetId!;
   }
   const groupId = await drillGroup(client, region, vpcId, cidr, req, tags);
-  return { vpcId, cidr, subnets: byZone, securityGroupId: groupId, created: !found };
+  const serviceEndpoints = await ensureDrillEndpoints(client, {
+    region,
+    runId: req.runId,
+    vpcId,
+    subnetIds: Object.values(byZone),
+    securityGroupId: groupId,
+    tags,
+    services: req.serviceEndpoints ?? [],
+  });
+  return {
+    vpcId,
+    cidr,
+    subnets: byZone,
+    securityGroupId: groupId,
+    created: !found,
+    ...(serviceEndpoints.length > 0 ? { serviceEndpoints } : {}),
+  };
 }
 
 async function drillGroup(
@@ -208,6 +227,13 @@ export async function deleteAwsDrillVpcs(
     const inside = reservations.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? '?');
     if (inside.length > 0) {
       blockedBy.push(...inside);
+      continue;
+    }
+    // the endpoints' interfaces sit in the subnets: they go first, and the subnets wait for them
+    const endpoints = await deleteDrillEndpoints(client, region, vpcId, runId);
+    deleted.push(...endpoints.deleted);
+    if (endpoints.pending.length > 0) {
+      blockedBy.push(...endpoints.pending);
       continue;
     }
     const mine = [inVpc, tagFilter(DRILL_VPC_TAG, runId)];

@@ -19,6 +19,7 @@ import {
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
@@ -165,6 +166,7 @@ describe('per-run drill VPC on EC2: delete', () => {
       .on(DescribeSubnetsCommand)
       .resolves({ Subnets: [{ SubnetId: 'subnet-a' }, { SubnetId: 'subnet-b' }] });
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-d1' }] });
+    ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
     ec2.on(DeleteSubnetCommand).resolves({});
     ec2.on(DeleteSecurityGroupCommand).resolves({});
     ec2.on(DeleteVpcCommand).resolves({});
