@@ -21,13 +21,17 @@ afterEach(async () => {
   for (const rt of opened.splice(0)) await rt.close();
 });
 
-async function runtimeFor(store: MemoryRunStore, clock: FakeClock): Promise<LocalRuntime> {
+async function runtimeFor(
+  store: MemoryRunStore,
+  clock: FakeClock,
+  runbooksDir = RUNBOOKS,
+): Promise<LocalRuntime> {
   const rt = await createLocalRuntime({
     store,
     clock,
     random: new SeededRandom(5),
     latencyScale: 1,
-    runbooksDir: RUNBOOKS,
+    runbooksDir,
   });
   opened.push(rt);
   return rt;
@@ -73,6 +77,13 @@ describe('a drill in a per-run isolated VPC on the sim', () => {
     expect(vpc.internetGateway).toBeUndefined();
     const group = vpc.securityGroups[0]!;
     expect(group.ingress).toEqual([expect.objectContaining({ cidrs: [], groupIds: [group.id] })]);
+    // the agent's way to SSM without a route out: interface endpoints in every drill subnet
+    expect(vpc.endpoints.map((e) => [e.service, e.type, e.privateDns])).toEqual([
+      ['com.amazonaws.us-west-2.ssm', 'Interface', true],
+      ['com.amazonaws.us-west-2.ssmmessages', 'Interface', true],
+      ['com.amazonaws.us-west-2.ec2messages', 'Interface', true],
+    ]);
+    expect(vpc.endpoints[0]!.subnetIds).toEqual(vpc.subnets.map((x) => x.id));
 
     const run = await driveToEnd(rt.engine, started.id, people, clock);
     expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
@@ -104,6 +115,21 @@ describe('a drill in a per-run isolated VPC on the sim', () => {
     expect(after.live.map((t) => t.vpc.id)).toEqual([other.vpcId]);
     expect(deleted).not.toContain(other.vpcId);
     expect(after.created).toBe(2);
+  });
+
+  it('without the SSM endpoints (serviceEndpoints: []) the health step fails SSM_UNREACHABLE, and cleanup still deletes the VPC', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 11, 2, 11));
+    const rt = await runtimeFor(new MemoryRunStore(), clock, 'test/fixtures/drill-vpc-closed');
+    const runbook = rt.runbooks.get('vpc-tier')!;
+    expect(runbook, JSON.stringify(rt.runbookIssues)).toBeDefined();
+    const started = await rt.engine.startRun({ runbook, mode: 'drill', initiator: 'alice' });
+    const run = await driveToEnd(rt.engine, started.id, people, clock);
+    expect(run.status).toBe('failed');
+    expect(run.steps['wait-healthy']?.status).toBe('succeeded');
+    expect(run.steps.health).toMatchObject({ status: 'failed', error: { code: 'SSM_UNREACHABLE' } });
+    expect(run.steps.health!.error!.message).toMatch(/no ssm, ssmmessages, ec2messages endpoint/);
+    expect(run.steps['cleanup:delete-vpc']?.status).toBe('succeeded');
+    expect(drillVpcs(rt).live).toEqual([]);
   });
 
   it('resumes a drill killed after the VPC was created (answer never saved): exactly one VPC', async () => {

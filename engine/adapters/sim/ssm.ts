@@ -49,6 +49,22 @@ export async function runCommand(
       },
     );
   }
+  const unreachable = instanceIds.flatMap((id) => {
+    const subnetId = state.instances[id]?.subnetId;
+    const why = subnetId ? ctx.network?.commandUnreachable(region, subnetId) : undefined;
+    return why ? [`${id} (${why})`] : [];
+  });
+  if (unreachable.length > 0) {
+    // EC2's answer for an instance whose agent never reached SSM: not a managed instance
+    throw new NonRetryableError(`SendCommand ${document}: ${unreachable.join(', ')} (InvalidInstanceId)`, {
+      code: 'SSM_UNREACHABLE',
+      explanation:
+        "The instances' SSM agent cannot reach Systems Manager: their isolated drill VPC has no route out and lacks the interface endpoints the agent needs.",
+      action:
+        'Let network.drillVpc create them (remove `serviceEndpoints: []` from the step), or check health with ec2.waitHealthy instead of agent.* in that drill.',
+      context: { instanceIds },
+    });
+  }
   const now = ctx.clock.now();
   const invocations: CommandInvocation[] = [];
   for (const instanceId of instanceIds) {

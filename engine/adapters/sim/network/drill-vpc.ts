@@ -5,6 +5,7 @@
  * and a deletion that waits while an instance of the world is still in one of its subnets.
  */
 import {
+  DRILL_SERVICE_ENDPOINTS,
   DRILL_VPC_TAG,
   type DrillVpc,
   type DrillVpcDeletion,
@@ -30,7 +31,46 @@ function describe(topology: VpcTopology, created: boolean): DrillVpc {
     subnets: Object.fromEntries(topology.subnets.map((s) => [s.zone, s.id])),
     securityGroupId: topology.securityGroups.find((g) => !g.isDefault)!.id,
     created,
+    ...(topology.endpoints.length > 0 ? { serviceEndpoints: topology.endpoints.map((e) => e.service) } : {}),
   };
+}
+
+/** `com.amazonaws.<region>.<service>`: the names EC2 gives the endpoints (the sim stands in for it). */
+const serviceName = (region: string, service: string) => `com.amazonaws.${region}.${service}`;
+
+/** Adds the asked service endpoints the drill VPC lacks (in every drill subnet, private DNS). */
+function addEndpoints(state: SimNetworkState, topology: VpcTopology, req: DrillVpcRequest): void {
+  for (const service of req.serviceEndpoints ?? []) {
+    const name = serviceName(req.region, service);
+    if (topology.endpoints.some((e) => e.service === name)) continue;
+    topology.endpoints.push({
+      id: nextId(state, 'vpce'),
+      service: name,
+      type: 'Interface',
+      subnetIds: topology.subnets.map((s) => s.id),
+      privateDns: true,
+    });
+  }
+}
+
+/**
+ * Why SSM cannot reach an instance in this subnet, like EC2: a drill VPC has no route out, so
+ * the agent reaches Systems Manager only through the three interface endpoints. Undefined when
+ * it can (any other network of the sim world is assumed to have a way out, as before).
+ */
+export function commandUnreachable(
+  state: SimNetworkState,
+  region: string,
+  subnetId: string,
+): string | undefined {
+  const topology = (state.topologies[region] ?? []).find((t) => t.subnets.some((s) => s.id === subnetId));
+  if (!topology?.vpc.tags[DRILL_VPC_TAG]) return undefined;
+  const missing = DRILL_SERVICE_ENDPOINTS.filter(
+    (s) => !topology.endpoints.some((e) => e.service === serviceName(region, s)),
+  );
+  return missing.length === 0
+    ? undefined
+    : `drill VPC ${topology.vpc.id} has no route out and no ${missing.join(', ')} endpoint`;
 }
 
 const ofRun = (region: string, runId: string) => (t: VpcTopology) =>
@@ -42,6 +82,7 @@ export function createSimDrillVpc(state: SimNetworkState, req: DrillVpcRequest):
   if (existing) {
     // a resumed step may need zones the first attempt did not create
     addSubnets(state, existing, req);
+    addEndpoints(state, existing, req);
     return describe(existing, false);
   }
   const tags = drillVpcTags(req);
@@ -83,6 +124,7 @@ export function createSimDrillVpc(state: SimNetworkState, req: DrillVpcRequest):
     tags,
   });
   addSubnets(state, topology, req);
+  addEndpoints(state, topology, req);
   state.topologies[req.region]!.push(topology);
   state.drillVpcsCreated = (state.drillVpcsCreated ?? 0) + 1;
   state.creates++;

@@ -10,7 +10,12 @@ import { type PlanStep, type ReplicationPlan, SOURCE_ID_TAG } from '../../../net
 import type { AppliedResource, ApplyResult, NetworkCloud, VpcRange } from '../../../network/ports.js';
 import type { SgRule, VpcTopology } from '../../../network/topology.js';
 import type { World } from '../world.js';
-import { createSimDrillVpc, deleteSimDrillVpcs, type SubnetOccupants } from './drill-vpc.js';
+import {
+  commandUnreachable,
+  createSimDrillVpc,
+  deleteSimDrillVpcs,
+  type SubnetOccupants,
+} from './drill-vpc.js';
 import { type SimNetworkSeed, seedTopologies } from './seed.js';
 
 export interface SimNetworkState {
@@ -119,6 +124,11 @@ export class SimNetwork implements NetworkCloud {
       if (s) return { zone: s.zone, cidr: s.cidr, vpcId: t.vpc.id };
     }
     return undefined;
+  }
+
+  /** Why SSM cannot reach an instance of this subnet (a drill VPC without the agent's endpoints). */
+  commandUnreachable(region: string, subnetId: string): string | undefined {
+    return commandUnreachable(this.state, region, subnetId);
   }
 
   hasSecurityGroup(region: string, groupId: string): boolean {
