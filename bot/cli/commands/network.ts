@@ -73,7 +73,7 @@ export async function withNetworkRuntime<T>(
       const { createAwsNetwork } = await import('../../../engine/adapters/aws/network/aws-network.js');
       network = createAwsNetwork();
     } else if (flags.provider === 'alibaba') {
-      // the doctor's Cloud Assistant check; replication refuses (NETWORK_REPLICATION_UNSUPPORTED)
+      // VPC replication over the provider's own clients, and the doctor's Cloud Assistant check
       const { AlibabaCloudProvider } = await import('../../../engine/adapters/alibaba/provider.js');
       const { createAlibabaNetwork } = await import('../../../engine/adapters/alibaba/network.js');
       const cloud = runtime.cloud;
