@@ -47,6 +47,12 @@ export interface ConvergeOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** VPC and vSwitch names: 2–128 characters, starting with a letter; else drbot's own name. */
+function resourceName(step: PlanStep): string {
+  const name = step.tags.Name;
+  return name && /^[\p{L}][\p{L}\p{N}._-]{1,127}$/u.test(name) ? name : `drbot-${step.sourceId}`;
+}
+
 export class AlibabaNetworkConverger {
   private readonly ids = new Map<string, string>();
   private readonly entries: MappingEntry[] = [];
@@ -159,7 +165,7 @@ export class AlibabaNetworkConverger {
           new Vpc.CreateVpcRequest({
             regionId: this.region,
             cidrBlock: step.cidr,
-            vpcName: step.tags.Name ?? `drbot-${step.sourceId}`,
+            vpcName: resourceName(step),
             description: `drbot replica of ${step.sourceId} (${this.plan.sourceRegion})`,
             tag: this.tags(step),
           }),
@@ -224,7 +230,7 @@ export class AlibabaNetworkConverger {
           vpcId,
           zoneId: step.zone,
           cidrBlock: step.cidr,
-          vSwitchName: step.tags.Name ?? `drbot-${step.sourceId}`,
+          vSwitchName: resourceName(step),
           tag: this.tags(step),
         }),
       ),

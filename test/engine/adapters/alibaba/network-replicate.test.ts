@@ -5,9 +5,12 @@
  * nothing and returns the same mapping, and a resource drbot did not create is never changed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { createAlibabaNetwork } from '../../../../engine/adapters/alibaba/network.js';
+import { NonRetryableError } from '../../../../engine/errors.js';
 import { SOURCE_ID_TAG, SOURCE_REGION_TAG } from '../../../../engine/network/plan-types.js';
+import { planNetwork } from '../../../../engine/network/replicate.js';
 import { closeFakes, SOURCE, TARGET } from './fixture.js';
-import { networkWorld } from './network-fixture.js';
+import { networkWorld, REMAP, RUNBOOK } from './network-fixture.js';
 
 afterAll(closeFakes);
 
@@ -137,6 +140,28 @@ describe('AlibabaNetwork apply (CreateVpc, CreateVSwitch, CreateSecurityGroup, A
     expect(second.reused).toBe(first.created + first.reused);
     expect(second.mappings[0]?.entries).toEqual(first.mappings[0]?.entries);
     expect(second.mappings[0]?.targetVpcId).toBe(first.mappings[0]?.targetVpcId);
+  });
+
+  it('DescribeVpcs: a VPC still Pending fails the attempt retryably, and the next one reuses it (one CreateVpc)', async () => {
+    const w = await networkWorld();
+    const impatient = createAlibabaNetwork(w.cloud.clients, { maxPolls: 1, sleep: async () => {} });
+    const plans = await planNetwork({
+      network: impatient,
+      store: w.store,
+      clock: w.clock,
+      runbook: RUNBOOK,
+      sourceRegion: SOURCE,
+      targetRegion: TARGET,
+      instances: await w.cloud.listProtected({ tags: { 'dr-tier': 'ecs' } }, SOURCE),
+      cidrRemap: REMAP,
+    });
+    const error = await impatient.apply(plans[0]!).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ALIBABA_VPC_NOT_READY' });
+    expect(error).not.toBeInstanceOf(NonRetryableError);
+    expect(w.fake.actions()).not.toContain('CreateVSwitch');
+    const result = await w.replicate();
+    expect(w.fake.actions().filter((a) => a === 'CreateVpc')).toHaveLength(1);
+    expect(result.applied[0]?.resources.find((r) => r.kind === 'vpc')?.created).toBe(false);
   });
 
   it('refuses to change a security group drbot did not create (NETWORK_RESOURCE_NOT_OWNED)', async () => {
