@@ -75,7 +75,7 @@ export interface LocalRuntime {
   cloud: CloudProvider;
   /** What runs started here record as their provider; runs of another one are not driven here. */
   provider: RunProvider;
-  /** The cloud's network side (replication, blueprints, doctor): the sim's SimNetwork or AWS. */
+  /** The cloud's network side (replication, blueprints, doctor): the sim's SimNetwork, AWS or Alibaba Cloud. */
   network?: NetworkCloud;
   /** The cloud's data tier (the sim's SimDatabase / SimObjectStorage, or RDS and S3). */
   database: DatabasePort;

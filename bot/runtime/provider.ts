@@ -46,7 +46,8 @@ export async function createProvider(name: ProviderName, sim: LocalSimOptions): 
 
 /**
  * The network side of the chosen cloud (what `network.replicate`, blueprints and the doctor use):
- * the sim's own SimNetwork, so launches see the subnets replication created, or the AWS executor.
+ * the sim's own SimNetwork, so launches see the subnets replication created, or the AWS or Alibaba
+ * Cloud executor.
  */
 export async function createNetworkCloud(
   name: ProviderName,
@@ -56,7 +57,12 @@ export async function createNetworkCloud(
     const { createAwsNetwork } = await import('../../engine/adapters/aws/network/aws-network.js');
     return createAwsNetwork();
   }
-  // Alibaba Cloud has no network capability yet: lint refuses network.replicate there
+  if (name === 'alibaba') {
+    // the same clients as the provider, so launches read the mapping network.replicate stored
+    const { AlibabaCloudProvider } = await import('../../engine/adapters/alibaba/provider.js');
+    const { createAlibabaNetwork } = await import('../../engine/adapters/alibaba/network.js');
+    return cloud instanceof AlibabaCloudProvider ? createAlibabaNetwork(cloud.clients) : undefined;
+  }
   return cloud instanceof SimCloud ? cloud.network : undefined;
 }
 

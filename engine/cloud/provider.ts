@@ -19,6 +19,8 @@ export const CAPABILITIES = [
   'commands',
   'dns',
   'network',
+  /** A drill's own isolated VPC (network.drillVpc / deleteDrillVpc): NetworkCloud.createDrillVpc. */
+  'drillNetwork',
   'database',
   'objectStorage',
   'replication',

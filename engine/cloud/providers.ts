@@ -14,6 +14,7 @@ export const AWS_PROVIDER: ProviderDescriptor = {
     'commands',
     'dns',
     'network',
+    'drillNetwork',
     'database',
     'objectStorage',
     'replication',
@@ -22,13 +23,14 @@ export const AWS_PROVIDER: ProviderDescriptor = {
 
 /**
  * Alibaba Cloud (engine/adapters/alibaba): ECS instances, custom images and snapshots, Cloud
- * Assistant and Alidns. No database, object storage or network replication capability yet, so lint
- * refuses `rds.*`, `aurora.*`, `s3.*` and `network.replicate` in an Alibaba runbook.
+ * Assistant, Alidns, and network replication (VPC, vSwitches, security groups: `network.replicate`).
+ * No database, object storage, drill VPC or DRS capability yet, so lint refuses `rds.*`,
+ * `aurora.*`, `s3.*`, `network.drillVpc` and `drs.*` in an Alibaba runbook.
  */
 export const ALIBABA_PROVIDER: ProviderDescriptor = {
   name: 'alibaba',
-  title: 'Alibaba Cloud (ECS, Cloud Assistant, Alidns)',
-  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns'],
+  title: 'Alibaba Cloud (ECS, Cloud Assistant, Alidns, VPC)',
+  capabilities: ['compute', 'recoveryPoints', 'commands', 'dns', 'network'],
 };
 
 /**

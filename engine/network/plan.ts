@@ -28,6 +28,11 @@ export interface PlanOptions {
   avoidCidrs?: { cidr: string; label: string }[];
   /** Private IPs that must survive the remap (the protected instances'). */
   privateIps?: string[];
+  /**
+   * Add the SSM interface endpoints (and their security group) drbot's agent needs on AWS.
+   * False for providers whose commands use another channel (Alibaba Cloud Assistant). @default true
+   */
+  ssmEndpoints?: boolean;
 }
 
 /** The synthetic source id of the security group drbot adds for its SSM endpoints. */
@@ -115,8 +120,9 @@ export function buildReplicationPlan(topology: VpcTopology, options: PlanOptions
     options.targetZones,
     options.zoneOverrides,
   );
-  const notes: string[] = [];
+  const notes: string[] = [...(topology.notes ?? [])];
   const steps: PlanStep[] = [];
+  const ssm = options.ssmEndpoints !== false;
   const vpcRef = vpc.id;
   const [primary, ...secondary] = vpc.cidrs.map((c) => remapCidr(c, remap));
   steps.push({
@@ -203,15 +209,16 @@ export function buildReplicationPlan(topology: VpcTopology, options: PlanOptions
     });
   }
   const endpointSg = endpointGroupId(vpc.id);
-  steps.push({
-    kind: 'security-group',
-    sourceId: endpointSg,
-    vpcRef,
-    name: 'drbot-ssm-endpoints',
-    description: 'drbot: HTTPS from the VPC to the SSM interface endpoints',
-    isDefault: false,
-    tags: { Name: 'drbot-ssm-endpoints' },
-  });
+  if (ssm)
+    steps.push({
+      kind: 'security-group',
+      sourceId: endpointSg,
+      vpcRef,
+      name: 'drbot-ssm-endpoints',
+      description: 'drbot: HTTPS from the VPC to the SSM interface endpoints',
+      isDefault: false,
+      tags: { Name: 'drbot-ssm-endpoints' },
+    });
   for (const sg of topology.securityGroups) {
     steps.push({
       kind: 'security-group-rules',
@@ -222,27 +229,28 @@ export function buildReplicationPlan(topology: VpcTopology, options: PlanOptions
       tags: {},
     });
   }
-  steps.push({
-    kind: 'security-group-rules',
-    sourceId: endpointSg,
-    groupRef: endpointSg,
-    ingress: [
-      {
-        protocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        cidrs: [primary ?? ''],
-        ipv6Cidrs: [],
-        groupIds: [],
-        prefixListIds: [],
-        description: 'HTTPS from the VPC (SSM agent)',
-      },
-    ],
-    egress: [],
-    tags: {},
-  });
-  const subnetRefs = endpointSubnets(topology, zones);
-  for (const service of SSM_ENDPOINT_SERVICES) {
+  if (ssm)
+    steps.push({
+      kind: 'security-group-rules',
+      sourceId: endpointSg,
+      groupRef: endpointSg,
+      ingress: [
+        {
+          protocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          cidrs: [primary ?? ''],
+          ipv6Cidrs: [],
+          groupIds: [],
+          prefixListIds: [],
+          description: 'HTTPS from the VPC (SSM agent)',
+        },
+      ],
+      egress: [],
+      tags: {},
+    });
+  const subnetRefs = ssm ? endpointSubnets(topology, zones) : [];
+  for (const service of ssm ? SSM_ENDPOINT_SERVICES : []) {
     steps.push({
       kind: 'vpc-endpoint',
       sourceId: `drbot-endpoint:${vpc.id}:${service}`,

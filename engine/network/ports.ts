@@ -1,7 +1,7 @@
 /**
  * The network side of a cloud: what replication, blueprints and the doctor need beyond the
- * CloudProvider port. AWS (engine/adapters/aws/network) and the sim (engine/adapters/sim/network)
- * implement it; engine/network only talks to this interface.
+ * CloudProvider port. AWS (engine/adapters/aws/network), Alibaba Cloud (engine/adapters/alibaba/network)
+ * and the sim (engine/adapters/sim/network) implement it; engine/network only talks to this interface.
  */
 import type { DrillVpc, DrillVpcDeletion, DrillVpcRequest } from './drill-vpc.js';
 import type { MappingEntry } from './mapping.js';
@@ -35,10 +35,15 @@ export interface VpcRange {
 export interface NetworkCloud {
   readonly name: string;
   /**
-   * False when the provider has no network replication (Alibaba Cloud, for now): the doctor then
-   * asks for no mapping, since launches use the vSwitch of each blueprint. @default true
+   * False when the provider has no network replication: the doctor then asks for no mapping,
+   * since launches use the subnet of each blueprint. @default true
    */
   readonly replicates?: boolean;
+  /**
+   * False when drbot's agent needs no SSM interface endpoints in the replica (Alibaba Cloud: its
+   * commands run through Cloud Assistant), so the plan adds none. @default true
+   */
+  readonly ssmEndpoints?: boolean;
   /** The VPCs holding these subnets (ids of that region), each with its whole topology. */
   discover(region: string, subnetIds: readonly string[]): Promise<VpcTopology[]>;
   availabilityZones(region: string): Promise<string[]>;
@@ -48,7 +53,7 @@ export interface NetworkCloud {
    * so a second apply creates nothing and returns the same mapping.
    */
   apply(plan: ReplicationPlan): Promise<ApplyResult>;
-  /** The subset of `types` offered in the region (DescribeInstanceTypeOfferings). */
+  /** The subset of `types` offered in the region (DescribeInstanceTypeOfferings, DescribeAvailableResource). */
   offeredInstanceTypes(region: string, types: readonly string[]): Promise<string[]>;
   /** The subset of `instanceIds` registered with SSM (SSM agent online, profile allows SSM). */
   ssmManagedInstances(region: string, instanceIds: readonly string[]): Promise<string[]>;

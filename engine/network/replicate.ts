@@ -94,6 +94,7 @@ export async function planNetwork(input: ReplicateNetworkInput): Promise<Replica
       targetZones: zones,
       ...(remap ? { cidrRemap: remap } : {}),
       ...(input.zoneOverrides ? { zoneOverrides: input.zoneOverrides } : {}),
+      ...(input.network.ssmEndpoints === false ? { ssmEndpoints: false } : {}),
       avoidCidrs: ranges
         .filter((r) => r.sourceId !== topology.vpc.id)
         .flatMap((r) => r.cidrs.map((cidr) => ({ cidr, label: r.vpcId }))),

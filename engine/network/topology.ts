@@ -124,6 +124,12 @@ export interface VpcTopology {
   networkAcls: TopologyNetworkAcl[];
   securityGroups: TopologySecurityGroup[];
   endpoints: TopologyEndpoint[];
+  /**
+   * What discovery saw but this shape has no place for (Alibaba Cloud's NAT gateways, custom
+   * route tables, Drop rules …): copied into the plan's notes, so the summary says it is not
+   * replicated instead of dropping it silently.
+   */
+  notes?: string[];
 }
 
 /** Is the subnet's traffic to the internet routed through an IGW, a NAT gateway, or nowhere? */

@@ -1,11 +1,12 @@
 /**
  * Per-zone mapping source AZ → target AZ. Zones keep their letter when the target region has it
- * (us-east-1a → us-west-2a), so subnets spread over zones the same way; others are spread over
+ * (us-east-1a → us-west-2a, cn-hangzhou-h → cn-shanghai-h), so subnets spread over zones the same way; others are spread over
  * the target zones that are left, in order.
  */
 import { ReplicationPlanError } from './errors.js';
 
-const letter = (zone: string) => zone.replace(/^.*\d/, '');
+/** The zone's letter: after the region's digit (AWS us-east-1a) or its last dash (Alibaba cn-hangzhou-h). */
+const letter = (zone: string) => zone.replace(/^.*[\d-]/, '');
 
 export function mapZones(
   sourceZones: readonly string[],

@@ -73,13 +73,10 @@ export async function withNetworkRuntime<T>(
       const { createAwsNetwork } = await import('../../../engine/adapters/aws/network/aws-network.js');
       network = createAwsNetwork();
     } else if (flags.provider === 'alibaba') {
-      // the doctor's Cloud Assistant check; replication refuses (NETWORK_REPLICATION_UNSUPPORTED)
-      const { AlibabaCloudProvider } = await import('../../../engine/adapters/alibaba/provider.js');
-      const { createAlibabaNetwork } = await import('../../../engine/adapters/alibaba/network.js');
-      const cloud = runtime.cloud;
-      if (!(cloud instanceof AlibabaCloudProvider))
-        throw new Error('--provider alibaba without the Alibaba provider');
-      network = createAlibabaNetwork(cloud.clients);
+      // the runtime's own: VPC replication over the provider's clients, and the doctor's
+      // Cloud Assistant check (bot/runtime/provider.ts createNetworkCloud)
+      if (!runtime.network) throw new Error('--provider alibaba without the Alibaba network');
+      network = runtime.network;
     } else {
       const file = join(paths.runbookDir, 'sim', 'world.yaml');
       const text = await readFile(file, 'utf8');

@@ -345,6 +345,8 @@ export default defineAction({
       'ecs:DescribeDisks',
       'ecs:DescribeImages',
       'ecs:DescribeSnapshots',
+      // the recovery region's instance type offerings, for the default-type fallback in blueprints
+      'ecs:DescribeAvailableResource',
       'ecs:RunInstances',
       // RunInstances with RamRoleName (the blueprint's instance role)
       'ram:PassRole',

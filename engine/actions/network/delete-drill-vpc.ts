@@ -55,7 +55,7 @@ export default defineAction({
     "Cleanup of network.drillVpc: deletes the service endpoints, subnets, security groups and VPC tagged with this run's drill-VPC tag in the recovery region, after every instance in it is gone (it waits while copies terminate; put it after ec2.terminate with `needs`). Only run-tagged resources are deleted; nothing left is done.",
   inputSchema: { type: 'object', additionalProperties: false, properties: {} },
   outputs: { deleted: 'Ids deleted (subnets, security groups, VPCs); empty when nothing was left.' },
-  capabilities: ['network'],
+  capabilities: ['network', 'drillNetwork'],
   permissions: {
     aws: [
       { statement: 'DescribeFleet', actions: ['ec2:DescribeInstances'] },

@@ -145,7 +145,7 @@ export default defineAction({
     securityGroupId: 'Its security group id.',
     created: "False when the run's VPC already existed (a resumed step) and was reused.",
   },
-  capabilities: ['compute', 'network'],
+  capabilities: ['compute', 'network', 'drillNetwork'],
   permissions: {
     aws: [
       { statement: 'DescribeFleet', actions: ['ec2:DescribeInstances'] },

@@ -74,3 +74,26 @@ export const DRILL_VPC_DESCRIBE = ec2([
   'DescribeAvailabilityZones',
   'DescribeVpcEndpoints',
 ]);
+
+/**
+ * The RAM actions of network.replicate on Alibaba Cloud (engine/adapters/alibaba/network): the
+ * protected inventory, the source and target describes, and the creates. Tags are set by each
+ * Create call's Tag parameters; no route entry is created (no Alibaba next hop is replicated).
+ */
+export const ALIBABA_NETWORK_REPLICATE = [
+  'ecs:DescribeInstances',
+  'ecs:DescribeDisks',
+  'vpc:DescribeVSwitches',
+  'vpc:DescribeVpcs',
+  'vpc:DescribeRouteTableList',
+  'vpc:DescribeRouteEntryList',
+  'vpc:DescribeZones',
+  'ecs:DescribeSecurityGroups',
+  'ecs:DescribeSecurityGroupAttribute',
+  'vpc:CreateVpc',
+  'vpc:AssociateVpcCidrBlock',
+  'vpc:CreateVSwitch',
+  'ecs:CreateSecurityGroup',
+  'ecs:AuthorizeSecurityGroup',
+  'ecs:AuthorizeSecurityGroupEgress',
+];

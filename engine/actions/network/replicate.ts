@@ -13,7 +13,7 @@ import { invalidInput } from '../support/inputs.js';
 import { protectedInstances } from '../support/protected.js';
 import { protectedRegion, recoveryRegion } from '../support/regions.js';
 import { type ActionHandler, defineAction } from '../types.js';
-import { NETWORK_CHANGE, NETWORK_CREATE, NETWORK_DESCRIBE } from './iam.js';
+import { ALIBABA_NETWORK_REPLICATE, NETWORK_CHANGE, NETWORK_CREATE, NETWORK_DESCRIBE } from './iam.js';
 
 const cidr = {
   type: 'string',
@@ -119,7 +119,7 @@ export default defineAction({
   typicalDuration: '2m',
   mutating: true,
   description:
-    'Replicates the VPCs of the protected instances to the recovery region (subnets per zone, gateways, routes, ACLs, security groups, SSM endpoints), idempotently, and stores the source ↔ target mapping.',
+    'Replicates the VPCs of the protected instances to the recovery region (subnets per zone, gateways, routes, ACLs, security groups, SSM endpoints; on Alibaba Cloud the VPC, vSwitches and security groups, reporting NAT gateways and custom routes), idempotently, and stores the source ↔ target mapping.',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -150,6 +150,7 @@ export default defineAction({
       { statement: 'ChangeOwnNetwork', actions: NETWORK_CHANGE },
       { statement: 'TagNetworkOwnKeysOnly', actions: ['ec2:CreateTags'] },
     ],
+    alibaba: ALIBABA_NETWORK_REPLICATE,
   },
   effects: () => [{ verb: 'create', scope: 'recovery', what: 'the replica network (VPCs, subnets, routes)' }],
   handler: ({ cloud, network, store }) =>

@@ -1,57 +1,54 @@
 /**
- * The Alibaba Cloud slice of the NetworkCloud port, as far as drbot implements it: the doctor's
- * Cloud Assistant check (DescribeCloudAssistantStatus). Replicating the VPC, vSwitches, security
- * groups and route tables to the target region is not built yet: those calls refuse clearly
- * (NETWORK_REPLICATION_UNSUPPORTED) instead of acting half-way, and lint already refuses
- * `network.replicate` in Alibaba runbooks. Launches use the vSwitch of the blueprint.
+ * The Alibaba Cloud implementation of the NetworkCloud port: discovery (network/discover.ts) and
+ * convergence (network/converge.ts) of VPCs, vSwitches, the system route table and security
+ * groups over the VPC and ECS APIs, the region's zones and VPC ranges, instance type offerings
+ * (DescribeAvailableResource), and the doctor's Cloud Assistant check. The provider-neutral
+ * planning, remap checks and mapping store are engine/network's. The plan adds no SSM endpoints:
+ * drbot's agent commands run through Cloud Assistant.
  */
-import { NonRetryableError } from '../../errors.js';
+import type { ReplicationPlan } from '../../network/plan-types.js';
 import type { ApplyResult, NetworkCloud, VpcRange } from '../../network/ports.js';
 import type { VpcTopology } from '../../network/topology.js';
 import type { AlibabaClients } from './clients.js';
 import { missingCloudAssistant } from './cloud-assistant.js';
-
-function unsupported(what: string): NonRetryableError {
-  return new NonRetryableError(`drbot cannot ${what} on Alibaba Cloud yet`, {
-    code: 'NETWORK_REPLICATION_UNSUPPORTED',
-    explanation:
-      'The Alibaba Cloud provider has no network replication (VPC, vSwitches, security groups, route tables) yet; it launches into the vSwitch and security groups of each blueprint.',
-    action:
-      'Create the target VPC and vSwitches in the target region yourself and set them in the blueprints (`drbot blueprint`), or run the tier on AWS for replicated networks.',
-  });
-}
+import { AlibabaNetworkConverger, type ConvergeOptions } from './network/converge.js';
+import type { NetworkClients } from './network/describe.js';
+import { discoverTopology, listVpcRanges, listZones } from './network/discover.js';
+import { offeredTypes } from './network/offerings.js';
 
 export class AlibabaNetwork implements NetworkCloud {
   readonly name = 'alibaba';
-  readonly replicates = false;
+  readonly replicates = true;
+  readonly ssmEndpoints = false;
 
-  constructor(private readonly clients: AlibabaClients) {}
+  constructor(
+    private readonly clients: AlibabaClients,
+    private readonly options: ConvergeOptions = {},
+  ) {}
 
-  discover(_region: string, _subnetIds: readonly string[]): Promise<VpcTopology[]> {
-    return Promise.reject(unsupported('read a VPC topology'));
+  private network(region: string): NetworkClients {
+    return { vpc: this.clients.vpc(region), ecs: this.clients.ecs(region) };
   }
 
-  availabilityZones(_region: string): Promise<string[]> {
-    return Promise.reject(unsupported('list the zones for network replication'));
+  /** `subnetIds` are vSwitch ids. */
+  discover(region: string, subnetIds: readonly string[]): Promise<VpcTopology[]> {
+    return discoverTopology(this.network(region), region, subnetIds);
   }
 
-  vpcRanges(_region: string): Promise<VpcRange[]> {
-    return Promise.reject(unsupported('read VPC ranges for network replication'));
+  availabilityZones(region: string): Promise<string[]> {
+    return listZones(this.clients.vpc(region), region);
   }
 
-  apply(): Promise<ApplyResult> {
-    return Promise.reject(unsupported('replicate a network'));
+  vpcRanges(region: string): Promise<VpcRange[]> {
+    return listVpcRanges(this.clients.vpc(region), region);
   }
 
-  offeredInstanceTypes(region: string, _types: readonly string[]): Promise<string[]> {
-    return Promise.reject(
-      new NonRetryableError(`Instance type offerings in ${region} are not checked on Alibaba Cloud yet`, {
-        code: 'CHECK_UNSUPPORTED',
-        explanation: 'drbot does not call DescribeAvailableResource yet.',
-        action:
-          'Check the instance types of the tier in the ECS console of the target zone, or set defaults.instanceType.',
-      }),
-    );
+  apply(plan: ReplicationPlan): Promise<ApplyResult> {
+    return new AlibabaNetworkConverger(this.network(plan.targetRegion), plan, this.options).run();
+  }
+
+  offeredInstanceTypes(region: string, types: readonly string[]): Promise<string[]> {
+    return offeredTypes(this.clients.ecs(region), region, types);
   }
 
   /** Not an Alibaba concept: commands run through Cloud Assistant (see cloudAssistantMissing). */
@@ -70,6 +67,6 @@ export class AlibabaNetwork implements NetworkCloud {
   }
 }
 
-export function createAlibabaNetwork(clients: AlibabaClients): AlibabaNetwork {
-  return new AlibabaNetwork(clients);
+export function createAlibabaNetwork(clients: AlibabaClients, options: ConvergeOptions = {}): AlibabaNetwork {
+  return new AlibabaNetwork(clients, options);
 }

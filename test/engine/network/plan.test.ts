@@ -92,6 +92,19 @@ describe('buildReplicationPlan', () => {
   });
 });
 
+describe('buildReplicationPlan for a provider without SSM (ssmEndpoints: false)', () => {
+  it('adds no SSM endpoint nor its group, and carries the topology notes into the plan', () => {
+    const topology = { ...sourceTopology(), notes: ['NAT gateway ngw-1 is not replicated'] };
+    const plan = buildReplicationPlan(topology, { ...options, ssmEndpoints: false });
+    expect(plan.steps.some((s) => s.kind === 'vpc-endpoint')).toBe(false);
+    expect(plan.steps.some((s) => s.sourceId.startsWith('drbot-ssm-endpoints'))).toBe(false);
+    expect(plan.notes[0]).toBe('NAT gateway ngw-1 is not replicated');
+    expect(buildReplicationPlan(sourceTopology(), options).steps.some((s) => s.kind === 'vpc-endpoint')).toBe(
+      true,
+    );
+  });
+});
+
 describe('mapZones', () => {
   it('spreads zones without a same-letter match over the zones left', () => {
     expect(
@@ -101,6 +114,12 @@ describe('mapZones', () => {
       'us-east-1e': 'eu-west-1b',
       'us-east-1f': 'eu-west-1c',
     });
+  });
+
+  it('keeps the letter of Alibaba zone ids (cn-hangzhou-h → cn-shanghai-h), which have no digit before it', () => {
+    expect(
+      mapZones(['cn-hangzhou-h', 'cn-hangzhou-k'], ['cn-shanghai-b', 'cn-shanghai-h', 'cn-shanghai-k']),
+    ).toEqual({ 'cn-hangzhou-h': 'cn-shanghai-h', 'cn-hangzhou-k': 'cn-shanghai-k' });
   });
 
   it('honours overrides and refuses unknown target zones', () => {

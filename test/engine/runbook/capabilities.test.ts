@@ -63,6 +63,30 @@ describe('capability checks for spec.provider: alibaba', () => {
     );
   });
 
+  it('accepts network.replicate: Alibaba Cloud replicates networks (VPC, vSwitches, security groups)', () => {
+    const file = 'test/fixtures/alibaba/network/ecs-network-tier.yaml';
+    const { runbook, issues } = checkRunbook(readFileSync(file, 'utf8'), 'ecs-network-tier.yaml');
+    expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const actions = Object.values(runbook?.spec.modes ?? {}).flatMap(
+      (m) => m?.steps.map((s) => s.action) ?? [],
+    );
+    expect(actions).toContain('network.replicate');
+  });
+
+  it('refuses network.drillVpc: Alibaba Cloud has no drill VPC (drillNetwork capability)', () => {
+    const text = readFileSync('test/fixtures/alibaba/network/ecs-network-tier.yaml', 'utf8').replace(
+      '          action: network.replicate\n',
+      '          action: network.drillVpc\n',
+    );
+    const missing = checkRunbook(text, 'drill-vpc.yaml').issues.filter(
+      (i) => i.code === 'CAPABILITY_MISSING',
+    );
+    expect(missing.map(formatIssue)).toEqual([
+      expect.stringMatching(/network\.drillVpc needs the drillNetwork capability, which provider "alibaba"/),
+    ]);
+    expect(missing[0]?.hint).toContain('"aws"');
+  });
+
   it('accepts a cross-zone site pair (one region, two zones) with Alibaba ids', () => {
     const ecsOnly = ALIBABA_RDS.replace(/\n {8}- id: restore[\s\S]*$/, '\n').replace(
       ', databases: { tags: { dr-tier: db } }',

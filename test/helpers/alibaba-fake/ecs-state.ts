@@ -94,7 +94,18 @@ export class EcsFakeState {
   /** Region → instance types with no stock there. */
   readonly noStock = new Map<string, Set<string>>();
   /** vSwitch id → its zone, VPC and CIDR prefix (from the VPC fake). */
-  readonly vswitches = new Map<string, { ZoneId: string; VpcId: string; RegionId: string; prefix: string }>();
+  readonly vswitches = new Map<
+    string,
+    {
+      ZoneId: string;
+      VpcId: string;
+      RegionId: string;
+      prefix: string;
+      /** Set by CreateVSwitch (seeded ones are `<prefix>.0/24`). */
+      CidrBlock?: string;
+      tags?: Record<string, string>;
+    }
+  >();
   private seq = 0;
 
   id(prefix: string, region: string): string {

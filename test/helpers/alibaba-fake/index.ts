@@ -12,10 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { COMMAND_HANDLERS } from './ecs-commands.js';
 import { IMAGE_HANDLERS } from './ecs-images.js';
 import { type Handler, INSTANCE_HANDLERS } from './ecs-instances.js';
+import { SecurityGroupFakeState, securityGroupHandlers } from './ecs-security-groups.js';
 import { EcsFakeState } from './ecs-state.js';
 import { ApiError, type Params } from './params.js';
 import { parseQuery, verifyAcs3 } from './signature.js';
-import { VpcDnsFakeState, vpcDnsHandlers } from './vpc-dns.js';
+import { dnsHandlers, VpcDnsFakeState } from './vpc-dns.js';
+import { VpcNetworkFakeState, vpcNetworkHandlers } from './vpc-network.js';
 
 export const FAKE_ACCESS_KEY_ID = 'LTAI5tFakeDrbotKey0001';
 export const FAKE_ACCESS_KEY_SECRET = 'fakeSecretForTheLoopbackOnly0001';
@@ -34,6 +36,10 @@ export interface AlibabaFake {
   endpoint: string;
   ecs: EcsFakeState;
   net: VpcDnsFakeState;
+  /** Route tables and entries, zones (VPC network replication). */
+  network: VpcNetworkFakeState;
+  /** Security groups and instance type offerings. */
+  groups: SecurityGroupFakeState;
   /** Every accepted call, in order. */
   calls: FakeCall[];
   /** Signature or protocol refusals, for tests that expect none. */
@@ -62,20 +68,17 @@ function send(res: ServerResponse, status: number, body: Record<string, unknown>
 export async function startAlibabaFake(): Promise<AlibabaFake> {
   const ecs = new EcsFakeState();
   const net = new VpcDnsFakeState(ecs);
+  const network = new VpcNetworkFakeState(ecs, net);
+  const groups = new SecurityGroupFakeState(ecs);
   const handlers: Record<Product, Record<string, Handler>> = {
-    ecs: { ...INSTANCE_HANDLERS, ...IMAGE_HANDLERS, ...COMMAND_HANDLERS },
-    vpc: {},
-    alidns: {},
-  };
-  const extra = vpcDnsHandlers(net, ecs);
-  handlers.vpc = {
-    DescribeVpcs: extra.DescribeVpcs as Handler,
-    DescribeVSwitches: extra.DescribeVSwitches as Handler,
-  };
-  handlers.alidns = {
-    DescribeSubDomainRecords: extra.DescribeSubDomainRecords as Handler,
-    UpdateDomainRecord: extra.UpdateDomainRecord as Handler,
-    DescribeDomainRecordInfo: extra.DescribeDomainRecordInfo as Handler,
+    ecs: {
+      ...INSTANCE_HANDLERS,
+      ...IMAGE_HANDLERS,
+      ...COMMAND_HANDLERS,
+      ...securityGroupHandlers(groups, network),
+    },
+    vpc: vpcNetworkHandlers(network),
+    alidns: dnsHandlers(net),
   };
   const calls: FakeCall[] = [];
   const refusals: string[] = [];
@@ -145,6 +148,8 @@ export async function startAlibabaFake(): Promise<AlibabaFake> {
     endpoint: `127.0.0.1:${port}`,
     ecs,
     net,
+    network,
+    groups,
     calls,
     refusals,
     failNext(action, code, status = 400, times = 1) {

@@ -1,16 +1,21 @@
 /**
- * The VPC (DescribeVpcs, DescribeVSwitches) and Alidns (DescribeSubDomainRecords,
- * UpdateDomainRecord, DescribeDomainRecordInfo) operations of the fake.
+ * The fake's VPC world (seeded VPCs and vSwitches; the VPC operations are vpc-network.ts) and its
+ * Alidns operations (DescribeSubDomainRecords, UpdateDomainRecord, DescribeDomainRecordInfo).
  */
 import type { Handler } from './ecs-instances.js';
 import type { EcsFakeState } from './ecs-state.js';
-import { ApiError, page, required } from './params.js';
+import { ApiError, required } from './params.js';
 
 export interface FakeVpc {
   VpcId: string;
   RegionId: string;
   CidrBlock: string;
   VpcName: string;
+  SecondaryCidrBlocks?: string[];
+  tags?: Record<string, string>;
+  NatGatewayIds?: string[];
+  /** DescribeVpcs answers Pending this many more times (CreateVpc sets it), then Available. */
+  pendingDescribes?: number;
 }
 
 export interface FakeRecord {
@@ -33,7 +38,7 @@ export class VpcDnsFakeState {
     vswitches: { zone: string; cidr: string }[],
   ): { vpcId: string; vswitchIds: string[] } {
     const VpcId = this.ecs.id('vpc', region);
-    this.vpcs.set(VpcId, { VpcId, RegionId: region, CidrBlock: cidr, VpcName: VpcId });
+    this.vpcs.set(VpcId, { VpcId, RegionId: region, CidrBlock: cidr, VpcName: VpcId, tags: {} });
     const vswitchIds = vswitches.map((v) => {
       const id = this.ecs.id('vsw', region);
       this.ecs.vswitches.set(id, {
@@ -65,48 +70,8 @@ function recordView(r: FakeRecord): Record<string, unknown> {
   return { ...r, Status: 'ENABLE', Line: 'default', Locked: false, Weight: 1 };
 }
 
-export function vpcDnsHandlers(state: VpcDnsFakeState, ecs: EcsFakeState): Record<string, Handler> {
+export function dnsHandlers(state: VpcDnsFakeState): Record<string, Handler> {
   return {
-    DescribeVpcs: (_s, p) => {
-      required(p, 'DescribeVpcs', ['RegionId']);
-      const found = [...state.vpcs.values()].filter(
-        (v) => v.RegionId === p.RegionId && (!p.VpcId || p.VpcId.split(',').includes(v.VpcId)),
-      );
-      const { items, ...paging } = page(p, found, 50);
-      return {
-        Vpcs: {
-          Vpc: items.map((v) => ({
-            ...v,
-            Status: 'Available',
-            VSwitchIds: {
-              VSwitchId: [...ecs.vswitches].filter(([, s]) => s.VpcId === v.VpcId).map(([id]) => id),
-            },
-          })),
-        },
-        ...paging,
-      };
-    },
-    DescribeVSwitches: (_s, p) => {
-      const found = [...ecs.vswitches].filter(
-        ([id, s]) =>
-          (!p.RegionId || s.RegionId === p.RegionId) &&
-          (!p.VpcId || s.VpcId === p.VpcId) &&
-          (!p.VSwitchId || p.VSwitchId === id),
-      );
-      const { items, ...paging } = page(p, found, 50);
-      return {
-        VSwitches: {
-          VSwitch: items.map(([VSwitchId, s]) => ({
-            VSwitchId,
-            VpcId: s.VpcId,
-            ZoneId: s.ZoneId,
-            CidrBlock: `${s.prefix}.0/24`,
-            Status: 'Available',
-          })),
-        },
-        ...paging,
-      };
-    },
     DescribeSubDomainRecords: (_s, p) => {
       required(p, 'DescribeSubDomainRecords', ['SubDomain']);
       const found = [...state.records.values()].filter(

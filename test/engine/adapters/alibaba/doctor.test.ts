@@ -1,15 +1,18 @@
 /**
  * The doctor on Alibaba Cloud, against the loopback fake: DescribeCloudAssistantStatus finds the
  * protected instances whose Cloud Assistant client is not running, reported as blockers with the
- * remedy; the SSM and network-mapping checks of AWS are not asked for.
+ * remedy; the SSM checks of AWS are not asked for; the network mapping is, since Alibaba Cloud
+ * replicates networks (network.replicate).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAlibabaNetwork } from '../../../../engine/adapters/alibaba/network.js';
 import { MemoryRunStore } from '../../../../engine/adapters/memory/store.js';
 import { diagnose } from '../../../../engine/network/doctor.js';
 import { gatherDoctorFacts } from '../../../../engine/network/doctor-facts.js';
+import { loadRunbookMapping, saveMapping } from '../../../../engine/network/mapping-store.js';
 import { makeRunbook } from '../../../helpers/runbook.js';
 import { alibabaWorld, closeFakes, SOURCE, TARGET } from './fixture.js';
+import { networkWorld, RUNBOOK } from './network-fixture.js';
 
 afterAll(closeFakes);
 
@@ -57,7 +60,6 @@ describe('doctor on Alibaba Cloud (loopback fake)', () => {
     const codes = report.findings.map((f) => f.code);
     expect(codes).not.toContain('NO_INSTANCE_PROFILE');
     expect(codes).not.toContain('SSM_NOT_MANAGED');
-    expect(codes).not.toContain('NO_NETWORK_MAPPING');
     expect(world.fake.refusals).toEqual([]);
   });
 
@@ -76,12 +78,29 @@ describe('doctor on Alibaba Cloud (loopback fake)', () => {
     expect(report.findings.filter((f) => f.code === 'NO_RECOVERY_POINT')).toEqual([]);
   });
 
-  it('network replication refuses clearly instead of acting half-way (NETWORK_REPLICATION_UNSUPPORTED)', async () => {
-    const world = await alibabaWorld();
-    const network = createAlibabaNetwork(world.cloud.clients);
-    await expect(network.discover(SOURCE, [world.vswitch.source])).rejects.toMatchObject({
-      code: 'NETWORK_REPLICATION_UNSUPPORTED',
+  it('DescribeAvailableResource: asks for the network mapping until network replicate has run, then finds the mapped vSwitches', async () => {
+    const w = await networkWorld();
+    const facts = () =>
+      gatherDoctorFacts({
+        cloud: w.cloud,
+        network: w.network,
+        store: w.store,
+        runbook: ecsRunbook(),
+        now: w.clock.now(),
+      });
+    const before = diagnose(await facts());
+    expect(before.findings.find((f) => f.code === 'NO_NETWORK_MAPPING')).toMatchObject({
+      severity: 'blocker',
+      remedy: 'Run `drbot network replicate ecs-tier`.',
     });
-    expect(network.replicates).toBe(false);
+    expect(w.fake.actions('ecs')).toContain('DescribeAvailableResource');
+    await w.replicate();
+    // the doctor reads the mapping of its runbook: store it under that name too
+    const mapping = await loadRunbookMapping(w.store, RUNBOOK);
+    for (const doc of mapping.vpcs) await saveMapping(w.store, 'ecs-tier', doc);
+    const after = diagnose(await facts());
+    expect(after.findings.filter((f) => f.code === 'NO_NETWORK_MAPPING')).toEqual([]);
+    expect(after.findings.filter((f) => f.subject === w.vswitch.source)).toEqual([]);
+    expect(w.network.replicates).toBe(true);
   });
 });

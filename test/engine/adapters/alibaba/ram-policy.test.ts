@@ -6,8 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { agentDocuments } from '../../../../agent/commands.js';
 import { alibabaPolicyFor } from '../../../../bot/cli/commands/policy.js';
 import { ACTION_MODULES } from '../../../../engine/actions/catalogue.js';
+import { ALIBABA_NETWORK_REPLICATE } from '../../../../engine/actions/network/iam.js';
+import { createAlibabaNetwork } from '../../../../engine/adapters/alibaba/network.js';
 import { ALIBABA_PROVIDER } from '../../../../engine/cloud/providers.js';
 import { alibabaWorld, COMMAND, closeFakes, DOMAIN, RECORD, SOURCE, TARGET } from './fixture.js';
+import { networkWorld } from './network-fixture.js';
 
 afterAll(closeFakes);
 
@@ -64,6 +67,8 @@ describe('drbot policy --provider alibaba', () => {
         instanceType: 'ecs.g7.large',
       })),
     });
+    // ec2.launch checks the recovery region's offerings for its blueprints
+    await createAlibabaNetwork(cloud.clients).offeredInstanceTypes(TARGET, ['ecs.g7.large']);
     const ids = launched.map((l) => l.instanceId);
     w.fake.advance(30_000);
     await cloud.describe(ids, TARGET);
@@ -96,5 +101,20 @@ describe('drbot policy --provider alibaba', () => {
     );
     expect([...called].filter((c) => !policy.has(c))).toEqual([]);
     expect([...policy].filter((p) => !called.has(p)).sort()).toEqual([...NOT_EXERCISED].sort());
+  });
+
+  it('network.replicate needs exactly the vpc: and ecs: calls a replication makes (first and second apply)', async () => {
+    const { text } = await alibabaPolicyFor([`${FIXTURES}/network`]);
+    const policy = new Set((JSON.parse(text) as { Statement: { Action: string[] }[] }).Statement[0]?.Action);
+    for (const action of ALIBABA_NETWORK_REPLICATE) expect(policy).toContain(action);
+    const w = await networkWorld();
+    // a secondary range exercises AssociateVpcCidrBlock
+    const vpc = w.fake.net.vpcs.get(w.sourceVpcId);
+    if (vpc) vpc.SecondaryCidrBlocks = ['172.16.0.0/16'];
+    await w.replicate();
+    await w.replicate();
+    const called = new Set(w.fake.calls.map((c) => `${c.product}:${c.action}`));
+    expect([...called].sort()).toEqual([...ALIBABA_NETWORK_REPLICATE].sort());
+    expect(w.fake.refusals).toEqual([]);
   });
 });
