@@ -1,0 +1,80 @@
+/**
+ * How the memory store keeps a run: serialized, as a database would, but one JSON text per step
+ * beside the rest of the run (the header), so a save re-serializes only the steps it changed
+ * (RunChanges) and shares the others' texts with the previous version. Nothing a caller does to
+ * its objects afterwards reaches the store, and loading is one parse of the assembled text.
+ */
+import type { RunChanges } from '../../ports.js';
+import type { Run, RunSummary, StepState } from '../../run.js';
+import { summarize } from '../../run.js';
+
+export interface StoredRun {
+  /** The run without `steps`, as JSON. */
+  header: string;
+  /** Step key → `"key":{…}`, the step's member of the `steps` object, in the run's key order. */
+  steps: ReadonlyMap<string, string>;
+  version: number;
+  summary: RunSummary;
+}
+
+function member(key: string, step: StepState): string {
+  return `${JSON.stringify(key)}:${JSON.stringify(step)}`;
+}
+
+function headerOf(run: Run): string {
+  const { steps: _steps, ...header } = run;
+  return JSON.stringify(header);
+}
+
+function record(run: Run, steps: ReadonlyMap<string, string>): StoredRun {
+  return {
+    header: headerOf(run),
+    steps,
+    version: run.version,
+    summary: JSON.parse(JSON.stringify(summarize(run))) as RunSummary,
+  };
+}
+
+/** The whole run, every step serialized. */
+export function storeWhole(run: Run): StoredRun {
+  const steps = new Map<string, string>();
+  for (const [key, step] of Object.entries(run.steps)) steps.set(key, member(key, step));
+  return record(run, steps);
+}
+
+/**
+ * The next version from `previous`: only the changed steps are serialized. Whole when the step
+ * keys are not the stored ones (the caller's promise in RunChanges does not hold then).
+ */
+export function storeDelta(previous: StoredRun, run: Run, changes: RunChanges): StoredRun {
+  const keys = Object.keys(run.steps);
+  if (keys.length !== previous.steps.size) return storeWhole(run);
+  for (const key of changes.steps) if (!previous.steps.has(key)) return storeWhole(run);
+  const steps = new Map(previous.steps);
+  for (const key of changes.steps) {
+    const step = run.steps[key];
+    if (step === undefined) return storeWhole(run);
+    steps.set(key, member(key, step));
+  }
+  return record(run, steps);
+}
+
+/**
+ * The steps whose stored text differs from `run`'s although `changes` leaves them out: what a
+ * delta save would have lost. Checked by the memory store in tests (`checkChanges`).
+ */
+export function undeclaredChanges(previous: StoredRun, run: Run, changes: RunChanges): string[] {
+  const keys = Object.keys(run.steps);
+  const missing = [...previous.steps.keys()].filter((key) => !Object.hasOwn(run.steps, key));
+  const wrong = keys.filter(
+    (key) => !changes.steps.has(key) && previous.steps.get(key) !== member(key, run.steps[key] as StepState),
+  );
+  return [...missing, ...wrong];
+}
+
+/** A fresh copy of the stored run. */
+export function loadRun(stored: StoredRun): Run {
+  const steps = `"steps":{${[...stored.steps.values()].join(',')}}`;
+  const open = stored.header.slice(0, -1);
+  return JSON.parse(`${open}${open.length > 1 ? ',' : ''}${steps}}`) as Run;
+}
