@@ -110,12 +110,14 @@ export class RunSession {
   async commit(options: { deferAudit?: boolean } = {}): Promise<void> {
     this.throwTrailError();
     if (!this.dirty) return;
+    let saved: RunChanges | undefined;
     for (let merges = 0; ; merges++) {
       this.run.version = this.baseVersion + 1;
       this.run.updatedAt = this.now();
       this.run.pendingAudit = this.events;
       try {
-        await this.deps.store.saveRun(this.run, this.baseVersion, this.changes());
+        saved = this.changes();
+        await this.deps.store.saveRun(this.run, this.baseVersion, saved);
         break;
       } catch (err) {
         if (!(err instanceof ConflictError) || !this.options.confirmLease || merges >= MAX_MERGES) {
@@ -127,7 +129,7 @@ export class RunSession {
     }
     this.baseVersion = this.run.version;
     this.basePhase = this.run.phase;
-    this.snapshot();
+    this.rebase(saved);
     const events = this.events;
     this.events = [];
     this.dirty = false;
@@ -164,6 +166,22 @@ export class RunSession {
     this.baseStatus.clear();
     for (const [key, step] of Object.entries(this.run.steps)) this.baseStatus.set(key, step.status);
     this.baseKeys = Object.keys(this.run.steps);
+  }
+
+  /**
+   * After a save: the stored statuses are ours. Only the saved delta's steps can have moved, so
+   * only they are read again (a full snapshot of 1000 steps per save was ~0.5 ms on the
+   * critical path of every wave).
+   */
+  private rebase(saved: RunChanges | undefined): void {
+    if (saved === undefined) {
+      this.snapshot();
+      return;
+    }
+    for (const key of saved.steps) {
+      const step = this.run.steps[key];
+      if (step) this.baseStatus.set(key, step.status);
+    }
   }
 
   /** The delta of this save, or undefined (a whole write) when steps were added or removed. */

@@ -52,6 +52,8 @@ function tick(): Promise<void> {
 export class MemoryRunStore implements RunStore {
   /** Item writes attempted per operation, for benches. */
   readonly writes = new WriteCounter();
+  /** Characters of run text serialized by createRun and saveRun (what a save copies), for benches. */
+  runCharsWritten = 0;
 
   private readonly runs = new Map<string, StoredRun>();
   private readonly audit = new Map<string, Map<number, AuditEvent>>();
@@ -71,7 +73,12 @@ export class MemoryRunStore implements RunStore {
     if (!run.id) throw invalidRecordError('run', 'the id is empty');
     this.writes.add('createRun');
     if (this.runs.has(run.id)) throw runExistsError(run.id);
-    this.runs.set(run.id, storeWhole(run));
+    this.keepRun(storeWhole(run));
+  }
+
+  private keepRun(stored: StoredRun): void {
+    this.runs.set(stored.summary.id, stored);
+    this.runCharsWritten += stored.written;
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
@@ -91,7 +98,7 @@ export class MemoryRunStore implements RunStore {
       const undeclared = undeclaredChanges(stored, run, changes);
       if (undeclared.length > 0) throw undeclaredChangesError(run.id, undeclared);
     }
-    this.runs.set(run.id, changes === undefined ? storeWhole(run) : storeDelta(stored, run, changes));
+    this.keepRun(changes === undefined ? storeWhole(run) : storeDelta(stored, run, changes));
   }
 
   async listRuns(query: ListRunsQuery): Promise<RunSummary[]> {

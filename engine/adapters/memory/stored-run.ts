@@ -15,6 +15,8 @@ export interface StoredRun {
   steps: ReadonlyMap<string, string>;
   version: number;
   summary: RunSummary;
+  /** Characters serialized to write this version (the header and the changed steps), for benches. */
+  written: number;
 }
 
 function member(key: string, step: StepState): string {
@@ -26,20 +28,27 @@ function headerOf(run: Run): string {
   return JSON.stringify(header);
 }
 
-function record(run: Run, steps: ReadonlyMap<string, string>): StoredRun {
+function record(run: Run, steps: ReadonlyMap<string, string>, stepChars: number): StoredRun {
+  const header = headerOf(run);
   return {
-    header: headerOf(run),
+    header,
     steps,
     version: run.version,
     summary: JSON.parse(JSON.stringify(summarize(run))) as RunSummary,
+    written: header.length + stepChars,
   };
 }
 
 /** The whole run, every step serialized. */
 export function storeWhole(run: Run): StoredRun {
   const steps = new Map<string, string>();
-  for (const [key, step] of Object.entries(run.steps)) steps.set(key, member(key, step));
-  return record(run, steps);
+  let chars = 0;
+  for (const [key, step] of Object.entries(run.steps)) {
+    const text = member(key, step);
+    steps.set(key, text);
+    chars += text.length;
+  }
+  return record(run, steps, chars);
 }
 
 /**
@@ -51,12 +60,15 @@ export function storeDelta(previous: StoredRun, run: Run, changes: RunChanges): 
   if (keys.length !== previous.steps.size) return storeWhole(run);
   for (const key of changes.steps) if (!previous.steps.has(key)) return storeWhole(run);
   const steps = new Map(previous.steps);
+  let chars = 0;
   for (const key of changes.steps) {
     const step = run.steps[key];
     if (step === undefined) return storeWhole(run);
-    steps.set(key, member(key, step));
+    const text = member(key, step);
+    steps.set(key, text);
+    chars += text.length;
   }
-  return record(run, steps);
+  return record(run, steps, chars);
 }
 
 /**
