@@ -76,7 +76,11 @@ export const STORES: BenchStore[] = [
     create: async () => {
       // Without the tests' check of every delta (it re-serializes every step, as a whole save does).
       const store = new MemoryRunStore({ checkChanges: false });
-      return { store, close: async () => undefined, traffic: () => ({ requestBytes: store.runCharsWritten }) };
+      return {
+        store,
+        close: async () => undefined,
+        traffic: () => ({ requestBytes: store.runCharsWritten }),
+      };
     },
   },
   {
@@ -155,7 +159,9 @@ export async function benchEngine(factory: BenchStore, steps = 1000, concurrency
     writesPerTransition: Number(((writes() - before) / transitions).toFixed(3)),
     ...(trafficBefore && trafficAfter
       ? {
-          bytesPerTransition: Math.round((trafficAfter.requestBytes - trafficBefore.requestBytes) / transitions),
+          bytesPerTransition: Math.round(
+            (trafficAfter.requestBytes - trafficBefore.requestBytes) / transitions,
+          ),
           ...(trafficAfter.itemWrites !== undefined && trafficBefore.itemWrites !== undefined
             ? {
                 itemWritesPerTransition: Number(

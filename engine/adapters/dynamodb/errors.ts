@@ -78,7 +78,11 @@ export function assertFitsInItem(
   context: Record<string, unknown>,
 ): void {
   const bytes =
-    typeof body === 'number' ? body : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+    typeof body === 'number'
+      ? body
+      : typeof body === 'string'
+        ? Buffer.byteLength(body, 'utf8')
+        : body.byteLength;
   if (bytes + ITEM_OVERHEAD_BYTES <= MAX_ITEM_BYTES) return;
   throw new NonRetryableError(`The ${what} is too large to store (${Math.ceil(bytes / 1024)} KB).`, {
     code: 'STORE_ITEM_TOO_LARGE',

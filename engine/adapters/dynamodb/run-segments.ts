@@ -81,8 +81,7 @@ export function encodeRunDelta(
   fits: (segmentAttributes: string[]) => boolean,
 ): RunDelta | undefined {
   const keys = Object.keys(run.steps);
-  const position = new Map<string, number>();
-  keys.forEach((key, i) => position.set(key, i));
+  const position = new Map(keys.map((key, i) => [key, i]));
   const touched = new Set<number>();
   for (const key of changes.steps) {
     const at = position.get(key);
@@ -91,8 +90,13 @@ export function encodeRunDelta(
   }
   const indexes = [...touched].sort((a, b) => a - b);
   if (!fits(indexes.map(segmentAttribute))) return undefined;
-  const delta: RunDelta = { layout: runLayout(keys.length), data: compressJson(headerJson(run)), segments: new Map() };
-  for (const index of indexes) delta.segments.set(segmentAttribute(index), compressJson(segmentJson(run, keys, index)));
+  const delta: RunDelta = {
+    layout: runLayout(keys.length),
+    data: compressJson(headerJson(run)),
+    segments: new Map(),
+  };
+  for (const index of indexes)
+    delta.segments.set(segmentAttribute(index), compressJson(segmentJson(run, keys, index)));
   return delta;
 }
 
@@ -101,7 +105,9 @@ export function decodeSegmentedRun(item: Item): Run {
   const [segmentSize, stepCount] = String(item.layout).split('/').map(Number);
   const count = Math.ceil((stepCount ?? 0) / (segmentSize || SEGMENT_STEPS));
   const header = decompressJson(item.data as Uint8Array);
-  const segments = Array.from({ length: count }, (_, i) => decompressJson(item[segmentAttribute(i)] as Uint8Array));
+  const segments = Array.from({ length: count }, (_, i) =>
+    decompressJson(item[segmentAttribute(i)] as Uint8Array),
+  );
   const open = header.slice(0, -1);
   const steps = segments.filter((segment) => segment.length > 0).join(',');
   return JSON.parse(`${open}${open.length > 1 ? ',' : ''}"steps":{${steps}}}`) as Run;

@@ -75,7 +75,9 @@ export function describeRunDeltaContract(name: string, factory: RunStoreFactory)
       expect(loser.reason).toMatchObject({ code: 'RUN_VERSION_CONFLICT' });
       const winner = results[0]?.status === 'fulfilled' ? ours : theirs;
       expect(await store.getRun('R1')).toEqual(winner);
-      await expect(store.saveRun(succeeded(winner, ['s2']), 1, { steps: new Set(['s2']) })).rejects.toMatchObject({
+      await expect(
+        store.saveRun(succeeded(winner, ['s2']), 1, { steps: new Set(['s2']) }),
+      ).rejects.toMatchObject({
         code: 'RUN_VERSION_CONFLICT',
       });
       expect(await store.getRun('R1')).toEqual(winner);

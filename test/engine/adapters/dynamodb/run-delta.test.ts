@@ -123,10 +123,13 @@ describe('DynamoRunStore delta saves', () => {
     (first.steps.s0 as StepState).outputs = { blob: randomBytes(230 * 1024).toString('base64') };
     await store.createRun(first);
     const next = succeeded(first, [`s${SEGMENT_STEPS}`]);
-    (next.steps[`s${SEGMENT_STEPS}`] as StepState).outputs = { blob: randomBytes(230 * 1024).toString('base64') };
-    await expect(
-      store.saveRun(next, 1, { steps: new Set([`s${SEGMENT_STEPS}`]) }),
-    ).rejects.toMatchObject({ code: 'STORE_ITEM_TOO_LARGE', action: expect.stringContaining('step outputs') });
+    (next.steps[`s${SEGMENT_STEPS}`] as StepState).outputs = {
+      blob: randomBytes(230 * 1024).toString('base64'),
+    };
+    await expect(store.saveRun(next, 1, { steps: new Set([`s${SEGMENT_STEPS}`]) })).rejects.toMatchObject({
+      code: 'STORE_ITEM_TOO_LARGE',
+      action: expect.stringContaining('step outputs'),
+    });
     expect(await store.getRun('R1')).toEqual(first);
   });
 
