@@ -15,6 +15,7 @@
  */
 import type { RunChanges } from '../../ports.js';
 import type { Run } from '../../run.js';
+import { parseRunParts, runHeaderJson, stepMemberJson } from '../run-text.js';
 import { compressJson, decompressJson } from './compression.js';
 import { assertFitsInItem } from './errors.js';
 import type { Item } from './items.js';
@@ -32,17 +33,12 @@ export function segmentAttribute(index: number): string {
   return `s${index}`;
 }
 
-function headerJson(run: Run): string {
-  const { steps: _steps, ...header } = run;
-  return JSON.stringify(header);
-}
-
 function segmentJson(run: Run, keys: readonly string[], index: number): string {
   const members: string[] = [];
   const end = Math.min(keys.length, (index + 1) * SEGMENT_STEPS);
   for (let i = index * SEGMENT_STEPS; i < end; i++) {
     const key = keys[i] as string;
-    members.push(`${JSON.stringify(key)}:${JSON.stringify(run.steps[key])}`);
+    members.push(stepMemberJson(key, run.steps[key]!));
   }
   return members.join(',');
 }
@@ -51,7 +47,7 @@ function segmentJson(run: Run, keys: readonly string[], index: number): string {
 export function encodeWholeRun(run: Run): Item {
   const keys = Object.keys(run.steps);
   const count = Math.ceil(keys.length / SEGMENT_STEPS);
-  const data = compressJson(headerJson(run));
+  const data = compressJson(runHeaderJson(run));
   const segments = Array.from({ length: count }, (_, i) => compressJson(segmentJson(run, keys, i)));
   const body: Item = { data, encoding: RUN_STEPS_ENCODING, layout: runLayout(keys.length) };
   let bytes = data.byteLength;
@@ -92,7 +88,7 @@ export function encodeRunDelta(
   if (!fits(indexes.map(segmentAttribute))) return undefined;
   const delta: RunDelta = {
     layout: runLayout(keys.length),
-    data: compressJson(headerJson(run)),
+    data: compressJson(runHeaderJson(run)),
     segments: new Map(),
   };
   for (const index of indexes)
@@ -108,7 +104,5 @@ export function decodeSegmentedRun(item: Item): Run {
   const segments = Array.from({ length: count }, (_, i) =>
     decompressJson(item[segmentAttribute(i)] as Uint8Array),
   );
-  const open = header.slice(0, -1);
-  const steps = segments.filter((segment) => segment.length > 0).join(',');
-  return JSON.parse(`${open}${open.length > 1 ? ',' : ''}"steps":{${steps}}}`) as Run;
+  return parseRunParts(header, segments);
 }

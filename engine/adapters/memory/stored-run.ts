@@ -5,8 +5,9 @@
  * its objects afterwards reaches the store, and loading is one parse of the assembled text.
  */
 import type { RunChanges } from '../../ports.js';
-import type { Run, RunSummary, StepState } from '../../run.js';
+import type { Run, RunSummary } from '../../run.js';
 import { summarize } from '../../run.js';
+import { stepMemberJson as member, parseRunParts, runHeaderJson } from '../run-text.js';
 
 export interface StoredRun {
   /** The run without `steps`, as JSON. */
@@ -19,17 +20,8 @@ export interface StoredRun {
   written: number;
 }
 
-function member(key: string, step: StepState): string {
-  return `${JSON.stringify(key)}:${JSON.stringify(step)}`;
-}
-
-function headerOf(run: Run): string {
-  const { steps: _steps, ...header } = run;
-  return JSON.stringify(header);
-}
-
 function record(run: Run, steps: ReadonlyMap<string, string>, stepChars: number): StoredRun {
-  const header = headerOf(run);
+  const header = runHeaderJson(run);
   return {
     header,
     steps,
@@ -79,14 +71,12 @@ export function undeclaredChanges(previous: StoredRun, run: Run, changes: RunCha
   const keys = Object.keys(run.steps);
   const missing = [...previous.steps.keys()].filter((key) => !Object.hasOwn(run.steps, key));
   const wrong = keys.filter(
-    (key) => !changes.steps.has(key) && previous.steps.get(key) !== member(key, run.steps[key] as StepState),
+    (key) => !changes.steps.has(key) && previous.steps.get(key) !== member(key, run.steps[key]!),
   );
   return [...missing, ...wrong];
 }
 
 /** A fresh copy of the stored run. */
 export function loadRun(stored: StoredRun): Run {
-  const steps = `"steps":{${[...stored.steps.values()].join(',')}}`;
-  const open = stored.header.slice(0, -1);
-  return JSON.parse(`${open}${open.length > 1 ? ',' : ''}${steps}}`) as Run;
+  return parseRunParts(stored.header, stored.steps.values());
 }
