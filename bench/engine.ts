@@ -27,6 +27,8 @@ import { makeRunbook } from '../test/helpers/runbook.js';
 interface StoreTraffic {
   itemWrites?: number;
   requestBytes: number;
+  /** Of those, the bytes of run item writes (saves), where the store can tell. */
+  runItemBytes?: number;
 }
 
 export interface BenchStore {
@@ -94,19 +96,34 @@ export const STORES: BenchStore[] = [
         createTable: true,
       });
       let requestBytes = 0;
+      let runItemBytes = 0;
       dynamo.client.middlewareStack.add(
         (next) => async (args) => {
           const body = (args.request as { body?: unknown }).body;
-          requestBytes += byteLength(body);
+          const bytes = byteLength(body);
+          requestBytes += bytes;
+          // Writes of the run item itself (its key's sort key is RUN): what a save sends.
+          if (isRunItemWrite(body)) runItemBytes += bytes;
           return next(args);
         },
         { step: 'finalizeRequest', name: 'benchRequestBytes' },
       );
-      const traffic = () => ({ itemWrites: store.writes.total, requestBytes });
+      const traffic = () => ({ itemWrites: store.writes.total, requestBytes, runItemBytes });
       return { store, close: () => dynamo.close(), traffic };
     },
   },
 ];
+
+/** A request on the run item itself (sort key RUN) that is not a read: a save. */
+function isRunItemWrite(body: unknown): boolean {
+  const text =
+    typeof body === 'string'
+      ? body
+      : body instanceof Uint8Array
+        ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
+        : '';
+  return text.includes('"SK":{"S":"RUN"}') && !text.includes('"ConsistentRead"');
+}
 
 function byteLength(body: unknown): number {
   if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');
@@ -169,6 +186,9 @@ export async function benchEngine(factory: BenchStore, steps = 1000, concurrency
                 ),
                 requestMiB: Number(
                   ((trafficAfter.requestBytes - trafficBefore.requestBytes) / 2 ** 20).toFixed(2),
+                ),
+                saveBytesPerTransition: Math.round(
+                  ((trafficAfter.runItemBytes ?? 0) - (trafficBefore.runItemBytes ?? 0)) / transitions,
                 ),
               }
             : {}),
