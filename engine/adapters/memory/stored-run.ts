@@ -1,8 +1,8 @@
 /**
  * How the memory store keeps a run: serialized, as a database would, but one JSON text per step
  * beside the rest of the run (the header), so a save re-serializes only the steps it changed
- * (RunChanges) and shares the others' texts with the previous version. Nothing a caller does to
- * its objects afterwards reaches the store, and loading is one parse of the assembled text.
+ * (RunChanges) and keeps the others' texts. Nothing a caller does to its objects afterwards
+ * reaches the store, and loading is one parse of the assembled text.
  */
 import type { RunChanges } from '../../ports.js';
 import type { Run, RunSummary } from '../../run.js';
@@ -12,15 +12,19 @@ import { stepMemberJson as member, parseRunParts, runHeaderJson } from '../run-t
 export interface StoredRun {
   /** The run without `steps`, as JSON. */
   header: string;
-  /** Step key → `"key":{…}`, the step's member of the `steps` object, in the run's key order. */
-  steps: ReadonlyMap<string, string>;
+  /**
+   * Step key → `"key":{…}`, the step's member of the `steps` object, in the run's key order.
+   * Owned by the latest version: a delta save updates it in place (the previous record is
+   * dropped by the same synchronous write), so a save costs its changed steps, not a copy of all.
+   */
+  steps: Map<string, string>;
   version: number;
   summary: RunSummary;
   /** Characters serialized to write this version (the header and the changed steps), for benches. */
   written: number;
 }
 
-function record(run: Run, steps: ReadonlyMap<string, string>, stepChars: number): StoredRun {
+function record(run: Run, steps: Map<string, string>, stepChars: number): StoredRun {
   const header = runHeaderJson(run);
   return {
     header,
@@ -44,19 +48,20 @@ export function storeWhole(run: Run): StoredRun {
 }
 
 /**
- * The next version from `previous`: only the changed steps are serialized. Whole when the step
- * keys are not the stored ones (the caller's promise in RunChanges does not hold then).
+ * The next version from `previous`, which it takes over: only the changed steps are serialized.
+ * Whole when the step keys are not the stored ones (the caller's promise in RunChanges does not
+ * hold then).
  */
 export function storeDelta(previous: StoredRun, run: Run, changes: RunChanges): StoredRun {
   const keys = Object.keys(run.steps);
   if (keys.length !== previous.steps.size) return storeWhole(run);
-  for (const key of changes.steps) if (!previous.steps.has(key)) return storeWhole(run);
-  const steps = new Map(previous.steps);
+  for (const key of changes.steps) {
+    if (!previous.steps.has(key) || run.steps[key] === undefined) return storeWhole(run);
+  }
+  const steps = previous.steps;
   let chars = 0;
   for (const key of changes.steps) {
-    const step = run.steps[key];
-    if (step === undefined) return storeWhole(run);
-    const text = member(key, step);
+    const text = member(key, run.steps[key]!);
     steps.set(key, text);
     chars += text.length;
   }
