@@ -31,6 +31,18 @@ export interface ListRunsQuery {
 }
 
 /**
+ * What a save changed since the version it replaces, so a store can write a delta (issue #20):
+ * the executor's session collects it from its transitions (engine/executor/session.ts).
+ */
+export interface RunChanges {
+  /**
+   * Keys of the steps that may differ from the stored copy. No step was added or removed (the
+   * session sends no `changes` then), so a step's position in `run.steps` is the stored one.
+   */
+  steps: ReadonlySet<string>;
+}
+
+/**
  * Durable state. Every mutation is a single-item conditional write (dynalite has no
  * transactions, and single-item conditions are the right pattern anyway).
  */
@@ -40,9 +52,11 @@ export interface RunStore {
   getRun(runId: string): Promise<Run | undefined>;
   /**
    * Replaces the run when the stored version equals `expectedVersion`; the caller has already set
-   * `run.version = expectedVersion + 1`. Throws ConflictError otherwise.
+   * `run.version = expectedVersion + 1`. Throws ConflictError otherwise. With `changes`, the store
+   * may write only those steps (and the rest of the run): the caller vouches that every other
+   * step equals the stored copy of `expectedVersion`. Either way the save is all or nothing.
    */
-  saveRun(run: Run, expectedVersion: number): Promise<void>;
+  saveRun(run: Run, expectedVersion: number, changes?: RunChanges): Promise<void>;
   /** Newest first. */
   listRuns(query: ListRunsQuery): Promise<RunSummary[]>;
 

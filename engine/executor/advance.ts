@@ -90,9 +90,11 @@ export async function advanceRun(
 /** A wake-up: every step waiting on its cloud operation polls in the first batch. */
 function pollNow(m: Machine): void {
   const now = m.s.now();
-  for (const step of Object.values(m.s.run.steps)) {
+  for (const [key, step] of Object.entries(m.s.run.steps)) {
     if (step.status === 'running' && step.intent?.acknowledged !== false && (step.nextAt ?? 0) > now) {
       step.nextAt = now;
+      // Saved with the next change, as before; named so that a delta save carries it.
+      m.s.changedStep(key);
     }
   }
 }

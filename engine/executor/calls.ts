@@ -161,7 +161,7 @@ export function applyOutcome(m: Machine, outcome: CallOutcome): void {
   if (step.intent) step.intent.acknowledged = true;
   step.handle = result.handle;
   step.nextAt = m.s.now() + Math.max(0, result.pollAfterMs);
-  m.s.touch();
+  m.s.touch(outcome.key);
 }
 
 export function handleAttemptError(

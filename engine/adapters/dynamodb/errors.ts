@@ -68,13 +68,21 @@ export function mapDynamoError(err: unknown, tableName: string, operation: strin
   return err;
 }
 
-/** Refuses a body (JSON text or bytes) that would not fit in one item, before DynamoDB rejects the write. */
+/**
+ * Refuses a body (JSON text, bytes, or a byte count) that would not fit in one item, before
+ * DynamoDB rejects the write.
+ */
 export function assertFitsInItem(
   what: string,
-  body: string | Uint8Array,
+  body: string | Uint8Array | number,
   context: Record<string, unknown>,
 ): void {
-  const bytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  const bytes =
+    typeof body === 'number'
+      ? body
+      : typeof body === 'string'
+        ? Buffer.byteLength(body, 'utf8')
+        : body.byteLength;
   if (bytes + ITEM_OVERHEAD_BYTES <= MAX_ITEM_BYTES) return;
   throw new NonRetryableError(`The ${what} is too large to store (${Math.ceil(bytes / 1024)} KB).`, {
     code: 'STORE_ITEM_TOO_LARGE',

@@ -3,31 +3,31 @@
  * runs unchanged on dynalite). Layout and conditions are documented in engine/ARCHITECTURE.md
  * ("DynamoDB single-table layout"); the table itself is defined in table-definition.ts.
  *
- * Runs, audit events and docs are stored as JSON (a run's compressed, see run-codec.ts;
- * audit events by pages, see audit.ts): the store never needs to look inside, and it avoids
- * DynamoDB's marshalling edge cases (empty sets, undefined). A run's compressed body must stay
- * under DynamoDB's 400 KB item limit; the store refuses a larger one with a clear error.
+ * Runs, audit events and docs are stored as JSON (a run's compressed in step segments, so a save
+ * writes only the changed ones, see run-segments.ts and run-save.ts; audit events by pages, see
+ * audit.ts): the store never needs to look inside, and it avoids DynamoDB's marshalling edge
+ * cases (empty sets, undefined). A run's compressed body must stay under DynamoDB's 400 KB item
+ * limit; the store refuses a larger one with a clear error.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../errors.js';
-import type { ApprovalWrite, ListRunsQuery, LockResult, RunStore } from '../../ports.js';
+import type { ApprovalWrite, ListRunsQuery, LockResult, RunChanges, RunStore } from '../../ports.js';
 import type { AuditEvent, GateRecord, Run, RunSummary } from '../../run.js';
-import { summarize } from '../../run.js';
 import type { TierState } from '../../tier/types.js';
 import { DEFAULT_LIST_LIMIT } from '../memory/store.js';
 import {
   auditDuplicateError,
   invalidRecordError,
   runExistsError,
-  staleRunError,
   staleTierError,
 } from '../memory/store-errors.js';
 import { WriteCounter } from '../memory/write-counter.js';
 import { appendAuditEvents, listAuditEvents } from './audit.js';
 import { assertFitsInItem } from './errors.js';
-import { DynamoItems, type Item } from './items.js';
-import { ALL_RUNS_PARTITION, keys, runbookPartition, runListSortKey } from './keys.js';
-import { decodeRunBody, encodeRunBody } from './run-codec.js';
+import { DynamoItems } from './items.js';
+import { ALL_RUNS_PARTITION, keys, runbookPartition } from './keys.js';
+import { decodeRunBody } from './run-codec.js';
+import { runItem, saveRunItem } from './run-save.js';
 import * as gates from './store-gates.js';
 import { ensureTable } from './table.js';
 import { RUN_STORE_TABLE } from './table-definition.js';
@@ -79,7 +79,7 @@ export class DynamoRunStore implements RunStore {
 
   async createRun(run: Run): Promise<void> {
     if (!run.id) throw invalidRecordError('run', 'the id is empty');
-    const item = await runItem(run);
+    const item = runItem(run);
     if (!(await this.items.put('createRun', item, { expression: 'attribute_not_exists(PK)' }))) {
       throw runExistsError(run.id);
     }
@@ -90,15 +90,8 @@ export class DynamoRunStore implements RunStore {
     return item === undefined ? undefined : decodeRunBody(item);
   }
 
-  async saveRun(run: Run, expectedVersion: number): Promise<void> {
-    const saved = await this.items.put('saveRun', await runItem(run), {
-      expression: '#version = :expected',
-      names: { '#version': 'version' },
-      values: { ':expected': expectedVersion },
-    });
-    if (saved) return;
-    const stored = await this.items.get(keys.run(run.id));
-    throw staleRunError(run.id, expectedVersion, stored?.version as number | undefined);
+  saveRun(run: Run, expectedVersion: number, changes?: RunChanges): Promise<void> {
+    return saveRunItem(this.items, run, expectedVersion, changes);
   }
 
   async listRuns(query: ListRunsQuery): Promise<RunSummary[]> {
@@ -251,25 +244,6 @@ export class DynamoRunStore implements RunStore {
     assertFitsInItem(`document ${kind}/${id}`, body, { kind, id });
     await this.items.put('putDoc', { ...keys.doc(kind, id), kind, body });
   }
-}
-
-/**
- * The run item: the whole run (compressed), its version for the condition, and its index keys
- * with the plain `summary` and `mode` the indexes project.
- */
-async function runItem(run: Run): Promise<Item> {
-  const listKey = runListSortKey(run.createdAt, run.id);
-  return {
-    ...keys.run(run.id),
-    version: run.version,
-    ...(await encodeRunBody(run)),
-    summary: JSON.stringify(summarize(run)),
-    mode: run.mode,
-    [RUN_STORE_TABLE.allRunsIndex.partitionKey]: ALL_RUNS_PARTITION,
-    [RUN_STORE_TABLE.allRunsIndex.sortKey]: listKey,
-    [RUN_STORE_TABLE.runbookRunsIndex.partitionKey]: runbookPartition(run.runbook.name),
-    [RUN_STORE_TABLE.runbookRunsIndex.sortKey]: listKey,
-  };
 }
 
 function lockContendedError(name: string): ConflictError {

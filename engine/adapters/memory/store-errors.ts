@@ -36,6 +36,22 @@ export function staleRunError(
   );
 }
 
+/**
+ * A delta save left out steps that differ from the stored copy (the memory store's test check):
+ * a bug in the executor's change tracking, which a delta-writing store would have lost.
+ */
+export function undeclaredChangesError(runId: string, stepKeys: string[]): NonRetryableError {
+  const shown = stepKeys.slice(0, 5).join(', ');
+  return new NonRetryableError(`Run ${runId} was not saved: step(s) ${shown} changed without being named.`, {
+    code: 'STORE_UNDECLARED_CHANGE',
+    explanation:
+      'The save listed its changed steps (RunChanges) so a store can write only those, but these steps also differ from the stored copy and would have been lost.',
+    action:
+      'Name the step where it changes (RunSession.emit with its stepKey, or touch(stepKey) / changedStep(stepKey)), then run the tests again.',
+    context: { runId, stepKeys },
+  });
+}
+
 /** `appendAudit` found events already written for these sequence numbers. */
 export function auditDuplicateError(runId: string, seqs: number[]): ConflictError {
   return new ConflictError(`Audit events ${seqs.join(', ')} of run ${runId} already exist.`, {

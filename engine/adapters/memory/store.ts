@@ -2,12 +2,12 @@
  * An in-memory RunStore for unit tests and benches. It keeps the same contract as the DynamoDB
  * store (the shared contract tests run against both): conditional writes fail the same way, and
  * every record is deep-copied in and out so a caller mutating an object it passed or received
- * cannot change stored state, exactly as with a real database.
+ * cannot change stored state, exactly as with a real database. A save with RunChanges copies
+ * only the changed steps (stored-run.ts).
  */
 
-import type { ApprovalWrite, ListRunsQuery, LockResult, RunStore } from '../../ports.js';
+import type { ApprovalWrite, ListRunsQuery, LockResult, RunChanges, RunStore } from '../../ports.js';
 import type { AuditEvent, GateRecord, Run, RunSummary } from '../../run.js';
-import { summarize } from '../../run.js';
 import type { TierState } from '../../tier/types.js';
 import {
   auditDuplicateError,
@@ -16,7 +16,9 @@ import {
   runExistsError,
   staleRunError,
   staleTierError,
+  undeclaredChangesError,
 } from './store-errors.js';
+import { loadRun, type StoredRun, storeDelta, storeWhole, undeclaredChanges } from './stored-run.js';
 import { WriteCounter } from './write-counter.js';
 
 interface Lease {
@@ -32,18 +34,14 @@ function copy<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-/**
- * A run is kept serialized, as a database would keep it: saving costs one stringify and loading
- * one parse, and nothing the caller does to its objects afterwards reaches the store.
- */
-interface StoredRun {
-  json: string;
-  version: number;
-  summary: RunSummary;
-}
-
-function storedRun(run: Run): StoredRun {
-  return { json: JSON.stringify(run), version: run.version, summary: copy(summarize(run)) };
+export interface MemoryRunStoreOptions {
+  /**
+   * Check every delta save against the stored copy, refusing one that leaves out a changed step
+   * (`STORE_UNDECLARED_CHANGE`): tests catch an executor change that a delta would lose. It
+   * serializes every step again, as a whole save does, so benches turn it off.
+   * @default true
+   */
+  checkChanges?: boolean;
 }
 
 /** Keeps callers honest about asynchrony: results never arrive in the same tick, as over a network. */
@@ -54,6 +52,8 @@ function tick(): Promise<void> {
 export class MemoryRunStore implements RunStore {
   /** Item writes attempted per operation, for benches. */
   readonly writes = new WriteCounter();
+  /** Characters of run text serialized by createRun and saveRun (what a save copies), for benches. */
+  runCharsWritten = 0;
 
   private readonly runs = new Map<string, StoredRun>();
   private readonly audit = new Map<string, Map<number, AuditEvent>>();
@@ -62,29 +62,43 @@ export class MemoryRunStore implements RunStore {
   private readonly gates = new Map<string, GateRecord>();
   private readonly docs = new Map<string, unknown>();
   private readonly tiers = new Map<string, string>();
+  private readonly checkChanges: boolean;
+
+  constructor(options: MemoryRunStoreOptions = {}) {
+    this.checkChanges = options.checkChanges ?? true;
+  }
 
   async createRun(run: Run): Promise<void> {
     await tick();
     if (!run.id) throw invalidRecordError('run', 'the id is empty');
     this.writes.add('createRun');
     if (this.runs.has(run.id)) throw runExistsError(run.id);
-    this.runs.set(run.id, storedRun(run));
+    this.keepRun(storeWhole(run));
+  }
+
+  private keepRun(stored: StoredRun): void {
+    this.runs.set(stored.summary.id, stored);
+    this.runCharsWritten += stored.written;
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
     await tick();
     const stored = this.runs.get(runId);
-    return stored === undefined ? undefined : (JSON.parse(stored.json) as Run);
+    return stored === undefined ? undefined : loadRun(stored);
   }
 
-  async saveRun(run: Run, expectedVersion: number): Promise<void> {
+  async saveRun(run: Run, expectedVersion: number, changes?: RunChanges): Promise<void> {
     await tick();
     this.writes.add('saveRun');
     const stored = this.runs.get(run.id);
     if (stored === undefined || stored.version !== expectedVersion) {
       throw staleRunError(run.id, expectedVersion, stored?.version);
     }
-    this.runs.set(run.id, storedRun(run));
+    if (changes !== undefined && this.checkChanges) {
+      const undeclared = undeclaredChanges(stored, run, changes);
+      if (undeclared.length > 0) throw undeclaredChangesError(run.id, undeclared);
+    }
+    this.keepRun(changes === undefined ? storeWhole(run) : storeDelta(stored, run, changes));
   }
 
   async listRuns(query: ListRunsQuery): Promise<RunSummary[]> {

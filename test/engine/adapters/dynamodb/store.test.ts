@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../../../bot/embedded/dynalite.js';
 import { openLocalStore } from '../../../../bot/embedded/local-store.js';
 import { MAX_ITEM_BYTES } from '../../../../engine/adapters/dynamodb/errors.js';
-import { RUN_BODY_ENCODING } from '../../../../engine/adapters/dynamodb/run-codec.js';
+import { RUN_STEPS_ENCODING } from '../../../../engine/adapters/dynamodb/run-segments.js';
 import { DynamoRunStore } from '../../../../engine/adapters/dynamodb/store.js';
 import {
   cloudFormationTableProperties,
@@ -18,10 +18,12 @@ import {
 import { RetryAfterError } from '../../../../engine/errors.js';
 import { useDynalite } from '../../../helpers/dynalite.js';
 import { describeRunStoreContract, makeEvent, makeRun } from '../run-store-contract.js';
+import { describeRunDeltaContract } from '../run-store-delta-contract.js';
 
 const dynalite = useDynalite();
 
 describeRunStoreContract('DynamoDB (dynalite)', async () => dynalite.newStore());
+describeRunDeltaContract('DynamoDB (dynalite)', async () => dynalite.newStore());
 
 describe('DynamoRunStore', () => {
   it('creates the table with both run indexes on first use', async () => {
@@ -69,7 +71,7 @@ describe('DynamoRunStore', () => {
     const { Item } = await dynalite.dynamo.client.send(
       new GetItemCommand({ TableName: store.tableName, Key: { PK: { S: 'RUN#R1' }, SK: { S: 'RUN' } } }),
     );
-    expect(Item?.encoding).toEqual({ S: RUN_BODY_ENCODING });
+    expect(Item?.encoding).toEqual({ S: RUN_STEPS_ENCODING });
     expect(Item?.data?.B?.byteLength).toBeLessThan(20 * 1024);
     expect(JSON.parse(Item?.summary?.S ?? '{}')).toMatchObject({ id: 'R1', status: 'running' });
   });
