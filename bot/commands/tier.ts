@@ -4,11 +4,11 @@
  * `points` (the recovery points per instance on the side a failover or failback recovers to).
  */
 import { DEFAULT_RETENTION } from '../../engine/actions/recovery/protect.js';
+import { sideSelector } from '../../engine/actions/support/regions.js';
 import type { Instance } from '../../engine/cloud/compute.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { DrbotError } from '../../engine/errors.js';
 import type { Runbook } from '../../engine/runbook/types.js';
-import { sideSelector } from '../../engine/actions/support/regions.js';
 import { standbyRegion } from '../../engine/tier/machine.js';
 import type { ProtectedInstance, RecoveryPointRef, TierState } from '../../engine/tier/types.js';
 import type { PointRow } from '../render/tier.js';
@@ -52,7 +52,10 @@ async function activeInstances(
     );
     return described.filter((i) => i.state !== 'terminated');
   }
-  return cloud.listProtected(sideSelector(runbook, side === 'source' ? 'drill' : 'failback', 'protected'), region);
+  return cloud.listProtected(
+    sideSelector(runbook, side === 'source' ? 'drill' : 'failback', 'protected'),
+    region,
+  );
 }
 
 /** One reversed protection pass; returns the newest point copied toward the source region. */
