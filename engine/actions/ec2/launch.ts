@@ -244,7 +244,7 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
       for (const l of instancesOut) {
         if (l.fellBackFrom) {
           ctx.note(
-            `Launched ${l.sourceInstanceId} as ${l.instanceType}: ${l.fellBackFrom} is unavailable or out of capacity in ${region}, so it fell back to spec.defaults.instanceType`,
+            `Launched ${l.instanceId}, the copy of ${l.sourceInstanceId}, as ${l.instanceType}: ${l.fellBackFrom} is unavailable or out of capacity in ${region}, so it fell back to spec.defaults.instanceType`,
             {
               sourceInstanceId: l.sourceInstanceId,
               instanceId: l.instanceId,
