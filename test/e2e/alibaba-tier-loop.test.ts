@@ -28,6 +28,8 @@ interface Site {
   ids: string;
   /** The production vSwitch's range, as a prefix. */
   subnet: string;
+  /** How chat names the site: the zone of a cross-zone pair (both sides are one region). */
+  label: string;
 }
 
 interface Pair {
@@ -38,21 +40,39 @@ interface Pair {
   target: Site;
 }
 
-const HANGZHOU_H: Site = { region: 'cn-hangzhou', zone: 'cn-hangzhou-h', ids: 'bp1', subnet: '192.168.1.' };
+const HANGZHOU: Site = {
+  region: 'cn-hangzhou',
+  zone: 'cn-hangzhou-h',
+  ids: 'bp1',
+  subnet: '192.168.1.',
+  label: 'cn-hangzhou',
+};
 const PAIRS: Pair[] = [
   {
     runbook: 'ecs-fixture-tier',
     record: 'ecs.shop.internal',
     originals: ['i-bp1ecsweb0000000001', 'i-bp1ecsweb0000000002'],
-    source: HANGZHOU_H,
-    target: { region: 'cn-shanghai', zone: 'cn-shanghai-e', ids: 'uf1', subnet: '10.2.1.' },
+    source: HANGZHOU,
+    target: {
+      region: 'cn-shanghai',
+      zone: 'cn-shanghai-e',
+      ids: 'uf1',
+      subnet: '10.2.1.',
+      label: 'cn-shanghai',
+    },
   },
   {
     runbook: 'ecs-fixture-zone-tier',
     record: 'app.shop.internal',
     originals: ['i-bp1ecsapp0000000003'],
-    source: HANGZHOU_H,
-    target: { region: 'cn-hangzhou', zone: 'cn-hangzhou-i', ids: 'bp1', subnet: '192.168.2.' },
+    source: { ...HANGZHOU, label: 'cn-hangzhou-h' },
+    target: {
+      region: 'cn-hangzhou',
+      zone: 'cn-hangzhou-i',
+      ids: 'bp1',
+      subnet: '192.168.2.',
+      label: 'cn-hangzhou-i',
+    },
   },
 ];
 
@@ -185,7 +205,10 @@ describe.each(PAIRS)('the tier lifecycle of $runbook on the sim', (pair) => {
 
     // commit by an approver: the target is live for good
     const commit = await w.say('bob', `commit ${switched.id}`);
-    expect(commit.kind).toBe('tier');
+    if (commit.kind !== 'tier') throw new Error(JSON.stringify(commit));
+    expect(commit.headline).toContain(`stays live in ${pair.target.label}.`);
+    const again = await w.say('alice', `failover ${name}`);
+    expect(again.kind === 'error' && again.error.message).toContain(`is live in ${pair.target.label} since`);
     const committed = await w.tier(name);
     expect(committed.committed).toMatchObject({ runId: switched.id, by: 'bob' });
     expect(committed.pendingCommit).toBeUndefined();
@@ -194,6 +217,7 @@ describe.each(PAIRS)('the tier lifecycle of $runbook on the sim', (pair) => {
     const reprotect = await w.say('alice', `reprotect ${name}`);
     if (reprotect.kind !== 'tier') throw new Error(JSON.stringify(reprotect));
     expect(reprotect.tier.protection).toMatchObject({ direction: 'target→source', state: 'protecting' });
+    expect(reprotect.headline).toContain(`protecting ${pair.target.label} → ${pair.source.label}.`);
     expect(reprotect.tier.protection.inventory.map((i) => i.instanceId).sort()).toEqual(
       second.map((c) => c.id).sort(),
     );
