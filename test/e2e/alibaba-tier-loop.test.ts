@@ -260,6 +260,16 @@ describe.each(PAIRS)('the tier lifecycle of $runbook on the sim', (pair) => {
     expect((await w.instances(home.map((c) => c.id))).every((c) => c.state === 'running')).toBe(true);
     await originalsUntouched();
 
+    // a second failover lands beside the copies the failback stopped (they keep their addresses)
+    const failover2 = await w.started('alice', `failover ${name}`);
+    expect(failover2.status).toBe('succeeded');
+    const again2 = await w.instances(launched(failover2));
+    expectOn(again2, pair.target, 'running');
+    const stopped = await w.instances(second.map((c) => c.id));
+    expect(stopped.map((c) => c.state)).toEqual(second.map(() => 'stopped'));
+    expect(again2.some((c) => stopped.some((s) => s.privateIp === c.privateIp))).toBe(false);
+    expect(record()).toBe(again2[0]!.privateIp);
+
     // the trail names who chose what
     const trail = async (run: Run) => (await w.rt.store.listAudit(run.id)).map((e) => `${e.kind} ${e.actor}`);
     expect(await trail(failover)).toContain('tier.point-switch-requested dave');
