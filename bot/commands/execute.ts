@@ -14,6 +14,7 @@ import { planRun } from '../../engine/plan/index.js';
 import { isAllowed } from '../../engine/ports.js';
 import { isTerminal } from '../../engine/run.js';
 import type { Mode, Runbook } from '../../engine/runbook/types.js';
+import { siteLabel } from '../../engine/tier/machine.js';
 import type { Audience } from '../render/format.js';
 import { tierSummary } from '../render/tier.js';
 import { loadRunView } from '../render/view.js';
@@ -87,7 +88,7 @@ async function dispatch(services: BotServices, command: Command, context: Comman
         await tierReply(
           services,
           runbook,
-          `✅ committed run ${run.id}: ${runbook.metadata.name} stays live in ${runbook.spec.target.region}. Next: reprotect ${runbook.metadata.name}`,
+          `✅ committed run ${run.id}: ${runbook.metadata.name} stays live in ${siteLabel(runbook.spec.target)}. Next: reprotect ${runbook.metadata.name}`,
         ),
       );
     }
@@ -119,7 +120,7 @@ async function dispatch(services: BotServices, command: Command, context: Comman
         await tierReply(
           services,
           runbook,
-          `🔁 reprotected ${runbook.metadata.name}: protecting ${runbook.spec.target.region} → ${runbook.spec.source.region}. Next: failback ${runbook.metadata.name}`,
+          `🔁 reprotected ${runbook.metadata.name}: protecting ${siteLabel(runbook.spec.target)} → ${siteLabel(runbook.spec.source)}. Next: failback ${runbook.metadata.name}`,
         ),
       );
     }

@@ -4,6 +4,7 @@
  * `points` (the recovery points per instance on the side a failover or failback recovers to).
  */
 import { DEFAULT_RETENTION } from '../../engine/actions/recovery/protect.js';
+import { sideSelector } from '../../engine/actions/support/regions.js';
 import type { Instance } from '../../engine/cloud/compute.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
 import { DrbotError } from '../../engine/errors.js';
@@ -32,13 +33,18 @@ export function cloudUnavailable(runbook: Runbook, what: string): DrbotError {
   });
 }
 
-/** The instances on the active side: the tier's recorded inventory, else the protect selector. */
+/**
+ * The instances on the active side (`side`): the tier's recorded inventory, else the protect
+ * selector of that side (with its zone for a cross-zone pair, whose selector also matches the
+ * copies in the other zone).
+ */
 async function activeInstances(
   cloud: CloudProvider,
   runbook: Runbook,
-  region: string,
+  side: 'source' | 'target',
   inventory: ProtectedInstance[],
 ): Promise<Instance[]> {
+  const region = side === 'source' ? runbook.spec.source.region : runbook.spec.target.region;
   if (inventory.length > 0) {
     const described = await cloud.describe(
       inventory.map((i) => i.instanceId),
@@ -46,7 +52,10 @@ async function activeInstances(
     );
     return described.filter((i) => i.state !== 'terminated');
   }
-  return cloud.listProtected(runbook.spec.protect, region);
+  return cloud.listProtected(
+    sideSelector(runbook, side === 'source' ? 'drill' : 'failback', 'protected'),
+    region,
+  );
 }
 
 /** One reversed protection pass; returns the newest point copied toward the source region. */
@@ -58,7 +67,7 @@ export async function reprotectPass(
   const { cloud } = deps;
   const from = runbook.spec.target.region;
   const to = runbook.spec.source.region;
-  const instances = await activeInstances(cloud, runbook, from, inventory);
+  const instances = await activeInstances(cloud, runbook, 'target', inventory);
   const request = {
     instances,
     sourceRegion: from,
@@ -85,12 +94,12 @@ export async function listPoints(
   tier: TierState,
 ): Promise<PointRow[]> {
   // While a failover waits for commit, the points that matter are those it recovered from (on the
-  // active side, of the original instances): switch-point picks among them.
+  // active side, of the original instances in the source zone): switch-point picks among them.
   const pending = tier.pendingCommit !== undefined;
   const region = pending ? tier.active.region : standbyRegion(tier, runbook);
   const instances = pending
-    ? await cloud.listProtected(runbook.spec.protect, runbook.spec.source.region)
-    : await activeInstances(cloud, runbook, tier.active.region, tier.protection.inventory);
+    ? await cloud.listProtected(sideSelector(runbook, 'failover', 'protected'), runbook.spec.source.region)
+    : await activeInstances(cloud, runbook, tier.active.side, tier.protection.inventory);
   const rows: PointRow[] = [];
   for (const instance of instances) {
     const points = await cloud.recoveryPoints(instance.id, region);

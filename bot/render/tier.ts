@@ -2,7 +2,7 @@
  * The tier view (`status <runbook>`, `list`, `commit`, `reprotect`) and the recovery points
  * (`points <runbook>`), as plain lines: the shell prints them, Slack puts them in sections.
  */
-import { shortRun } from '../../engine/tier/machine.js';
+import { shortRun, siteLabel } from '../../engine/tier/machine.js';
 import type { RunOutcome, TierState } from '../../engine/tier/types.js';
 import { duration } from './format.js';
 
@@ -53,14 +53,14 @@ export function tierSummary(tier: TierState, rpoMs: number, now: number): string
   const drill = tier.lastDrill
     ? ` · last drill ${tier.lastDrill.outcome === 'succeeded' ? 'pass' : 'FAIL'} ${daysAgo(tier.lastDrill.at, now)}`
     : ' · never drilled';
-  return `live in ${tier.active.region} (${tier.active.side}) · protecting ${tier.protection.direction} ${tier.protection.state}${age}${drill} · ${tierNext(tier)}`;
+  return `live in ${siteLabel(tier.active)} (${tier.active.side}) · protecting ${tier.protection.direction} ${tier.protection.state}${age}${drill} · ${tierNext(tier)}`;
 }
 
 /** The whole tier view for `status <runbook>`. */
 export function tierLines(tier: TierState, rpoMs: number, now: number): string[] {
   const p = tier.protection;
   const lines = [
-    `${tier.runbook}: live in ${tier.active.region} (${tier.active.side})${tier.active.sinceRun ? ` since run ${shortRun(tier.active.sinceRun)}` : ''}`,
+    `${tier.runbook}: live in ${siteLabel(tier.active)} (${tier.active.side})${tier.active.sinceRun ? ` since run ${shortRun(tier.active.sinceRun)}` : ''}`,
     `  protection: ${p.direction}, ${p.state}; ${p.inventory.length || 'no'} instance(s) recorded${p.inventory.length ? `: ${p.inventory.map((i) => (i.instanceId === i.sourceId ? i.instanceId : `${i.instanceId}←${i.sourceId}`)).join(', ')}` : ''}`,
   ];
   if (p.newestPoint) {

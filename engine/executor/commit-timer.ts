@@ -7,7 +7,7 @@
  */
 import { formatDuration, parseDuration } from '../duration.js';
 import { applyCommitTimeout, commitDeadline, DRBOT_ACTOR } from '../tier/commit-policy.js';
-import { shortRun } from '../tier/machine.js';
+import { shortRun, siteLabel } from '../tier/machine.js';
 import { readTier, updateTier } from '../tier/store.js';
 import type { EngineDeps } from './deps.js';
 import type { RunSession } from './session.js';
@@ -35,13 +35,13 @@ export async function runCommitPolicy(deps: EngineDeps, s: RunSession): Promise<
     run.tierChoice = { kind: 'committed', by: DRBOT_ACTOR, at: now() };
     s.emit('tier.committed', {
       actor: DRBOT_ACTOR,
-      message: `drbot committed the failover after its commit timeout of ${waited} (spec.commit.onTimeout: commit): ${name} stays live in ${tier.active.region}. Next: \`reprotect ${name}\`.`,
+      message: `drbot committed the failover after its commit timeout of ${waited} (spec.commit.onTimeout: commit): ${name} stays live in ${siteLabel(tier.active)}. Next: \`reprotect ${name}\`.`,
       data: { ...data, auto: true },
     });
   } else {
     s.emit('tier.commit-timed-out', {
       actor: DRBOT_ACTOR,
-      message: `Nobody committed run ${shortRun(run.id)} within ${waited}; spec.commit.onTimeout is rollback, so ${name} must return to ${runbook.spec.source.region}. drbot changes no production on its own. Next: \`failback ${name}\` (its approvals apply; \`reprotect ${name}\` first when its failback launches from reprotected points), or \`commit ${run.id}\` to keep ${tier.active.region}.`,
+      message: `Nobody committed run ${shortRun(run.id)} within ${waited}; spec.commit.onTimeout is rollback, so ${name} must return to ${siteLabel(runbook.spec.source)}. drbot changes no production on its own. Next: \`failback ${name}\` (its approvals apply; \`reprotect ${name}\` first when its failback launches from reprotected points), or \`commit ${run.id}\` to keep ${siteLabel(tier.active)}.`,
       data: { ...data, onTimeout: 'rollback' },
     });
   }

@@ -18,6 +18,7 @@ import {
   reprotectRefusal,
   SWITCH_FROM_PARAM,
   shortRun,
+  siteLabel,
 } from '../tier/machine.js';
 import { reconcileTier, tierRefusedError, updateTier } from '../tier/store.js';
 import type { TierState } from '../tier/types.js';
@@ -67,7 +68,7 @@ export async function commitRun(deps: EngineDeps, runId: string, user: string): 
     m.s.run.tierChoice = { kind: 'committed', by: user, at: m.s.now() };
     m.s.emit('tier.committed', {
       actor: user,
-      message: `@${user} committed the failover: ${runbook.metadata.name} stays live in ${tier.active.region}. Next: \`reprotect ${runbook.metadata.name}\`.`,
+      message: `@${user} committed the failover: ${runbook.metadata.name} stays live in ${siteLabel(tier.active)}. Next: \`reprotect ${runbook.metadata.name}\`.`,
       data: { runbook: runbook.metadata.name, region: tier.active.region },
     });
   });
@@ -106,7 +107,7 @@ export async function reprotectTier(
     await mutateRun(deps, runId, (m) => {
       m.s.emit('tier.reprotected', {
         actor: user,
-        message: `@${user} reprotected ${runbook.metadata.name}: its ${tier.protection.inventory.length} instance(s) in ${tier.active.region} are protected toward ${runbook.spec.source.region}. Next: \`failback ${runbook.metadata.name}\`.`,
+        message: `@${user} reprotected ${runbook.metadata.name}: its ${tier.protection.inventory.length} instance(s) in ${siteLabel(tier.active)} are protected toward ${siteLabel(runbook.spec.source)}. Next: \`failback ${runbook.metadata.name}\`.`,
         data: { runbook: runbook.metadata.name, instances: tier.protection.inventory.length },
       });
     });

@@ -108,9 +108,13 @@ export function buildBlueprint(instance: Instance, input: BuildBlueprintsInput):
     override.subnetId ?? mapped(instance.subnetId ? [instance.subnetId] : [], mapping, 'subnet', notes)[0];
   const groups = override.securityGroups ?? mapped(instance.securityGroups, mapping, 'security group', notes);
   let privateIp = override.privateIp;
-  if (privateIp === undefined && instance.privateIp !== undefined) {
+  // Without a mapping the source's address belongs to the source network: another region's
+  // subnets (or another zone's vSwitch of the same VPC, where the original still holds it) have
+  // other ranges, and RunInstances refuses an address outside its subnet. The copy takes a free
+  // address of the subnet it lands in instead, and dns.switch follows `privateIps`.
+  if (privateIp === undefined && instance.privateIp !== undefined && mapping) {
     try {
-      privateIp = mapping ? mapping.ip(instance.privateIp) : instance.privateIp;
+      privateIp = mapping.ip(instance.privateIp);
     } catch (err) {
       notes.push(
         `private IP ${instance.privateIp} cannot be remapped: ${err instanceof Error ? err.message : String(err)}`,

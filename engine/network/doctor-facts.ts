@@ -7,6 +7,7 @@
 import { latestPoints as latestPointsOf } from '../actions/support/latest-points.js';
 import type { Instance } from '../cloud/compute.js';
 import type { CloudProvider } from '../cloud/provider.js';
+import { DEFAULT_PROVIDER, RUNBOOK_PROVIDERS } from '../cloud/providers.js';
 import type { RecoveryPoint } from '../cloud/recovery-points.js';
 import { parseDuration } from '../duration.js';
 import type { RunStore } from '../ports.js';
@@ -25,6 +26,17 @@ const AGENT_DOCUMENTS: Record<string, string> = {
   'agent.thaw': 'DrbotThaw',
   'agent.measureRpo': 'DrbotReadMark',
 };
+
+/**
+ * Whether the runbook's own provider replicates networks. The sim stands in for every provider
+ * and replicates, but an Alibaba tier's operator cannot run `drbot network replicate` (it refuses,
+ * NETWORK_REPLICATION_UNSUPPORTED): its doctor must not ask for a mapping, on the sim either.
+ */
+function replicatesFor(runbook: Pick<Runbook, 'spec'>): boolean {
+  const name = runbook.spec.provider ?? DEFAULT_PROVIDER;
+  const descriptor = RUNBOOK_PROVIDERS.find((p) => p.name === name);
+  return descriptor?.capabilities.includes('network') ?? true;
+}
 
 /** Documents the runbook's steps run: agent actions' documents and literal ssm.runCommand names. */
 export function requiredDocuments(runbook: Pick<Runbook, 'spec'>): string[] {
@@ -142,7 +154,7 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     instances,
     ...(ssmManaged ? { ssmManaged } : {}),
     ...(assistant ? { commandAgent: 'cloud-assistant' as const } : {}),
-    ...(network.replicates === false ? { networkReplication: false } : {}),
+    ...(network.replicates === false || !replicatesFor(runbook) ? { networkReplication: false } : {}),
     ...(cloudAssistantMissing ? { cloudAssistantMissing } : {}),
     mapping,
     targetTopologies,

@@ -40,6 +40,14 @@ export function initialTier(runbook: Runbook, now: number): TierState {
   };
 }
 
+/**
+ * How people read a site in chat: its zone when it has one (a cross-zone pair is one region, so
+ * "live in cn-hangzhou" would name both sides; the zone name carries the region), else its region.
+ */
+export function siteLabel(site: { region: string; zone?: string }): string {
+  return site.zone ?? site.region;
+}
+
 /** Region of the side that is not active: where failover (or failback) recovers to. */
 export function standbyRegion(tier: TierState, runbook: Runbook): string {
   return tier.active.side === 'source' ? runbook.spec.target.region : runbook.spec.source.region;
@@ -56,7 +64,7 @@ export function checkStart(
   params: Record<string, string> = {},
 ): TierRefusal | undefined {
   const name = tier.runbook;
-  const live = `${name} is live in ${tier.active.region}${tier.active.sinceRun ? ` since run ${shortRun(tier.active.sinceRun)}` : ''}.`;
+  const live = `${name} is live in ${siteLabel(tier.active)}${tier.active.sinceRun ? ` since run ${shortRun(tier.active.sinceRun)}` : ''}.`;
   if (tier.inFlight) {
     const f = tier.inFlight;
     return refusal(
@@ -73,13 +81,13 @@ export function checkStart(
     if (pending.rollbackDue) {
       return refusal(
         'TIER_ROLLBACK_DUE',
-        `${name} failed over to ${tier.active.region} in run ${shortRun(pending.runId)}; nobody committed it within its commit timeout, so it is to be rolled back.`,
-        `Next: \`failback ${name}\` (its approvals still apply; \`reprotect ${name}\` first if its failback launches from reprotected points), or \`commit ${pending.runId}\` to keep ${tier.active.region}.`,
+        `${name} failed over to ${siteLabel(tier.active)} in run ${shortRun(pending.runId)}; nobody committed it within its commit timeout, so it is to be rolled back.`,
+        `Next: \`failback ${name}\` (its approvals still apply; \`reprotect ${name}\` first if its failback launches from reprotected points), or \`commit ${pending.runId}\` to keep ${siteLabel(tier.active)}.`,
       );
     }
     return refusal(
       'TIER_UNCOMMITTED',
-      `${name} failed over to ${tier.active.region} in run ${shortRun(pending.runId)} and waits to be committed.`,
+      `${name} failed over to ${siteLabel(tier.active)} in run ${shortRun(pending.runId)} and waits to be committed.`,
       `Next: \`commit ${pending.runId}\`, or \`switch-point ${pending.runId} <point>\` to recover from an earlier point.`,
     );
   }
@@ -245,7 +253,7 @@ export function commitRefusal(tier: TierState, runId: string): TierRefusal | und
   }
   return refusal(
     'TIER_NOTHING_TO_COMMIT',
-    `${tier.runbook} has no uncommitted failover (live in ${tier.active.region}).`,
+    `${tier.runbook} has no uncommitted failover (live in ${siteLabel(tier.active)}).`,
     tier.active.side === 'target' && !tier.committed
       ? `Next: \`status ${tier.runbook}\`.`
       : `Next: nothing to commit${tier.active.side === 'target' ? `; \`reprotect ${tier.runbook}\` is next` : ''}.`,
@@ -273,7 +281,7 @@ export function reprotectRefusal(tier: TierState): TierRefusal | undefined {
   if (tier.active.side !== 'target' || !(tier.committed || tier.pendingCommit?.rollbackDue)) {
     return refusal(
       'TIER_NOTHING_TO_REPROTECT',
-      `${name} is live in ${tier.active.region} and protected ${tier.protection.direction}.`,
+      `${name} is live in ${siteLabel(tier.active)} and protected ${tier.protection.direction}.`,
       'Next: reprotect follows a committed failover; nothing to do now.',
     );
   }

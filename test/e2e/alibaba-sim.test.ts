@@ -6,13 +6,15 @@
  * `--approve-as` does; every launch must land on the right side with Alibaba-shaped ids.
  */
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../bot/runtime/local.js';
 import { driveToEnd } from '../../bot/runtime/run-local.js';
+import { createAgentActions } from '../../engine/actions/registry.js';
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
 import type { Run } from '../../engine/run.js';
 import type { Mode } from '../../engine/runbook/types.js';
+import { runAction } from '../engine/actions/fixtures.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/alibaba', import.meta.url));
 
@@ -44,7 +46,7 @@ async function world() {
     await rt.engine.commit(failover.id, 'bob');
     await rt.engine.reprotect(rt.runbooks.get(name)!, 'alice');
   };
-  return { sim, run, where, commitAndReprotect };
+  return { rt, sim, run, where, commitAndReprotect };
 }
 
 const launched = (run: Run) => (run.steps.launch?.outputs?.instanceIds as string[] | undefined) ?? [];
@@ -107,5 +109,22 @@ describe('Alibaba Cloud ECS tiers on the sim', () => {
     expect((await w.where([copy?.id as string]))[0]?.state).toBe('stopped');
     const [original] = await w.where(['i-bp1ecsapp0000000003']);
     expect(original?.state).toBe('running');
+  });
+
+  it('cross-zone tier: an agent step without instances acts on the zone-h original while a zone-i copy is newer', async () => {
+    const w = await world();
+    const failover = await w.run('ecs-fixture-zone-tier', 'failover');
+    expect((await w.where(launched(failover)))[0]).toMatchObject({ zone: 'cn-hangzhou-i', state: 'running' });
+    const actions = createAgentActions({ cloud: w.sim });
+    const sent = vi.spyOn(w.sim, 'runCommand');
+    const runbook = w.rt.runbooks.get('ecs-fixture-zone-tier')!;
+    const thaw = await runAction(
+      actions['agent.thaw']!,
+      w.rt.clock as FakeClock,
+      {},
+      { mode: 'failover', runbook },
+    );
+    expect(thaw.result.status).toBe('done');
+    expect(sent.mock.calls.map((c) => c[0])).toEqual([['i-bp1ecsapp0000000003']]);
   });
 });

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lintPaths } from '../../bot/cli/commands/lint.js';
 import { loadRunbook } from '../../engine/runbook/load.js';
 import type { Runbook, StepSpec } from '../../engine/runbook/types.js';
 
@@ -50,6 +51,22 @@ describe('shipped runbooks', () => {
             expect(record, `${runbook.metadata.name} ${step.id}`).toMatch(/\.(internal|local|lan|corp)$/);
         }
       }
+    }
+  });
+
+  it('lint clean (no error, no warning), and each Alibaba one keeps the modes of its test fixture', async () => {
+    const summary = await lintPaths([DIR]);
+    expect(summary.issues).toEqual([]);
+    // the Alibaba e2e runs test/fixtures/alibaba: each shipped Alibaba runbook must have a twin
+    // there (same site pair) whose modes are its own, so the e2e proves what ships
+    const FIXTURES = join(import.meta.dirname, '../fixtures/alibaba');
+    const fixtures = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => loadRunbook(readFileSync(join(FIXTURES, f), 'utf8'), f));
+    const pair = (r: Runbook) => JSON.stringify([r.spec.source, r.spec.target]);
+    for (const runbook of runbooks.filter((r) => r.spec.provider === 'alibaba')) {
+      const twin = fixtures.find((f) => pair(f) === pair(runbook));
+      expect(twin?.spec.modes, runbook.metadata.name).toEqual(runbook.spec.modes);
     }
   });
 });

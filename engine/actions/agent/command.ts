@@ -11,7 +11,7 @@ import type { CommandInvocationStatus, CommandResult } from '../../cloud/command
 import type { CloudProvider } from '../../cloud/provider.js';
 import { NonRetryableError } from '../../errors.js';
 import { invalidInput, stringList } from '../support/inputs.js';
-import { inSideZone, regionOf, type Side } from '../support/regions.js';
+import { inSideZone, regionOf, type Side, sideSelector } from '../support/regions.js';
 import type { ActionContext, ActionDeps, ActionHandler, ActionPermissions, ActionResult } from '../types.js';
 
 export interface AgentCommandHandle {
@@ -75,11 +75,13 @@ export async function targetInstances(
   const region = regionOf(ctx.runbook, ctx.mode, side);
   if (named) return { instances: [...new Set(given)], region };
   if (allowProtectedDefault) {
+    // the side's selector carries its zone: the provider keeps one instance per origin, and
+    // across zones the newest of an origin is the copy on the other side, not the original here
     const found = inSideZone(
       ctx.runbook,
       ctx.mode,
       side,
-      await cloud.listProtected(ctx.runbook.spec.protect, region),
+      await cloud.listProtected(sideSelector(ctx.runbook, ctx.mode, side), region),
     );
     const running = found.filter((i) => i.state === 'running').map((i) => i.id);
     if (running.length > 0) return { instances: running, region };

@@ -244,7 +244,7 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
       for (const l of instancesOut) {
         if (l.fellBackFrom) {
           ctx.note(
-            `Launched ${l.sourceInstanceId} as ${l.instanceType}: ${l.fellBackFrom} is unavailable or out of capacity in ${region}, so it fell back to spec.defaults.instanceType`,
+            `Launched ${l.instanceId}, the copy of ${l.sourceInstanceId}, as ${l.instanceType}: ${l.fellBackFrom} is unavailable or out of capacity in ${region}, so it fell back to spec.defaults.instanceType`,
             {
               sourceInstanceId: l.sourceInstanceId,
               instanceId: l.instanceId,
@@ -276,7 +276,7 @@ export default defineAction({
   typicalDuration: '5m',
   mutating: true,
   description:
-    'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP; drill (TEST) copies never get a fixed IP (their subnet gives them one), so they never take a production address; a CUTOVER copy whose address a live instance of the same origin still holds (a failback beside the originals, a switch-point beside the copies it replaces) gets a fresh one, noted in the audit. On AWS a TEST launch is refused before any RunInstances unless every copy has a mapped, isolated drill subnet (`NO_DRILL_NETWORK`, `DRILL_NETWORK_NOT_ISOLATED`).',
+    'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP (without a mapping no fixed IP: the address of the source lies outside the recovery subnets, so the copy takes a free one of the subnet it lands in); drill (TEST) copies never get a fixed IP (their subnet gives them one), so they never take a production address; a CUTOVER copy whose address a live instance of the same origin still holds (a failback beside the originals, a switch-point beside the copies it replaces) gets a fresh one, noted in the audit. On AWS a TEST launch is refused before any RunInstances unless every copy has a mapped, isolated drill subnet (`NO_DRILL_NETWORK`, `DRILL_NETWORK_NOT_ISOLATED`).',
   inputSchema: {
     type: 'object',
     additionalProperties: false,

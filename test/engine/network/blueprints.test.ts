@@ -96,6 +96,19 @@ describe('buildBlueprints', () => {
     expect(Object.keys(launch)).not.toContain('volumes');
   });
 
+  it('carries no source private IP without a mapping (it is outside the recovery subnets), unless overridden', () => {
+    const input = {
+      instances: [instance('i-1')],
+      mapping: undefined,
+      recoveryPoints: { 'i-1': 'ami-1' },
+      region: 'us-west-2',
+    };
+    expect(instance('i-1').privateIp).toBeDefined();
+    expect(buildBlueprints(input)[0]?.privateIp).toBeUndefined();
+    const [set] = buildBlueprints({ ...input, overrides: { 'i-1': { privateIp: '10.1.1.9' } } });
+    expect(set?.privateIp).toBe('10.1.1.9');
+  });
+
   it('reads the mapping in reverse for failback', () => {
     const [bp] = buildBlueprints({
       instances: [
