@@ -28,9 +28,9 @@ const AGENT_DOCUMENTS: Record<string, string> = {
 };
 
 /**
- * Whether the runbook's own provider replicates networks. The sim stands in for every provider
- * and replicates, but an Alibaba tier's operator cannot run `drbot network replicate` (it refuses,
- * NETWORK_REPLICATION_UNSUPPORTED): its doctor must not ask for a mapping, on the sim either.
+ * Whether the runbook's own provider replicates networks (its descriptor has the `network`
+ * capability). The sim stands in for every provider and replicates, but a tier whose provider
+ * cannot run `drbot network replicate` must not be asked for a mapping, on the sim either.
  */
 function replicatesFor(runbook: Pick<Runbook, 'spec'>): boolean {
   const name = runbook.spec.provider ?? DEFAULT_PROVIDER;
@@ -154,7 +154,10 @@ export async function gatherDoctorFacts(input: GatherDoctorFactsInput): Promise<
     instances,
     ...(ssmManaged ? { ssmManaged } : {}),
     ...(assistant ? { commandAgent: 'cloud-assistant' as const } : {}),
-    ...(network.replicates === false || !replicatesFor(runbook) ? { networkReplication: false } : {}),
+    // a cross-zone pair shares its VPC (it spans the zones): there is nothing to replicate
+    ...(network.replicates === false || !replicatesFor(runbook) || source.region === target.region
+      ? { networkReplication: false }
+      : {}),
     ...(cloudAssistantMissing ? { cloudAssistantMissing } : {}),
     mapping,
     targetTopologies,

@@ -52,6 +52,13 @@ function remapFor(topology: VpcTopology, remap: CidrRemap | undefined): CidrRema
 
 /** Plans every VPC first, so a refused remap or plan leaves the target region untouched. */
 export async function planNetwork(input: ReplicateNetworkInput): Promise<ReplicationPlan[]> {
+  if (input.sourceRegion === input.targetRegion) {
+    throw new ReplicationPlanError(
+      `${input.runbook} needs no network replication: both sides are in ${input.sourceRegion}`,
+      'A cross-zone pair recovers into the same VPC (a VPC spans the zones of its region): copying it into its own region would make a second, unconnected network.',
+      `Nothing to do: launches use the target zone's subnet of the same VPC (see \`drbot blueprint ${input.runbook}\`).`,
+    );
+  }
   const subnetIds = [...new Set(input.instances.map((i) => i.subnetId).filter((s): s is string => !!s))];
   if (subnetIds.length === 0) {
     throw new ReplicationPlanError(
@@ -61,6 +68,15 @@ export async function planNetwork(input: ReplicateNetworkInput): Promise<Replica
     );
   }
   const topologies = await input.network.discover(input.sourceRegion, subnetIds);
+  if (topologies.length === 0) {
+    // an empty plan would report "replicated" with nothing created, and the doctor would ask again
+    throw new ReplicationPlanError(
+      `Found no VPC holding the subnets of ${input.runbook} in ${input.sourceRegion}`,
+      `The network cloud (${input.network.name}) describes none of ${subnetIds.join(', ')} in ${input.sourceRegion}, so there is nothing to copy.`,
+      `Check the protected instances' subnets exist in ${input.sourceRegion} and that drbot may describe them (\`drbot doctor ${input.runbook}\`).`,
+      { subnetIds },
+    );
+  }
   const zones = await input.network.availabilityZones(input.targetRegion);
   const ranges = await input.network.vpcRanges(input.targetRegion);
   if (

@@ -35,10 +35,19 @@ describe('drbot shell with Alibaba runbooks on the sim', () => {
     expect(text).toMatch(/Launched i-uf1[0-9a-z]{17}, the copy of i-bp1ecsweb0000000001, as ecs\.g6\.large/);
   });
 
-  it('doctor of an Alibaba tier asks for no network replication (Alibaba has none to run)', async () => {
-    const text = await shell('doctor ecs-fixture-tier\n');
-    expect(text).toContain('ecs-fixture-tier');
-    expect(text).not.toContain('NO_NETWORK_MAPPING');
-    expect(text).not.toContain('network replicate');
+  it('doctor of an Alibaba tier asks for the network mapping, and the printed remedy, typed in the shell, replicates it', async () => {
+    const text = await shell(
+      'doctor ecs-fixture-tier\ndrbot network replicate ecs-fixture-tier\ndoctor ecs-fixture-tier\n',
+    );
+    // the shell's answers in order: the first doctor, the replication summary, the second doctor
+    const replicated = text.indexOf('🌐 network of ecs-fixture-tier');
+    expect(replicated).toBeGreaterThan(0);
+    const before = text.slice(0, replicated);
+    expect(before).toContain('[NO_NETWORK_MAPPING]');
+    expect(before).toContain('remedy: Run `drbot network replicate ecs-fixture-tier`');
+    // Alibaba replicates its VPC, vSwitches and security groups now: the second doctor is satisfied
+    const second = text.slice(text.indexOf('ecs-fixture-tier:', replicated));
+    expect(second).toMatch(/^ecs-fixture-tier: /);
+    expect(second).not.toContain('NO_NETWORK_MAPPING');
   });
 });
