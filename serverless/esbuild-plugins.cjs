@@ -26,5 +26,9 @@ const stubUnreachable = {
   },
 };
 
-module.exports = [stubUnreachable];
+const { sdkPackaging } = require('./sdk-packaging.cjs');
+
+// The SDK's mode per function (external or bundled) is chosen by sdkPackaging (see its file).
+module.exports = [stubUnreachable, sdkPackaging];
+module.exports.stubUnreachable = stubUnreachable;
 module.exports.UNREACHABLE_ON_LAMBDA = UNREACHABLE_ON_LAMBDA;

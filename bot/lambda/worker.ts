@@ -1,8 +1,9 @@
 /**
- * The `worker` function: one SQS message = "advance this run". It calls `engine.advance(runId)`
- * and, while the run still has timed work, re-enqueues it with DelaySeconds for its `wakeAt`
- * (≤ 900 s; longer waits hop). Failures are reported per message (ReportBatchItemFailures) so SQS
- * retries only that message, and after 5 receives moves it to the dead-letter queue (alarmed).
+ * The `worker` function: an SQS message = "advance this run". It calls `engine.advance(runId)`
+ * once per distinct run of a batch (several wake-ups of one run coalesce into one advance) and,
+ * while the run still has timed work, re-enqueues it with DelaySeconds for its `wakeAt` (≤ 900 s;
+ * longer waits hop). Failures are reported per message (ReportBatchItemFailures) so SQS retries
+ * only the messages of the run that failed, and after 5 receives moves it to the dead-letter queue (alarmed).
  */
 import { createActionRegistry } from '../../engine/actions/registry.js';
 import { createAwsReplication } from '../../engine/adapters/aws/drs.js';
@@ -76,27 +77,66 @@ async function leaseTaken(runtime: AwsRuntime, message: RunMessage): Promise<Wor
   return { kind: 'lease-taken', runId: message.runId, retried };
 }
 
+/** One run's messages in a batch: advanced once, all of them failed together when it fails. */
+interface RunGroup {
+  message: RunMessage;
+  messageIds: string[];
+}
+
+/**
+ * Coalesces a batch (serverless.yml: batchSize with a batching window): one advance per distinct
+ * run, however many wake-ups it got. A kick wins over a timer (it must be retried if the lease is
+ * taken), the first cloud-event reason stands for the others (any reason makes the advance poll
+ * now), and the highest retry count is kept so a kick still stops after KICK_RETRIES.
+ */
+export function groupByRun(records: SqsRecord[]): RunGroup[] {
+  const groups = new Map<string, RunGroup>();
+  for (const record of records) {
+    let message: RunMessage;
+    try {
+      message = decodeRunMessage(record.body);
+    } catch (err) {
+      // Unreadable messages never become readable: log and drop rather than retry 5 times.
+      console.error(err instanceof DrbotError ? `${err.message} ${err.action}` : err);
+      continue;
+    }
+    const group = groups.get(message.runId);
+    if (!group) {
+      groups.set(message.runId, { message, messageIds: [record.messageId] });
+      continue;
+    }
+    group.messageIds.push(record.messageId);
+    const merged = group.message;
+    const retry = Math.max(merged.retry ?? 0, message.retry ?? 0);
+    const wake = merged.wake ?? message.wake;
+    group.message = {
+      v: 1,
+      runId: merged.runId,
+      kind: merged.kind === 'kick' || message.kind === 'kick' ? 'kick' : 'wake',
+      ...(retry > 0 ? { retry } : {}),
+      ...(wake ? { wake } : {}),
+    };
+  }
+  return [...groups.values()];
+}
+
 export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {
   return async (event: SqsEvent, _context: unknown): Promise<SqsBatchResponse> => {
     const runtime = await getRuntime();
     const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      try {
-        let message: RunMessage;
+    // Distinct runs are independent (each under its own lease): advanced side by side, so the
+    // last run of a batch does not wait for the others' advances.
+    await Promise.all(
+      groupByRun(event.Records).map(async ({ message, messageIds }) => {
         try {
-          message = decodeRunMessage(record.body);
+          const outcome = await processMessage(runtime, message);
+          console.log(JSON.stringify({ drbot: 'worker', messageIds, ...outcome }));
         } catch (err) {
-          // Unreadable messages never become readable: log and drop rather than retry 5 times.
-          console.error(err instanceof DrbotError ? `${err.message} ${err.action}` : err);
-          continue;
+          console.error(`drbot: advancing run ${message.runId} failed; SQS will retry ${messageIds.join(', ')}`, err);
+          for (const id of messageIds) failures.push({ itemIdentifier: id });
         }
-        const outcome = await processMessage(runtime, message);
-        console.log(JSON.stringify({ drbot: 'worker', messageId: record.messageId, ...outcome }));
-      } catch (err) {
-        console.error(`drbot: advancing from message ${record.messageId} failed; SQS will retry it`, err);
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
+      }),
+    );
     await runtime.flush();
     return { batchItemFailures: failures };
   };
