@@ -11,8 +11,10 @@
  */
 
 /** @type {Record<string, 'external' | 'bundled'>} */
+// worker (2.3 MiB bundled) and protect (1.6 MiB) would break the budget: EC2's client alone is
+// ~550 KiB bundled. Both keep the runtime's SDK.
 const SDK_MODE = {
-  slack: 'external',
+  slack: 'bundled',
   worker: 'external',
   protect: 'external',
   scheduler: 'bundled',
@@ -29,7 +31,10 @@ function functionOf(entryPoints) {
   const entries = Array.isArray(entryPoints) ? entryPoints : Object.values(entryPoints ?? {});
   const first = entries[0];
   const path = typeof first === 'string' ? first : (first?.in ?? '');
-  return path.split('/').pop().replace(/\.[^.]+$/, '');
+  return path
+    .split('/')
+    .pop()
+    .replace(/\.[^.]+$/, '');
 }
 
 const sdkPackaging = {
@@ -39,7 +44,10 @@ const sdkPackaging = {
     const options = build.initialOptions;
     const mode = SDK_MODE[functionOf(options.entryPoints)] ?? 'external';
     const chosen = sdkOptions(mode);
-    options.external = [...(options.external ?? []).filter((e) => !e.startsWith('@aws-sdk/')), ...chosen.external];
+    options.external = [
+      ...(options.external ?? []).filter((e) => !e.startsWith('@aws-sdk/')),
+      ...chosen.external,
+    ];
     if (chosen.mainFields) options.mainFields = chosen.mainFields;
   },
 };

@@ -132,7 +132,10 @@ export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {
           const outcome = await processMessage(runtime, message);
           console.log(JSON.stringify({ drbot: 'worker', messageIds, ...outcome }));
         } catch (err) {
-          console.error(`drbot: advancing run ${message.runId} failed; SQS will retry ${messageIds.join(', ')}`, err);
+          console.error(
+            `drbot: advancing run ${message.runId} failed; SQS will retry ${messageIds.join(', ')}`,
+            err,
+          );
           for (const id of messageIds) failures.push({ itemIdentifier: id });
         }
       }),
