@@ -1,8 +1,8 @@
 /**
  * Cold start of each Lambda handler, the AWS SDK external vs bundled, in ONE run: two esbuild
- * bundles per handler (same options as serverless.yml's `custom.esbuild`; the SDK options from
- * serverless/sdk-packaging.cjs), then the module-init time of each — importing the bundle in a
- * fresh node process — repeated RUNS times, every handler × mode once per round so machine noise
+ * bundles per handler (same options as serverless.yml's `custom.esbuild`, its SDK plugin
+ * serverless/sdk-packaging.cjs forced to each mode), then the module-init time of each —
+ * importing the bundle in a fresh node process — repeated RUNS times, every handler × mode once per round so machine noise
  * hits all of them alike. `external` resolves @aws-sdk/* from node_modules (the CJS `main`, as
  * the nodejs22.x runtime's copy loads); `bundled` carries it, tree-shaken, ESM (`module` first).
  *
@@ -31,9 +31,9 @@ const DEFAULT_TARGET_MS = 400;
 const root = resolve(import.meta.dirname, '..');
 const load = createRequire(import.meta.url);
 const { stubUnreachable } = load('../serverless/esbuild-plugins.cjs') as { stubUnreachable: Plugin };
-const { SDK_MODE, sdkOptions } = load('../serverless/sdk-packaging.cjs') as {
+const { SDK_MODE, sdkPackagingPlugin } = load('../serverless/sdk-packaging.cjs') as {
   SDK_MODE: Record<string, Mode>;
-  sdkOptions: (mode: Mode) => { external: string[]; mainFields?: string[] };
+  sdkPackagingPlugin: (mode: Mode) => Plugin;
 };
 /** Must match serverless.yml `custom.esbuild` so the numbers describe what is deployed. */
 const BANNER =
@@ -76,8 +76,7 @@ async function bundle(handler: string, mode: Mode, dir: string): Promise<Bundle>
     platform: 'node',
     target: 'node22',
     banner: { js: BANNER },
-    ...sdkOptions(mode),
-    plugins: [stubUnreachable],
+    plugins: [stubUnreachable, sdkPackagingPlugin(mode)],
     metafile: true,
     logLevel: 'silent',
   });

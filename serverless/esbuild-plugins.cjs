@@ -10,10 +10,10 @@
  * itself. Those modules are replaced by empty ones; their top-level `require`s still succeed.
  */
 
+const { escapeRegExp, sdkPackagingPlugin } = require('./sdk-packaging.cjs');
+
 /** Modules unreachable from AwsLambdaReceiver; using one on Lambda would fail loudly (undefined). */
 const UNREACHABLE_ON_LAMBDA = ['@slack/socket-mode', 'undici', 'iconv-lite', 'express'];
-
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const stubUnreachable = {
   name: 'drbot-stub-unreachable',
@@ -27,9 +27,7 @@ const stubUnreachable = {
   },
 };
 
-const { sdkPackaging } = require('./sdk-packaging.cjs');
-
 // The SDK's mode per function (external or bundled) is chosen by sdkPackaging (see its file).
-module.exports = [stubUnreachable, sdkPackaging];
+module.exports = [stubUnreachable, sdkPackagingPlugin()];
 module.exports.stubUnreachable = stubUnreachable;
 module.exports.UNREACHABLE_ON_LAMBDA = UNREACHABLE_ON_LAMBDA;

@@ -26,6 +26,19 @@ function sdkOptions(mode) {
   return mode === 'bundled' ? { external: [], mainFields: ['module', 'main'] } : { external: ['@aws-sdk/*'] };
 }
 
+/**
+ * With the runtime's SDK, the packages a function imports only at first use (bot/lambda/worker.ts
+ * `lazyDataTier`). esbuild hoists an external ESM import to the top of the bundle, which would load
+ * them at cold start anyway; these are reached through a CommonJS shim instead, whose `require()`
+ * runs when the lazily imported adapter first initialises. (A bundled SDK needs none of this: the
+ * dynamic import already defers its code.)
+ */
+const DEFERRED = {
+  worker: ['@aws-sdk/client-drs', '@aws-sdk/client-rds', '@aws-sdk/client-s3', '@aws-sdk/client-cloudwatch'],
+};
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 /** `bot/lambda/worker.ts` → `worker`. */
 function functionOf(entryPoints) {
   const entries = Array.isArray(entryPoints) ? entryPoints : Object.values(entryPoints ?? {});
@@ -37,19 +50,35 @@ function functionOf(entryPoints) {
     .replace(/\.[^.]+$/, '');
 }
 
-const sdkPackaging = {
-  name: 'drbot-sdk-packaging',
-  setup(build) {
-    // Changing initialOptions in setup is how an esbuild plugin sets options for its build.
-    const options = build.initialOptions;
-    const mode = SDK_MODE[functionOf(options.entryPoints)] ?? 'external';
-    const chosen = sdkOptions(mode);
-    options.external = [
-      ...(options.external ?? []).filter((e) => !e.startsWith('@aws-sdk/')),
-      ...chosen.external,
-    ];
-    if (chosen.mainFields) options.mainFields = chosen.mainFields;
-  },
-};
+/** The plugin; `mode` forces one mode for every function (the bench measures both). */
+function sdkPackagingPlugin(mode) {
+  return {
+    name: 'drbot-sdk-packaging',
+    setup(build) {
+      // Changing initialOptions in setup is how an esbuild plugin sets options for its build.
+      const options = build.initialOptions;
+      const fn = functionOf(options.entryPoints);
+      const chosen = mode ?? SDK_MODE[fn] ?? 'external';
+      const sdk = sdkOptions(chosen);
+      options.external = [
+        ...(options.external ?? []).filter((e) => !e.startsWith('@aws-sdk/')),
+        ...sdk.external,
+      ];
+      if (sdk.mainFields) options.mainFields = sdk.mainFields;
+      const deferred = chosen === 'external' ? (DEFERRED[fn] ?? []) : [];
+      if (deferred.length === 0) return;
+      const filter = new RegExp(`^(${deferred.map(escapeRegExp).join('|')})$`);
+      build.onResolve({ filter }, (args) =>
+        args.namespace === 'drbot-deferred'
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: 'drbot-deferred' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'drbot-deferred' }, (args) => ({
+        contents: `// loaded on first use (serverless/sdk-packaging.cjs)\nmodule.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
-module.exports = { SDK_MODE, sdkOptions, sdkPackaging, functionOf };
+module.exports = { SDK_MODE, DEFERRED, sdkOptions, sdkPackagingPlugin, functionOf, escapeRegExp };

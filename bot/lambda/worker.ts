@@ -6,15 +6,16 @@
  * only the messages of the run that failed, and after 5 receives moves it to the dead-letter queue (alarmed).
  */
 import { createActionRegistry } from '../../engine/actions/registry.js';
-import { createAwsReplication } from '../../engine/adapters/aws/drs.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
-import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
-import { awsReplicaLagMetrics } from '../../engine/adapters/aws/rds/cloudwatch-metrics.js';
-import { createAwsObjectStorage } from '../../engine/adapters/aws/s3/aws-object-storage.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/sqs/driver.js';
+import type { DatabasePort } from '../../engine/cloud/database.js';
+import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
+import type { ReplicationPort } from '../../engine/cloud/replication.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
+import type { Clock } from '../../engine/ports.js';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
+import { lazyPort, type PortMethods } from './lazy-port.js';
 
 /** A kick that finds the lease taken is retried this much later, at most `KICK_RETRIES` times. */
 export const KICK_RETRY_SECONDS = 5;
@@ -145,6 +146,73 @@ export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {
   };
 }
 
+const DATABASE_METHODS: PortMethods<DatabasePort> = {
+  listProtectedDatabases: true,
+  protectDatabases: true,
+  latestDbSnapshot: true,
+  restoreDatabase: true,
+  describeDatabase: true,
+  findRunOwnedDatabases: true,
+  deleteDatabase: true,
+  promoteReadReplica: true,
+  describeGlobalCluster: true,
+  moveGlobalWriter: true,
+  putParameter: true,
+  describeSubnetGroup: true,
+  createSubnetGroup: true,
+  deleteParametersByPath: true,
+};
+const OBJECT_STORAGE_METHODS: PortMethods<ObjectStoragePort> = {
+  describeBucket: true,
+  replicationRules: true,
+  putMarker: true,
+  markerArrived: true,
+  deleteMarker: true,
+};
+const REPLICATION_METHODS: PortMethods<ReplicationPort> = {
+  sourceServers: true,
+  recoverySnapshots: true,
+  applyLaunchSettings: true,
+  startRecovery: true,
+  describeJob: true,
+  jobLog: true,
+  recoveryInstances: true,
+  terminateRecoveryInstances: true,
+  reverseReplication: true,
+};
+
+/**
+ * The data tier and DRS, loaded at their first call (lazy-port.ts): most runbooks never use
+ * them, and their SDK clients were ~40% of the worker's cold start (bench/cold-start.ts).
+ */
+export function lazyDataTier(clock: Clock): {
+  database: DatabasePort;
+  objectStorage: ObjectStoragePort;
+  replication: ReplicationPort;
+} {
+  return {
+    // RDS/Aurora with Parameter Store for the endpoint hand-off; the lag at promotion (the
+    // claimed RPO of rds.promoteReplica / aurora.*) comes from CloudWatch
+    database: lazyPort(async () => {
+      const [{ createAwsDatabase }, { awsReplicaLagMetrics }] = await Promise.all([
+        import('../../engine/adapters/aws/rds/aws-database.js'),
+        import('../../engine/adapters/aws/rds/cloudwatch-metrics.js'),
+      ]);
+      return createAwsDatabase({ metrics: awsReplicaLagMetrics() });
+    }, DATABASE_METHODS),
+    objectStorage: lazyPort(
+      async () =>
+        (await import('../../engine/adapters/aws/s3/aws-object-storage.js')).createAwsObjectStorage(),
+      OBJECT_STORAGE_METHODS,
+    ),
+    // continuous replication through Elastic Disaster Recovery (drs.*, method: drs)
+    replication: lazyPort(
+      async () => (await import('../../engine/adapters/aws/drs.js')).createAwsReplication({ clock }),
+      REPLICATION_METHODS,
+    ),
+  };
+}
+
 /**
  * The worker is the one function that executes steps: it alone gets the AWS cloud's handlers. Its
  * engine records `aws` as its provider, so a runbook with another `spec.provider` (alibaba) is
@@ -158,12 +226,7 @@ export const handler = createWorkerHandler(() =>
         cloud: createAwsProvider({ clock }),
         store,
         network: createAwsNetwork(),
-        // the data tier: RDS/Aurora with Parameter Store for the endpoint hand-off, and S3
-        // the lag at promotion (the claimed RPO of rds.promoteReplica / aurora.*) comes from CloudWatch
-        database: createAwsDatabase({ metrics: awsReplicaLagMetrics() }),
-        objectStorage: createAwsObjectStorage(),
-        // continuous replication through Elastic Disaster Recovery (drs.*, method: drs)
-        replication: createAwsReplication({ clock }),
+        ...lazyDataTier(clock),
       }),
   }),
 );
