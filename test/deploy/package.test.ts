@@ -327,8 +327,9 @@ console.log(agentDocuments().map((d) => d.name).join(','));`,
 });
 
 describe('the AWS SDK per function (serverless/sdk-packaging.cjs)', () => {
-  const { SDK_MODE } = require('../../serverless/sdk-packaging.cjs') as {
+  const { SDK_MODE, DEFERRED } = require('../../serverless/sdk-packaging.cjs') as {
     SDK_MODE: Record<string, 'external' | 'bundled'>;
+    DEFERRED: Record<string, string[]>;
   };
 
   it('bundles the SDK where the table says bundled and imports the runtime one elsewhere, within 1.5 MiB', () => {
@@ -344,6 +345,11 @@ describe('the AWS SDK per function (serverless/sdk-packaging.cjs)', () => {
       expect(/from\s*["']@aws-sdk\//.test(code), `${fn} (${mode})`).toBe(mode === 'external');
       expect(statSync(file).size, fn).toBeLessThanOrEqual(1.5 * 1024 * 1024);
       expect(readdirSync(taskRoot), fn).not.toContain('node_modules');
+      // packages loaded at first use are required there, not imported at the top (cold start)
+      for (const pkg of mode === 'external' ? (DEFERRED[fn] ?? []) : []) {
+        expect(code, `${fn}: ${pkg}`).toContain(JSON.stringify(pkg));
+        expect(code.includes(`from${JSON.stringify(pkg)}`), `${fn}: ${pkg}`).toBe(false);
+      }
     }
   });
 });
