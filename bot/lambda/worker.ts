@@ -88,7 +88,7 @@ interface RunGroup {
  * Coalesces a batch (serverless.yml: batchSize with a batching window): one advance per distinct
  * run, however many wake-ups it got. A kick wins over a timer (it must be retried if the lease is
  * taken), the first cloud-event reason stands for the others (any reason makes the advance poll
- * now), and the highest retry count is kept so a kick still stops after KICK_RETRIES.
+ * now), and the lowest retry count among the kicks is kept (a fresh kick keeps all its retries).
  */
 export function groupByRun(records: SqsRecord[]): RunGroup[] {
   const groups = new Map<string, RunGroup>();
@@ -108,12 +108,14 @@ export function groupByRun(records: SqsRecord[]): RunGroup[] {
     }
     group.messageIds.push(record.messageId);
     const merged = group.message;
-    const retry = Math.max(merged.retry ?? 0, message.retry ?? 0);
+    const kicks = [merged, message].filter((m) => m.kind === 'kick');
+    // the freshest kick's count: its news gets every retry it would have had on its own
+    const retry = kicks.length > 0 ? Math.min(...kicks.map((m) => m.retry ?? 0)) : 0;
     const wake = merged.wake ?? message.wake;
     group.message = {
       v: 1,
       runId: merged.runId,
-      kind: merged.kind === 'kick' || message.kind === 'kick' ? 'kick' : 'wake',
+      kind: kicks.length > 0 ? 'kick' : 'wake',
       ...(retry > 0 ? { retry } : {}),
       ...(wake ? { wake } : {}),
     };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerHandler, KICK_RETRY_SECONDS } from '../../../bot/lambda/worker.js';
+import { createWorkerHandler, groupByRun, KICK_RETRY_SECONDS } from '../../../bot/lambda/worker.js';
 import type { AwsRuntime } from '../../../bot/runtime/aws.js';
 import { FakeClock, SeededRandom } from '../../../engine/adapters/memory/clock.js';
 import { encodeRunMessage } from '../../../engine/adapters/sqs/driver.js';
@@ -235,6 +235,29 @@ describe('worker Lambda handler', () => {
     for (const id of [runId, other]) {
       expect((await runtime.store.getRun(id))?.steps.pause?.status).toBe('running');
     }
+  });
+
+  it("merges one run's messages: a kick wins over timers, the freshest kick's retry count, the first wake reason", () => {
+    const record = (messageId: string, message: Record<string, unknown>) => ({
+      messageId,
+      body: encodeRunMessage({ runId: 'r1', kind: 'wake', ...message }),
+    });
+    const groups = groupByRun([
+      record('1', { kind: 'wake' }),
+      record('2', { kind: 'kick', retry: 2 }),
+      record('3', { kind: 'kick', wake: 'ec2:running i-1' }),
+      record('4', { kind: 'wake', wake: 'ami:available ami-1' }),
+      { messageId: '5', body: encodeRunMessage({ runId: 'r2', kind: 'wake' }) },
+    ]);
+    expect(groups).toEqual([
+      {
+        message: { v: 1, runId: 'r1', kind: 'kick', wake: 'ec2:running i-1' },
+        messageIds: ['1', '2', '3', '4'],
+      },
+      { message: { v: 1, runId: 'r2', kind: 'wake' }, messageIds: ['5'] },
+    ]);
+    // timers alone stay a timer (dropped when the lease is taken)
+    expect(groupByRun([record('a', {}), record('b', {})])[0]?.message.kind).toBe('wake');
   });
 
   it("reports every message of a run whose advance failed, and only that run's", async () => {
