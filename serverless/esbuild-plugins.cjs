@@ -4,15 +4,16 @@
  * bench/cold-start.ts so the bench measures what is deployed).
  *
  * Bolt's entry point loads every receiver, so the `slack` bundle would carry Socket Mode (its
- * WebSocket stack and undici) and Express's body parsing (iconv-lite's codepage tables): about
- * 1 MB that no Lambda request ever executes, since AwsLambdaReceiver reads the API Gateway event
+ * WebSocket stack and undici), Express's body parsing (iconv-lite's codepage tables) and Express
+ * itself (only ExpressReceiver's constructor calls it; with it go qs, router, send and mime-db,
+ * ~300 KB): about 1.3 MB that no Lambda request ever executes, since AwsLambdaReceiver reads the API Gateway event
  * itself. Those modules are replaced by empty ones; their top-level `require`s still succeed.
  */
 
-/** Modules unreachable from AwsLambdaReceiver; using one on Lambda would fail loudly (undefined). */
-const UNREACHABLE_ON_LAMBDA = ['@slack/socket-mode', 'undici', 'iconv-lite'];
+const { escapeRegExp, sdkPackagingPlugin } = require('./sdk-packaging.cjs');
 
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** Modules unreachable from AwsLambdaReceiver; using one on Lambda would fail loudly (undefined). */
+const UNREACHABLE_ON_LAMBDA = ['@slack/socket-mode', 'undici', 'iconv-lite', 'express'];
 
 const stubUnreachable = {
   name: 'drbot-stub-unreachable',
@@ -26,5 +27,7 @@ const stubUnreachable = {
   },
 };
 
-module.exports = [stubUnreachable];
+// The SDK's mode per function (external or bundled) is chosen by sdkPackaging (see its file).
+module.exports = [stubUnreachable, sdkPackagingPlugin()];
+module.exports.stubUnreachable = stubUnreachable;
 module.exports.UNREACHABLE_ON_LAMBDA = UNREACHABLE_ON_LAMBDA;

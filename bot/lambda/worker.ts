@@ -1,19 +1,21 @@
 /**
- * The `worker` function: one SQS message = "advance this run". It calls `engine.advance(runId)`
- * and, while the run still has timed work, re-enqueues it with DelaySeconds for its `wakeAt`
- * (≤ 900 s; longer waits hop). Failures are reported per message (ReportBatchItemFailures) so SQS
- * retries only that message, and after 5 receives moves it to the dead-letter queue (alarmed).
+ * The `worker` function: an SQS message = "advance this run". It calls `engine.advance(runId)`
+ * once per distinct run of a batch (several wake-ups of one run coalesce into one advance) and,
+ * while the run still has timed work, re-enqueues it with DelaySeconds for its `wakeAt` (≤ 900 s;
+ * longer waits hop). Failures are reported per message (ReportBatchItemFailures) so SQS retries
+ * only the messages of the run that failed, and after 5 receives moves it to the dead-letter queue (alarmed).
  */
 import { createActionRegistry } from '../../engine/actions/registry.js';
-import { createAwsReplication } from '../../engine/adapters/aws/drs.js';
 import { createAwsNetwork } from '../../engine/adapters/aws/network/aws-network.js';
 import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
-import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
-import { awsReplicaLagMetrics } from '../../engine/adapters/aws/rds/cloudwatch-metrics.js';
-import { createAwsObjectStorage } from '../../engine/adapters/aws/s3/aws-object-storage.js';
 import { decodeRunMessage, type RunMessage } from '../../engine/adapters/sqs/driver.js';
+import type { DatabasePort } from '../../engine/cloud/database.js';
+import type { ObjectStoragePort } from '../../engine/cloud/object-storage.js';
+import type { ReplicationPort } from '../../engine/cloud/replication.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
+import type { Clock } from '../../engine/ports.js';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
+import { lazyPort, type PortMethods } from './lazy-port.js';
 
 /** A kick that finds the lease taken is retried this much later, at most `KICK_RETRIES` times. */
 export const KICK_RETRY_SECONDS = 5;
@@ -76,29 +78,140 @@ async function leaseTaken(runtime: AwsRuntime, message: RunMessage): Promise<Wor
   return { kind: 'lease-taken', runId: message.runId, retried };
 }
 
+/** One run's messages in a batch: advanced once, all of them failed together when it fails. */
+interface RunGroup {
+  message: RunMessage;
+  messageIds: string[];
+}
+
+/**
+ * Coalesces a batch (serverless.yml: batchSize with a batching window): one advance per distinct
+ * run, however many wake-ups it got. A kick wins over a timer (it must be retried if the lease is
+ * taken), the first cloud-event reason stands for the others (any reason makes the advance poll
+ * now), and the lowest retry count among the kicks is kept (a fresh kick keeps all its retries).
+ */
+export function groupByRun(records: SqsRecord[]): RunGroup[] {
+  const groups = new Map<string, RunGroup>();
+  for (const record of records) {
+    let message: RunMessage;
+    try {
+      message = decodeRunMessage(record.body);
+    } catch (err) {
+      // Unreadable messages never become readable: log and drop rather than retry 5 times.
+      console.error(err instanceof DrbotError ? `${err.message} ${err.action}` : err);
+      continue;
+    }
+    const group = groups.get(message.runId);
+    if (!group) {
+      groups.set(message.runId, { message, messageIds: [record.messageId] });
+      continue;
+    }
+    group.messageIds.push(record.messageId);
+    const merged = group.message;
+    const kicks = [merged, message].filter((m) => m.kind === 'kick');
+    // the freshest kick's count: its news gets every retry it would have had on its own
+    const retry = kicks.length > 0 ? Math.min(...kicks.map((m) => m.retry ?? 0)) : 0;
+    const wake = merged.wake ?? message.wake;
+    group.message = {
+      v: 1,
+      runId: merged.runId,
+      kind: kicks.length > 0 ? 'kick' : 'wake',
+      ...(retry > 0 ? { retry } : {}),
+      ...(wake ? { wake } : {}),
+    };
+  }
+  return [...groups.values()];
+}
+
 export function createWorkerHandler(getRuntime: () => Promise<AwsRuntime>) {
   return async (event: SqsEvent, _context: unknown): Promise<SqsBatchResponse> => {
     const runtime = await getRuntime();
     const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      try {
-        let message: RunMessage;
+    // Distinct runs are independent (each under its own lease): advanced side by side, so the
+    // last run of a batch does not wait for the others' advances.
+    await Promise.all(
+      groupByRun(event.Records).map(async ({ message, messageIds }) => {
         try {
-          message = decodeRunMessage(record.body);
+          const outcome = await processMessage(runtime, message);
+          console.log(JSON.stringify({ drbot: 'worker', messageIds, ...outcome }));
         } catch (err) {
-          // Unreadable messages never become readable: log and drop rather than retry 5 times.
-          console.error(err instanceof DrbotError ? `${err.message} ${err.action}` : err);
-          continue;
+          console.error(
+            `drbot: advancing run ${message.runId} failed; SQS will retry ${messageIds.join(', ')}`,
+            err,
+          );
+          for (const id of messageIds) failures.push({ itemIdentifier: id });
         }
-        const outcome = await processMessage(runtime, message);
-        console.log(JSON.stringify({ drbot: 'worker', messageId: record.messageId, ...outcome }));
-      } catch (err) {
-        console.error(`drbot: advancing from message ${record.messageId} failed; SQS will retry it`, err);
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
+      }),
+    );
     await runtime.flush();
     return { batchItemFailures: failures };
+  };
+}
+
+const DATABASE_METHODS: PortMethods<DatabasePort> = {
+  listProtectedDatabases: true,
+  protectDatabases: true,
+  latestDbSnapshot: true,
+  restoreDatabase: true,
+  describeDatabase: true,
+  findRunOwnedDatabases: true,
+  deleteDatabase: true,
+  promoteReadReplica: true,
+  describeGlobalCluster: true,
+  moveGlobalWriter: true,
+  putParameter: true,
+  describeSubnetGroup: true,
+  createSubnetGroup: true,
+  deleteParametersByPath: true,
+};
+const OBJECT_STORAGE_METHODS: PortMethods<ObjectStoragePort> = {
+  describeBucket: true,
+  replicationRules: true,
+  putMarker: true,
+  markerArrived: true,
+  deleteMarker: true,
+};
+const REPLICATION_METHODS: PortMethods<ReplicationPort> = {
+  sourceServers: true,
+  recoverySnapshots: true,
+  applyLaunchSettings: true,
+  startRecovery: true,
+  describeJob: true,
+  jobLog: true,
+  recoveryInstances: true,
+  terminateRecoveryInstances: true,
+  reverseReplication: true,
+};
+
+/**
+ * The data tier and DRS, loaded at their first call (lazy-port.ts): most runbooks never use
+ * them, and their SDK clients were ~40% of the worker's cold start (bench/cold-start.ts).
+ */
+export function lazyDataTier(clock: Clock): {
+  database: DatabasePort;
+  objectStorage: ObjectStoragePort;
+  replication: ReplicationPort;
+} {
+  return {
+    // RDS/Aurora with Parameter Store for the endpoint hand-off; the lag at promotion (the
+    // claimed RPO of rds.promoteReplica / aurora.*) comes from CloudWatch
+    database: lazyPort(async () => {
+      const [{ createAwsDatabase }, { awsReplicaLagMetrics }] = await Promise.all([
+        import('../../engine/adapters/aws/rds/aws-database.js'),
+        import('../../engine/adapters/aws/rds/cloudwatch-metrics.js'),
+      ]);
+      return createAwsDatabase({ metrics: awsReplicaLagMetrics() });
+    }, DATABASE_METHODS),
+    objectStorage: lazyPort(
+      async () =>
+        (await import('../../engine/adapters/aws/s3/aws-object-storage.js')).createAwsObjectStorage(),
+      OBJECT_STORAGE_METHODS,
+    ),
+    // continuous replication through Elastic Disaster Recovery (drs.*, method: drs)
+    replication: lazyPort(
+      async () => (await import('../../engine/adapters/aws/drs.js')).createAwsReplication({ clock }),
+      REPLICATION_METHODS,
+    ),
   };
 }
 
@@ -115,12 +228,7 @@ export const handler = createWorkerHandler(() =>
         cloud: createAwsProvider({ clock }),
         store,
         network: createAwsNetwork(),
-        // the data tier: RDS/Aurora with Parameter Store for the endpoint hand-off, and S3
-        // the lag at promotion (the claimed RPO of rds.promoteReplica / aurora.*) comes from CloudWatch
-        database: createAwsDatabase({ metrics: awsReplicaLagMetrics() }),
-        objectStorage: createAwsObjectStorage(),
-        // continuous replication through Elastic Disaster Recovery (drs.*, method: drs)
-        replication: createAwsReplication({ clock }),
+        ...lazyDataTier(clock),
       }),
   }),
 );

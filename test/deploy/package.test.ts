@@ -6,7 +6,7 @@
  * tests cannot: ESM bundling, the require banner, the stubbed modules, missing runbooks.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -138,8 +138,11 @@ describe('osls package (CloudFormation)', () => {
     });
     expect(template.Resources.DeadLetterQueue?.Type).toBe('AWS::SQS::Queue');
     const [mapping] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+    // wake-ups coalesce: up to 10 messages within 1 s, one advance per run, failures per message
     expect(mapping?.[1].Properties).toMatchObject({
-      BatchSize: 1,
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
       EventSourceArn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
       FunctionName: { 'Fn::GetAtt': ['WorkerLambdaFunction', 'Arn'] },
     });
@@ -320,6 +323,34 @@ console.log(agentDocuments().map((d) => d.name).join(','));`,
       { cwd: taskRoot, timeout: 60_000 },
     );
     expect(stdout).toContain('DrbotHealth');
+  });
+});
+
+describe('the AWS SDK per function (serverless/sdk-packaging.cjs)', () => {
+  const { SDK_MODE, DEFERRED } = require('../../serverless/sdk-packaging.cjs') as {
+    SDK_MODE: Record<string, 'external' | 'bundled'>;
+    DEFERRED: Record<string, string[]>;
+  };
+
+  it('bundles the SDK where the table says bundled and imports the runtime one elsewhere, within 1.5 MiB', () => {
+    const modes = Object.entries(SDK_MODE);
+    expect(modes.map(([, m]) => m)).toContain('bundled');
+    expect(modes.map(([, m]) => m)).toContain('external');
+    for (const [fn, mode] of modes) {
+      const taskRoot = join(out, `sdk-${fn}`);
+      unzip(join(out, 'pkg', `${fn}.zip`), taskRoot);
+      const file = join(taskRoot, `bot/lambda/${fn}.mjs`);
+      const code = readFileSync(file, 'utf8');
+      // an external SDK stays an import of the runtime's package; a bundled one leaves none
+      expect(/from\s*["']@aws-sdk\//.test(code), `${fn} (${mode})`).toBe(mode === 'external');
+      expect(statSync(file).size, fn).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+      expect(readdirSync(taskRoot), fn).not.toContain('node_modules');
+      // packages loaded at first use are required there, not imported at the top (cold start)
+      for (const pkg of mode === 'external' ? (DEFERRED[fn] ?? []) : []) {
+        expect(code, `${fn}: ${pkg}`).toContain(JSON.stringify(pkg));
+        expect(code.includes(`from${JSON.stringify(pkg)}`), `${fn}: ${pkg}`).toBe(false);
+      }
+    }
   });
 });
 

@@ -148,25 +148,32 @@ export function apiGatewayEvent(
 
 /** An SQS event as Lambda delivers it (batch of one), for a message body the driver sent. */
 export function sqsEvent(body: string, messageId = 'msg-1') {
+  return sqsBatch([{ body, messageId }]);
+}
+
+/** A batch of several messages, as the event source mapping gathers them (batchSize > 1). */
+export function sqsBatch(messages: { body: string; messageId: string }[]) {
   return {
-    Records: [
-      {
-        messageId,
-        receiptHandle: `rh-${messageId}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.now()),
-          SenderId: 'AROAEXAMPLE',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: 'x',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-west-2:123456789012:drbot-test-WorkQueue',
-        awsRegion: 'us-west-2',
-      },
-    ],
+    Records: messages.map(({ body, messageId }) => sqsRecord(body, messageId)),
+  };
+}
+
+function sqsRecord(body: string, messageId: string) {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'AROAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: 'x',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-west-2:123456789012:drbot-test-WorkQueue',
+    awsRegion: 'us-west-2',
   };
 }
 

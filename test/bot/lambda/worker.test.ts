@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerHandler, KICK_RETRY_SECONDS } from '../../../bot/lambda/worker.js';
+import { createWorkerHandler, groupByRun, KICK_RETRY_SECONDS } from '../../../bot/lambda/worker.js';
 import type { AwsRuntime } from '../../../bot/runtime/aws.js';
 import { FakeClock, SeededRandom } from '../../../engine/adapters/memory/clock.js';
 import { encodeRunMessage } from '../../../engine/adapters/sqs/driver.js';
@@ -7,7 +7,7 @@ import { createEngine } from '../../../engine/executor/index.js';
 import { useDynalite } from '../../helpers/dynalite.js';
 import { makeRunbook } from '../../helpers/runbook.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { type FakeSqs, fakeSqs, lambdaContext, sqsEvent, testRuntime } from './support.js';
+import { type FakeSqs, fakeSqs, lambdaContext, sqsBatch, sqsEvent, testRuntime } from './support.js';
 
 const runbook = makeRunbook({
   steps: [{ id: 'pause', action: 'wait', with: { duration: '2m' }, rto: 'end' }],
@@ -198,6 +198,93 @@ describe('worker Lambda handler', () => {
     );
     const out = await broken(kick(runId, 'boom'), lambdaContext);
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'boom' }]);
+  });
+
+  it('advances each run of a batch once, however many of its wake-ups the batch holds', async () => {
+    const { runtime, runId, start } = await setup();
+    const other = await start();
+    const advanced: { runId: string; wake?: string }[] = [];
+    const counting = createWorkerHandler(() =>
+      Promise.resolve({
+        ...runtime,
+        engine: {
+          ...runtime.engine,
+          advance: (id: string, options?: { wake?: string }) => {
+            advanced.push({ runId: id, ...(options?.wake ? { wake: options.wake } : {}) });
+            return runtime.engine.advance(id, options);
+          },
+        },
+      }),
+    );
+    const body = (id: string, extra: Record<string, unknown> = {}) =>
+      encodeRunMessage({ runId: id, kind: 'wake', ...extra });
+    const out = await counting(
+      sqsBatch([
+        { body: body(runId), messageId: 'a1' },
+        { body: body(other), messageId: 'b1' },
+        { body: body(runId, { kind: 'kick', wake: 'ec2:running i-1' }), messageId: 'a2' },
+        { body: body(other), messageId: 'b2' },
+        { body: body(runId), messageId: 'a3' },
+      ]),
+      lambdaContext,
+    );
+    expect(out.batchItemFailures).toEqual([]);
+    expect(advanced.map((a) => a.runId).sort()).toEqual([runId, other].sort());
+    // the cloud event's reason rides on the one advance of its run
+    expect(advanced.find((a) => a.runId === runId)?.wake).toBe('ec2:running i-1');
+    for (const id of [runId, other]) {
+      expect((await runtime.store.getRun(id))?.steps.pause?.status).toBe('running');
+    }
+  });
+
+  it("merges one run's messages: a kick wins over timers, the freshest kick's retry count, the first wake reason", () => {
+    const record = (messageId: string, message: Record<string, unknown>) => ({
+      messageId,
+      body: encodeRunMessage({ runId: 'r1', kind: 'wake', ...message }),
+    });
+    const groups = groupByRun([
+      record('1', { kind: 'wake' }),
+      record('2', { kind: 'kick', retry: 2 }),
+      record('3', { kind: 'kick', wake: 'ec2:running i-1' }),
+      record('4', { kind: 'wake', wake: 'ami:available ami-1' }),
+      { messageId: '5', body: encodeRunMessage({ runId: 'r2', kind: 'wake' }) },
+    ]);
+    expect(groups).toEqual([
+      {
+        message: { v: 1, runId: 'r1', kind: 'kick', wake: 'ec2:running i-1' },
+        messageIds: ['1', '2', '3', '4'],
+      },
+      { message: { v: 1, runId: 'r2', kind: 'wake' }, messageIds: ['5'] },
+    ]);
+    // timers alone stay a timer (dropped when the lease is taken)
+    expect(groupByRun([record('a', {}), record('b', {})])[0]?.message.kind).toBe('wake');
+  });
+
+  it("reports every message of a run whose advance failed, and only that run's", async () => {
+    const { runtime, runId, start } = await setup();
+    const other = await start();
+    const failing = createWorkerHandler(() =>
+      Promise.resolve({
+        ...runtime,
+        engine: {
+          ...runtime.engine,
+          advance: (id: string, options?: { wake?: string }) =>
+            id === runId ? Promise.reject(new Error('throttled')) : runtime.engine.advance(id, options),
+        },
+      }),
+    );
+    const out = await failing(
+      sqsBatch([
+        { body: encodeRunMessage({ runId, kind: 'wake' }), messageId: 'a1' },
+        { body: encodeRunMessage({ runId: other, kind: 'kick' }), messageId: 'b1' },
+        { body: encodeRunMessage({ runId, kind: 'kick' }), messageId: 'a2' },
+        { body: 'not json', messageId: 'garbage' },
+        { body: encodeRunMessage({ runId: other, kind: 'wake' }), messageId: 'b2' },
+      ]),
+      lambdaContext,
+    );
+    expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['a1', 'a2']);
+    expect((await runtime.store.getRun(other))?.steps.pause?.status).toBe('running');
   });
 
   it('never acts for an Alibaba runbook: start refused, a stored run left untouched (PROVIDER_NOT_CONFIGURED)', async () => {
