@@ -87,6 +87,12 @@ export interface MutationGuard {
   mode: string;
 }
 
+/** A private address in one subnet (what EC2 gives to one network interface only). */
+export interface SubnetAddress {
+  subnetId: string;
+  ip: string;
+}
+
 export interface ComputePort {
   listProtected(selector: ProtectSelector, region: string): Promise<Instance[]>;
   launch(request: LaunchRequest): Promise<LaunchedInstance[]>;
@@ -97,4 +103,14 @@ export interface ComputePort {
   stop(instanceIds: string[], region: string, guard: MutationGuard): Promise<void>;
   start(instanceIds: string[], region: string, guard: MutationGuard): Promise<void>;
   terminate(instanceIds: string[], region: string, guard: MutationGuard): Promise<void>;
+  /**
+   * Who holds each of these addresses now (`subnet|ip` → an instance or interface id), whatever
+   * it is: a stopped copy of an earlier failover, an original, anything else. A CUTOVER launch
+   * asking for a held address would fail (InvalidIPAddress.InUse). Optional: a provider without
+   * it is asked about the instances drbot knows of only (engine/actions/ec2/held-addresses.ts).
+   */
+  addressHolders?(region: string, addresses: readonly SubnetAddress[]): Promise<Record<string, string>>;
 }
+
+/** The key of `addressHolders`' answer. */
+export const addressKey = (a: SubnetAddress) => `${a.subnetId}|${a.ip}`;

@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../bot/runtime/local.js';
+import { protectPass } from '../../bot/runtime/protect-local.js';
 import { driveToEnd } from '../../bot/runtime/run-local.js';
 import { FakeClock, SeededRandom } from '../../engine/adapters/memory/clock.js';
 import type { SimCloud } from '../../engine/adapters/sim/sim-cloud.js';
@@ -209,5 +210,30 @@ describe('network round trip on the sim: replicate → blueprint → drill → f
       (i) => i.region === TARGET && i.tags['drbot:launch-type'] === 'CUTOVER',
     );
     expect(failoverCopies.every((i) => i.state === 'stopped' || i.state === 'stopping')).toBe(true);
+  });
+
+  it('fails over a second time beside the stopped copies of the first: each held address is freed for a fresh one, noted, DNS follows', async () => {
+    // after the failback, protection runs forward again (the schedule's pass)
+    (runtime.clock as FakeClock).advance(60_000);
+    await protectPass(runtime, runbook, { fakeClock: runtime.clock as FakeClock });
+    (runtime.clock as FakeClock).advance(60_000);
+    const stopped = (await sim.inspect()).instances.filter(
+      (i) => i.region === TARGET && i.tags['drbot:launch-type'] === 'CUTOVER' && i.state !== 'terminated',
+    );
+    expect(stopped).toHaveLength(3);
+    const run = await runMode('failover');
+    expect(run.status, JSON.stringify(run.steps.launch?.error)).toBe('succeeded');
+    const launched = await launchedBy(run, TARGET);
+    const heldIps = new Set(stopped.map((i) => i.privateIp));
+    // the stopped copies keep the mapped addresses: the new ones get fresh addresses of the same subnets
+    for (const i of launched) {
+      expect(heldIps.has(i.privateIp)).toBe(false);
+      expect(stopped.map((x) => x.subnetId)).toContain(i.subnetId);
+    }
+    const trail = await runtime.store.listAudit(run.id);
+    const notes = trail.filter((e) => e.kind === 'step.note' && /is still held by/.test(e.message));
+    expect(notes).toHaveLength(3);
+    expect(notes.map((n) => n.message).join('\n')).toContain(stopped[0]!.id);
+    expect(launched.map((i) => i.privateIp)).toContain(sim.dnsRecord('Z0DRBOTINTERNAL', 'app.shop.internal'));
   });
 });

@@ -7,8 +7,10 @@
  * blueprint launches without the fixed IP instead: the copy gets a fresh address of the same
  * subnet, the audit says so, and `dns.switch` follows the launch's `privateIps` output. The
  * holders are never touched here; retiring them is the runbook's or the operator's choice.
+ * A provider that answers who holds an address (EC2: DescribeNetworkInterfaces) is asked; one that
+ * cannot is covered for the holders drbot knows (originals, a switch-point's replaced copies).
  */
-import type { Instance } from '../../cloud/compute.js';
+import { addressKey, type Instance } from '../../cloud/compute.js';
 import { ORIGIN_TAG } from '../../cloud/origin.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import type { PlannedBlueprint } from '../../network/blueprints.js';
@@ -39,6 +41,46 @@ async function possibleHolders(
   return holders.filter(live);
 }
 
+/** A blueprint without its fixed address, noted in the audit. */
+function withoutAddress(
+  ctx: Pick<ActionContext, 'note'>,
+  b: PlannedBlueprint,
+  holder: string,
+  why: string,
+): PlannedBlueprint {
+  ctx.note(
+    `${b.privateIp} is still held by ${holder} (${why}): the new copy of ${b.sourceInstanceId} gets a fresh address in its subnet, and DNS follows the new address`,
+    { sourceInstanceId: b.sourceInstanceId, heldBy: holder, privateIp: b.privateIp },
+  );
+  const { privateIp: _, ...rest } = b;
+  return rest;
+}
+
+/**
+ * Asks the cloud who holds each fixed address (CloudProvider.addressHolders): whatever holds it —
+ * the stopped copies of an earlier failover that a failback left behind, an original, anything
+ * else — the launch would fail, so the copy takes a fresh address instead.
+ */
+async function freeByCloud(
+  lookup: NonNullable<CloudProvider['addressHolders']>,
+  ctx: Pick<ActionContext, 'note'>,
+  planned: PlannedBlueprint[],
+  region: string,
+): Promise<PlannedBlueprint[]> {
+  const fixed = planned.filter((b): b is PlannedBlueprint & { privateIp: string; subnetId: string } =>
+    Boolean(b.privateIp && b.subnetId),
+  );
+  const held = await lookup(
+    region,
+    fixed.map((b) => ({ subnetId: b.subnetId, ip: b.privateIp })),
+  );
+  return planned.map((b) => {
+    const holder =
+      b.privateIp && b.subnetId ? held[addressKey({ subnetId: b.subnetId, ip: b.privateIp })] : undefined;
+    return holder ? withoutAddress(ctx, b, holder, `in ${b.subnetId}`) : b;
+  });
+}
+
 export async function freeHeldAddresses(
   cloud: CloudProvider,
   ctx: Pick<ActionContext, 'note' | 'params'>,
@@ -47,18 +89,14 @@ export async function freeHeldAddresses(
   region: string,
 ): Promise<PlannedBlueprint[]> {
   if (!planned.some((b) => b.privateIp)) return planned;
+  if (cloud.addressHolders) return freeByCloud(cloud.addressHolders.bind(cloud), ctx, planned, region);
+  // a provider that cannot say: the instances drbot knows could hold them
   const holders = await possibleHolders(cloud, ctx, sources, region);
   if (holders.length === 0) return planned;
   const sourceOrigin = new Map(sources.map((s) => [s.id, originOf(s)]));
   return planned.map((b) => {
     const origin = b.origin ?? sourceOrigin.get(b.sourceInstanceId) ?? b.sourceInstanceId;
     const holder = holders.find((h) => h.privateIp === b.privateIp && originOf(h) === origin);
-    if (!holder) return b;
-    ctx.note(
-      `${b.privateIp} is still held by ${holder.id} (the same origin as ${b.sourceInstanceId}): the new copy gets a fresh address in its subnet, and DNS follows the new address`,
-      { sourceInstanceId: b.sourceInstanceId, heldBy: holder.id, privateIp: b.privateIp },
-    );
-    const { privateIp: _, ...rest } = b;
-    return rest;
+    return holder ? withoutAddress(ctx, b, holder.id, `the same origin as ${b.sourceInstanceId}`) : b;
   });
 }

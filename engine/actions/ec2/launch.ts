@@ -333,6 +333,8 @@ export default defineAction({
           'ec2:DescribeRouteTables',
           'ec2:DescribeVpcPeeringConnections',
           'ec2:DescribeTransitGatewayAttachments',
+          // who holds a fixed address before a CUTOVER launch asks for it (held-addresses.ts)
+          'ec2:DescribeNetworkInterfaces',
         ],
       },
       { statement: 'LaunchTaggedInstances', actions: ['ec2:RunInstances'] },

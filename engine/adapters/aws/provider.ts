@@ -11,12 +11,14 @@ import type {
   LaunchRequest,
   MutationGuard,
   ProtectSelector,
+  SubnetAddress,
 } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { AWS_PROVIDER } from '../../cloud/providers.js';
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import type { Clock } from '../../ports.js';
 import { systemClock } from '../system.js';
+import { awsAddressHolders } from './address-holders.js';
 import { type AwsClientFactories, AwsClients } from './clients.js';
 import { describeFleet, findRunOwned, listProtected } from './ec2-inventory.js';
 import { launchFleet } from './launch.js';
@@ -110,6 +112,10 @@ export class AwsCloudProvider implements CloudProvider {
 
   findRunOwned(runId: string, region: string): Promise<Instance[]> {
     return findRunOwned(this.clients.ec2(region), runId, region);
+  }
+
+  addressHolders(region: string, addresses: readonly SubnetAddress[]): Promise<Record<string, string>> {
+    return awsAddressHolders(this.clients.ec2(region), region, addresses);
   }
 
   stop(instanceIds: string[], region: string, guard: MutationGuard): Promise<void> {

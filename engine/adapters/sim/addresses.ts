@@ -4,6 +4,7 @@
  * copy, a failback copy whose original still holds its address) has an address of its own that
  * `dns.switch` and the agent can use, and never a production one.
  */
+import { addressKey, type SubnetAddress } from '../../cloud/compute.js';
 import type { SimContext } from './context.js';
 
 function toInt(ip: string): number {
@@ -36,4 +37,20 @@ export function freeAddress(ctx: SimContext, region: string, subnetId: string): 
     if (!taken.has(ip)) return ip;
   }
   return undefined;
+}
+
+/** Who holds each address (CloudProvider.addressHolders): any instance not terminated, like EC2. */
+export function addressHolders(
+  ctx: SimContext,
+  region: string,
+  addresses: readonly SubnetAddress[],
+): Record<string, string> {
+  const wanted = new Set(addresses.map(addressKey));
+  const held: Record<string, string> = {};
+  for (const i of Object.values(ctx.state.instances)) {
+    if (i.state === 'terminated' || i.region !== region || !i.subnetId || !i.privateIp) continue;
+    const key = addressKey({ subnetId: i.subnetId, ip: i.privateIp });
+    if (wanted.has(key)) held[key] = i.id;
+  }
+  return held;
 }

@@ -12,12 +12,14 @@ import type {
   LaunchRequest,
   MutationGuard,
   ProtectSelector,
+  SubnetAddress,
 } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { SIM_PROVIDER } from '../../cloud/providers.js';
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import { DRS_INSTALLER_DOCUMENT } from '../../cloud/replication.js';
 import type { Clock, Random } from '../../ports.js';
+import { addressHolders } from './addresses.js';
 import { type SimContext, settle, writeMarker } from './context.js';
 import type { SimCounters } from './counters.js';
 import { dnsStatus, dnsValue, switchDns } from './dns.js';
@@ -166,6 +168,9 @@ export class SimCloud implements CloudProvider {
   }
   findRunOwned(runId: string, region: string): Promise<Instance[]> {
     return this.op(false, () => findRunOwned(this.ctx, runId, region));
+  }
+  addressHolders(region: string, addresses: readonly SubnetAddress[]): Promise<Record<string, string>> {
+    return this.op(false, () => addressHolders(this.ctx, region, addresses));
   }
   stop(instanceIds: string[], region: string, guard: MutationGuard): Promise<void> {
     return this.op(true, () => mutate(this.ctx, 'stop', instanceIds, region, guard));
