@@ -169,20 +169,25 @@ export class StepIndex {
 
   private sync(): void {
     if (this.dirty.size === 0) return;
+    const work: number[] = [];
     for (const key of this.dirty) {
       const i = this.pos.get(key);
-      if (i === undefined) continue;
-      const before = this.entries[i]?.status;
-      this.refresh(i);
-      if (before === this.entries[i]?.status) continue;
-      // Readiness reads only the needs' statuses: a status change re-derives its dependents.
-      for (const dependent of this.dependents.get(key) ?? []) this.refresh(dependent);
+      if (i !== undefined) work.push(i);
     }
     this.dirty.clear();
+    // Readiness reads only the needs' statuses: a status change re-derives its dependents. A
+    // dependent re-read that way may have changed too (not synced yet): it propagates in turn.
+    for (let i = work.pop(); i !== undefined; i = work.pop()) {
+      if (!this.refresh(i)) continue;
+      for (const dependent of this.dependents.get(this.keys[i] as string) ?? []) work.push(dependent);
+    }
   }
 
-  /** Re-reads one step: takes its old contribution out and puts the new one in. */
-  private refresh(i: number): void {
+  /**
+   * Re-reads one step: takes its old contribution out and puts the new one in. Returns whether
+   * its status changed since it was last read.
+   */
+  private refresh(i: number): boolean {
     const key = this.keys[i] as string;
     const phase = this.phases[i] as RunPhase;
     const counts = this.counts.get(phase) as Counts;
@@ -205,6 +210,7 @@ export class StepIndex {
     sets.get('failed')?.set(i, status === 'failed');
     sets.get('open')?.set(i, ready !== undefined && ready !== 'blocked');
     sets.get('slot')?.set(i, status === 'pending' && planned !== undefined && this.slotOnly[i] === true);
+    return old.status !== status;
   }
 
   /**
