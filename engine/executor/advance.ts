@@ -56,9 +56,15 @@ export async function advanceRun(
     let failure: { error: unknown } | undefined;
     try {
       if (!isTerminal(s.run.status)) {
-        await drive(m, async () => {
-          if (clock.now() - renewedAt > leaseMs / 3 && !(await renew())) throw leaseLost(runId);
-        });
+        // Undefined when no renewal is due: most waves need none, and not awaiting lets the
+        // actions start before the background audit append of the save just made runs.
+        await drive(m, () =>
+          clock.now() - renewedAt > leaseMs / 3
+            ? renew().then((ok) => {
+                if (!ok) throw leaseLost(runId);
+              })
+            : undefined,
+        );
       }
     } catch (error) {
       failure = { error };
@@ -114,7 +120,7 @@ function deadlines(m: Machine): DeadlineOf {
 const GROUP_COMMIT_WINDOW_MS = 2;
 
 /** The loop: decide → save intents → call actions → apply results → decide again. */
-async function drive(m: Machine, renewLease: () => Promise<void>): Promise<void> {
+async function drive(m: Machine, renewLease: () => Promise<void> | undefined): Promise<void> {
   /** In-flight step key → the batch it was started in. */
   const inflight = new Map<string, number>();
   const settled: { outcome: CallOutcome; batch: number }[] = [];
@@ -126,7 +132,8 @@ async function drive(m: Machine, renewLease: () => Promise<void>): Promise<void>
     // Intents (and the results applied since the last save) are durable before any action runs;
     // their audit events follow in the background, in order (the outbox covers a crash).
     await m.s.commit({ deferAudit: true });
-    await renewLease();
+    const renewal = renewLease();
+    if (renewal) await renewal;
     for (const call of calls) {
       inflight.set(call.key, batch);
       void call.run().then((outcome) => {
