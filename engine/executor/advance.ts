@@ -24,13 +24,13 @@ import { runCommitPolicy } from './commit-timer.js';
 import { type EngineDeps, loadRun, openSession } from './deps.js';
 import { leaseLost } from './errors.js';
 import { checkGateStep, isGateAction, startGateStep } from './gates.js';
-import { createMachine, type Machine, phaseHas, phaseKeys, phaseSteps } from './machine.js';
+import { createMachine, type Machine, phaseHas } from './machine.js';
 import { advancePhase, applyAbort, applyFailurePolicy } from './phases.js';
 import { assertRunbookProvider, assertRunProvider } from './provider.js';
 import { safetyRefusal } from './safety.js';
-import { countRunning, readiness } from './scheduling.js';
+import { readiness } from './scheduling.js';
 import { beginAttempt, cancelStep, failStep, skipStep } from './transitions.js';
-import { type DeadlineOf, nextWake, statusOf } from './wake.js';
+import { type DeadlineOf, nextWake, statusFromCounts } from './wake.js';
 
 export async function advanceRun(
   deps: EngineDeps,
@@ -56,9 +56,15 @@ export async function advanceRun(
     let failure: { error: unknown } | undefined;
     try {
       if (!isTerminal(s.run.status)) {
-        await drive(m, async () => {
-          if (clock.now() - renewedAt > leaseMs / 3 && !(await renew())) throw leaseLost(runId);
-        });
+        // Undefined when no renewal is due: most waves need none, and not awaiting lets the
+        // actions start before the background audit append of the save just made runs.
+        await drive(m, () =>
+          clock.now() - renewedAt > leaseMs / 3
+            ? renew().then((ok) => {
+                if (!ok) throw leaseLost(runId);
+              })
+            : undefined,
+        );
       }
     } catch (error) {
       failure = { error };
@@ -114,7 +120,7 @@ function deadlines(m: Machine): DeadlineOf {
 const GROUP_COMMIT_WINDOW_MS = 2;
 
 /** The loop: decide → save intents → call actions → apply results → decide again. */
-async function drive(m: Machine, renewLease: () => Promise<void>): Promise<void> {
+async function drive(m: Machine, renewLease: () => Promise<void> | undefined): Promise<void> {
   /** In-flight step key → the batch it was started in. */
   const inflight = new Map<string, number>();
   const settled: { outcome: CallOutcome; batch: number }[] = [];
@@ -126,7 +132,8 @@ async function drive(m: Machine, renewLease: () => Promise<void>): Promise<void>
     // Intents (and the results applied since the last save) are durable before any action runs;
     // their audit events follow in the background, in order (the outbox covers a crash).
     await m.s.commit({ deferAudit: true });
-    await renewLease();
+    const renewal = renewLease();
+    if (renewal) await renewal;
     for (const call of calls) {
       inflight.set(call.key, batch);
       void call.run().then((outcome) => {
@@ -170,7 +177,12 @@ async function settle(m: Machine): Promise<void> {
     changed = (await applyFailurePolicy(m)) || changed;
     changed = (await startReady(m)) || changed;
     changed = (await advancePhase(m)) || changed;
-    const status = statusOf(m.s.run);
+    const { index } = m;
+    const status = statusFromCounts(
+      m.s.run,
+      index.count('running') + index.count('retrying'),
+      index.count('waiting'),
+    );
     if (status !== m.s.run.status) {
       m.s.run.status = status;
       m.s.touch();
@@ -189,33 +201,18 @@ function planHasTimeouts(m: Machine): boolean {
   return has;
 }
 
-/**
- * Steps whose only possible move is to start (no needs that could fail, no `when`, not a gate):
- * with every concurrency slot taken, a pass can skip them without looking.
- */
-const slotOnlyOfPlan = new WeakMap<Machine['plan'], Set<string>>();
-function slotOnlySteps(m: Machine): Set<string> {
-  let keys = slotOnlyOfPlan.get(m.plan);
-  if (!keys) {
-    keys = new Set(
-      [...m.plan.values()]
-        .filter((p) => p.needs.length === 0 && p.spec.when === undefined && !isGateAction(p.spec.action))
-        .map((p) => p.key),
-    );
-    slotOnlyOfPlan.set(m.plan, keys);
-  }
-  return keys;
-}
-
 /** A step's `timeout` bounds the whole step, all attempts included, from its first start. */
 async function applyTimeouts(m: Machine): Promise<boolean> {
   if (!planHasTimeouts(m)) return false;
   let changed = false;
   const now = m.s.now();
-  for (const [key, step] of phaseSteps(m)) {
-    const active = step.status === 'running' || (step.status === 'pending' && step.attempt > 0);
+  const { phase, steps } = m.s.run;
+  // Running steps and those pending a retry, in declaration order (the index keeps them).
+  for (let p = m.index.next('active', phase, 0); p >= 0; p = m.index.next('active', phase, p + 1)) {
+    const key = m.index.keys[p] as string;
+    const step = steps[key];
     const spec = m.plan.get(key)?.spec;
-    if (!active || !spec?.timeout || step.startedAt === undefined) continue;
+    if (!step || !spec?.timeout || step.startedAt === undefined) continue;
     const limit = parseDuration(spec.timeout);
     if (now < step.startedAt + limit) continue;
     if (step.status === 'running') await cancelAction(m, key, step);
@@ -233,26 +230,36 @@ async function applyTimeouts(m: Machine): Promise<boolean> {
 async function checkGates(m: Machine): Promise<boolean> {
   if (!phaseHas(m, ['waiting'])) return false;
   let changed = false;
-  for (const [key, step] of phaseSteps(m)) {
-    if (step.status !== 'waiting') continue;
+  const { phase } = m.s.run;
+  for (let p = m.index.next('waiting', phase, 0); p >= 0; p = m.index.next('waiting', phase, p + 1)) {
+    const key = m.index.keys[p] as string;
     await checkGateStep(m, key);
     changed = changed || m.s.run.steps[key]?.status !== 'waiting';
   }
   return changed;
 }
 
-/** Starts ready steps of the current phase in declaration order, up to the concurrency limit. */
+/**
+ * Starts ready steps of the current phase in declaration order, up to the concurrency limit.
+ * It visits only pending steps that could move (the index's open set, and slot-only steps while
+ * a slot is free), re-read after every change, so it takes the same decisions in the same order
+ * as a scan of every step of the phase.
+ */
 async function startReady(m: Machine): Promise<boolean> {
-  const { s, deps } = m;
+  const { s, deps, index } = m;
   let changed = false;
-  let running = countRunning(s.run);
+  let running = index.count('running');
   let scope: ReturnType<typeof scopeOf> | undefined;
   const now = s.now();
-  const slotOnly = slotOnlySteps(m);
-  for (const key of phaseKeys(m)) {
+  const phase = s.run.phase;
+  for (
+    let p = index.nextPending(phase, 0, running < deps.concurrency);
+    p >= 0;
+    p = index.nextPending(phase, p + 1, running < deps.concurrency)
+  ) {
+    const key = index.keys[p] as string;
     const step = s.run.steps[key];
     if (step?.status !== 'pending') continue;
-    if (running >= deps.concurrency && slotOnly.has(key)) continue;
     const planned = m.plan.get(key);
     if (!planned) continue;
     const state = readiness(s.run, planned);
@@ -318,8 +325,12 @@ function collectCalls(m: Machine, inflight: Set<string>): { calls: PendingCall[]
   const calls: PendingCall[] = [];
   let failed = false;
   let scope: ReturnType<typeof scopeOf> | undefined;
-  for (const [key, step] of Object.entries(s.run.steps)) {
-    if (step.status !== 'running' || inflight.has(key)) continue;
+  const { index } = m;
+  // Running steps of any phase, in declaration order (the index keeps them).
+  for (let p = index.next('running', 'main', 0); p >= 0; p = index.next('running', 'main', p + 1)) {
+    const key = index.keys[p] as string;
+    const step = s.run.steps[key];
+    if (step?.status !== 'running' || inflight.has(key)) continue;
     const kind =
       step.intent && !step.intent.acknowledged ? 'start' : (step.nextAt ?? 0) <= now ? 'poll' : undefined;
     if (!kind) continue;

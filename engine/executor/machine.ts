@@ -1,12 +1,15 @@
 /**
  * The state one `advance` (or one approval click) works on: dependencies, the session holding
- * the run copy, and the step plan derived from the runbook snapshot.
+ * the run copy, the step plan derived from the runbook snapshot, and the scheduling index
+ * derived from both (step-index.ts).
  */
 import type { RunPhase, StepState, StepStatus } from '../run.js';
 import type { StepSpec } from '../runbook/types.js';
 import type { EngineDeps } from './deps.js';
+import { isGateAction } from './gates.js';
 import { type PlannedStep, planSteps, stepsInPhase } from './scheduling.js';
 import type { RunSession } from './session.js';
+import { StepIndex } from './step-index.js';
 
 export interface Machine {
   deps: EngineDeps;
@@ -14,16 +17,34 @@ export interface Machine {
   plan: Map<string, PlannedStep>;
   /** Step keys per phase; they only change when rollback adds compensations (replan). */
   keysByPhase: Map<RunPhase, string[]>;
+  /** Counts and ordered sets of step states, kept up to date from the session's named changes. */
+  index: StepIndex;
+}
+
+/**
+ * Steps whose only possible move is to start (no needs that could fail, no `when`, not a gate):
+ * with every concurrency slot taken, a start pass skips them without looking.
+ */
+export function isSlotOnly(planned: PlannedStep): boolean {
+  return planned.needs.length === 0 && planned.spec.when === undefined && !isGateAction(planned.spec.action);
+}
+
+function indexOf(s: RunSession, plan: Map<string, PlannedStep>): StepIndex {
+  const index = new StepIndex(s.run, plan, { slotOnly: isSlotOnly });
+  s.observeSteps((key) => index.markDirty(key));
+  return index;
 }
 
 export function createMachine(deps: EngineDeps, s: RunSession): Machine {
-  return { deps, s, plan: planSteps(s.run, s.runbook), keysByPhase: new Map() };
+  const plan = planSteps(s.run, s.runbook);
+  return { deps, s, plan, keysByPhase: new Map(), index: indexOf(s, plan) };
 }
 
-/** Re-derives the plan (needed once compensations exist). */
+/** Re-derives the plan and the index (needed once compensations exist: steps were added). */
 export function replan(m: Machine): void {
   m.plan = planSteps(m.s.run, m.s.runbook);
   m.keysByPhase.clear();
+  m.index = indexOf(m.s, m.plan);
 }
 
 /** The step keys of a phase in declaration order (cached; hot loops read states by key). */
@@ -36,17 +57,13 @@ export function phaseKeys(m: Machine, phase: RunPhase = m.s.run.phase): string[]
   return keys;
 }
 
-/** Whether any step of the phase has one of the statuses; no allocation (called every pass). */
+/** Whether any step of the phase has one of the statuses (counted by the index). */
 export function phaseHas(
   m: Machine,
   statuses: readonly StepStatus[],
   phase: RunPhase = m.s.run.phase,
 ): boolean {
-  const steps = m.s.run.steps;
-  for (const key of phaseKeys(m, phase)) {
-    const status = steps[key]?.status;
-    if (status !== undefined && statuses.includes(status)) return true;
-  }
+  for (const status of statuses) if (m.index.count(status, phase) > 0) return true;
   return false;
 }
 

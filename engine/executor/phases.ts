@@ -4,9 +4,9 @@
  * stored step states, so a resumed worker takes exactly the same decisions.
  */
 import { formatDuration } from '../duration.js';
-import type { RunPhase, RunStatus, StepState } from '../run.js';
+import type { RunPhase, RunStatus } from '../run.js';
 import { cancelAction } from './calls.js';
-import { type Machine, phaseHas, phaseKeys, phaseSteps, replan, specOf } from './machine.js';
+import { type Machine, phaseHas, phaseSteps, replan, specOf } from './machine.js';
 import { recordRunEnd } from './measures.js';
 import { COMPENSATE_PREFIX, isStepTerminal, modeOf, rollbackOrder } from './scheduling.js';
 import { cancelStep } from './transitions.js';
@@ -35,12 +35,19 @@ export async function applyAbort(m: Machine): Promise<boolean> {
   );
 }
 
+/** Failed main steps in declaration order (the index keeps them: no scan of every step). */
+function* failedMainSteps(m: Machine): Generator<string> {
+  const { index } = m;
+  for (let p = index.next('failed', 'main', 0); p >= 0; p = index.next('failed', 'main', p + 1)) {
+    yield index.keys[p] as string;
+  }
+}
+
 /** The first failed main step whose onFailure stops the others (abort or rollback). */
-function haltingFailure(m: Machine): [string, StepState] | undefined {
-  for (const [key, step] of phaseSteps(m, 'main')) {
-    if (step.status !== 'failed') continue;
+function haltingFailure(m: Machine): string | undefined {
+  for (const key of failedMainSteps(m)) {
     const policy = specOf(m, key)?.onFailure ?? 'abort';
-    if (policy === 'abort' || policy === 'rollback') return [key, step];
+    if (policy === 'abort' || policy === 'rollback') return key;
   }
   return undefined;
 }
@@ -51,27 +58,20 @@ function haltingFailure(m: Machine): [string, StepState] | undefined {
  */
 export async function applyFailurePolicy(m: Machine): Promise<boolean> {
   if (m.s.run.phase !== 'main' || !phaseHas(m, ['failed'], 'main')) return false;
-  const halting = haltingFailure(m);
-  if (!halting) return false;
-  const [key] = halting;
+  const key = haltingFailure(m);
+  if (key === undefined) return false;
   const policy = specOf(m, key)?.onFailure ?? 'abort';
   return cancelPhase(m, `step ${key} failed and its onFailure is ${policy}`);
 }
 
 function needsRollback(m: Machine): boolean {
   if (m.s.run.abortRequested) return false;
-  return phaseSteps(m, 'main').some(
-    ([key, step]) => step.status === 'failed' && specOf(m, key)?.onFailure === 'rollback',
-  );
+  for (const key of failedMainSteps(m)) if (specOf(m, key)?.onFailure === 'rollback') return true;
+  return false;
 }
 
 function phaseDone(m: Machine, phase: RunPhase): boolean {
-  const steps = m.s.run.steps;
-  for (const key of phaseKeys(m, phase)) {
-    const step = steps[key];
-    if (step && !isStepTerminal(step.status)) return false;
-  }
-  return true;
+  return m.index.unfinished(phase) === 0;
 }
 
 /** Moves to the next phase when the current one has nothing left to do. */

@@ -100,10 +100,3 @@ export function phaseOfStep(step: StepState): RunPhase {
 export function stepsInPhase(run: Run, phase: RunPhase): [string, StepState][] {
   return Object.entries(run.steps).filter(([, step]) => phaseOfStep(step) === phase);
 }
-
-/** Steps using a concurrency slot: started actions (approvals and manual waits do not count). */
-export function countRunning(run: Run): number {
-  let running = 0;
-  for (const step of Object.values(run.steps)) if (step.status === 'running') running++;
-  return running;
-}

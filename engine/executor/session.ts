@@ -47,6 +47,8 @@ export class RunSession {
    * with `touch(key)`. The memory store checks the claim in tests (`checkChanges`).
    */
   private changedSteps = new Set<string>();
+  /** Told every step key a change names (the machine's StepIndex, which re-reads those steps). */
+  private stepObserver: ((key: string) => void) | undefined;
   /** Audit appends and notifications of earlier commits, in commit order (see `commit`). */
   private trail: Promise<void> = Promise.resolve();
   private trailError: unknown;
@@ -71,7 +73,7 @@ export class RunSession {
     const event = nextEvent(this.run, this.now(), kind, fields);
     this.events.push(event);
     this.dirty = true;
-    if (fields.stepKey !== undefined) this.changedSteps.add(fields.stepKey);
+    if (fields.stepKey !== undefined) this.named(fields.stepKey);
     return event;
   }
 
@@ -81,12 +83,22 @@ export class RunSession {
    */
   touch(stepKey?: string): void {
     this.dirty = true;
-    if (stepKey !== undefined) this.changedSteps.add(stepKey);
+    if (stepKey !== undefined) this.named(stepKey);
   }
 
   /** Names a changed step without asking for a save of its own (it rides with the next one). */
   changedStep(stepKey: string): void {
+    this.named(stepKey);
+  }
+
+  /** Registers the one observer of named step changes (a newer one replaces it). */
+  observeSteps(observer: (key: string) => void): void {
+    this.stepObserver = observer;
+  }
+
+  private named(stepKey: string): void {
     this.changedSteps.add(stepKey);
+    this.stepObserver?.(stepKey);
   }
 
   get hasChanges(): boolean {
@@ -210,7 +222,7 @@ export class RunSession {
       // Their decision comes from the gate item, the same truth we read: take their copy and
       // drop our events about the step, which would repeat theirs.
       this.run.steps[key] = theirs;
-      this.changedSteps.add(key);
+      this.named(key);
       this.baseStatus.set(key, theirs.status);
       this.events = this.events.filter((e) => e.stepKey !== key);
     }

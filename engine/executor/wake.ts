@@ -8,13 +8,23 @@ export type DeadlineOf = (key: string, step: StepState) => number | undefined;
 
 /** 'waiting' when nothing runs or is scheduled and someone must approve or confirm. */
 export function statusOf(run: Run): RunStatus {
-  if (isTerminal(run.status) || run.phase === 'done') return run.status;
-  let waitingOnPeople = false;
+  let busy = 0;
+  let waiting = 0;
   for (const step of Object.values(run.steps)) {
-    if (step.status === 'running' || (step.status === 'pending' && step.attempt > 0)) return 'running';
-    if (step.status === 'waiting') waitingOnPeople = true;
+    if (step.status === 'running' || (step.status === 'pending' && step.attempt > 0)) busy++;
+    if (step.status === 'waiting') waiting++;
   }
-  return waitingOnPeople ? 'waiting' : 'running';
+  return statusFromCounts(run, busy, waiting);
+}
+
+/**
+ * The same from counts the executor keeps (StepIndex): `busy` steps are running or pending a
+ * retry, `waiting` ones wait on people.
+ */
+export function statusFromCounts(run: Run, busy: number, waiting: number): RunStatus {
+  if (isTerminal(run.status) || run.phase === 'done') return run.status;
+  if (busy > 0) return 'running';
+  return waiting > 0 ? 'waiting' : 'running';
 }
 
 /** The earliest of: due polls, retries, gate timeouts and step deadlines. */
