@@ -276,7 +276,7 @@ export default defineAction({
   typicalDuration: '5m',
   mutating: true,
   description:
-    'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP (without a mapping no fixed IP: the address of the source lies outside the recovery subnets, so the copy takes a free one of the subnet it lands in); drill (TEST) copies never get a fixed IP (their subnet gives them one), so they never take a production address; a CUTOVER copy whose address something still holds (the stopped copies of an earlier failover, the originals beside a failback, the copies a switch-point replaces: EC2 is asked with DescribeNetworkInterfaces, the sim likewise; on Alibaba the holders drbot knows of) gets a fresh one of the same subnet, noted in the audit. On AWS a TEST launch is refused before any RunInstances unless every copy has a mapped, isolated drill subnet (`NO_DRILL_NETWORK`, `DRILL_NETWORK_NOT_ISOLATED`).',
+    'Launches the protected instances on the recovery side from recovery points, tagged with the run id, mode and drill TTL. Each blueprint comes from the network mapping (`network.replicate`; read in reverse for failback) and `drbot blueprint --write`: mapped subnet, security groups and remapped private IP (without a mapping no fixed IP: the address of the source lies outside the recovery subnets, so the copy takes a free one of the subnet it lands in); drill (TEST) copies never get a fixed IP (their subnet gives them one), so they never take a production address; a CUTOVER copy whose address something still holds (the stopped copies of an earlier failover, the originals beside a failback, the copies a switch-point replaces: the cloud is asked: DescribeNetworkInterfaces on EC2 and ECS, the instances on the sim) gets a fresh one of the same subnet, noted in the audit. On AWS a TEST launch is refused before any RunInstances unless every copy has a mapped, isolated drill subnet (`NO_DRILL_NETWORK`, `DRILL_NETWORK_NOT_ISOLATED`).',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -349,6 +349,8 @@ export default defineAction({
       'ecs:DescribeSnapshots',
       // the recovery region's instance type offerings, for the default-type fallback in blueprints
       'ecs:DescribeAvailableResource',
+      // who holds a fixed address before a CUTOVER launch asks for it (held-addresses.ts)
+      'ecs:DescribeNetworkInterfaces',
       'ecs:RunInstances',
       // RunInstances with RamRoleName (the blueprint's instance role)
       'ram:PassRole',

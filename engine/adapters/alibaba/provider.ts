@@ -11,12 +11,14 @@ import type {
   LaunchRequest,
   MutationGuard,
   ProtectSelector,
+  SubnetAddress,
 } from '../../cloud/compute.js';
 import type { CloudProvider } from '../../cloud/provider.js';
 import { ALIBABA_PROVIDER } from '../../cloud/providers.js';
 import type { ProtectRequest, ProtectResult, RecoveryPoint } from '../../cloud/recovery-points.js';
 import type { Clock } from '../../ports.js';
 import { systemClock } from '../system.js';
+import { alibabaAddressHolders } from './address-holders.js';
 import { recordStatus, switchRecord } from './alidns.js';
 import { type AlibabaClientOptions, AlibabaClients } from './clients.js';
 import {
@@ -97,6 +99,11 @@ export class AlibabaCloudProvider implements CloudProvider {
 
   findRunOwned(runId: string, region: string): Promise<Instance[]> {
     return findRunOwned(this.clients.ecs(region), runId, region);
+  }
+
+  /** Who holds each fixed address before a CUTOVER launch asks for it (DescribeNetworkInterfaces). */
+  addressHolders(region: string, addresses: readonly SubnetAddress[]): Promise<Record<string, string>> {
+    return alibabaAddressHolders(this.clients.ecs(region), region, addresses);
   }
 
   stop(instanceIds: string[], region: string, guard: MutationGuard): Promise<void> {

@@ -6,12 +6,14 @@
  * version (x-acs-version) and action (x-acs-action), and the action's required parameters; the
  * answers follow the API reference's response shapes, errors included.
  */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { COMMAND_HANDLERS } from './ecs-commands.js';
 import { IMAGE_HANDLERS } from './ecs-images.js';
 import { type Handler, INSTANCE_HANDLERS } from './ecs-instances.js';
+import { NETWORK_INTERFACE_HANDLERS } from './ecs-network-interfaces.js';
 import { SecurityGroupFakeState, securityGroupHandlers } from './ecs-security-groups.js';
 import { EcsFakeState } from './ecs-state.js';
 import { ApiError, type Params } from './params.js';
@@ -75,6 +77,7 @@ export async function startAlibabaFake(): Promise<AlibabaFake> {
       ...INSTANCE_HANDLERS,
       ...IMAGE_HANDLERS,
       ...COMMAND_HANDLERS,
+      ...NETWORK_INTERFACE_HANDLERS,
       ...securityGroupHandlers(groups, network),
     },
     vpc: vpcNetworkHandlers(network),

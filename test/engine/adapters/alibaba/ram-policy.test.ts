@@ -69,6 +69,8 @@ describe('drbot policy --provider alibaba', () => {
     });
     // ec2.launch checks the recovery region's offerings for its blueprints
     await createAlibabaNetwork(cloud.clients).offeredInstanceTypes(TARGET, ['ecs.g7.large']);
+    // and a CUTOVER launch asks who holds the fixed addresses it would ask for
+    await cloud.addressHolders(TARGET, [{ subnetId: w.vswitch.target, ip: '10.1.1.10' }]);
     const ids = launched.map((l) => l.instanceId);
     w.fake.advance(30_000);
     await cloud.describe(ids, TARGET);
