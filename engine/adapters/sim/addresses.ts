@@ -15,6 +15,20 @@ function toIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 
+/**
+ * Every address held in the region (`subnet|ip` → instance id): any instance not terminated holds
+ * its address, stopped ones too, as on EC2. The one scan behind free addresses, the launch's
+ * InUse check and addressHolders.
+ */
+export function heldAddresses(ctx: SimContext, region: string): Map<string, string> {
+  const held = new Map<string, string>();
+  for (const i of Object.values(ctx.state.instances)) {
+    if (i.state === 'terminated' || i.region !== region || !i.subnetId || !i.privateIp) continue;
+    held.set(addressKey({ subnetId: i.subnetId, ip: i.privateIp }), i.id);
+  }
+  return held;
+}
+
 /** A free address of `subnetId` (the first host after the 4 that AWS reserves), or undefined. */
 export function freeAddress(ctx: SimContext, region: string, subnetId: string): string | undefined {
   const cidr =
@@ -24,17 +38,11 @@ export function freeAddress(ctx: SimContext, region: string, subnetId: string): 
   const [base, bits] = cidr.split('/');
   const size = 2 ** (32 - Number(bits));
   const first = toInt(base!) - (toInt(base!) % size);
-  const taken = new Set(
-    Object.values(ctx.state.instances)
-      .filter(
-        (i) => i.state !== 'terminated' && i.region === region && i.subnetId === subnetId && i.privateIp,
-      )
-      .map((i) => i.privateIp!),
-  );
+  const taken = heldAddresses(ctx, region);
   // .0-.3 and the broadcast address are reserved, as in a VPC subnet
   for (let host = first + 4; host < first + size - 1; host++) {
     const ip = toIp(host);
-    if (!taken.has(ip)) return ip;
+    if (!taken.has(addressKey({ subnetId, ip }))) return ip;
   }
   return undefined;
 }
@@ -45,12 +53,11 @@ export function addressHolders(
   region: string,
   addresses: readonly SubnetAddress[],
 ): Record<string, string> {
-  const wanted = new Set(addresses.map(addressKey));
-  const held: Record<string, string> = {};
-  for (const i of Object.values(ctx.state.instances)) {
-    if (i.state === 'terminated' || i.region !== region || !i.subnetId || !i.privateIp) continue;
-    const key = addressKey({ subnetId: i.subnetId, ip: i.privateIp });
-    if (wanted.has(key)) held[key] = i.id;
+  const held = heldAddresses(ctx, region);
+  const out: Record<string, string> = {};
+  for (const key of addresses.map(addressKey)) {
+    const holder = held.get(key);
+    if (holder) out[key] = holder;
   }
-  return held;
+  return out;
 }

@@ -11,9 +11,10 @@ import type {
   MutationGuard,
   ProtectSelector,
 } from '../../cloud/compute.js';
+import { addressKey } from '../../cloud/compute.js';
 import { ORIGIN_TAG, onePerOrigin } from '../../cloud/origin.js';
 import { DrbotError, NonRetryableError } from '../../errors.js';
-import { freeAddress } from './addresses.js';
+import { freeAddress, heldAddresses } from './addresses.js';
 import type { SimContext } from './context.js';
 import { countCall, countKey } from './counters.js';
 import { emitAt } from './events.js';
@@ -217,15 +218,20 @@ function create(ctx: SimContext, request: LaunchRequest, plan: PlannedLaunch): v
  * a live instance there, nor asked for twice in one launch.
  */
 function checkPrivateIps(ctx: SimContext, plans: PlannedLaunch[]): void {
-  const taken = new Map<string, string>();
-  for (const inst of Object.values(ctx.state.instances)) {
-    if (inst.state === 'terminated' || !inst.privateIp || !inst.subnetId) continue;
-    taken.set(`${inst.region}|${inst.subnetId}|${inst.privateIp}`, `instance ${inst.id}`);
-  }
+  const byRegion = new Map<string, Map<string, string>>();
+  const takenIn = (region: string) => {
+    let taken = byRegion.get(region);
+    if (!taken) {
+      taken = new Map([...heldAddresses(ctx, region)].map(([key, id]) => [key, `instance ${id}`]));
+      byRegion.set(region, taken);
+    }
+    return taken;
+  };
   for (const plan of plans) {
     const ip = plan.blueprint.privateIp;
     if (!ip || !plan.network) continue;
-    const key = `${plan.blueprint.region}|${plan.network.subnet}|${ip}`;
+    const taken = takenIn(plan.blueprint.region);
+    const key = addressKey({ subnetId: plan.network.subnet, ip });
     const holder = taken.get(key);
     if (holder !== undefined) {
       throw new NonRetryableError(
