@@ -106,10 +106,9 @@ export interface ComputePort {
   /**
    * Who holds each of these addresses now (`subnet|ip` → an instance or interface id), whatever
    * it is: a stopped copy of an earlier failover, an original, anything else. A CUTOVER launch
-   * asking for a held address would fail (InvalidIPAddress.InUse). Optional: a provider without
-   * it is asked about the instances drbot knows of only (engine/actions/ec2/held-addresses.ts).
+   * asking for a held address would fail (InvalidIPAddress.InUse).
    */
-  addressHolders?(region: string, addresses: readonly SubnetAddress[]): Promise<Record<string, string>>;
+  addressHolders(region: string, addresses: readonly SubnetAddress[]): Promise<Record<string, string>>;
 }
 
 /** The key of `addressHolders`' answer. */

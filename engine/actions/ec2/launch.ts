@@ -217,7 +217,7 @@ export function launchHandler(cloud: CloudProvider, deps: LaunchDeps = {}): Acti
       });
       const planned =
         launchType === 'CUTOVER'
-          ? await freeHeldAddresses(cloud, ctx, instances, blueprints, region)
+          ? await freeHeldAddresses(cloud, ctx, blueprints, region)
           : drillNetwork
             ? intoDrillVpc(blueprints, instances, drillNetwork)
             : blueprints;
