@@ -8,13 +8,8 @@ import type { SgRule } from '../../../network/topology.js';
 
 export type Direction = 'ingress' | 'egress';
 
-/** What DescribeSecurityGroupAttribute answers per permission (the fields drbot reads). */
-export interface RawPermission {
-  direction?: string;
-  ipProtocol?: string;
-  portRange?: string;
-  policy?: string;
-  priority?: string;
+/** Both ends of a permission, as ECS names them (answered by Describe*, sent by Authorize*). */
+interface PermissionEnds {
   description?: string;
   sourceCidrIp?: string;
   ipv6SourceCidrIp?: string;
@@ -26,20 +21,20 @@ export interface RawPermission {
   destPrefixListId?: string;
 }
 
+/** What DescribeSecurityGroupAttribute answers per permission (the fields drbot reads). */
+export interface RawPermission extends PermissionEnds {
+  direction?: string;
+  ipProtocol?: string;
+  portRange?: string;
+  policy?: string;
+  priority?: string;
+}
+
 /** An Accept permission as AuthorizeSecurityGroup(Egress) takes it in `Permissions.N`. */
-export interface PermissionParam {
+export interface PermissionParam extends PermissionEnds {
   ipProtocol: string;
   portRange: string;
   policy: 'accept';
-  description?: string;
-  sourceCidrIp?: string;
-  ipv6SourceCidrIp?: string;
-  sourceGroupId?: string;
-  sourcePrefixListId?: string;
-  destCidrIp?: string;
-  ipv6DestCidrIp?: string;
-  destGroupId?: string;
-  destPrefixListId?: string;
 }
 
 const TO_ALI: Record<string, string> = {
