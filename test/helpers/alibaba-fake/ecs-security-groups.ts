@@ -22,12 +22,8 @@ export interface FakeSecurityGroup {
   permissions: FakePermission[];
 }
 
-const FIELDS = [
-  'IpProtocol',
-  'PortRange',
-  'Policy',
-  'Priority',
-  'Description',
+/** The fields naming a permission's other end (one of them is required). */
+const ENDS = [
   'SourceCidrIp',
   'Ipv6SourceCidrIp',
   'SourceGroupId',
@@ -37,6 +33,7 @@ const FIELDS = [
   'DestGroupId',
   'DestPrefixListId',
 ];
+const FIELDS = ['IpProtocol', 'PortRange', 'Policy', 'Priority', 'Description', ...ENDS];
 
 export class SecurityGroupFakeState {
   readonly groups = new Map<string, FakeSecurityGroup>();
@@ -98,17 +95,7 @@ function authorize(
       );
     const ref = perm.SourceGroupId ?? perm.DestGroupId;
     if (ref) state.get(ref, group.RegionId);
-    const sources = [
-      'SourceCidrIp',
-      'Ipv6SourceCidrIp',
-      'SourceGroupId',
-      'SourcePrefixListId',
-      'DestCidrIp',
-      'Ipv6DestCidrIp',
-      'DestGroupId',
-      'DestPrefixListId',
-    ];
-    if (!sources.some((s) => perm[s]))
+    if (!ENDS.some((s) => perm[s]))
       throw new ApiError(400, 'MissingParameter', `${action}: a permission needs a source or destination.`);
     perm.Policy = (perm.Policy ?? 'accept').toLowerCase() === 'drop' ? 'Drop' : 'Accept';
     perm.Priority ??= '1';
