@@ -20,8 +20,12 @@
  * Each N runs twice on the same seed (same sampled latencies): `wakeUps: polling` (polls every
  * 5 s only) and `wakeUps: event-driven` (the sim's completion events wake the run through the
  * local driver's `wake`, engine/adapters/sim/events.ts; polls stay the fallback), once advancing
- * at every event and once coalescing the events of 500 ms into one advance. `advances` (each a
- * worker invocation on Lambda) and `describeCalls` show what the wake-ups cost.
+ * at every event and once coalescing the events of 500 ms into one advance, and once through a
+ * model of the Lambda deployment's SQS event source (`sqsBatch`): every event is one message;
+ * a batch closes when it holds 10 messages or 1 s after its first one (serverless.yml
+ * `batchSize: 10`, `maximumBatchingWindow: 1`), and each distinct run of the batch is advanced
+ * once (bot/lambda/worker.ts `groupByRun`). `advances` (each a worker invocation on Lambda) and
+ * `describeCalls` show what the wake-ups cost.
  *
  *   node --import tsx bench/rto.ts
  */
@@ -65,14 +69,57 @@ function lognormalSampler(seed: number) {
   return { sample, samples };
 }
 
-/** Wake-up modes measured: polls only; every event at once; events coalesced over 500 ms. */
-const MODES = [
+/** serverless.yml's SQS event source of the worker: `batchSize` and `maximumBatchingWindow`. */
+const SQS_BATCH = { maxMessages: 10, windowMs: 1_000 } as const;
+
+interface Mode {
+  events: boolean;
+  coalesceMs: number;
+  /** The events travel as SQS messages, batched as the worker's event source does. */
+  sqsBatch?: typeof SQS_BATCH;
+}
+
+/** Wake-up modes: polls only; every event at once; coalesced over 500 ms; SQS batches. */
+const MODES: Mode[] = [
   { events: false, coalesceMs: 0 },
   { events: true, coalesceMs: 0 },
   { events: true, coalesceMs: 500 },
-] as const;
+  { events: true, coalesceMs: 0, sqsBatch: SQS_BATCH },
+];
 
-async function drill(n: number, seed: number, events: boolean, coalesceMs: number) {
+type Wake = (runId: string, reason: string) => void;
+
+/**
+ * Lambda's SQS event source, modelled on the sim clock: messages gather into a batch until it
+ * holds `maxMessages` or `windowMs` has passed since its first message; the batch is then handed
+ * to the worker, which advances each distinct run once (groupByRun). `batches` counts the
+ * worker invocations.
+ */
+function sqsEventSource(clock: FakeClock, batch: typeof SQS_BATCH, deliver: Wake) {
+  let pending: { runId: string; reason: string }[] = [];
+  let closeTimer: (() => void) | undefined;
+  const stats = { batches: 0, messages: 0 };
+  const flush = () => {
+    closeTimer?.();
+    closeTimer = undefined;
+    const messages = pending;
+    pending = [];
+    if (messages.length === 0) return;
+    stats.batches++;
+    const byRun = new Map(messages.map((m) => [m.runId, m.reason]));
+    for (const [runId, reason] of byRun) deliver(runId, reason);
+  };
+  const send: Wake = (runId, reason) => {
+    stats.messages++;
+    pending.push({ runId, reason });
+    if (pending.length >= batch.maxMessages) flush();
+    else if (!closeTimer) closeTimer = clock.at(clock.now() + batch.windowMs, flush);
+  };
+  return { send, stats };
+}
+
+async function drill(n: number, seed: number, mode: Mode) {
+  const { events, coalesceMs } = mode;
   const clock = new FakeClock();
   const { sample, samples } = lognormalSampler(seed);
   const sim = new SimCloud({
@@ -80,8 +127,12 @@ async function drill(n: number, seed: number, events: boolean, coalesceMs: numbe
     clock,
     random: new SeededRandom(seed),
     latencySampler: sample,
-    ...(events ? { wakeups: { waker: { wake: (id, why) => driver.wake(id, why) }, timers: clock } } : {}),
+    ...(events ? { wakeups: { waker: { wake: (id, why) => wake(id, why) }, timers: clock } } : {}),
   });
+  const queue = mode.sqsBatch
+    ? sqsEventSource(clock, mode.sqsBatch, (id, why) => driver.wake(id, why))
+    : undefined;
+  const wake: Wake = queue ? queue.send : (id, why) => driver.wake(id, why);
   const engine = createEngine({
     store: new MemoryRunStore(),
     clock,
@@ -119,19 +170,21 @@ async function drill(n: number, seed: number, events: boolean, coalesceMs: numbe
     runCriticalMs: toHealthy + terminate,
     advances,
     describeCalls: (calls.DescribeInstances ?? 0) + (calls.DescribeInstanceStatus ?? 0),
+    ...(queue ? { sqsMessages: queue.stats.messages, sqsBatches: queue.stats.batches } : {}),
   };
 }
 
 for (const n of [10, 100, 1000])
-  for (const { events, coalesceMs } of MODES) {
-    const r = await drill(n, 20 + n, events, coalesceMs);
+  for (const mode of MODES) {
+    const { events, coalesceMs, sqsBatch } = mode;
+    const r = await drill(n, 20 + n, mode);
     const slackMs = r.rtoMs - r.rtoCriticalMs;
     console.log(
       JSON.stringify({
         bench: 'rto',
         instances: n,
         wakeUps: events ? 'event-driven' : 'polling',
-        ...(events ? { coalesceMs } : {}),
+        ...(events ? (sqsBatch ? { sqsBatch } : { coalesceMs }) : {}),
         pollMs: POLL_MS,
         rtoMs: r.rtoMs,
         criticalPathMs: r.rtoCriticalMs,
@@ -143,6 +196,7 @@ for (const n of [10, 100, 1000])
         runRatio: Number((r.runMs / r.runCriticalMs).toFixed(4)),
         advances: r.advances,
         describeCalls: r.describeCalls,
+        ...(r.sqsMessages === undefined ? {} : { sqsMessages: r.sqsMessages, sqsBatches: r.sqsBatches }),
         target: `slack ≤ ${TARGET_SLACK_RATIO * 100}% of the critical path`,
         targetMet: slackMs / r.rtoCriticalMs <= TARGET_SLACK_RATIO,
       }),
