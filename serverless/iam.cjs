@@ -11,7 +11,8 @@
  * because AWS offers no resource-level permissions for them; they are pinned to the runbooks'
  * regions with `aws:RequestedRegion` instead.
  */
-const { loadRunbooks } = require('./runbooks.cjs');
+const { eventForwardRole } = require('./event-forwarding.cjs');
+const { loadRunbooks, regionsOf } = require('./runbooks.cjs');
 const { ACCOUNT, PARTITION, sub } = require('./iam-arns.cjs');
 const { grantsFor } = require('./iam-grants.cjs');
 const { statementsFor } = require('./iam-statements.cjs');
@@ -127,12 +128,17 @@ function iamResources(runbooks, service, stage, modules) {
       {
         Sid: 'FindOwningRun',
         Effect: 'Allow',
-        // read-only lookups with no resource-level permissions (AWS): pinned to this region
+        // read-only lookups with no resource-level permissions (AWS), in the event's own region:
+        // this one or a runbook region forwarding its events here (event-forwarding.cjs)
         Action: ['ec2:DescribeTags', 'ssm:ListCommands', 'rds:ListTagsForResource'],
         Resource: '*',
-        Condition: { StringEquals: { 'aws:RequestedRegion': sub('${AWS::Region}') } },
+        Condition: {
+          StringEquals: { 'aws:RequestedRegion': [sub('${AWS::Region}'), ...regionsOf(runbooks)] },
+        },
       },
     ]),
+    // Assumed by the forwarding rules of the runbooks' other regions: PutEvents on this bus only.
+    EventForwardRole: eventForwardRole(service, stage),
     // Protection needs neither Slack nor the run store: the runbooks ship in its package.
     ProtectRole: lambdaRole(fn('protect'), [
       ...logStatements(fn('protect')),

@@ -1,7 +1,7 @@
 /**
  * The `events` function: EventBridge delivers the cloud's own completion events (an instance
  * running, stopped or terminated, an EBS snapshot created or copied, an AMI available, an SSM
- * command done, an RDS instance available) and this handler wakes the run that owns the resource,
+ * command done, an RDS instance or a restored Aurora cluster available) and this handler wakes the run that owns the resource,
  * found by its `drbot:run-id` tag: one kick message on the work queue with the event as its
  * `wake` reason, so the worker polls at once instead of at the run's next poll (serverless.yml,
  * rules `WakeOn*`).
@@ -54,6 +54,11 @@ const INSTANCE_STATES = new Set(['running', 'stopped', 'terminated']);
 const COMMAND_DONE = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 /** RDS-EVENT-0005: DB instance created (a restore is available); 0008: restored from a snapshot. */
 const RDS_AVAILABLE = new Set(['RDS-EVENT-0005', 'RDS-EVENT-0008', 'RDS-EVENT-0043']);
+/**
+ * RDS-EVENT-0170: DB cluster created, which a RestoreDBClusterFromSnapshot also emits: the
+ * restored Aurora cluster is available and rds.restore can add its writer instance now.
+ */
+const RDS_CLUSTER_AVAILABLE = new Set(['RDS-EVENT-0170']);
 
 export function finishedOperation(event: CloudEvent): FinishedOperation | undefined {
   const d = event.detail ?? {};
@@ -86,11 +91,14 @@ export function finishedOperation(event: CloudEvent): FinishedOperation | undefi
         ? { kind: 'command', id, reason: `ssm:${status} ${id}` }
         : undefined;
     }
-    case 'RDS DB Instance Event': {
+    case 'RDS DB Instance Event':
+    case 'RDS DB Cluster Event': {
+      const cluster = event['detail-type'] === 'RDS DB Cluster Event';
       const id = str(d.SourceIdentifier);
       const arn = str(d.SourceArn) ?? event.resources?.[0];
-      return id && arn && RDS_AVAILABLE.has(str(d.EventID) ?? '')
-        ? { kind: 'database', id: arn, reason: `rds:available ${id}` }
+      const available = cluster ? RDS_CLUSTER_AVAILABLE : RDS_AVAILABLE;
+      return id && arn && available.has(str(d.EventID) ?? '')
+        ? { kind: 'database', id: arn, reason: `rds:${cluster ? 'cluster-available' : 'available'} ${id}` }
         : undefined;
     }
     default:

@@ -25,9 +25,14 @@ import { unzip } from './unzip.js';
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 const { loadRunbooks } = require('../../serverless/runbooks.cjs') as {
-  loadRunbooks: (
-    dir: string,
-  ) => { name: string; spec: { schedule?: { cron: string; timezone: string }[] } }[];
+  loadRunbooks: (dir: string) => {
+    name: string;
+    spec: {
+      schedule?: { cron: string; timezone: string }[];
+      source: { region: string };
+      target: { region: string };
+    };
+  }[];
 };
 const { toSchedulerExpression } = require('../../serverless/cron.cjs') as {
   toSchedulerExpression: (c: string) => string;
@@ -165,6 +170,7 @@ describe('osls package (CloudFormation)', () => {
       'EC2 AMI State Change',
       'EC2 Command Status-change Notification',
       'EC2 Instance State-change Notification',
+      'RDS DB Cluster Event',
       'RDS DB Instance Event',
     ]);
     for (const rule of rules) {
@@ -181,6 +187,33 @@ describe('osls package (CloudFormation)', () => {
       'sqs:SendMessage',
       'ssm:ListCommands',
     ]);
+  });
+
+  it('lets the runbooks’ other regions forward their events here: a role for PutEvents on this bus only', () => {
+    const { FORWARDED_PATTERN } = require('../../serverless/event-forwarding.cjs') as {
+      FORWARDED_PATTERN: { source: string[] };
+    };
+    // the forwarding rule (README) selects every source the WakeOn* rules match
+    const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    for (const rule of rules)
+      for (const source of rule.EventPattern.source) expect(FORWARDED_PATTERN.source).toContain(source);
+    const role = template.Resources.EventForwardRole as Resource;
+    expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('events.amazonaws.com');
+    const forward = iamStatements(template).filter((s) => s.where.startsWith('EventForwardRole'));
+    expect(forward.map((s) => s.statement.Action)).toEqual([['events:PutEvents']]);
+    expect(JSON.stringify(forward[0]?.statement.Resource)).toContain(':event-bus/default');
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['EventBusArn', 'EventForwardRoleArn']),
+    );
+    // the events function looks tags up in the event's region: this one and the runbooks'
+    const lookup = iamStatements(template).find(
+      (s) => s.where.startsWith('EventsRole') && s.statement.Sid === 'FindOwningRun',
+    );
+    const regions = JSON.stringify(lookup?.statement.Condition);
+    for (const region of new Set(
+      loadRunbooks(root).flatMap((rb) => [rb.spec.source.region, rb.spec.target.region]),
+    ))
+      expect(regions).toContain(region);
   });
 
   it('creates one Scheduler schedule per runbook schedule entry, with its timezone', () => {

@@ -107,6 +107,22 @@ describe('events Lambda: cloud completion events wake the owning run', () => {
     expect(queued()).toEqual([['run-db', 'kick', 'rds:available drbot-orders', 0]]);
   });
 
+  it('finds a restored Aurora cluster by its tags; other cluster events finish nothing', async () => {
+    const arn = 'arn:aws:rds:us-west-2:123:cluster:drbot-orders-cluster';
+    rds
+      .on(ListTagsForResourceCommand, { ResourceName: arn })
+      .resolves({ TagList: [{ Key: 'drbot:run-id', Value: 'run-aurora' }] });
+    const handle = createEventsHandler(deps());
+    const clusterEvent = (EventID: string) =>
+      event('RDS DB Cluster Event', { SourceIdentifier: 'drbot-orders-cluster', SourceArn: arn, EventID });
+    const created = await handle(clusterEvent('RDS-EVENT-0170'));
+    // 0069: a cluster failover failed, nothing drbot waits for finished
+    const failed = await handle(clusterEvent('RDS-EVENT-0069'));
+    expect([created.kind, failed.kind]).toEqual(['woken', 'ignored']);
+    expect(queued()).toEqual([['run-aurora', 'kick', 'rds:cluster-available drbot-orders-cluster', 0]]);
+    expect(rds.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
+  });
+
   it('ignores resources without the tag and events that finish nothing, queueing nothing', async () => {
     ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
     const handle = createEventsHandler(deps());
