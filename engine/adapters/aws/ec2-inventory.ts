@@ -1,8 +1,8 @@
 /**
- * EC2 inventory: the protected fleet, batched fleet-wide describes for polling, and run-owned
- * lookups. Every read is batched (≤ 1000 ids per DescribeInstances, ≤ 100 per
- * DescribeInstanceStatus) and follows NextToken, so a poll round costs a few calls, not one per
- * instance.
+ * EC2 inventory: the protected fleet, the batched reads a poll round is made of (fleet-reads.ts
+ * puts them together), and run-owned lookups. Every read is batched (≤ 1000 ids per
+ * DescribeInstances, ≤ 100 per DescribeInstanceStatus) and follows NextToken, so a poll round
+ * costs a few calls, not one per instance.
  */
 
 import {
@@ -29,7 +29,7 @@ export function profileName(arn: string | undefined): string | undefined {
   return arn.slice(arn.lastIndexOf('/') + 1) || undefined;
 }
 
-function toInstance(raw: Ec2Instance, region: string, volumes: Map<string, Volume>): Instance {
+export function toInstance(raw: Ec2Instance, region: string, volumes: Map<string, Volume>): Instance {
   const state = raw.State?.Name as Instance['state'] | undefined;
   const attached: Volume[] = [];
   for (const mapping of raw.BlockDeviceMappings ?? []) {
@@ -84,7 +84,11 @@ function missingIds(err: unknown): string[] {
  * consistent right after RunInstances) are dropped and the chunk is asked again once, so the caller
  * sees them as absent rather than failing a whole poll round.
  */
-async function describeByIds(client: EC2Client, region: string, ids: string[]): Promise<Ec2Instance[]> {
+export async function describeByIds(
+  client: EC2Client,
+  region: string,
+  ids: string[],
+): Promise<Ec2Instance[]> {
   const out: Ec2Instance[] = [];
   for (const ids1000 of chunk(unique(ids), LIMITS.describeIds)) {
     try {
@@ -103,7 +107,7 @@ async function describeByIds(client: EC2Client, region: string, ids: string[]): 
 }
 
 /** Volume details for the given ids, batched. */
-async function describeVolumes(
+export async function describeVolumes(
   client: EC2Client,
   region: string,
   ids: string[],
@@ -134,7 +138,11 @@ async function withVolumes(client: EC2Client, region: string, raw: Ec2Instance[]
 }
 
 /** Status checks for the given ids (≤ 100 per call), including instances that are not running. */
-async function statusChecks(client: EC2Client, region: string, ids: string[]): Promise<Map<string, boolean>> {
+export async function statusChecksById(
+  client: EC2Client,
+  region: string,
+  ids: string[],
+): Promise<Map<string, boolean>> {
   const healthy = new Map<string, boolean>();
   for (const batch of chunk(unique(ids), LIMITS.instanceStatusIds)) {
     let token: string | undefined;
@@ -192,16 +200,6 @@ export async function listProtected(
     region,
     raw.filter((i) => kept.has(i)),
   );
-}
-
-/** One batched describe for a fleet: instances with `healthy` from both status checks. */
-export async function describeFleet(client: EC2Client, ids: string[], region: string): Promise<Instance[]> {
-  if (ids.length === 0) return [];
-  const raw = await describeByIds(client, region, ids);
-  const instances = await withVolumes(client, region, raw);
-  const present = instances.filter((i) => i.state !== 'terminated').map((i) => i.id);
-  const checks = await statusChecks(client, region, present);
-  return instances.map((i) => ({ ...i, healthy: checks.get(i.id) ?? false }));
 }
 
 /** Instances tagged with the run id and not terminated. */

@@ -20,7 +20,8 @@ import type { Clock } from '../../ports.js';
 import { systemClock } from '../system.js';
 import { awsAddressHolders } from './address-holders.js';
 import { type AwsClientFactories, AwsClients } from './clients.js';
-import { describeFleet, findRunOwned, listProtected } from './ec2-inventory.js';
+import { findRunOwned, listProtected } from './ec2-inventory.js';
+import { FleetReads } from './fleet-reads.js';
 import { launchFleet } from './launch.js';
 import { mutateInstances } from './lifecycle.js';
 import { type CaptureKind, protectFleet } from './protect.js';
@@ -59,6 +60,8 @@ export class AwsCloudProvider implements CloudProvider {
   private readonly captureKind: CaptureKind;
   private readonly protectConcurrency: number;
   private readonly pageRetry: PageRetry;
+  /** What poll rounds learn about each region (status-check strategy, volume details). */
+  private readonly fleetReads: FleetReads;
 
   constructor(options: AwsProviderOptions = {}) {
     this.clients = new AwsClients(options.clients);
@@ -66,6 +69,7 @@ export class AwsCloudProvider implements CloudProvider {
     this.captureKind = options.captureKind ?? 'ami';
     this.protectConcurrency = options.protectConcurrency ?? 4;
     this.pageRetry = options.pageRetry ?? {};
+    this.fleetReads = new FleetReads(this.clock);
   }
 
   listProtected(selector: ProtectSelector, region: string): Promise<Instance[]> {
@@ -107,7 +111,7 @@ export class AwsCloudProvider implements CloudProvider {
   }
 
   describe(instanceIds: string[], region: string): Promise<Instance[]> {
-    return describeFleet(this.clients.ec2(region), instanceIds, region);
+    return this.fleetReads.describe(this.clients.ec2(region), instanceIds, region);
   }
 
   findRunOwned(runId: string, region: string): Promise<Instance[]> {

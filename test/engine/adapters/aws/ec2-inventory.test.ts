@@ -106,28 +106,122 @@ describe('AwsCloudProvider inventory', () => {
     expect(calls[1]?.args[0].input.NextToken).toBe('page-2');
   });
 
-  it('describe of 2500 ids makes 3 DescribeInstances calls and 25 status calls, not one per instance', async () => {
-    const ids = instanceIds(2500);
+  /** EC2 answering DescribeInstanceStatus for a region whose running instances are `running`. */
+  function regionStatuses(running: string[], unhealthy = new Set<string>()) {
+    const status = (id: string) => ({
+      InstanceId: id,
+      SystemStatus: { Status: 'ok' },
+      InstanceStatus: { Status: unhealthy.has(id) ? 'initializing' : 'ok' },
+    });
+    ctx.ec2
+      .on(DescribeInstanceStatusCommand)
+      .callsFake((input: { InstanceIds?: string[]; MaxResults?: number; NextToken?: string }) => {
+        if (input.InstanceIds) return { InstanceStatuses: input.InstanceIds.map(status) };
+        const from = Number(input.NextToken ?? 0);
+        const to = from + (input.MaxResults ?? 1000);
+        return {
+          InstanceStatuses: running.slice(from, to).map(status),
+          ...(to < running.length ? { NextToken: String(to) } : {}),
+        };
+      });
+  }
+
+  function describesAsRunning() {
     ctx.ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({
       Reservations: [{ Instances: input.InstanceIds.map((id) => rawInstance(id)) }],
     }));
-    ctx.ec2.on(DescribeInstanceStatusCommand).callsFake((input: { InstanceIds: string[] }) => ({
-      InstanceStatuses: input.InstanceIds.map((id, n) => ({
-        InstanceId: id,
-        SystemStatus: { Status: 'ok' },
-        InstanceStatus: { Status: n === 0 ? 'initializing' : 'ok' },
-      })),
-    }));
+  }
+
+  it('describe of 2500 copies in a recovery region: 3 DescribeInstances and 3 status pages, not 25 calls by id', async () => {
+    const ids = instanceIds(2500);
+    describesAsRunning();
+    regionStatuses(ids, new Set([ids[0]!]));
 
     const described = await ctx.provider.describe(ids, 'us-west-2');
 
     const describeCalls = ctx.ec2.commandCalls(DescribeInstancesCommand);
     expect(describeCalls.map((c) => c.args[0].input.InstanceIds?.length)).toEqual([1000, 1000, 500]);
-    const statusCalls = ctx.ec2.commandCalls(DescribeInstanceStatusCommand);
-    expect(statusCalls).toHaveLength(25);
-    expect(statusCalls.every((c) => c.args[0].input.IncludeAllInstances === true)).toBe(true);
+    const statusCalls = ctx.ec2.commandCalls(DescribeInstanceStatusCommand).map((c) => c.args[0].input);
+    expect(statusCalls).toHaveLength(3);
+    expect(statusCalls.every((i) => i.InstanceIds === undefined && i.MaxResults === 1000)).toBe(true);
     expect(described).toHaveLength(2500);
-    expect(described.filter((i) => i.healthy)).toHaveLength(2500 - 25);
+    expect(described.filter((i) => i.healthy)).toHaveLength(2500 - 1);
+  });
+
+  it('a region with a big fleet beside the copies: one bounded probe, then by id, also in the next round', async () => {
+    const ids = instanceIds(1000);
+    describesAsRunning();
+    // 9000 production instances page first; the copies come last
+    regionStatuses([...instanceIds(9000, 'i-p'), ...ids]);
+
+    const first = await ctx.provider.describe(ids, 'us-west-2');
+    const calls = () => ctx.ec2.commandCalls(DescribeInstanceStatusCommand).map((c) => c.args[0].input);
+    // a probe of at most half the 10 by-id calls, then the copies by id
+    expect(calls().filter((i) => !i.InstanceIds)).toHaveLength(5);
+    expect(
+      calls()
+        .filter((i) => i.InstanceIds)
+        .map((i) => i.InstanceIds?.length),
+    ).toEqual(Array(10).fill(100));
+    expect(first.every((i) => i.healthy)).toBe(true);
+
+    ctx.ec2.resetHistory();
+    await ctx.provider.describe(ids, 'us-west-2');
+    expect(calls()).toHaveLength(10);
+    expect(calls().every((i) => i.InstanceIds?.length === 100)).toBe(true);
+  });
+
+  it('asks status checks of running instances only: pending and stopped ones cannot have passed them', async () => {
+    ctx.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            rawInstance('i-run'),
+            rawInstance('i-pend', { State: { Name: 'pending', Code: 0 } }),
+            rawInstance('i-stop', { State: { Name: 'stopped', Code: 80 } }),
+          ],
+        },
+      ],
+    });
+    regionStatuses(['i-run']);
+
+    const described = await ctx.provider.describe(['i-run', 'i-pend', 'i-stop'], 'us-west-2');
+
+    const [call, ...more] = ctx.ec2.commandCalls(DescribeInstanceStatusCommand);
+    expect(more).toEqual([]);
+    expect(call?.args[0].input.InstanceIds).toEqual(['i-run']);
+    expect(described.map((i) => [i.id, i.healthy])).toEqual([
+      ['i-run', true],
+      ['i-pend', false],
+      ['i-stop', false],
+    ]);
+  });
+
+  it('poll rounds reuse volume details for 10 minutes, then describe them again', async () => {
+    ctx.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            rawInstance('i-1', {
+              BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-1' } }],
+            }),
+          ],
+        },
+      ],
+    });
+    ctx.ec2
+      .on(DescribeVolumesCommand)
+      .resolves({ Volumes: [{ VolumeId: 'vol-1', Size: 40, VolumeType: 'gp3' }] });
+    regionStatuses(['i-1']);
+    const volumesOf = async () => (await ctx.provider.describe(['i-1'], 'us-west-2'))[0]?.volumes;
+
+    expect(await volumesOf()).toEqual([{ id: 'vol-1', device: '/dev/xvda', sizeGiB: 40, type: 'gp3' }]);
+    ctx.clock.advance(9 * 60_000);
+    expect(await volumesOf()).toEqual([{ id: 'vol-1', device: '/dev/xvda', sizeGiB: 40, type: 'gp3' }]);
+    expect(ctx.ec2.commandCalls(DescribeVolumesCommand)).toHaveLength(1);
+    ctx.clock.advance(2 * 60_000);
+    await volumesOf();
+    expect(ctx.ec2.commandCalls(DescribeVolumesCommand)).toHaveLength(2);
   });
 
   it('describe drops ids EC2 does not know yet instead of failing the poll round', async () => {

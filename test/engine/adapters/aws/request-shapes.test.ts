@@ -108,8 +108,8 @@ describe('EC2 launch and lifecycle requests', () => {
     expect(call?.args[0].input).toEqual({ InstanceIds: ['i-0a', 'i-0b'] });
   });
 
-  it('EC2 DescribeInstanceStatus: IncludeAllInstances, at most 100 InstanceIds, no MaxResults, NextToken followed', async () => {
-    const ids = instanceIds(150);
+  it('EC2 DescribeInstanceStatus by id: IncludeAllInstances, at most 100 InstanceIds, no MaxResults, NextToken followed', async () => {
+    const ids = instanceIds(100);
     ctx.ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: ids.map((InstanceId) => ({ InstanceId, State: { Name: 'running' } })) }],
     });
@@ -119,12 +119,31 @@ describe('EC2 launch and lifecycle requests', () => {
       .resolves({ InstanceStatuses: [] });
     await ctx.provider.describe(ids, 'us-west-2');
     const inputs = ctx.ec2.commandCalls(DescribeInstanceStatusCommand).map((c) => c.args[0].input);
-    expect(inputs.map((i) => i.InstanceIds?.length)).toEqual([100, 100, 50]);
+    expect(inputs.map((i) => i.InstanceIds?.length)).toEqual([100, 100]);
     expect(inputs[1]?.NextToken).toBe('page-2');
     for (const input of inputs) {
       expect(input.IncludeAllInstances).toBe(true);
       expect(input).not.toHaveProperty('MaxResults', expect.anything());
     }
+  });
+
+  it('EC2 DescribeInstanceStatus above 100 ids: the region’s running instances by pages of 1000, no InstanceIds, then the unseen by id', async () => {
+    const ids = instanceIds(150);
+    ctx.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: ids.map((InstanceId) => ({ InstanceId, State: { Name: 'running' } })) }],
+    });
+    ctx.ec2
+      .on(DescribeInstanceStatusCommand)
+      .resolvesOnce({ InstanceStatuses: [], NextToken: 'page-2' })
+      .resolves({ InstanceStatuses: [] });
+    await ctx.provider.describe(ids, 'us-west-2');
+    const [probe, ...byId] = ctx.ec2.commandCalls(DescribeInstanceStatusCommand).map((c) => c.args[0].input);
+    expect(probe).toEqual({
+      Filters: [{ Name: 'instance-state-name', Values: ['running'] }],
+      MaxResults: 1000,
+    });
+    // two by-id calls would do: a probe of one page, then the 150 by id
+    expect(byId.map((i) => i.InstanceIds?.length)).toEqual([100, 50]);
   });
 
   it('EC2 DescribeVolumes: the attached VolumeIds only, in the instances region', async () => {
