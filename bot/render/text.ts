@@ -86,8 +86,11 @@ export function replyText(reply: Reply): string[] {
         `  why: ${reply.error.explanation}`,
         `  what to do: ${reply.error.action}`,
       ];
-    case 'usage':
-      return [`⚠ ${usageLines(reply.error, 'shell').join('\n')}`, 'Nothing was started.'];
+    case 'usage': {
+      // one element per line: the screen escapes a newline inside a line like any control character
+      const [problem, ...rest] = usageLines(reply.error, 'shell');
+      return [`⚠ ${problem ?? ''}`, ...rest, 'Nothing was started.'];
+    }
     case 'help':
       return helpLines('shell', reply.topic);
     case 'started':

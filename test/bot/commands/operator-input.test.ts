@@ -28,6 +28,19 @@ describe('operator input', () => {
     expect(parseCommand('drill web-tier note=\u009b2J', 'slack').ok).toBe(false);
   });
 
+  it('renders a usage error one line per element: no newline left for the screen to escape', () => {
+    const parsed = parseCommand('bogus', 'shell');
+    expect(parsed.ok).toBe(false);
+    const lines = replyText(
+      parsed.ok ? { kind: 'help', surface: 'shell' } : { kind: 'usage', error: parsed.error },
+    );
+    expect(lines.filter((l) => l.includes('\n'))).toEqual([]);
+    expect(lines[0]).toBe('⚠ "bogus" is not a drbot command.');
+    expect(lines).toContain('Usage:');
+    expect(lines).toContain('  drill <runbook> [key=value…]');
+    expect(lines.at(-1)).toBe('Nothing was started.');
+  });
+
   it('makes control characters in echoed Slack text visible', () => {
     expect(escapeMrkdwn('reason \u001b[2J <@U1>')).toBe('reason \\x1b[2J <@U1>');
   });
