@@ -53,7 +53,13 @@ export function tierSummary(tier: TierState, rpoMs: number, now: number): string
   const drill = tier.lastDrill
     ? ` · last drill ${tier.lastDrill.outcome === 'succeeded' ? 'pass' : 'FAIL'} ${daysAgo(tier.lastDrill.at, now)}`
     : ' · never drilled';
-  return `live in ${siteLabel(tier.active)} (${tier.active.side}) · protecting ${tier.protection.direction} ${tier.protection.state}${age}${drill} · ${tierNext(tier)}`;
+  return `live in ${siteLabel(tier.active)} (${tier.active.side}) · ${protectionWords(tier.protection)}${age}${drill} · ${tierNext(tier)}`;
+}
+
+/** `protection source→target`, `protection target→source paused`, `unprotected`. */
+function protectionWords(p: TierState['protection']): string {
+  if (p.state === 'none') return 'unprotected';
+  return `protection ${p.direction}${p.state === 'paused' ? ' paused' : ''}`;
 }
 
 /** The whole tier view for `status <runbook>`. */

@@ -229,7 +229,9 @@ export async function runShell(options: ShellOptions): Promise<number> {
       rl.setPrompt(session.prompt);
       prompt?.();
     }
-    if (!quit && (options.waitAtEnd ?? true)) await session.waitUntilSettled();
+    // the hints `wait` already printed are not printed again
+    if (!quit && (options.waitAtEnd ?? true))
+      await session.waitUntilSettled(undefined, { repeatHints: false });
     await notifier.flushed();
     const left = await inFlightCount(services);
     if (left > 0)

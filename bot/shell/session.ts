@@ -15,6 +15,7 @@ import { replyText } from '../render/text.js';
 import { healEndedRuns } from '../runtime/heal.js';
 import type { BotServices } from '../services.js';
 import type { Screen } from './screen.js';
+import { waitingHint } from './waiting-hint.js';
 
 export interface ShellSessionOptions {
   services: BotServices;
@@ -43,28 +44,14 @@ const DECISIONS = new Set(['approve', 'reject', 'confirm']);
 
 export type LineResult = 'continue' | 'quit';
 
-/** What to type next for a run that waits on people. */
-function waitingHint(run: Run): string[] {
-  const short = run.id.slice(-6);
-  const lines = [`⏳ run ${run.id} (${run.mode} of ${run.runbook.name}) waits on people:`];
-  for (const [key, step] of Object.entries(run.steps)) {
-    if (step.status !== 'waiting') continue;
-    if (step.action === 'manual')
-      lines.push(`   ${key}: an operator confirms it is done → confirm ${short} ${key}`);
-    else
-      lines.push(
-        `   ${key}: approvers approve → /as <approver> then approve ${short} (or reject ${short} <reason>)`,
-      );
-  }
-  return lines;
-}
-
 const RECENT = 50;
 
 export class ShellSession {
   user: string;
   private readonly services: BotServices;
   private readonly screen: Screen;
+  /** The last waiting hint printed per run: printed again only when it changed. */
+  private readonly hinted = new Map<string, string>();
 
   constructor(private readonly options: ShellSessionOptions) {
     this.services = options.services;
@@ -185,7 +172,10 @@ export class ShellSession {
    * Waits until every run is finished or waits only on people (an approval, a manual step).
    * Returns the runs that wait on people, so the caller can say who must act.
    */
-  async waitUntilSettled(timeoutMs?: number): Promise<{ settled: boolean; waiting: Run[] }> {
+  async waitUntilSettled(
+    timeoutMs?: number,
+    options: { repeatHints?: boolean } = {},
+  ): Promise<{ settled: boolean; waiting: Run[] }> {
     const started = Date.now();
     const pollMs = this.options.pollMs ?? 200;
     for (;;) {
@@ -196,7 +186,20 @@ export class ShellSession {
       for (const run of open) if (await this.waitsOnPeople(run)) waiting.push(run);
       const moving = open.filter((r) => !waiting.includes(r));
       if (moving.length === 0) {
-        for (const run of waiting) this.screen.log(waitingHint(run));
+        for (const run of waiting) {
+          const hint = await waitingHint(
+            {
+              store: this.services.store,
+              directory: this.services.directory,
+              users: this.options.users ?? [],
+            },
+            run,
+          );
+          // `wait`, then the end of input: the same hint once, not twice
+          if (options.repeatHints === false && this.hinted.get(run.id) === hint.join('\n')) continue;
+          this.hinted.set(run.id, hint.join('\n'));
+          this.screen.log(hint);
+        }
         return { settled: true, waiting };
       }
       if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) {

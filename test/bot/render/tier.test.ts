@@ -67,8 +67,12 @@ describe('tier rendering', () => {
       updatedAt: T0,
     };
     expect(tierSummary(tier, HOUR, T0)).toBe(
-      'live in us-west-2 (target) · protecting source→target none · last drill FAIL 2 days ago · next: `reprotect app-tier`',
+      'live in us-west-2 (target) · unprotected · last drill FAIL 2 days ago · next: `reprotect app-tier`',
     );
     expect(tierLines(tier, HOUR, T0)[0]).toBe('app-tier: live in us-west-2 (target) since run …7M2W');
+    const protecting = { ...tier, protection: { ...tier.protection, state: 'protecting' as const } };
+    expect(tierSummary(protecting, HOUR, T0)).toContain('(target) · protection source→target · last drill');
+    const paused = { ...tier, protection: { ...tier.protection, state: 'paused' as const } };
+    expect(tierSummary(paused, HOUR, T0)).toContain('· protection source→target paused ·');
   });
 });
