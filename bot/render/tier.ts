@@ -67,7 +67,7 @@ export function tierLines(tier: TierState, rpoMs: number, now: number): string[]
   const p = tier.protection;
   const lines = [
     `${tier.runbook}: live in ${siteLabel(tier.active)} (${tier.active.side})${tier.active.sinceRun ? ` since run ${shortRun(tier.active.sinceRun)}` : ''}`,
-    `  protection: ${p.direction}, ${p.state}; ${p.inventory.length || 'no'} instance(s) recorded${p.inventory.length ? `: ${p.inventory.map((i) => (i.instanceId === i.sourceId ? i.instanceId : `${i.instanceId}←${i.sourceId}`)).join(', ')}` : ''}`,
+    `  ${protectionWords(p)}; ${p.inventory.length || 'no'} instance(s) recorded${p.inventory.length ? `: ${p.inventory.map((i) => (i.instanceId === i.sourceId ? i.instanceId : `${i.instanceId}←${i.sourceId}`)).join(', ')}` : ''}`,
   ];
   if (p.newestPoint) {
     const age = now - p.newestPoint.capturedAt;

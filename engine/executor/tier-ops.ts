@@ -134,7 +134,14 @@ export async function switchPoint(
   const tier = await getTier(deps, runbook);
   if (tier.pendingCommit?.runId !== runId) {
     const refused = commitRefusal(tier, runId)!;
-    throw tierRefusedError({ ...refused, code: 'TIER_NOTHING_TO_SWITCH' }, { runId });
+    throw tierRefusedError(
+      {
+        ...refused,
+        code: 'TIER_NOTHING_TO_SWITCH',
+        why: 'switch-point replaces the failover the tier waits to commit, and only that one.',
+      },
+      { runId },
+    );
   }
   const { [SWITCH_FROM_PARAM]: _, ...params } = run.params;
   const next = await start({

@@ -53,8 +53,8 @@ export function standbyRegion(tier: TierState, runbook: Runbook): string {
   return tier.active.side === 'source' ? runbook.spec.target.region : runbook.spec.source.region;
 }
 
-function refusal(code: string, state: string, next: string): TierRefusal {
-  return { code, state, next };
+function refusal(code: string, state: string, why: string, next: string): TierRefusal {
+  return { code, state, why, next };
 }
 
 /** Why the tier's state does not allow starting `mode` now, or undefined when it does. */
@@ -70,6 +70,7 @@ export function checkStart(
     return refusal(
       'TIER_TRANSITION_IN_FLIGHT',
       `A ${f.mode} of ${name} (run ${shortRun(f.runId)}) is in flight.`,
+      'A tier changes sites one run at a time: another run now would act on instances that one is still moving.',
       `Next: let it finish (\`status ${f.runId}\`) or \`abort ${f.runId}\`, then try again.`,
     );
   }
@@ -82,12 +83,14 @@ export function checkStart(
       return refusal(
         'TIER_ROLLBACK_DUE',
         `${name} failed over to ${siteLabel(tier.active)} in run ${shortRun(pending.runId)}; nobody committed it within its commit timeout, so it is to be rolled back.`,
+        'Its runbook says `spec.commit.onTimeout: rollback`: the tier goes back to its source before anything else starts.',
         `Next: \`failback ${name}\` (its approvals still apply; \`reprotect ${name}\` first if its failback launches from reprotected points), or \`commit ${pending.runId}\` to keep ${siteLabel(tier.active)}.`,
       );
     }
     return refusal(
       'TIER_UNCOMMITTED',
       `${name} failed over to ${siteLabel(tier.active)} in run ${shortRun(pending.runId)} and waits to be committed.`,
+      'Until someone commits the failover (or switches it to another recovery point), its copies may still be replaced, so nothing else starts on the tier.',
       `Next: \`commit ${pending.runId}\`, or \`switch-point ${pending.runId} <point>\` to recover from an earlier point.`,
     );
   }
@@ -95,6 +98,7 @@ export function checkStart(
     return refusal(
       'TIER_ALREADY_FAILED_OVER',
       live,
+      'A failover moves a tier from its source to its target, and this one already runs on its target.',
       tier.protection.direction === 'target→source'
         ? `Next: \`failback ${name}\`.`
         : `Next: \`reprotect ${name}\`, then \`failback ${name}\`.`,
@@ -105,11 +109,17 @@ export function checkStart(
       return refusal(
         'TIER_NOT_FAILED_OVER',
         live,
+        'A failback returns a failed-over tier to its source, and this one runs on its source.',
         `Next: nothing to fail back; \`failover ${name}\` moves it to the target.`,
       );
     }
     if (tier.protection.direction !== 'target→source' || tier.protection.state !== 'protecting') {
-      return refusal('TIER_NOT_REPROTECTED', live, `Next: \`reprotect ${name}\`, then \`failback ${name}\`.`);
+      return refusal(
+        'TIER_NOT_REPROTECTED',
+        live,
+        'A failback launches from recovery points of the copies that serve now, and only reprotect captures them toward the source.',
+        `Next: \`reprotect ${name}\`, then \`failback ${name}\`.`,
+      );
     }
   }
   return undefined;
@@ -248,12 +258,14 @@ export function commitRefusal(tier: TierState, runId: string): TierRefusal | und
     return refusal(
       'TIER_COMMIT_OTHER_RUN',
       `${tier.runbook} waits for the commit of run ${shortRun(pending.runId)}, not ${shortRun(runId)}.`,
+      'A commit accepts the failover the tier waits on, and only that one.',
       `Next: \`commit ${pending.runId}\`.`,
     );
   }
   return refusal(
     'TIER_NOTHING_TO_COMMIT',
     `${tier.runbook} has no uncommitted failover (live in ${siteLabel(tier.active)}).`,
+    'A commit accepts a failover that succeeded and waits for it; none does.',
     tier.active.side === 'target' && !tier.committed
       ? `Next: \`status ${tier.runbook}\`.`
       : `Next: nothing to commit${tier.active.side === 'target' ? `; \`reprotect ${tier.runbook}\` is next` : ''}.`,
@@ -282,7 +294,8 @@ export function reprotectRefusal(tier: TierState): TierRefusal | undefined {
     return refusal(
       'TIER_NOTHING_TO_REPROTECT',
       `${name} is live in ${siteLabel(tier.active)} and protected ${tier.protection.direction}.`,
-      'Next: reprotect follows a committed failover; nothing to do now.',
+      'Reprotect turns protection around after a committed failover, and this tier has none to follow.',
+      'Next: nothing to do now.',
     );
   }
   return undefined;

@@ -94,9 +94,9 @@ export function tierRefusedError(
   refusal: TierRefusal,
   context: Record<string, unknown> = {},
 ): NonRetryableError {
-  return new NonRetryableError(`${refusal.state} ${refusal.next}`, {
+  return new NonRetryableError(refusal.state, {
     code: refusal.code,
-    explanation: refusal.state,
+    explanation: refusal.why,
     action: refusal.next,
     context,
   });

@@ -91,6 +91,8 @@ export interface TierRefusal {
   code: string;
   /** The state, one sentence ("app-tier is live in us-west-2 since run …7M2W."). */
   state: string;
+  /** Why that state does not allow it: the rule, in one sentence. */
+  why: string;
   /** The next step(s), one sentence with commands in backticks. */
   next: string;
 }

@@ -27,7 +27,7 @@ describe('executor: durability, leases and locks', () => {
     expect(first.lock).toBe('runbook:app-tier');
     const refused = await h.start(failover, 'failover', 'oscar').catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'TIER_TRANSITION_IN_FLIGHT' });
-    expect((refused as Error).message).toContain(first.id);
+    expect((refused as Error & { action: string }).action).toContain(first.id);
     expect(await h.store.acquireLock('runbook:app-tier', 'someone', 0)).toEqual({
       acquired: false,
       holder: first.id,
@@ -134,7 +134,7 @@ describe('executor: durability, leases and locks', () => {
       holder: second.id,
     });
     const third = await h.start(failover, 'failover', 'olivia').catch((e: unknown) => e);
-    expect((third as Error).message).toContain(second.id);
+    expect((third as Error & { action: string }).action).toContain(second.id);
   });
 
   it('a lease held by a dead worker blocks others until it expires, then is taken over', async () => {

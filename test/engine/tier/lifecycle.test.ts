@@ -55,7 +55,7 @@ describe('tier lifecycle (engine)', () => {
     const waiting = await h.run(tier(), 'failover', 'olivia');
     const drill = await rejection(h.start(tier(), 'drill'));
     expect(drill).toMatchObject({ code: 'TIER_TRANSITION_IN_FLIGHT' });
-    expect(drill.message).toContain(`abort ${waiting.id}`);
+    expect(drill.action).toContain(`abort ${waiting.id}`);
     const again = await rejection(h.start(tier(), 'failover', 'olivia'));
     expect(again).toMatchObject({ code: 'TIER_TRANSITION_IN_FLIGHT' });
     expect(await h.store.listRuns({})).toHaveLength(1);
@@ -71,7 +71,12 @@ describe('tier lifecycle (engine)', () => {
 
     const second = await rejection(h.start(tier(), 'failover', 'olivia'));
     expect(second).toMatchObject({ code: 'TIER_UNCOMMITTED' });
-    expect(second.message).toContain(`commit ${failover.id}`);
+    expect(second.action).toContain(`commit ${failover.id}`);
+    // the state, the rule and the next step, each said once
+    expect(second.message).toBe(
+      `app-tier failed over to us-west-2 in run …${failover.id.slice(-4)} and waits to be committed.`,
+    );
+    expect((second as { explanation?: string }).explanation).toContain('nothing else starts on the tier');
     expect((await rejection(h.start(tier(), 'drill'))).code).toBe('TIER_UNCOMMITTED');
     expect((await rejection(h.start(tier(), 'failback', 'olivia'))).code).toBe('TIER_UNCOMMITTED');
 
@@ -85,9 +90,8 @@ describe('tier lifecycle (engine)', () => {
 
     const live = await rejection(h.start(tier(), 'failover', 'olivia'));
     expect(live.code).toBe('TIER_ALREADY_FAILED_OVER');
-    expect(live.message).toMatch(
-      /app-tier is live in us-west-2 since run …\w{4}\. Next: `reprotect app-tier`, then `failback app-tier`\./,
-    );
+    expect(live.message).toMatch(/^app-tier is live in us-west-2 since run …\w{4}\.$/);
+    expect(live.action).toBe('Next: `reprotect app-tier`, then `failback app-tier`.');
     expect((await rejection(h.start(tier(), 'failback', 'olivia'))).code).toBe('TIER_NOT_REPROTECTED');
 
     const drill = await h.run(tier(), 'drill');
