@@ -172,8 +172,12 @@ export function parseCommand(input: string, surface: Surface): ParseResult {
       if (!NAME.test(runbook)) return fail(`"${clip(runbook)}" is not a runbook name.`, usage);
       if (mode === undefined) return fail('Which mode? Give drill, failover or failback.', usage);
       const lowered = mode.toLowerCase();
+      // neither word is a mode, and either order is accepted: name both rather than guess
       if (!isMode(lowered))
-        return fail(`"${clip(mode)}" is not a mode: use drill, failover or failback.`, usage);
+        return fail(
+          `Neither "${clip(first ?? '')}" nor "${clip(second ?? '')}" is a mode: use drill, failover or failback.`,
+          usage,
+        );
       if (extra.length > 0)
         return fail(`Unexpected "${clip(extra.join(' '))}" after the runbook and mode.`, usage);
       return ok({ kind: 'plan', runbook, mode: lowered });

@@ -139,6 +139,9 @@ export async function switchPoint(
         ...refused,
         code: 'TIER_NOTHING_TO_SWITCH',
         why: 'switch-point replaces the failover the tier waits to commit, and only that one.',
+        next: tier.pendingCommit
+          ? `Next: \`switch-point ${tier.pendingCommit.runId} <point>\`.`
+          : `Next: nothing to switch; \`status ${tier.runbook}\` shows where it is live.`,
       },
       { runId },
     );

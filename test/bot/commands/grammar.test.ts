@@ -102,7 +102,16 @@ describe('parseCommand', () => {
       ['drill', /runbook/i, '/dr drill <runbook> [key=value…]'],
       ['drill app-tier oops', /key=value/, '/dr drill <runbook> [key=value…]'],
       ['drill app-tier a=1 a=2', /twice/, '/dr drill <runbook> [key=value…]'],
-      ['plan app-tier sideways', /not a mode/, '/dr plan <drill|failover|failback> <runbook>'],
+      [
+        'plan app-tier sideways',
+        /Neither "app-tier" nor "sideways" is a mode/,
+        '/dr plan <drill|failover|failback> <runbook>',
+      ],
+      [
+        'plan rollback app-tier',
+        /Neither "rollback" nor "app-tier" is a mode/,
+        '/dr plan <drill|failover|failback> <runbook>',
+      ],
       ['status a b', /Unexpected/, '/dr status [runId]'],
       ['abort', /run id is missing/, '/dr abort <runId> [reason…]'],
     ];

@@ -122,6 +122,10 @@ describe('tier lifecycle (engine)', () => {
       lastFailover: { runId: run.id, outcome: 'failed' },
     });
     expect(state.inFlight).toBeUndefined();
+    // nothing waits to be committed: switch-point says so, with a next step about switching
+    const refused = await rejection(h.engine.switchPoint(run.id, 'latest', 'olivia'));
+    expect(refused.code).toBe('TIER_NOTHING_TO_SWITCH');
+    expect(refused.action).toBe('Next: nothing to switch; `status app-tier` shows where it is live.');
   });
 
   it('of two failovers started at once from two workers, exactly one starts', async () => {
