@@ -113,12 +113,6 @@ export class RunSession {
     return this.dirty;
   }
 
-  /** Writes the outbox events a crashed writer left behind (see audit.ts). */
-  async recover(): Promise<void> {
-    const recovered = await recoverOutbox(this.deps.store, this.run);
-    await publish(this.deps.notifier, this.run, recovered);
-  }
-
   /**
    * Saves the run (version-checked), appends its events, notifies. No-op without changes.
    *
