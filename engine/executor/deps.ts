@@ -67,11 +67,16 @@ export async function loadRunbook(deps: EngineDeps, run: Run): Promise<Runbook> 
       'Start a new run of the runbook.',
     );
   }
-  if (deps.runbookTexts.size >= RUNBOOK_TEXTS_KEPT) {
+  rememberRunbook(deps, hash, runbook);
+  return runbook;
+}
+
+/** Keeps a snapshot's text (read, or just written by `startRun`) for the next `loadRunbook`. */
+export function rememberRunbook(deps: EngineDeps, hash: string, runbook: Runbook): void {
+  if (deps.runbookTexts.size >= RUNBOOK_TEXTS_KEPT && !deps.runbookTexts.has(hash)) {
     deps.runbookTexts.delete(deps.runbookTexts.keys().next().value as string);
   }
   deps.runbookTexts.set(hash, JSON.stringify(runbook));
-  return runbook;
 }
 
 export async function loadRun(deps: EngineDeps, runId: string): Promise<Run> {

@@ -53,6 +53,15 @@ describe('opening a run', () => {
     expect((await engine.runbookOf(done.run)).metadata.name).toBe(runbook.metadata.name);
   });
 
+  it('does not read back the snapshot the same engine just stored at start', async () => {
+    const h = createHarness();
+    const reads = recordReads(h.store);
+    const engine = h.worker('worker-2', reads.store);
+    const run = await engine.startRun({ runbook, mode: 'drill', initiator: 'ian' });
+    await engine.advance(run.id);
+    expect(reads.calls.filter((c) => c === 'runbook>')).toEqual([]);
+  });
+
   it('starts the outbox repair read before the runbook read has answered', async () => {
     const h = createHarness();
     const run = await h.start(runbook);
