@@ -193,27 +193,15 @@ function startsPage(entries: Entry[]): boolean {
 
 /**
  * Creates the page with the entries, on the condition that it does not exist. That implies every
- * per-seq claim, with one condition instead of one per seq (on dynalite, which parses conditions
- * on the engine's event loop, the 16-clause conditions were most of an append's CPU). When the
- * page exists after all (a later commit's append landed first), the per-seq claims decide.
+ * per-seq claim, with one condition instead of one per seq and a plain PutItem (no update
+ * expression): on dynalite, which parses expressions on the engine's event loop, the 16-clause
+ * conditions were most of an append's CPU. When the page exists after all (a later commit's
+ * append landed first), the per-seq claims decide.
  */
 async function claimFreshPage(items: DynamoItems, key: ItemKey, entries: Entry[]): Promise<boolean> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  entries.forEach((entry, i) => {
-    names[`#a${i}`] = eventAttribute(entry.event.seq);
-    values[`:v${i}`] = entry.value;
-  });
-  const claimed = await items.update(
-    'appendAudit',
-    key,
-    {
-      UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
-      ReturnValues: 'NONE',
-    },
-    { expression: 'attribute_not_exists(PK)', names, values },
-  );
-  return claimed !== undefined;
+  const page: Item = { ...key };
+  for (const entry of entries) page[eventAttribute(entry.event.seq)] = entry.value;
+  return items.put('appendAudit', page, { expression: 'attribute_not_exists(PK)' });
 }
 
 function eventAttribute(seq: number): string {
