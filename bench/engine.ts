@@ -217,6 +217,8 @@ export async function benchTimers(steps = 1000, concurrency = 50, actionMs = 20)
   return (performance.now() - started) / (waves * actionMs);
 }
 
+const WARM_UP_RUNS = 3;
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -234,7 +236,9 @@ const round3 = (value: number) => Number(value.toFixed(3));
  * share; the target stays on the raw ratio).
  */
 export async function benchAll(runs: number, stores = STORES) {
-  for (const factory of stores) await benchEngine(factory, 100); // warm-up: JIT not billed to the engine
+  // Warm-up, so JIT compilation is not billed to the engine: dynalite and the SDK take a few
+  // full-size runs to reach their steady CPU cost (a 100-step run left the first rounds ~2× slower).
+  for (const factory of stores) for (let i = 0; i < WARM_UP_RUNS; i++) await benchEngine(factory);
   const floor: number[] = [];
   const results = new Map<string, Awaited<ReturnType<typeof benchEngine>>[]>();
   for (let round = 0; round < runs; round++) {
