@@ -6,7 +6,7 @@ import type { EngineOptions, RunProvider } from '../api.js';
 import type { Clock, Directory, Notifier, Random, RunStore } from '../ports.js';
 import type { Run } from '../run.js';
 import type { Runbook } from '../runbook/types.js';
-import { publish, recoverOutbox } from './audit.js';
+import { type AppendedOutboxes, publish, recoverOutbox } from './audit.js';
 import { runNotFound, stepError } from './errors.js';
 import { randomOwner } from './ids.js';
 import { RunSession, type SessionOptions } from './session.js';
@@ -27,6 +27,8 @@ export interface EngineDeps {
   provider?: RunProvider;
   /** Runbook snapshots this engine has read, as JSON by content hash (see `loadRunbook`). */
   runbookTexts: Map<string, string>;
+  /** Outboxes this engine appended whole, by run (audit.ts): their next load skips the repair read. */
+  appendedOutboxes: AppendedOutboxes;
 }
 
 /** Snapshots kept per engine: a worker advances a few runbooks, each hash's text is immutable. */
@@ -44,6 +46,7 @@ export function resolveDeps(options: EngineOptions): EngineDeps {
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     owner: options.owner ?? randomOwner(options.random),
     runbookTexts: new Map(),
+    appendedOutboxes: new Map(),
     ...(options.provider ? { provider: { ...options.provider } } : {}),
   };
 }
@@ -95,7 +98,10 @@ export async function openSession(
   options?: SessionOptions,
 ): Promise<RunSession> {
   const run = await loadRun(deps, runId);
-  const [runbook, recovered] = await Promise.all([loadRunbook(deps, run), recoverOutbox(deps.store, run)]);
+  const [runbook, recovered] = await Promise.all([
+    loadRunbook(deps, run),
+    recoverOutbox(deps.store, run, deps.appendedOutboxes),
+  ]);
   const session = new RunSession(deps, run, runbook, options);
   await publish(deps.notifier, run, recovered);
   return session;

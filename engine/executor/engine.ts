@@ -12,7 +12,7 @@ import { checkStart, claimStart, dropClaim } from '../tier/machine.js';
 import { applyEndedRun, reconcileTier, tierRefusedError, updateTier } from '../tier/store.js';
 import { advanceRun } from './advance.js';
 import { approve, confirmManual, reject } from './approvals.js';
-import { appendEvents, nextEvent, publish, recoverOutbox } from './audit.js';
+import { appendEvents, nextEvent, publish, recoverOutbox, rememberAppendedOutbox } from './audit.js';
 import { type EngineDeps, loadRun, loadRunbook, rememberRunbook, resolveDeps } from './deps.js';
 import { abortNotAllowed, modeNotFound, runAlreadyEnded, runbookLocked, startNotAllowed } from './errors.js';
 import { createIdFactory } from './ids.js';
@@ -153,6 +153,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
     throw err;
   }
   await appendEvents(deps.store, [started]);
+  rememberAppendedOutbox(deps.appendedOutboxes, run.id, run.version);
   await publish(deps.notifier, run, [started]);
   return run;
 }

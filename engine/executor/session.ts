@@ -8,13 +8,23 @@ import { ConflictError } from '../errors.js';
 import type { Clock, Notifier, RunChanges, RunStore } from '../ports.js';
 import type { AuditEvent, AuditKind, Run, RunPhase, StepStatus } from '../run.js';
 import type { Runbook } from '../runbook/types.js';
-import { appendEvents, type EventFields, nextEvent, publish, recoverOutbox } from './audit.js';
+import {
+  type AppendedOutboxes,
+  appendEvents,
+  type EventFields,
+  nextEvent,
+  publish,
+  recoverOutbox,
+  rememberAppendedOutbox,
+} from './audit.js';
 import { leaseLost } from './errors.js';
 
 export interface SessionDeps {
   store: RunStore;
   clock: Clock;
   notifier: Notifier;
+  /** Told when the stored version's whole outbox has been appended (the engine's memory of it). */
+  appendedOutboxes?: AppendedOutboxes;
 }
 
 export interface SessionOptions {
@@ -175,6 +185,11 @@ export class RunSession {
     }
     const appended = new Set(batch);
     this.unappended = this.unappended.filter((event) => !appended.has(event));
+    // Every event of the saved version's outbox is in the trail now (a save in flight has not
+    // moved baseVersion yet: its version is not vouched for).
+    if (this.unappended.length === 0) {
+      rememberAppendedOutbox(this.deps.appendedOutboxes, this.run.id, this.baseVersion);
+    }
     for (const group of groups) await publish(this.deps.notifier, this.run, group);
   }
 

@@ -1,7 +1,8 @@
 /**
  * What loading a run for an advance costs in store reads: the runbook snapshot is read once per
  * engine (it is immutable under its content hash), each advance still gets its own copy, and the
- * outbox repair's audit read does not wait for the runbook read.
+ * outbox repair's audit read does not wait for the runbook read, and is skipped when the loaded
+ * version's outbox is one this engine appended itself.
  */
 import { describe, expect, it } from 'vitest';
 import type { RunStore } from '../../../engine/ports.js';
@@ -70,5 +71,47 @@ describe('opening a run', () => {
     const opened = reads.calls.slice(0, 4);
     expect(opened.indexOf('listAudit>')).toBeGreaterThanOrEqual(0);
     expect(opened.indexOf('listAudit>')).toBeLessThan(opened.indexOf('<runbook'));
+  });
+
+  it('skips the repair read for an outbox this engine appended, not for one another writer saved', async () => {
+    const h = createHarness();
+    const reads = recordReads(h.store);
+    const engine = h.worker('worker-2', reads.store);
+    const run = await engine.startRun({ runbook, mode: 'drill', initiator: 'ian' });
+    const first = await engine.advance(run.id);
+    expect(first.advanced).toBe(true);
+    await engine.advance(run.id);
+    expect(reads.calls.filter((c) => c === 'listAudit>')).toEqual([]);
+    // Another worker saves the run (an abort request): its outbox is checked against the trail.
+    await h.worker('worker-3').abort(run.id, 'ian', 'stop');
+    await engine.advance(run.id);
+    expect(reads.calls.filter((c) => c === 'listAudit>')).toHaveLength(1);
+  });
+
+  it('still repairs after its own background append failed', async () => {
+    const h = createHarness();
+    const run = await h.start(runbook);
+    const original = h.store.appendAudit.bind(h.store);
+    let fail = true;
+    h.store.appendAudit = async (events) => {
+      if (fail) {
+        fail = false;
+        throw new Error('append lost');
+      }
+      return original(events);
+    };
+    await expect(h.engine.advance(run.id)).rejects.toThrow('append lost');
+    // The same engine opens the run again: the version it saved was never appended whole.
+    const listAudit = h.store.listAudit.bind(h.store);
+    let trailReads = 0;
+    h.store.listAudit = async (runId, afterSeq) => {
+      trailReads++;
+      return listAudit(runId, afterSeq);
+    };
+    await h.engine.advance(run.id);
+    expect(trailReads).toBeGreaterThan(0);
+    const trail = await listAudit(run.id);
+    expect(trail.map((e) => e.seq)).toEqual(trail.map((_, i) => i + 1));
+    expect(trail.map((e) => e.kind)).toContain('step.started');
   });
 });
