@@ -71,12 +71,38 @@ async function appendMissing(store: RunStore, events: AuditEvent[]): Promise<Aud
 }
 
 /**
- * Re-appends outbox events a crashed writer saved with the run but never appended. One read in
- * the normal case (everything already there).
+ * Run id → the stored version whose whole outbox this process has appended itself (a version is
+ * written once, by one version-checked save, so its outbox never changes). A load of exactly that
+ * version has nothing to repair; any other version (someone saved since, or our append failed)
+ * is checked against the trail.
  */
-export async function recoverOutbox(store: RunStore, run: Run): Promise<AuditEvent[]> {
+export type AppendedOutboxes = Map<string, number>;
+
+/** Runs remembered per engine: the ones it advanced lately. */
+const OUTBOXES_KEPT = 1000;
+
+export function rememberAppendedOutbox(
+  known: AppendedOutboxes | undefined,
+  runId: string,
+  version: number,
+): void {
+  if (!known) return;
+  known.delete(runId);
+  if (known.size >= OUTBOXES_KEPT) known.delete(known.keys().next().value as string);
+  known.set(runId, version);
+}
+
+/**
+ * Re-appends outbox events a crashed writer saved with the run but never appended. One read in
+ * the normal case (everything already there), none when this process appended that very outbox.
+ */
+export async function recoverOutbox(
+  store: RunStore,
+  run: Run,
+  known?: AppendedOutboxes,
+): Promise<AuditEvent[]> {
   const outbox = run.pendingAudit ?? [];
-  if (outbox.length === 0) return [];
+  if (outbox.length === 0 || known?.get(run.id) === run.version) return [];
   const firstSeq = Math.min(...outbox.map((e) => e.seq));
   const written = new Set((await store.listAudit(run.id, firstSeq - 1)).map((e) => e.seq));
   const missing = outbox.filter((e) => !written.has(e.seq));

@@ -12,8 +12,8 @@ import { checkStart, claimStart, dropClaim } from '../tier/machine.js';
 import { applyEndedRun, reconcileTier, tierRefusedError, updateTier } from '../tier/store.js';
 import { advanceRun } from './advance.js';
 import { approve, confirmManual, reject } from './approvals.js';
-import { appendEvents, nextEvent, publish, recoverOutbox } from './audit.js';
-import { type EngineDeps, loadRun, loadRunbook, resolveDeps } from './deps.js';
+import { appendEvents, nextEvent, publish, recoverOutbox, rememberAppendedOutbox } from './audit.js';
+import { type EngineDeps, loadRun, loadRunbook, rememberRunbook, resolveDeps } from './deps.js';
 import { abortNotAllowed, modeNotFound, runAlreadyEnded, runbookLocked, startNotAllowed } from './errors.js';
 import { createIdFactory } from './ids.js';
 import { DECLARED_AT_PARAM, initialMeasures, parseDeclaredAt } from './measures.js';
@@ -105,6 +105,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
   };
   // The snapshot first: a run must never exist without the runbook it executes.
   await deps.store.putDoc('runbook', runbook.hash, runbook);
+  rememberRunbook(deps, runbook.hash, runbook);
   if (LOCKED_MODES.includes(mode)) {
     // The tier claim makes the start exclusive: of two starts racing from one tier version,
     // one claim is written and the other re-reads, finds the claim and is refused.
@@ -152,6 +153,7 @@ async function startRun(deps: EngineDeps, newId: () => string, request: StartRun
     throw err;
   }
   await appendEvents(deps.store, [started]);
+  rememberAppendedOutbox(deps.appendedOutboxes, run.id, run.version);
   await publish(deps.notifier, run, [started]);
   return run;
 }

