@@ -13,8 +13,8 @@
 
 import { databaseCopyFailedError, protectTierDatabases } from '../../engine/actions/support/data-tier.js';
 import { inSideZone, sideSelector } from '../../engine/actions/support/regions.js';
-import { createAwsProvider } from '../../engine/adapters/aws/provider.js';
-import { createAwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
+import { createAwsComputeProvider } from '../../engine/adapters/aws/compute-provider.js';
+import { AwsDatabase } from '../../engine/adapters/aws/rds/aws-database.js';
 import { systemClock } from '../../engine/adapters/system.js';
 import type { DatabasePort } from '../../engine/cloud/database.js';
 import type { CloudProvider } from '../../engine/cloud/provider.js';
@@ -27,8 +27,11 @@ import { loadRunbookDir } from '../runbooks/repository.js';
 /** Points kept per instance when the runbook sets no `defaults.retention`. */
 export const DEFAULT_RETENTION = 24;
 
+/** What a protection pass asks of the cloud: its name, the protected instances, their capture. */
+export type ProtectCloud = Pick<CloudProvider, 'name' | 'listProtected' | 'protect'>;
+
 export interface ProtectDeps {
-  cloud: CloudProvider;
+  cloud: ProtectCloud;
   /** The data tier: runbooks with `spec.protect.databases` need it. @default none (their databases fail) */
   database?: DatabasePort;
   runbooks: Map<string, Runbook>;
@@ -182,8 +185,10 @@ export async function protectAll(deps: ProtectDeps): Promise<RunbookProtection[]
 }
 
 let runbooksOnce: Promise<Map<string, Runbook>> | undefined;
-const cloud = createAwsProvider();
-const database = createAwsDatabase();
+// EC2 only: protection runs no commands and switches no DNS, so SSM and Route 53 stay out of the bundle.
+const cloud = createAwsComputeProvider();
+// Without Parameter Store: protection takes and copies snapshots, it never hands off endpoints.
+const database = new AwsDatabase();
 
 export async function handler(_event: unknown, context: { getRemainingTimeInMillis?: () => number }) {
   runbooksOnce ??= loadRunbookDir(

@@ -387,6 +387,30 @@ describe('the AWS SDK per function (serverless/sdk-packaging.cjs)', () => {
   });
 });
 
+describe('the packaged protect function', () => {
+  it('links EC2 and RDS only (no SSM or Route 53 client) and imports in a fresh node', async () => {
+    const taskRoot = join(out, 'protect-task');
+    unzip(join(out, 'pkg', 'protect.zip'), taskRoot);
+    const file = join(taskRoot, 'bot/lambda/protect.mjs');
+    const code = readFileSync(file, 'utf8');
+    // the services' schema namespaces: present in a bundle exactly when their clients are linked
+    expect(code).toContain('com.amazonaws.ec2');
+    expect(code).toContain('com.amazonaws.rds');
+    expect(code).not.toContain('com.amazonaws.ssm');
+    expect(code).not.toContain('com.amazonaws.route53');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(file)}); console.log(typeof m.handler);`,
+      ],
+      { cwd: taskRoot, timeout: 60_000, env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-west-2' } },
+    );
+    expect(stdout.trim()).toBe('function');
+  });
+});
+
 describe('the packaged slack function', () => {
   let taskRoot: string;
   let entries: string[];

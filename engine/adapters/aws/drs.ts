@@ -36,9 +36,9 @@ import {
 } from '../../cloud/replication.js';
 import { NonRetryableError } from '../../errors.js';
 import type { Clock } from '../../ports.js';
-import { AwsClients } from './clients.js';
 import { applyLaunchTemplate } from './drs-launch-template.js';
 import { idOfArn, toJob, toLogItem, toRecoveryInstance, toSourceServer } from './drs-mapping.js';
+import { Ec2Clients } from './ec2-clients.js';
 import { awsCall } from './errors.js';
 
 export interface AwsReplicationOptions {
@@ -55,11 +55,11 @@ const JOB_LOOKBACK_MS = 24 * 3_600_000;
 
 export class AwsReplication implements ReplicationPort {
   private readonly clients = new Map<string, DrsClient>();
-  private readonly ec2: AwsClients;
+  private readonly ec2: Ec2Clients;
   private readonly clock: Clock;
 
   constructor(private readonly options: AwsReplicationOptions = {}) {
-    this.ec2 = new AwsClients(options.ec2 ? { ec2: options.ec2 } : {});
+    this.ec2 = new Ec2Clients(options.ec2 ? { ec2: options.ec2 } : {});
     this.clock = options.clock ?? { now: () => Date.now() };
   }
 

@@ -1,6 +1,6 @@
 /**
  * The data tier on AWS (DatabasePort): RDS DB instances and Aurora clusters through injected
- * RDSClients, Parameter Store through SSMClients. Run-time drill safety lives here too: deletes
+ * RDSClients, Parameter Store through an injected store (createAwsDatabase: SSM, parameters.ts). Run-time drill safety lives here too: deletes
  * need the run's tag in every mode, promotions and global failovers need it in a drill.
  */
 import {
@@ -38,9 +38,16 @@ import {
 import { NonRetryableError } from '../../../errors.js';
 import { systemClock } from '../../system.js';
 import { awsCall } from '../errors.js';
-import { type AwsDatabaseOptions, isNotFound, RdsClients, rdsTagList, rdsTagMap } from './clients.js';
+import {
+  type AwsDatabaseOptions,
+  isNotFound,
+  type ParameterStore,
+  RdsClients,
+  rdsTagList,
+  rdsTagMap,
+} from './clients.js';
 import { allClusters, allInstances, describeOne } from './describe.js';
-import { deleteParametersByPath, putParameter } from './parameters.js';
+import { SsmParameterStore } from './parameters.js';
 import { cloudWatchReplicaLag, type ReplicaLagReader } from './replica-lag.js';
 import { protectOne, snapshotsOf } from './snapshots.js';
 import { createSubnetGroup, describeSubnetGroup } from './subnet-groups.js';
@@ -58,9 +65,11 @@ export class AwsDatabase implements DatabasePort {
   private readonly clients: RdsClients;
   private globalRegion: string | undefined;
   private readonly replicaLag: ReplicaLagReader | undefined;
+  private readonly parameters: ParameterStore | undefined;
 
   constructor(options: AwsDatabaseOptions = {}) {
     this.clients = new RdsClients(options);
+    this.parameters = options.parameters;
     this.globalRegion = options.globalRegion;
     this.replicaLag =
       options.replicaLag ??
@@ -349,10 +358,24 @@ export class AwsDatabase implements DatabasePort {
     return out ? out.db.arn : undefined;
   }
 
-  putParameter = (write: Parameters<DatabasePort['putParameter']>[0]) => putParameter(this.clients, write);
+  putParameter = async (write: Parameters<DatabasePort['putParameter']>[0]) =>
+    this.parameterStore().putParameter(write);
 
-  deleteParametersByPath = (path: string, region: string) =>
-    deleteParametersByPath(this.clients, path, region);
+  deleteParametersByPath = async (path: string, region: string) =>
+    this.parameterStore().deleteParametersByPath(path, region);
+
+  private parameterStore(): ParameterStore {
+    if (this.parameters) return this.parameters;
+    throw new NonRetryableError(
+      'This data-tier adapter has no Parameter Store (built without `parameters`).',
+      {
+        code: 'NO_PARAMETER_STORE',
+        explanation:
+          'Only the `protect` function builds the adapter this way: it takes and copies snapshots, nothing else.',
+        action: 'Use createAwsDatabase, which hands endpoints off through SSM Parameter Store.',
+      },
+    );
+  }
 
   describeSubnetGroup = (name: string, region: string) =>
     describeSubnetGroup(this.clients.rds(region), name, region);
@@ -361,6 +384,10 @@ export class AwsDatabase implements DatabasePort {
     createSubnetGroup(this.clients.rds(group.region), group);
 }
 
+/** The data tier with Parameter Store (SSM) for the endpoint hand-off, unless `parameters` is given. */
 export function createAwsDatabase(options: AwsDatabaseOptions = {}): AwsDatabase {
-  return new AwsDatabase(options);
+  return new AwsDatabase({
+    ...options,
+    parameters: options.parameters ?? new SsmParameterStore(options.ssm),
+  });
 }

@@ -1,16 +1,28 @@
 /**
- * The RDS and SSM clients of the data-tier adapter, one per region. Tests inject
+ * The RDS clients of the data-tier adapter, one per region, and its options. Parameter Store
+ * (SSM) is a separate part (parameters.ts), injected, so that the `protect` function, which
+ * never hands off endpoints, links no SSM client (bench/cold-start.ts). Tests inject
  * `mockClient(RDSClient)`-backed factories; the defaults read the SDK's standard configuration
  * (AWS_REGION, AWS_ENDPOINT_URL_RDS, AWS_PROFILE …).
  */
 import { RDSClient, type Tag } from '@aws-sdk/client-rds';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { DatabasePort } from '../../../cloud/database.js';
 import type { Clock } from '../../../ports.js';
 import type { GetMetricData, ReplicaLagReader } from './replica-lag.js';
 
+/** The endpoint hand-off of the data tier (Parameter Store on AWS). */
+export type ParameterStore = Pick<DatabasePort, 'putParameter' | 'deleteParametersByPath'>;
+
 export interface AwsDatabaseOptions {
   rds?: (region: string) => RDSClient;
+  /** Parameter Store's client per region (createAwsDatabase's SsmParameterStore). @default `new SSMClient({ region })` */
   ssm?: (region: string) => SSMClient;
+  /**
+   * The endpoint hand-off. createAwsDatabase passes Parameter Store; `new AwsDatabase()` without
+   * it (the `protect` function) refuses parameter writes. @default none
+   */
+  parameters?: ParameterStore;
   /**
    * Reads a replica's lag (ms) at promotion. RDS itself does not report it in Describe calls.
    * @default CloudWatch through `metrics` when given, else unknown (the action claims no RPO and notes why)
@@ -30,7 +42,6 @@ export interface AwsDatabaseOptions {
 
 export class RdsClients {
   private readonly rdsClients = new Map<string, RDSClient>();
-  private readonly ssmClients = new Map<string, SSMClient>();
 
   constructor(private readonly options: AwsDatabaseOptions) {}
 
@@ -39,15 +50,6 @@ export class RdsClients {
     if (!client) {
       client = this.options.rds ? this.options.rds(region) : new RDSClient({ region });
       this.rdsClients.set(region, client);
-    }
-    return client;
-  }
-
-  ssm(region: string): SSMClient {
-    let client = this.ssmClients.get(region);
-    if (!client) {
-      client = this.options.ssm ? this.options.ssm(region) : new SSMClient({ region });
-      this.ssmClients.set(region, client);
     }
     return client;
   }

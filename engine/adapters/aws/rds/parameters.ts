@@ -7,16 +7,16 @@ import {
   DeleteParametersCommand,
   GetParametersByPathCommand,
   PutParameterCommand,
+  SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { ParameterWrite } from '../../../cloud/database.js';
 import { awsCall } from '../errors.js';
-import type { RdsClients } from './clients.js';
+import type { ParameterStore } from './clients.js';
 
 /** DeleteParameters takes at most 10 names a call. */
 const DELETE_BATCH = 10;
 
-export async function putParameter(clients: RdsClients, write: ParameterWrite): Promise<void> {
-  const ssm = clients.ssm(write.region);
+async function putParameter(ssm: SSMClient, write: ParameterWrite): Promise<void> {
   await awsCall('PutParameter', () =>
     ssm.send(
       new PutParameterCommand({ Name: write.name, Value: write.value, Type: 'String', Overwrite: true }),
@@ -33,12 +33,7 @@ export async function putParameter(clients: RdsClients, write: ParameterWrite): 
   );
 }
 
-export async function deleteParametersByPath(
-  clients: RdsClients,
-  path: string,
-  region: string,
-): Promise<string[]> {
-  const ssm = clients.ssm(region);
+async function deleteParametersByPath(ssm: SSMClient, path: string): Promise<string[]> {
   const names: string[] = [];
   let NextToken: string | undefined;
   do {
@@ -55,4 +50,29 @@ export async function deleteParametersByPath(
     await awsCall('DeleteParameters', () => ssm.send(new DeleteParametersCommand({ Names })));
   }
   return names;
+}
+
+/** Parameter Store through one SSMClient per region. */
+export class SsmParameterStore implements ParameterStore {
+  private readonly clients = new Map<string, SSMClient>();
+
+  /** @param factory @default `(region) => new SSMClient({ region })` */
+  constructor(private readonly factory?: (region: string) => SSMClient) {}
+
+  private ssm(region: string): SSMClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = this.factory ? this.factory(region) : new SSMClient({ region });
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  putParameter(write: ParameterWrite): Promise<void> {
+    return putParameter(this.ssm(write.region), write);
+  }
+
+  deleteParametersByPath(path: string, region: string): Promise<string[]> {
+    return deleteParametersByPath(this.ssm(region), path);
+  }
 }

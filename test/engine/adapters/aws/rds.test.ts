@@ -35,7 +35,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { snapshotIdentifier } from '../../../../engine/actions/support/identifiers.js';
-import { createAwsDatabase } from '../../../../engine/adapters/aws/rds/aws-database.js';
+import { AwsDatabase, createAwsDatabase } from '../../../../engine/adapters/aws/rds/aws-database.js';
 import type { Database } from '../../../../engine/cloud/database.js';
 
 const rds = mockClient(RDSClient);
@@ -555,5 +555,18 @@ describe('AwsDatabase: Parameter Store hand-off', () => {
     expect(ssm.commandCalls(DeleteParametersCommand).map((c) => c.args[0].input.Names?.length)).toEqual([
       10, 2,
     ]);
+  });
+});
+
+describe('AwsDatabase without Parameter Store (the protect function)', () => {
+  it('refuses the endpoint hand-off instead of creating an SSM client', async () => {
+    const bare = new AwsDatabase({ rds: (region) => new RDSClient({ region }) });
+    const write = { name: '/shop/db/endpoint', value: 'db.x:5432', region: 'us-west-2', tags: {} };
+    await expect(bare.putParameter(write)).rejects.toMatchObject({ code: 'NO_PARAMETER_STORE' });
+    await expect(bare.deleteParametersByPath('/drbot/runs/run-1', 'us-west-2')).rejects.toMatchObject({
+      code: 'NO_PARAMETER_STORE',
+    });
+    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+    expect(ssm.commandCalls(GetParametersByPathCommand)).toHaveLength(0);
   });
 });
