@@ -6,10 +6,13 @@
  * - the RPO gate's lookup (`latestRecoveryPoints`: DescribeImages + DescribeSnapshots by source
  *   ids, 200 values per filter);
  * - a wait's poll round (`describe`: DescribeInstances ≤ 1000 ids, DescribeInstanceStatus,
- *   DescribeVolumes), first round and a later one (volume details are reused between rounds);
+ *   DescribeVolumes): the first, copies just launched (checks initializing), a later one, checks
+ *   passed (volume details are reused between rounds), and that later round in a fresh provider
+ *   (a new worker container, which knows nothing of earlier rounds);
  * - in a recovery region that holds only the copies (`otherRunning: 0`), and in one where 9000
  *   production instances run beside them, listed first (`otherRunning: 9000`: the status probe
- *   gives up there and asks by id from the next round on).
+ *   gives up there, and only the unsettled instances are listed from then on —
+ *   engine/adapters/aws/status-checks.ts).
  *
  * Target (issue #20): ≤ 1 call of each describe API per 200 instances per round.
  *
@@ -26,6 +29,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAwsProvider } from '../engine/adapters/aws/provider.js';
 import { FakeClock } from '../engine/adapters/memory/clock.js';
+import { ec2StatusAnswers, type FakeInstanceStatus } from '../test/helpers/ec2-status-fake.js';
 
 const REGION = 'us-west-2';
 const DESCRIBES = {
@@ -40,15 +44,16 @@ type Api = keyof typeof DESCRIBES;
 const ids = (n: number, prefix: string) =>
   Array.from({ length: n }, (_, i) => `${prefix}${i.toString(16).padStart(8, '0')}`);
 
-/** EC2 for a region whose running instances are `others` then `copies`, each with 2 volumes. */
-function mockEc2(copies: string[], others: string[]) {
+/**
+ * EC2 for a region whose running instances are `others` (1 in 500 impaired, as in any big fleet)
+ * then `copies` (2 volumes each), the copies' status checks as `copyStatus()` says at each call.
+ */
+function mockEc2(copies: string[], others: string[], copyStatus: () => Omit<FakeInstanceStatus, 'id'>) {
   const ec2 = mockClient(EC2Client);
-  const running = [...others, ...copies];
-  const status = (InstanceId: string) => ({
-    InstanceId,
-    SystemStatus: { Status: 'ok' },
-    InstanceStatus: { Status: 'ok' },
-  });
+  const production: FakeInstanceStatus[] = others.map((id, i) => ({
+    id,
+    ...(i % 500 === 0 ? { instance: 'impaired' } : {}),
+  }));
   ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({
     Reservations: [
       {
@@ -65,15 +70,7 @@ function mockEc2(copies: string[], others: string[]) {
   }));
   ec2
     .on(DescribeInstanceStatusCommand)
-    .callsFake((input: { InstanceIds?: string[]; MaxResults?: number; NextToken?: string }) => {
-      if (input.InstanceIds) return { InstanceStatuses: input.InstanceIds.map(status) };
-      const from = Number(input.NextToken ?? 0);
-      const to = from + (input.MaxResults ?? 1000);
-      return {
-        InstanceStatuses: running.slice(from, to).map(status),
-        ...(to < running.length ? { NextToken: String(to) } : {}),
-      };
-    });
+    .callsFake(ec2StatusAnswers(() => [...production, ...copies.map((id) => ({ id, ...copyStatus() }))]));
   ec2.on(DescribeVolumesCommand).callsFake((input: { VolumeIds: string[] }) => ({
     Volumes: input.VolumeIds.map((VolumeId) => ({ VolumeId, Size: 8, VolumeType: 'gp3' })),
   }));
@@ -84,11 +81,12 @@ function mockEc2(copies: string[], others: string[]) {
 
 async function measure(n: number, otherRunning: number) {
   const copies = ids(n, 'i-0');
-  const ec2 = mockEc2(copies, ids(otherRunning, 'i-p'));
-  const provider = createAwsProvider({
-    clock: new FakeClock(),
-    clients: { ec2: (region) => new EC2Client({ region }) },
-  });
+  // just launched: both checks initializing; then passed
+  let copyStatus: Omit<FakeInstanceStatus, 'id'> = { instance: 'initializing', system: 'initializing' };
+  const ec2 = mockEc2(copies, ids(otherRunning, 'i-p'), () => copyStatus);
+  const newProvider = () =>
+    createAwsProvider({ clock: new FakeClock(), clients: { ec2: (region) => new EC2Client({ region }) } });
+  const provider = newProvider();
   const round = async (what: () => Promise<unknown>): Promise<Partial<Record<Api, number>>> => {
     ec2.resetHistory();
     await what();
@@ -102,7 +100,12 @@ async function measure(n: number, otherRunning: number) {
   const rounds = {
     rpoGate: await round(() => provider.latestRecoveryPoints(ids(n, 'i-s'), REGION)),
     firstPoll: await round(() => provider.describe(copies, REGION)),
-    laterPoll: await round(() => provider.describe(copies, REGION)),
+    laterPoll: await round(async () => {
+      copyStatus = {};
+      await provider.describe(copies, REGION);
+    }),
+    // the same round in a worker that has not polled these copies before (a new Lambda container)
+    freshWorkerPoll: await round(() => newProvider().describe(copies, REGION)),
   };
   ec2.restore();
   const allowed = Math.ceil(n / 200);

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RetryAfterError } from '../../../../engine/errors.js';
+import { ec2StatusAnswers } from '../../../helpers/ec2-status-fake.js';
 import { awsError, instanceIds, mockedProvider } from './aws-test-helpers.js';
 
 function rawInstance(id: string, extra: Partial<Ec2Instance> = {}): Ec2Instance {
@@ -108,22 +109,8 @@ describe('AwsCloudProvider inventory', () => {
 
   /** EC2 answering DescribeInstanceStatus for a region whose running instances are `running`. */
   function regionStatuses(running: string[], unhealthy = new Set<string>()) {
-    const status = (id: string) => ({
-      InstanceId: id,
-      SystemStatus: { Status: 'ok' },
-      InstanceStatus: { Status: unhealthy.has(id) ? 'initializing' : 'ok' },
-    });
-    ctx.ec2
-      .on(DescribeInstanceStatusCommand)
-      .callsFake((input: { InstanceIds?: string[]; MaxResults?: number; NextToken?: string }) => {
-        if (input.InstanceIds) return { InstanceStatuses: input.InstanceIds.map(status) };
-        const from = Number(input.NextToken ?? 0);
-        const to = from + (input.MaxResults ?? 1000);
-        return {
-          InstanceStatuses: running.slice(from, to).map(status),
-          ...(to < running.length ? { NextToken: String(to) } : {}),
-        };
-      });
+    const fleet = running.map((id) => ({ id, instance: unhealthy.has(id) ? 'initializing' : 'ok' }));
+    ctx.ec2.on(DescribeInstanceStatusCommand).callsFake(ec2StatusAnswers(() => fleet));
   }
 
   function describesAsRunning() {
@@ -146,29 +133,6 @@ describe('AwsCloudProvider inventory', () => {
     expect(statusCalls.every((i) => i.InstanceIds === undefined && i.MaxResults === 1000)).toBe(true);
     expect(described).toHaveLength(2500);
     expect(described.filter((i) => i.healthy)).toHaveLength(2500 - 1);
-  });
-
-  it('a region with a big fleet beside the copies: one bounded probe, then by id, also in the next round', async () => {
-    const ids = instanceIds(1000);
-    describesAsRunning();
-    // 9000 production instances page first; the copies come last
-    regionStatuses([...instanceIds(9000, 'i-p'), ...ids]);
-
-    const first = await ctx.provider.describe(ids, 'us-west-2');
-    const calls = () => ctx.ec2.commandCalls(DescribeInstanceStatusCommand).map((c) => c.args[0].input);
-    // a probe of at most half the 10 by-id calls, then the copies by id
-    expect(calls().filter((i) => !i.InstanceIds)).toHaveLength(5);
-    expect(
-      calls()
-        .filter((i) => i.InstanceIds)
-        .map((i) => i.InstanceIds?.length),
-    ).toEqual(Array(10).fill(100));
-    expect(first.every((i) => i.healthy)).toBe(true);
-
-    ctx.ec2.resetHistory();
-    await ctx.provider.describe(ids, 'us-west-2');
-    expect(calls()).toHaveLength(10);
-    expect(calls().every((i) => i.InstanceIds?.length === 100)).toBe(true);
   });
 
   it('asks status checks of running instances only: pending and stopped ones cannot have passed them', async () => {
