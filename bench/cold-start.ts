@@ -30,11 +30,10 @@ const DEFAULT_TARGET_MS = 400;
 
 const root = resolve(import.meta.dirname, '..');
 const load = createRequire(import.meta.url);
-const { stubUnreachable } = load('../serverless/esbuild-plugins.cjs') as { stubUnreachable: Plugin };
-const { SDK_MODE, sdkPackagingPlugin } = load('../serverless/sdk-packaging.cjs') as {
-  SDK_MODE: Record<string, Mode>;
-  sdkPackagingPlugin: (mode: Mode) => Plugin;
+const { lambdaPlugins } = load('../serverless/esbuild-plugins.cjs') as {
+  lambdaPlugins: (mode: Mode) => Plugin[];
 };
+const { SDK_MODE } = load('../serverless/sdk-packaging.cjs') as { SDK_MODE: Record<string, Mode> };
 /** Must match serverless.yml `custom.esbuild` so the numbers describe what is deployed. */
 const BANNER =
   "import { createRequire as drbotCreateRequire } from 'node:module'; const require = drbotCreateRequire(import.meta.url);";
@@ -76,7 +75,7 @@ async function bundle(handler: string, mode: Mode, dir: string): Promise<Bundle>
     platform: 'node',
     target: 'node22',
     banner: { js: BANNER },
-    plugins: [stubUnreachable, sdkPackagingPlugin(mode)],
+    plugins: lambdaPlugins(mode),
     metafile: true,
     logLevel: 'silent',
   });

@@ -11,6 +11,7 @@
  */
 
 const { escapeRegExp, sdkPackagingPlugin } = require('./sdk-packaging.cjs');
+const { literalSchemaKeys, skipCredentialProviders } = require('./sdk-tree-shaking.cjs');
 
 /** Modules unreachable from AwsLambdaReceiver; using one on Lambda would fail loudly (undefined). */
 const UNREACHABLE_ON_LAMBDA = ['@slack/socket-mode', 'undici', 'iconv-lite', 'express'];
@@ -27,7 +28,15 @@ const stubUnreachable = {
   },
 };
 
-// The SDK's mode per function (external or bundled) is chosen by sdkPackaging (see its file).
-module.exports = [stubUnreachable, sdkPackagingPlugin()];
+/**
+ * Every plugin of a Lambda build, in order. `mode` forces the SDK's packaging for every function
+ * (bench/cold-start.ts builds both); without it each function gets its mode from sdk-packaging.cjs.
+ */
+function lambdaPlugins(mode) {
+  return [literalSchemaKeys, stubUnreachable, skipCredentialProviders, sdkPackagingPlugin(mode)];
+}
+
+module.exports = lambdaPlugins();
+module.exports.lambdaPlugins = lambdaPlugins;
 module.exports.stubUnreachable = stubUnreachable;
 module.exports.UNREACHABLE_ON_LAMBDA = UNREACHABLE_ON_LAMBDA;

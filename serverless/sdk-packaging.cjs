@@ -1,4 +1,5 @@
 'use strict';
+const { join } = require('node:path');
 /**
  * Per function: the AWS SDK from the nodejs22.x runtime (`external`), or bundled into the
  * function (`bundled`: tree-shaken, `module` before `main` so every @smithy/* package resolves
@@ -10,14 +11,14 @@
  * cold-start rows of bench/README.md for the figures behind this table.
  */
 
-// worker (2.9 MiB bundled) would break the budget: EC2's client alone is ~550 KiB bundled, and the
-// lazily imported data tier stays in a bundle without code splitting. It keeps the runtime's SDK.
-// protect is bundled since it links EC2 and RDS only (compute-provider.ts, AwsDatabase without
-// Parameter Store): ~1.42 MiB, no SSM or Route 53 client.
+// Every function loads faster bundled, and fits since sdk-tree-shaking.cjs lets esbuild drop the
+// SDK's unused schemas (worker 2.9 → ~1.4 MiB: EC2's client was 847 KiB for its 80 commands, now
+// 144) and the data tier is imported statically where bundled (BUNDLED_SWAPS). `external` stays
+// measured beside it by the bench, so a function whose bundle outgrows the budget can move back.
 /** @type {Record<string, 'external' | 'bundled'>} */
 const SDK_MODE = {
   slack: 'bundled',
-  worker: 'external',
+  worker: 'bundled',
   protect: 'bundled',
   scheduler: 'bundled',
   events: 'bundled',
@@ -38,6 +39,12 @@ function sdkOptions(mode) {
 const DEFERRED = {
   worker: ['@aws-sdk/client-drs', '@aws-sdk/client-rds', '@aws-sdk/client-s3', '@aws-sdk/client-cloudwatch'],
 };
+
+/**
+ * Modules a bundled build replaces by a sibling (`x.js` → `x.bundled.ts`): the worker's
+ * dynamically imported data tier becomes static there (see data-tier-modules.bundled.ts).
+ */
+const BUNDLED_SWAPS = ['./data-tier-modules.js'];
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -67,6 +74,12 @@ function sdkPackagingPlugin(mode) {
         ...sdk.external,
       ];
       if (sdk.mainFields) options.mainFields = sdk.mainFields;
+      if (chosen === 'bundled') {
+        const swaps = new RegExp(`^(${BUNDLED_SWAPS.map(escapeRegExp).join('|')})$`);
+        build.onResolve({ filter: swaps }, (args) => ({
+          path: join(args.resolveDir, args.path.replace(/\.js$/, '.bundled.ts')),
+        }));
+      }
       const deferred = chosen === 'external' ? (DEFERRED[fn] ?? []) : [];
       if (deferred.length === 0) return;
       const filter = new RegExp(`^(${deferred.map(escapeRegExp).join('|')})$`);
@@ -83,4 +96,12 @@ function sdkPackagingPlugin(mode) {
   };
 }
 
-module.exports = { SDK_MODE, DEFERRED, sdkOptions, sdkPackagingPlugin, functionOf, escapeRegExp };
+module.exports = {
+  SDK_MODE,
+  DEFERRED,
+  BUNDLED_SWAPS,
+  sdkOptions,
+  sdkPackagingPlugin,
+  functionOf,
+  escapeRegExp,
+};

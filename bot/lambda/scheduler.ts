@@ -6,6 +6,7 @@
 import { DrbotError } from '../../engine/errors.js';
 import { MODES, type Mode } from '../../engine/runbook/types.js';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
+import { loadPackagedRunbooks } from '../runtime/packaged-runbooks.js';
 import { commandDrillStarter, slackChannelPoster } from '../scorecard/slack.js';
 import { type DueSchedule, runScheduledDrill, type ScheduledOutcome } from '../scorecard/weekly.js';
 
@@ -68,4 +69,4 @@ export function createSchedulerHandler(getRuntime: () => Promise<AwsRuntime>) {
   };
 }
 
-export const handler = createSchedulerHandler(getAwsRuntime);
+export const handler = createSchedulerHandler(() => getAwsRuntime({ runbooks: loadPackagedRunbooks }));

@@ -5,6 +5,7 @@
  */
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
+import { loadPackagedRunbooks } from '../runtime/packaged-runbooks.js';
 import { commandDrillStarter, registerScheduleActions } from '../scorecard/slack.js';
 import { registerListeners } from '../slack/listeners.js';
 import { lambdaRequestRefusal } from '../slack/request-time.js';
@@ -51,4 +52,6 @@ export function createSlackHandler(getRuntime: () => Promise<AwsRuntime>): Slack
   };
 }
 
-export const handler: SlackLambdaHandler = createSlackHandler(getAwsRuntime);
+export const handler: SlackLambdaHandler = createSlackHandler(() =>
+  getAwsRuntime({ runbooks: loadPackagedRunbooks }),
+);

@@ -15,6 +15,7 @@ import type { ReplicationPort } from '../../engine/cloud/replication.js';
 import { ConflictError, DrbotError, NotFoundError } from '../../engine/errors.js';
 import type { Clock } from '../../engine/ports.js';
 import { type AwsRuntime, getAwsRuntime } from '../runtime/aws.js';
+import { dataTierModules } from './data-tier-modules.js';
 import { lazyPort, type PortMethods } from './lazy-port.js';
 
 /** A kick that finds the lease taken is retried this much later, at most `KICK_RETRIES` times. */
@@ -197,19 +198,18 @@ export function lazyDataTier(clock: Clock): {
     // claimed RPO of rds.promoteReplica / aurora.*) comes from CloudWatch
     database: lazyPort(async () => {
       const [{ createAwsDatabase }, { awsReplicaLagMetrics }] = await Promise.all([
-        import('../../engine/adapters/aws/rds/aws-database.js'),
-        import('../../engine/adapters/aws/rds/cloudwatch-metrics.js'),
+        dataTierModules.database(),
+        dataTierModules.replicaLag(),
       ]);
       return createAwsDatabase({ metrics: awsReplicaLagMetrics() });
     }, DATABASE_METHODS),
     objectStorage: lazyPort(
-      async () =>
-        (await import('../../engine/adapters/aws/s3/aws-object-storage.js')).createAwsObjectStorage(),
+      async () => (await dataTierModules.objectStorage()).createAwsObjectStorage(),
       OBJECT_STORAGE_METHODS,
     ),
     // continuous replication through Elastic Disaster Recovery (drs.*, method: drs)
     replication: lazyPort(
-      async () => (await import('../../engine/adapters/aws/drs.js')).createAwsReplication({ clock }),
+      async () => (await dataTierModules.replication()).createAwsReplication({ clock }),
       REPLICATION_METHODS,
     ),
   };
@@ -222,6 +222,8 @@ export function lazyDataTier(clock: Clock): {
  */
 export const handler = createWorkerHandler(() =>
   getAwsRuntime({
+    // runs advance from their stored snapshots and the worker starts none: no runbook directory
+    runbooks: new Map(),
     // the store and the network let ec2.launch read the mapping and network.replicate write it
     actions: ({ clock, store }) =>
       createActionRegistry({

@@ -21,7 +21,6 @@ import type { Runbook } from '../../engine/runbook/types.js';
 import { loadBotConfig } from '../config.js';
 import { type LambdaConfig, readLambdaConfig } from '../lambda/config.js';
 import { readSecret } from '../lambda/secrets.js';
-import { loadRunbookDir } from '../runbooks/repository.js';
 import { withScorecard } from '../scorecard/notifier.js';
 import { pacedScorecardPoster } from '../scorecard/slack.js';
 import { staleDaysFromEnv } from '../scorecard/staleness.js';
@@ -46,8 +45,12 @@ export interface AwsRuntimeOptions {
   actions?: (deps: { clock: Clock; store: RunStore }) => ActionRegistry;
   clock?: Clock;
   random?: Random;
-  /** Skip reading the runbook directory. */
-  runbooks?: Map<string, Runbook>;
+  /**
+   * The runbooks the function serves: a map, or a loader given DRBOT_RUNBOOK_DIR
+   * (packaged-runbooks.ts; slack and scheduler). The worker passes an empty map: it advances runs
+   * from their snapshots and starts none. Required, so no function is left without by mistake.
+   */
+  runbooks: Map<string, Runbook> | ((dir: string, env: NodeJS.ProcessEnv) => Promise<Map<string, Runbook>>);
   /** Create the table when missing (dynalite in tests; the stack owns it on AWS). @default false */
   createTable?: boolean;
   /** Slack updates are coalesced per channel; tests set 0. @default 1000 */
@@ -70,7 +73,7 @@ export interface AwsRuntime {
   flush(maxMs?: number): Promise<void>;
 }
 
-export async function createAwsRuntime(options: AwsRuntimeOptions = {}): Promise<AwsRuntime> {
+export async function createAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRuntime> {
   const env = options.env ?? process.env;
   const config = readLambdaConfig(env);
   const ssm = options.ssm ?? new SSMClient({ region: config.region });
@@ -85,7 +88,10 @@ export async function createAwsRuntime(options: AwsRuntimeOptions = {}): Promise
 
   const staleDays = staleDaysFromEnv(env);
   const clock = options.clock ?? systemClock;
-  const runbooks = options.runbooks ?? (await loadRunbooks(config.runbookDir, env));
+  const runbooks =
+    typeof options.runbooks === 'function'
+      ? await options.runbooks(config.runbookDir, env)
+      : options.runbooks;
   const store = new DynamoRunStore({
     client: options.dynamo ?? new DynamoDBClient({ region: config.region }),
     tableName: config.table,
@@ -154,15 +160,6 @@ export async function createAwsRuntime(options: AwsRuntimeOptions = {}): Promise
   };
 }
 
-/** Runbooks ship inside the function package (serverless.yml `package.patterns`). */
-async function loadRunbooks(dir: string, env: NodeJS.ProcessEnv): Promise<Map<string, Runbook>> {
-  const root = env.LAMBDA_TASK_ROOT;
-  const path = root && !dir.startsWith('/') ? `${root}/${dir}` : dir;
-  const loaded = await loadRunbookDir(path);
-  for (const issue of loaded.issues) console.error(`drbot: runbook issue: ${JSON.stringify(issue)}`);
-  return loaded.runbooks;
-}
-
 async function flushWithin(notifier: SlackNotifier, maxMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
@@ -181,7 +178,7 @@ let shared: Promise<AwsRuntime> | undefined;
  * The container's runtime, built on first use with the first caller's options (one container
  * runs one function); a failed build is retried by the next invocation.
  */
-export function getAwsRuntime(options: AwsRuntimeOptions = {}): Promise<AwsRuntime> {
+export function getAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRuntime> {
   if (!shared) {
     shared = createAwsRuntime(options);
     shared.catch(() => {
