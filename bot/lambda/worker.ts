@@ -186,7 +186,8 @@ const REPLICATION_METHODS: PortMethods<ReplicationPort> = {
 
 /**
  * The data tier and DRS, loaded at their first call (lazy-port.ts): most runbooks never use
- * them, and their SDK clients were ~40% of the worker's cold start (bench/cold-start.ts).
+ * them, and with the runtime's SDK their clients were ~40% of the worker's cold start
+ * (bench/cold-start.ts). A bundled build links them statically (data-tier-modules.ts).
  */
 export function lazyDataTier(clock: Clock): {
   database: DatabasePort;
