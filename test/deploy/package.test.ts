@@ -375,16 +375,7 @@ console.log(agentDocuments().map((d) => d.name).join(','));`,
     // runs advance from their snapshots: the YAML parser and the schema validator stay out
     expect(code).not.toContain('Implicit map keys need to be');
     expect(code).not.toContain('strictSchema');
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(file)}); console.log(typeof m.handler);`,
-      ],
-      { cwd: taskRoot, timeout: 60_000, env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-west-2' } },
-    );
-    expect(stdout.trim()).toBe('function');
+    expect(await handlerTypeIn(file, taskRoot)).toBe('function');
   });
 });
 
@@ -426,16 +417,7 @@ describe('the packaged protect function', () => {
     expect(code).toContain('com.amazonaws.rds');
     expect(code).not.toContain('com.amazonaws.ssm');
     expect(code).not.toContain('com.amazonaws.route53');
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(file)}); console.log(typeof m.handler);`,
-      ],
-      { cwd: taskRoot, timeout: 60_000, env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-west-2' } },
-    );
-    expect(stdout.trim()).toBe('function');
+    expect(await handlerTypeIn(file, taskRoot)).toBe('function');
   });
 });
 
@@ -481,6 +463,20 @@ describe('the packaged slack function', () => {
     expect(JSON.parse(response.body)).toEqual({ challenge: 'bundled-ok' });
   });
 });
+
+/** `typeof handler` of a bundle imported in a fresh node, from its unpacked task root. */
+async function handlerTypeIn(file: string, taskRoot: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(file)}); console.log(typeof m.handler);`,
+    ],
+    { cwd: taskRoot, timeout: 60_000, env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-west-2' } },
+  );
+  return stdout.trim();
+}
 
 function hasTagCondition(statement: IamStatement): boolean {
   return (
