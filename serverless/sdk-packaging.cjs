@@ -12,7 +12,7 @@ const { join } = require('node:path');
  */
 
 // Every function loads faster bundled, and fits since sdk-tree-shaking.cjs lets esbuild drop the
-// SDK's unused schemas (worker 2.9 → ~1.4 MiB: EC2's client was 847 KiB for its 80 commands, now
+// SDK's unused schemas (worker 2.9 → 1.27 MiB: EC2's client was 847 KiB for its 80 commands, now
 // 144) and the data tier is imported statically where bundled (BUNDLED_SWAPS). `external` stays
 // measured beside it by the bench, so a function whose bundle outgrows the budget can move back.
 /** @type {Record<string, 'external' | 'bundled'>} */
