@@ -10,7 +10,7 @@
  * itself. Those modules are replaced by empty ones; their top-level `require`s still succeed.
  */
 
-const { escapeRegExp, sdkPackagingPlugin } = require('./sdk-packaging.cjs');
+const { exactly, sdkPackagingPlugin } = require('./sdk-packaging.cjs');
 const { literalSchemaKeys, skipCredentialProviders } = require('./sdk-tree-shaking.cjs');
 
 /** Modules unreachable from AwsLambdaReceiver; using one on Lambda would fail loudly (undefined). */
@@ -19,8 +19,10 @@ const UNREACHABLE_ON_LAMBDA = ['@slack/socket-mode', 'undici', 'iconv-lite', 'ex
 const stubUnreachable = {
   name: 'drbot-stub-unreachable',
   setup(build) {
-    const filter = new RegExp(`^(${UNREACHABLE_ON_LAMBDA.map(escapeRegExp).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'drbot-stub' }));
+    build.onResolve({ filter: exactly(UNREACHABLE_ON_LAMBDA) }, (args) => ({
+      path: args.path,
+      namespace: 'drbot-stub',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'drbot-stub' }, (args) => ({
       contents: `// ${args.path} is not bundled: it is unreachable on Lambda (see serverless/esbuild-plugins.cjs)\nmodule.exports = {};`,
       loader: 'js',

@@ -48,6 +48,9 @@ const BUNDLED_SWAPS = ['./data-tier-modules.js'];
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/** An esbuild filter matching exactly one of `names` (module specifiers). */
+const exactly = (names) => new RegExp(`^(${names.map(escapeRegExp).join('|')})$`);
+
 /** `bot/lambda/worker.ts` → `worker`. */
 function functionOf(entryPoints) {
   const entries = Array.isArray(entryPoints) ? entryPoints : Object.values(entryPoints ?? {});
@@ -75,15 +78,13 @@ function sdkPackagingPlugin(mode) {
       ];
       if (sdk.mainFields) options.mainFields = sdk.mainFields;
       if (chosen === 'bundled') {
-        const swaps = new RegExp(`^(${BUNDLED_SWAPS.map(escapeRegExp).join('|')})$`);
-        build.onResolve({ filter: swaps }, (args) => ({
+        build.onResolve({ filter: exactly(BUNDLED_SWAPS) }, (args) => ({
           path: join(args.resolveDir, args.path.replace(/\.js$/, '.bundled.ts')),
         }));
       }
       const deferred = chosen === 'external' ? (DEFERRED[fn] ?? []) : [];
       if (deferred.length === 0) return;
-      const filter = new RegExp(`^(${deferred.map(escapeRegExp).join('|')})$`);
-      build.onResolve({ filter }, (args) =>
+      build.onResolve({ filter: exactly(deferred) }, (args) =>
         args.namespace === 'drbot-deferred'
           ? { path: args.path, external: true }
           : { path: args.path, namespace: 'drbot-deferred' },
@@ -103,5 +104,5 @@ module.exports = {
   sdkOptions,
   sdkPackagingPlugin,
   functionOf,
-  escapeRegExp,
+  exactly,
 };

@@ -19,6 +19,7 @@
  */
 
 const { readFile } = require('node:fs/promises');
+const { exactly } = require('./sdk-packaging.cjs');
 
 const SCHEMA_FILE = /[\\/]@aws-sdk[\\/][^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 
@@ -67,9 +68,7 @@ ${exports}
 const skipCredentialProviders = {
   name: 'drbot-skip-credential-providers',
   setup(build) {
-    const names = Object.keys(UNUSED_ON_LAMBDA);
-    const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => {
+    build.onResolve({ filter: exactly(Object.keys(UNUSED_ON_LAMBDA)) }, (args) => {
       // only where the SDK is bundled: an external SDK is the runtime's, untouched
       const external = (build.initialOptions.external ?? []).some((e) => e === '@aws-sdk/*');
       return external ? undefined : { path: args.path, namespace: 'drbot-skipped-credentials' };

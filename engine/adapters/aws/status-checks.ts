@@ -157,9 +157,9 @@ export class StatusChecks {
     this.known.delete(key); // re-inserted last, so the map stays ordered by time
     this.known.set(key, now);
     // copies come and go with their runs: forget what expired (the oldest are first in the map)
-    for (const [key, at] of this.known) {
+    for (const [oldest, at] of this.known) {
       if (now - at < KNOWN_TTL_MS) break;
-      this.known.delete(key);
+      this.known.delete(oldest);
     }
   }
 
